@@ -1,0 +1,1 @@
+"""Model-backed generators: images, voices and text. Heavy libraries load lazily, inside the backends."""

@@ -1,0 +1,152 @@
+"""The one job system. Every long piece of work (planning, images, voice, cut) runs as a Job.
+
+GPU work shares one worker thread (one model on the device at a time); CPU work runs on a small pool.
+Listeners subscribe to `JobQueue.changed` (psygnal); the Qt adapter re-emits it on the main thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+from psygnal import Signal
+
+from studio.model.errors import Cancelled, StudioError
+from studio.model.stage import CancelToken, Progress
+
+Lane = Literal["cpu", "gpu"]
+StageFn = Callable[..., Any]
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def done(self) -> bool:
+        return self in (JobState.FINISHED, JobState.FAILED, JobState.CANCELLED)
+
+
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Job:
+    title: str
+    lane: Lane
+    id: int = field(default_factory=lambda: next(_ids))
+    state: JobState = JobState.QUEUED
+    fraction: float = 0.0
+    message: str = ""
+    result: Any = None
+    error: str = ""
+    hint: str = ""
+    started: float | None = None
+    ended: float | None = None
+    cancel_token: CancelToken = field(default_factory=CancelToken)
+    future: Future[Any] | None = field(default=None, repr=False)
+
+    def eta_s(self) -> float | None:
+        """Seconds left, extrapolated from progress so far; None until there is something to go on."""
+        if self.state is not JobState.RUNNING or self.started is None or self.fraction <= 0.02:
+            return None
+        elapsed = time.monotonic() - self.started
+        return elapsed * (1 - self.fraction) / self.fraction
+
+    def wait(self, timeout: float | None = None) -> Any:
+        """Block until done (CLI and tests); returns the result or raises the stage's error."""
+        assert self.future is not None
+        return self.future.result(timeout)
+
+
+class JobQueue:
+    changed = Signal(object)  # Job
+    """Emitted from worker threads on every state or progress change."""
+
+    def __init__(self, cpu_workers: int = 2) -> None:
+        self._gpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qm-gpu")
+        self._cpu = ThreadPoolExecutor(max_workers=cpu_workers, thread_name_prefix="qm-cpu")
+        self._jobs: list[Job] = []
+        self._lock = threading.Lock()
+
+    @property
+    def jobs(self) -> list[Job]:
+        with self._lock:
+            return list(self._jobs)
+
+    def submit(self, title: str, stage: StageFn, request: Any, *, lane: Lane = "cpu") -> Job:
+        job = Job(title=title, lane=lane)
+        with self._lock:
+            self._jobs.append(job)
+        pool = self._gpu if lane == "gpu" else self._cpu
+        job.future = pool.submit(self._run, job, stage, request)
+        self.changed.emit(job)
+        return job
+
+    def _run(self, job: Job, stage: StageFn, request: Any) -> Any:
+        if job.cancel_token.cancelled:
+            self._finish(job, JobState.CANCELLED, message="Cancelled before it started.")
+            raise Cancelled()
+        job.state = JobState.RUNNING
+        job.started = time.monotonic()
+        self.changed.emit(job)
+
+        def on_progress(p: Progress) -> None:
+            job.fraction, job.message = p.fraction, p.message
+            self.changed.emit(job)
+
+        try:
+            result = stage(request, on_progress=on_progress, cancel=job.cancel_token)
+        except Cancelled:
+            self._finish(job, JobState.CANCELLED, message="Stopped.")
+            raise
+        except StudioError as e:
+            job.error, job.hint = e.message, e.hint
+            self._finish(job, JobState.FAILED, message=e.message)
+            raise
+        except Exception as e:
+            job.error = f"{type(e).__name__}: {e}"
+            job.hint = "This is a bug in Qianmian Studio; the details are in the log."
+            traceback.print_exc()
+            self._finish(job, JobState.FAILED, message=job.error)
+            raise
+        job.result = result
+        job.fraction = 1.0
+        self._finish(job, JobState.FINISHED, message="Done.")
+        return result
+
+    def _finish(self, job: Job, state: JobState, message: str) -> None:
+        job.state, job.message, job.ended = state, message, time.monotonic()
+        self.changed.emit(job)
+
+    def stop(self, job: Job) -> None:
+        """Stop one job: a running job stops at its next check; a queued one never starts."""
+        job.cancel_token.cancel()
+        if job.state is JobState.QUEUED and job.future is not None and job.future.cancel():
+            self._finish(job, JobState.CANCELLED, message="Cancelled before it started.")
+
+    def stop_running(self) -> None:
+        for job in self.jobs:
+            if job.state is JobState.RUNNING:
+                self.stop(job)
+
+    def cancel_queued(self) -> None:
+        for job in self.jobs:
+            if job.state is JobState.QUEUED:
+                self.stop(job)
+
+    def shutdown(self, wait: bool = True) -> None:
+        self.cancel_queued()
+        self.stop_running()
+        self._gpu.shutdown(wait=wait)
+        self._cpu.shutdown(wait=wait)

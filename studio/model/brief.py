@@ -1,0 +1,87 @@
+"""The audience brief: what the campaign sells, to whom, where, and under which rules."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+AspectRatio = Literal["9:16", "1:1", "16:9"]
+
+#: Output size for each aspect ratio (platform delivery sizes).
+ASPECT_SIZES: dict[str, tuple[int, int]] = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": (1920, 1080)}
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a typo in a brief must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class MarketTarget(Strict):
+    """A market the campaign runs in, and the language its variants speak."""
+
+    code: str = Field(description="Market code from the knowledge packs, e.g. 'TH'.")
+    language: str | None = Field(
+        default=None, description="BCP-47 language, e.g. 'th'. Default: the market pack's first language."
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _upper(cls, v: str) -> str:
+        return v.strip().upper()
+
+
+class Segment(Strict):
+    """An audience segment; `style` names a segment-style pack that overrides visuals (e.g. 'guochao')."""
+
+    id: str
+    name: str
+    description: str = ""
+    style: str | None = None
+    markets: list[str] = Field(default_factory=list, description="Limit to these market codes; empty = all.")
+
+
+class SuppliedCopy(Strict):
+    """Copy written by the creative team for one language; used as written, never machine-changed."""
+
+    lines: dict[str, str] = Field(default_factory=dict, description="Voice-over by beat ('hook', 'cta'...).")
+    captions: dict[str, str] = Field(default_factory=dict, description="On-screen text by beat.")
+    call_to_action: str | None = None
+    tagline: str | None = None
+    legal: str | None = None
+
+
+class Brief(Strict):
+    brand: str
+    product: str
+    category: str = Field(description="Category pack id, e.g. 'skincare'.")
+    selling_points: list[str] = Field(min_length=1)
+    mandatory_claims: list[str] = Field(default_factory=list)
+    forbidden_claims: list[str] = Field(default_factory=list)
+    markets: list[MarketTarget] = Field(min_length=1)
+    segments: list[Segment] = Field(min_length=1)
+    master_language: str = "en"
+    duration_s: float = Field(default=15.0, gt=2, le=180)
+    aspect_ratios: list[AspectRatio] = Field(default_factory=lambda: ["9:16"])
+    tone: str = "confident, warm"
+    call_to_action: str = "Shop now"
+    legal: str = ""
+    copy_by_language: dict[str, SuppliedCopy] = Field(
+        default_factory=dict, alias="copy", description="Supplied copy per BCP-47 language."
+    )
+    notes: str = ""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _unique(self) -> Brief:
+        codes = [m.code for m in self.markets]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"markets are listed twice: {codes}; list each market once")
+        ids = [s.id for s in self.segments]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"segment ids must be unique, got {ids}")
+        if not self.aspect_ratios:
+            raise ValueError("aspect_ratios needs at least one of 9:16, 1:1, 16:9")
+        return self

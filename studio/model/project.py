@@ -1,0 +1,210 @@
+"""The project schema: brief → insights → storyboard → variants → takes → voice → deliverables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from studio.model.brief import Brief
+from studio.model.requests import ImageRequest, VoiceRequest
+
+SCHEMA_VERSION = 1
+
+Framing = Literal["wide", "medium", "close-up", "extreme-close-up", "product"]
+Camera = Literal["static", "push-in", "pull-out", "pan-left", "pan-right", "tilt-up", "tilt-down"]
+Transition = Literal["cut", "crossfade"]
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Doc(BaseModel):
+    """Project documents keep unknown keys out but are mutable: the UI edits them in place."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Persona(Doc):
+    id: str
+    market: str
+    segment: str
+    name: str
+    summary: str
+    needs: list[str] = Field(default_factory=list)
+    pain_points: list[str] = Field(default_factory=list)
+    local_context: list[str] = Field(default_factory=list)
+    platform_voice: list[str] = Field(default_factory=list, description="How they talk on short-video apps.")
+
+
+class Insight(Doc):
+    id: str
+    kind: Literal["need", "pain-point", "local-context", "motif", "language", "caution"]
+    text: str
+    market: str | None = None
+    segment: str | None = None
+    persona_id: str | None = None
+    source: str = Field(default="planner", description="Where it came from: a knowledge pack entry or the LLM.")
+
+
+class Shot(Doc):
+    """A master shot, in the master language."""
+
+    id: str
+    beat: str = Field(description="Story beat: hook, problem, solution, proof, cta...")
+    duration_s: float = Field(gt=0)
+    visual: str
+    framing: Framing = "medium"
+    camera: Camera = "static"
+    voiceover: str = ""
+    on_screen_text: str = ""
+    sound_cue: str = ""
+    transition: Transition = "crossfade"
+    insight_ids: list[str] = Field(default_factory=list)
+
+
+class Storyboard(Doc):
+    concept: str
+    theme: str
+    language: str = "en"
+    shots: list[Shot] = Field(default_factory=list)
+
+    def total_duration(self) -> float:
+        return sum(s.duration_s for s in self.shots)
+
+    def shot(self, shot_id: str) -> Shot:
+        for s in self.shots:
+            if s.id == shot_id:
+                return s
+        raise KeyError(shot_id)
+
+
+class Flag(Doc):
+    """Something a reviewer must look at before delivery."""
+
+    kind: Literal["untranslated", "too-long", "claim", "font", "other"]
+    message: str
+
+
+class LocalizedShot(Doc):
+    shot_id: str
+    duration_s: float = Field(gt=0)
+    prompt: str
+    negative_prompt: str = ""
+    talent: str = ""
+    wardrobe: str = ""
+    setting: str = ""
+    motifs: list[str] = Field(default_factory=list)
+    voiceover: str = ""
+    caption: str = ""
+    back_translation: str = ""
+    flags: list[Flag] = Field(default_factory=list)
+    overrides: dict[str, str | list[str] | float] = Field(
+        default_factory=dict, description="Fields a creator set by hand; kept when the master changes."
+    )
+    source_hash: str = Field(default="", description="Hash of the master shot it was derived from.")
+    stale: bool = False
+
+
+class Variant(Doc):
+    """One market × segment: the unit that becomes a video."""
+
+    id: str
+    market: str
+    language: str
+    segment: str
+    name: str
+    palette: list[str] = Field(default_factory=list)
+    call_to_action: str = ""
+    legal: str = ""
+    shots: list[LocalizedShot] = Field(default_factory=list)
+
+    def shot(self, shot_id: str) -> LocalizedShot:
+        for s in self.shots:
+            if s.shot_id == shot_id:
+                return s
+        raise KeyError(shot_id)
+
+
+class Take(Doc):
+    """One generated image for a shot, with the request that made it."""
+
+    id: str
+    shot_id: str
+    variant_id: str | None = None
+    request: ImageRequest
+    asset: str
+    backend: str
+    selected: bool = False
+    created: str = Field(default_factory=_now)
+
+
+class WordTiming(Doc):
+    text: str
+    start_s: float
+    end_s: float
+
+
+class VoiceLine(Doc):
+    shot_id: str
+    variant_id: str
+    request: VoiceRequest
+    asset: str
+    duration_s: float
+    backend: str
+    words: list[WordTiming] = Field(default_factory=list)
+
+
+class Deliverable(Doc):
+    variant_id: str
+    market: str
+    language: str
+    segment: str
+    aspect: str
+    kind: Literal["video", "srt", "vtt", "pdf", "csv", "xlsx", "otio", "xml", "png", "zip"]
+    path: str = Field(description="Relative to the project folder.")
+    duration_s: float | None = None
+    created: str = Field(default_factory=_now)
+
+
+class ProjectSettings(Doc):
+    image_model: str = "procedural"
+    image_steps: int = 25
+    voices: dict[str, str] = Field(default_factory=dict, description="Voice id per language; default espeak.")
+    music: str | None = Field(default=None, description="Path to a music bed; None = generated bed.")
+    loudness_lufs: float = -14.0
+    fps: int = 30
+
+
+class Project(Doc):
+    schema_version: int = SCHEMA_VERSION
+    name: str
+    created: str = Field(default_factory=_now)
+    brief: Brief
+    personas: list[Persona] = Field(default_factory=list)
+    insights: list[Insight] = Field(default_factory=list)
+    storyboard: Storyboard | None = None
+    variants: list[Variant] = Field(default_factory=list)
+    takes: list[Take] = Field(default_factory=list)
+    voice_lines: list[VoiceLine] = Field(default_factory=list)
+    deliverables: list[Deliverable] = Field(default_factory=list)
+    settings: ProjectSettings = Field(default_factory=ProjectSettings)
+
+    def variant(self, variant_id: str) -> Variant:
+        for v in self.variants:
+            if v.id == variant_id:
+                return v
+        raise KeyError(variant_id)
+
+    def selected_take(self, shot_id: str, variant_id: str | None) -> Take | None:
+        """The picked take for a variant shot; falls back to the master take, then to the newest."""
+        for vid in (variant_id, None) if variant_id else (None,):
+            takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == vid]
+            chosen = [t for t in takes if t.selected]
+            if chosen:
+                return chosen[-1]
+            if takes:
+                return takes[-1]
+        return None
