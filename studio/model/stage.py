@@ -1,6 +1,6 @@
 """The stage contract shared by every step of the house: progress reports and cooperative cancel.
 
-    result = stage(request, *, on_progress=None, cancel=None)
+result = stage(request, *, on_progress=None, cancel=None)
 """
 
 from __future__ import annotations

@@ -73,7 +73,9 @@ def _read_document(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except FileNotFoundError as e:
-        raise ProjectError(f"{path} does not exist.", "Check the path, or create it with `qianmian plan`.") from e
+        raise ProjectError(
+            f"{path} does not exist.", "Check the path, or create it with `qianmian plan`."
+        ) from e
     try:
         if path.suffix == ".toml":
             return tomllib.loads(raw.decode("utf-8"))
@@ -143,7 +145,9 @@ class ProjectStore:
             )
         data = _read_document(self.project_file)
         if not isinstance(data, dict):
-            raise ValidationFailed(f"{self.project_file} does not hold a project object.", "Restore it from autosave/.")
+            raise ValidationFailed(
+                f"{self.project_file} does not hold a project object.", "Restore it from autosave/."
+            )
         version = data.get("schema_version", 0)
         if isinstance(version, int) and version > SCHEMA_VERSION:
             raise ProjectError(
