@@ -5,6 +5,7 @@ Pillow shapes complex scripts (Thai, Arabic, Devanagari) through raqm, so a capt
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import unicodedata
 from functools import cache
@@ -83,10 +84,8 @@ def load_font(language: str, size: int, bold: bool = False) -> ImageFont.FreeTyp
     path = font_path(script)
     index = _CJK_FACE.get(language.split("-")[0].lower(), 2) if script == "cjk" else 0
     font = ImageFont.truetype(str(path), size=size, index=index, layout_engine=ImageFont.Layout.RAQM)
-    try:
+    with contextlib.suppress(OSError, ValueError):
         font.set_variation_by_axes([700 if bold else 400])
-    except (OSError, ValueError):
-        pass
     return font
 
 

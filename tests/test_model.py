@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from studio.model import (
     ImageRequest,
@@ -46,9 +47,7 @@ def test_project_round_trip(tmp_path: Path, sample_brief_path: Path) -> None:
 
 def test_malformed_brief_names_file_field_and_fix(tmp_path: Path) -> None:
     bad = tmp_path / "brief.toml"
-    bad.write_text(
-        'brand = "X"\nproduct = "Y"\ncategory = "skincare"\nselling_points = []\nmarkts = []\n', "utf-8"
-    )
+    bad.write_text('brand = "X"\nproduct = "Y"\ncategory = "skincare"\nselling_points = []\nmarkts = []\n', "utf-8")
     with pytest.raises(ValidationFailed) as info:
         load_brief(bad)
     text = str(info.value)
@@ -108,5 +107,5 @@ def test_requests_are_immutable_and_keyed() -> None:
     b = ImageRequest(shot_id="s1", prompt="beach at night", seed=1)
     assert a.key() == b.key()
     assert a.key() != a.model_copy(update={"seed": 2}).key()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         a.seed = 3  # type: ignore[misc]

@@ -46,9 +46,7 @@ class Insight(Doc):
     market: str | None = None
     segment: str | None = None
     persona_id: str | None = None
-    source: str = Field(
-        default="planner", description="Where it came from: a knowledge pack entry or the LLM."
-    )
+    source: str = Field(default="planner", description="Where it came from: a knowledge pack entry or the LLM.")
 
 
 class Shot(Doc):

@@ -37,9 +37,7 @@ class ImageRequest(Request):
     loras: tuple[LoraRef, ...] = ()
     init_image: str | None = Field(default=None, description="Asset name of an image to restyle (img2img).")
     strength: float = 0.6
-    reference_image: str | None = Field(
-        default=None, description="Asset name for character/product consistency."
-    )
+    reference_image: str | None = Field(default=None, description="Asset name for character/product consistency.")
     framing: str = "medium"
     camera: str = "static"
     palette: tuple[str, ...] = ()

@@ -73,9 +73,7 @@ def _read_document(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except FileNotFoundError as e:
-        raise ProjectError(
-            f"{path} does not exist.", "Check the path, or create it with `qianmian plan`."
-        ) from e
+        raise ProjectError(f"{path} does not exist.", "Check the path, or create it with `qianmian plan`.") from e
     try:
         if path.suffix == ".toml":
             return tomllib.loads(raw.decode("utf-8"))
@@ -83,8 +81,7 @@ def _read_document(path: Path) -> Any:
     except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
         raise ValidationFailed(
             f"{path} cannot be read: {e}",
-            "Fix the syntax at that position (a missing comma or quote is the usual cause); "
-            "the file was not changed.",
+            "Fix the syntax at that position (a missing comma or quote is the usual cause); the file was not changed.",
         ) from e
 
 
@@ -145,13 +142,11 @@ class ProjectStore:
             )
         data = _read_document(self.project_file)
         if not isinstance(data, dict):
-            raise ValidationFailed(
-                f"{self.project_file} does not hold a project object.", "Restore it from autosave/."
-            )
+            raise ValidationFailed(f"{self.project_file} does not hold a project object.", "Restore it from autosave/.")
         version = data.get("schema_version", 0)
         if isinstance(version, int) and version > SCHEMA_VERSION:
             raise ProjectError(
-                f"{self.project_file} was saved by a newer Qianmian (schema {version}; this app reads {SCHEMA_VERSION}).",
+                f"{self.project_file} is from a newer Qianmian (schema {version}; this app reads {SCHEMA_VERSION}).",
                 "Update Qianmian Studio to open it; the file was not changed.",
             )
         return validate(Project, migrate(data), str(self.project_file))
