@@ -1,0 +1,149 @@
+"""Headless entry point: `qianmian demo | plan | render`; `qianmian` alone opens the app.
+
+Stages run through the same JobQueue as in the app; a tqdm bar shows progress and Ctrl-C stops the job cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from studio.model.errors import Cancelled, StudioError
+
+
+def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool = False) -> Any:
+    """Run one stage as a job with a terminal progress bar; Ctrl-C stops it and nothing half-written remains."""
+    from tqdm import tqdm
+
+    from studio.jobs import JobQueue
+
+    queue = JobQueue(cpu_workers=1)
+    bar = tqdm(
+        total=1000, desc=title, unit="‰", disable=quiet, dynamic_ncols=True, bar_format="{l_bar}{bar}| {postfix}"
+    )
+
+    def on_change(job: Any) -> None:
+        bar.n = int(job.fraction * 1000)
+        bar.set_postfix_str(job.message[-60:], refresh=True)
+
+    queue.changed.connect(on_change)
+    job = queue.submit(title, stage, request)
+    try:
+        while True:
+            try:
+                return job.wait(timeout=0.2)
+            except TimeoutError:
+                continue
+    except KeyboardInterrupt:
+        queue.stop(job)
+        bar.set_postfix_str("stopping…", refresh=True)
+        with contextlib.suppress(Cancelled):
+            job.wait()
+        raise Cancelled("Stopped by Ctrl-C; finished files are kept, nothing half-written was left.") from None
+    finally:
+        bar.close()
+        queue.shutdown(wait=False)
+
+
+def _print_deliverables(result: Any) -> None:
+    """List each file from deliverables.json with its absolute path, so a creator can open it."""
+    import json
+
+    manifest = result.manifest_path
+    entries = json.loads(manifest.read_text("utf-8"))["deliverables"]
+    print(f"\n{len(entries)} files, listed in {manifest.resolve()}:")
+    for e in entries:
+        dur = f"{e['duration_s']:6.2f}s" if e.get("duration_s") else " " * 7
+        print(f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur}  {(manifest.parent / e['path']).resolve()}")
+    for variant, messages in result.flags.items():
+        for m in messages:
+            print(f"  ! {variant}: {m}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from studio.workflow import DemoRequest, demo
+
+    result = _run_job("Demo", demo, DemoRequest(out_dir=Path(args.out)), quiet=args.quiet)
+    _print_deliverables(result)
+    return 0
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from studio.model import ProjectStore
+    from studio.workflow import PlanRequest, plan
+
+    out = _run_job("Plan", plan, PlanRequest(Path(args.brief), Path(args.out), overwrite=args.force), quiet=args.quiet)
+    project = ProjectStore(out).load()
+    print(
+        f"Planned {project.name}: {len(project.storyboard.shots) if project.storyboard else 0} shots, "
+        f"{len(project.variants)} variants → {out.resolve()}"
+    )
+    for v in project.variants:
+        flagged = sum(len(s.flags) for s in v.shots)
+        print(f"  {v.id:<24} {v.language:<6} {len(v.shots)} shots" + (f", {flagged} flags" if flagged else ""))
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from studio.workflow import RenderRequest, render
+
+    request = RenderRequest(
+        project_dir=Path(args.project),
+        variant_ids=tuple(args.variant) if args.variant else None,
+        aspects=tuple(args.aspect) if args.aspect else None,
+        out_dir=Path(args.out) if args.out else None,
+    )
+    _print_deliverables(_run_job("Render", render, request, quiet=args.quiet))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("demo", help="render the sample brief to finished videos")
+    p.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("plan", help="plan a brief (.toml or .json) into a project folder")
+    p.add_argument("brief")
+    p.add_argument("--out", required=True, help="project folder to create")
+    p.add_argument("--force", action="store_true", help="replace an existing plan in that folder")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("render", help="render a project's variants to MP4 + SRT + VTT")
+    p.add_argument("project")
+    p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
+    p.add_argument("--aspect", action="append", choices=["9:16", "1:1", "16:9"], help="aspect ratio (repeatable)")
+    p.add_argument("--out", help="output folder (default: PROJECT/renders)")
+    p.set_defaults(func=cmd_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command is None:
+        from studio.app import main as app_main
+
+        return app_main(rest)
+    if rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    try:
+        return int(args.func(args))
+    except Cancelled as e:
+        print(f"\n{e.message}", file=sys.stderr)
+        return 130
+    except StudioError as e:
+        print(f"\nError: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

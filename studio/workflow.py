@@ -1,0 +1,234 @@
+"""Project-level stages: plan a brief into a project, render a project to deliverables, the demo.
+
+Each is a stage (`request, *, on_progress, cancel`), so the CLI, the app and tests run the same code.
+Per-variant work lives in `studio.render`; this module only orchestrates and keeps project.json consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studio import paths
+from studio.model import Deliverable, Project, ProjectError, ProjectStore, load_brief
+from studio.model.stage import CancelToken, Progress, ProgressFn, check, report, sub_progress
+from studio.model.store import atomic_write_text
+
+if TYPE_CHECKING:
+    from studio.render.variant import VariantRender
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    brief_path: Path
+    out_dir: Path
+    name: str | None = None
+    overwrite: bool = False
+
+
+def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Path:
+    """Brief file → project folder (insights, storyboard, variants). Refuses to overwrite unless asked."""
+    from studio.planning import plan_project
+
+    store = ProjectStore(request.out_dir)
+    if store.exists() and not request.overwrite:
+        raise ProjectError(
+            f"{request.out_dir} already holds a project.",
+            "Choose another folder, or pass --force to replace its plan (images and renders are kept).",
+        )
+    report(on_progress, 0.0, "Reading the brief")
+    brief = load_brief(request.brief_path)
+    project = plan_project(
+        brief,
+        name=request.name or request.out_dir.name,
+        on_progress=sub_progress(on_progress, 0.05, 0.95),
+        cancel=cancel,
+    )
+    check(cancel)
+    store.create(project)
+    report(on_progress, 1.0, f"Planned {len(project.variants)} variants")
+    return request.out_dir
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    project_dir: Path
+    variant_ids: tuple[str, ...] | None = None
+    aspects: tuple[str, ...] | None = None
+    out_dir: Path | None = None
+    workers: int | None = None
+    scale: float = 1.0
+    """Below 1 renders a smaller preview (the app's quick look, tests); deliverables are full size at 1."""
+
+
+@dataclass
+class RenderResult:
+    deliverables: list[Deliverable]
+    manifest_path: Path
+    flags: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _select_variants(project: Project, wanted: tuple[str, ...] | None) -> list[str]:
+    known = [v.id for v in project.variants]
+    if not known:
+        raise ProjectError("The project has no variants yet.", "Plan the storyboard and variants first.")
+    if wanted is None:
+        return known
+    unknown = [v for v in wanted if v not in known]
+    if unknown:
+        raise ProjectError(f"Unknown variant(s): {', '.join(unknown)}.", f"Known variants: {', '.join(known)}.")
+    return list(wanted)
+
+
+class _Aggregate:
+    """Overall progress of parallel parts, each weighted equally."""
+
+    def __init__(self, on_progress: ProgressFn | None, start: float, end: float, parts: int) -> None:
+        self._forward = sub_progress(on_progress, start, end)
+        self._fractions = [0.0] * max(1, parts)
+        self._lock = threading.Lock()
+
+    def part(self, index: int, label: str) -> ProgressFn:
+        def on_progress(p: Progress) -> None:
+            with self._lock:
+                self._fractions[index] = p.fraction
+                total = sum(self._fractions) / len(self._fractions)
+            if self._forward is not None:
+                self._forward(Progress(total, f"{label}: {p.message}" if p.message else label))
+
+        return on_progress
+
+
+def render(
+    request: RenderRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> RenderResult:
+    """Project → images for every shot that lacks one → one MP4 + SRT + VTT per variant and aspect."""
+    from studio.render.variant import RenderVariantRequest, render_variant
+    from studio.takes import TakesRequest, generate_takes
+
+    store = ProjectStore(request.project_dir)
+    project = store.load()
+    variant_ids = _select_variants(project, request.variant_ids)
+    aspects = request.aspects or tuple(project.brief.aspect_ratios)
+    out_dir = request.out_dir or store.renders
+
+    report(on_progress, 0.0, "Images")
+    takes = generate_takes(
+        TakesRequest(project_dir=store.root, variant_ids=tuple(variant_ids), aspect=aspects[0]),
+        on_progress=sub_progress(on_progress, 0.0, 0.25),
+        cancel=cancel,
+    )
+    known = {t.request.key() for t in project.takes}
+    new_takes = [t for t in takes if t.request.key() not in known]
+    if new_takes:
+        project.takes.extend(new_takes)
+        store.save(project)
+    check(cancel)
+
+    workers = request.workers or min(len(variant_ids), os.cpu_count() or 1)
+    progress = _Aggregate(on_progress, 0.25, 0.98, len(variant_ids))
+
+    def render_one(index: int, variant_id: str) -> VariantRender:
+        return render_variant(
+            RenderVariantRequest(
+                project_dir=store.root,
+                variant_id=variant_id,
+                aspects=tuple(aspects),
+                out_dir=out_dir,
+                music=Path(project.settings.music) if project.settings.music else None,
+                loudness_lufs=project.settings.loudness_lufs,
+                fps=project.settings.fps,
+                scale=request.scale,
+            ),
+            on_progress=progress.part(index, variant_id),
+            cancel=cancel,
+        )
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qm-variant") as pool:
+        futures = [pool.submit(render_one, i, vid) for i, vid in enumerate(variant_ids)]
+        try:
+            renders = [f.result() for f in futures]
+        except BaseException:
+            if cancel is not None:
+                cancel.cancel()  # stop the siblings too
+            raise
+
+    project = store.load()  # the takes step saved it; merge this run's results on top
+    rendered = set(variant_ids)
+    project.voice_lines = [v for v in project.voice_lines if v.variant_id not in rendered]
+    project.deliverables = [d for d in project.deliverables if not (d.variant_id in rendered and d.aspect in aspects)]
+    deliverables: list[Deliverable] = []
+    flags: dict[str, list[str]] = {}
+    for vid, r in zip(variant_ids, renders, strict=True):
+        project.voice_lines.extend(r.voice_lines)
+        deliverables.extend(r.deliverables)
+        variant = project.variant(vid)
+        for shot in variant.shots:
+            if shot.shot_id in r.shot_durations:
+                shot.duration_s = round(r.shot_durations[shot.shot_id], 3)
+        if r.flags:
+            flags[vid] = [f.message for f in r.flags]
+    project.deliverables.extend(deliverables)
+    store.save(project)
+    manifest = write_manifest(out_dir, store, deliverables)
+    report(on_progress, 1.0, f"Rendered {len(variant_ids)} variants")
+    return RenderResult(deliverables=deliverables, manifest_path=manifest, flags=flags)
+
+
+def deliverable_file(store: ProjectStore, d: Deliverable) -> Path:
+    path = Path(d.path)
+    return path if path.is_absolute() else store.root / path
+
+
+def write_manifest(out_dir: Path, store: ProjectStore, deliverables: list[Deliverable]) -> Path:
+    """deliverables.json: one entry per file, paths relative to the manifest's folder."""
+    entries = []
+    for d in deliverables:
+        file = deliverable_file(store, d)
+        entries.append(
+            {
+                "variant": d.variant_id,
+                "market": d.market,
+                "language": d.language,
+                "segment": d.segment,
+                "aspect": d.aspect,
+                "kind": d.kind,
+                "path": os.path.relpath(file, out_dir),
+                "duration_s": d.duration_s,
+                "bytes": file.stat().st_size if file.exists() else None,
+            }
+        )
+    manifest = out_dir / "deliverables.json"
+    atomic_write_text(manifest, json.dumps({"deliverables": entries}, ensure_ascii=False, indent=2) + "\n")
+    return manifest
+
+
+@dataclass(frozen=True)
+class DemoRequest:
+    out_dir: Path
+    brief_path: Path | None = None
+
+
+def demo(
+    request: DemoRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> RenderResult:
+    """The sample brief, planned and rendered: videos and deliverables.json in `out_dir`."""
+    project_dir = request.out_dir / "project"
+    if (project_dir / "project.json").exists():
+        shutil.rmtree(project_dir / "autosave", ignore_errors=True)
+    plan(
+        PlanRequest(request.brief_path or paths.sample_brief(), project_dir, name="demo", overwrite=True),
+        on_progress=sub_progress(on_progress, 0.0, 0.03),
+        cancel=cancel,
+    )
+    return render(
+        RenderRequest(project_dir=project_dir, out_dir=request.out_dir),
+        on_progress=sub_progress(on_progress, 0.03, 1.0),
+        cancel=cancel,
+    )
