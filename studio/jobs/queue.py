@@ -88,9 +88,9 @@ class JobQueue:
         job = Job(title=title, lane=lane)
         with self._lock:
             self._jobs.append(job)
+        self.changed.emit(job)
         pool = self._gpu if lane == "gpu" else self._cpu
         job.future = pool.submit(self._run, job, stage, request)
-        self.changed.emit(job)
         return job
 
     def _run(self, job: Job, stage: StageFn, request: Any) -> Any:

@@ -1,0 +1,68 @@
+"""The job system: states, progress, stop the running job, cancel queued jobs, typed failures."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from studio.jobs import JobQueue, JobState
+from studio.model import BackendError, Cancelled
+from studio.model.stage import CancelToken, ProgressFn, check, report
+
+
+def counting_stage(n: int, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> int:
+    for i in range(n):
+        check(cancel)
+        report(on_progress, (i + 1) / n, f"step {i + 1}")
+    return n
+
+
+def test_job_runs_and_reports_progress() -> None:
+    queue = JobQueue()
+    seen: list[tuple[str, float]] = []
+    queue.changed.connect(lambda job: seen.append((job.state.value, job.fraction)))
+    job = queue.submit("count", counting_stage, 5)
+    assert job.wait(10) == 5
+    assert job.state is JobState.FINISHED
+    fractions = [f for s, f in seen if s == "running"]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert seen[0][0] == "queued" and seen[-1][0] == "finished"
+    queue.shutdown()
+
+
+def test_stop_running_and_cancel_queued_are_separate() -> None:
+    queue = JobQueue()
+    started, release = threading.Event(), threading.Event()
+
+    def blocking(_: object, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> str:
+        started.set()
+        while not release.wait(0.01):
+            check(cancel)
+        return "done"
+
+    running = queue.submit("gpu 1", blocking, None, lane="gpu")
+    queued = queue.submit("gpu 2", blocking, None, lane="gpu")
+    assert started.wait(5)
+    queue.cancel_queued()
+    assert queued.state is JobState.CANCELLED
+    assert running.state is JobState.RUNNING
+    queue.stop_running()
+    with pytest.raises(Cancelled):
+        running.wait(5)
+    assert running.state is JobState.CANCELLED
+    queue.shutdown()
+
+
+def test_failure_keeps_message_and_hint() -> None:
+    queue = JobQueue()
+
+    def failing(_: object, **_kw: object) -> None:
+        raise BackendError("model folder X has no unet/", "Is it a diffusers folder?")
+
+    job = queue.submit("fail", failing, None)
+    with pytest.raises(BackendError):
+        job.wait(5)
+    assert job.state is JobState.FAILED
+    assert job.error == "model folder X has no unet/" and job.hint == "Is it a diffusers folder?"
+    queue.shutdown()
