@@ -139,6 +139,9 @@ class Take(Doc):
     backend: str
     selected: bool = False
     created: str = Field(default_factory=_now)
+    info: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="How it was made beyond the request: consistency method, device, timing."
+    )
 
 
 class WordTiming(Doc):
