@@ -1,0 +1,7 @@
+"""The planning engine: audience insights, storyboard and localized shot lists from a brief."""
+
+from studio.planning.context import UnknownPackError
+from studio.planning.knowledge import Knowledge, load_knowledge
+from studio.planning.planner import plan_project
+
+__all__ = ["Knowledge", "UnknownPackError", "load_knowledge", "plan_project"]

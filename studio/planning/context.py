@@ -1,0 +1,108 @@
+"""Resolve a brief against the knowledge packs: which market, language, category and style each variant uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from studio.model.brief import Brief, Segment
+from studio.model.errors import ValidationFailed
+from studio.planning.knowledge import Category, Knowledge, Language, Market, Style
+
+
+class UnknownPackError(ValidationFailed):
+    """The brief names a market, category or style that no knowledge pack describes."""
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A machine translation of a master line, with its back-translation for reviewers."""
+
+    text: str
+    back: str
+    source: str = "llm"
+
+
+@dataclass(frozen=True)
+class VariantContext:
+    variant_id: str
+    brief: Brief
+    market: Market
+    language: Language
+    language_code: str
+    segment: Segment
+    style: Style | None
+    category: Category
+    index: int
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+
+    @property
+    def persona_id(self) -> str:
+        return f"p-{self.variant_id}"
+
+    def pack_file(self, kind: str) -> str:
+        if kind == "market":
+            return f"markets/{self.market.code.lower()}.toml"
+        if kind == "category":
+            return f"categories/{self.category.id}.toml"
+        return f"styles/{self.style.id}.toml" if self.style else ""
+
+
+def _unknown(kind: str, name: str, known: list[str], folder: str, example: str) -> UnknownPackError:
+    return UnknownPackError(
+        f"Unknown {kind} '{name}'. Known {kind}s: {', '.join(sorted(known))}.",
+        f"Use one of those, or add a pack: copy assets/knowledge/{folder}/{example}.toml to "
+        f"assets/knowledge/{folder}/<id>.toml, edit it, and see assets/knowledge/README.md for every field.",
+    )
+
+
+def resolve_category(brief: Brief, knowledge: Knowledge) -> Category:
+    category = knowledge.category(brief.category)
+    if category is None:
+        raise _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare")
+    return category
+
+
+def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]:
+    """One context per market × segment (a segment limited to some markets appears only there)."""
+    category = resolve_category(brief, knowledge)
+    markets: list[tuple[Market, Language, str]] = []
+    for target in brief.markets:
+        market = knowledge.markets.get(target.code)
+        if market is None:
+            raise _unknown("market", target.code, list(knowledge.markets), "markets", "th")
+        language = market.language(target.language)
+        markets.append((market, language, target.language or language.code))
+    styles: dict[str, Style | None] = {}
+    for seg in brief.segments:
+        if seg.style:
+            style = knowledge.style(seg.style)
+            if style is None:
+                raise _unknown("segment style", seg.style, list(knowledge.styles), "styles", "guochao")
+            styles[seg.id] = style
+        else:
+            styles[seg.id] = None
+    contexts: list[VariantContext] = []
+    for market, language, code in markets:
+        for si, seg in enumerate(brief.segments):
+            if seg.markets and market.code not in {m.upper() for m in seg.markets}:
+                continue
+            contexts.append(
+                VariantContext(
+                    variant_id=f"{market.code.lower()}-{seg.id}",
+                    brief=brief,
+                    market=market,
+                    language=language,
+                    language_code=code,
+                    segment=seg,
+                    style=styles[seg.id],
+                    category=category,
+                    index=si,
+                )
+            )
+    if not contexts:
+        raise ValidationFailed(
+            "No variant to plan: every segment is limited to markets the brief does not list.",
+            "Check `markets` in each [[segments]] entry against the brief's [[markets]] codes.",
+        )
+    return contexts

@@ -1,0 +1,121 @@
+"""Who the audience really is: a persona per market × segment, and cited insights drawn from the packs."""
+
+from __future__ import annotations
+
+import re
+
+from studio.model.brief import Brief
+from studio.model.project import Insight, Persona
+from studio.planning.context import VariantContext
+from studio.planning.knowledge import Category
+
+KIND_TAG = {
+    "need": "need",
+    "pain-point": "pain",
+    "local-context": "ctx",
+    "motif": "motif",
+    "language": "lang",
+    "caution": "caution",
+}
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def brief_insights(brief: Brief, category: Category) -> list[Insight]:
+    """Insights every variant shares: the brief's own notes and the claims it must not make."""
+    out: list[Insight] = []
+    if brief.notes.strip():
+        out.append(Insight(id="i-brief-need-1", kind="need", text=brief.notes.strip(), source="brief.notes"))
+    for i, sp in enumerate(brief.selling_points, 1):
+        out.append(Insight(id=f"i-brief-need-{i + 1}", kind="need", text=sp, source=f"brief.selling_points[{i - 1}]"))
+    cautions = [f"never claim '{c}'" for c in brief.forbidden_claims]
+    for i, text in enumerate(cautions, 1):
+        out.append(Insight(id=f"i-brief-caution-{i}", kind="caution", text=text, source="brief.forbidden_claims"))
+    for i, c in enumerate(category.claim_cautions, 1):
+        out.append(
+            Insight(
+                id=f"i-{category.id}-caution-{i}",
+                kind="caution",
+                text=c.reason,
+                source=f"categories/{category.id}.toml#claim_cautions[{i - 1}]",
+            )
+        )
+    return out
+
+
+def _ranked(items: list[str], against: str) -> list[tuple[int, str]]:
+    """Pack entries, the ones sharing most words with the segment's description first (stable otherwise)."""
+    words = _words(against)
+    scored = [(-len(_words(t) & words), i, t) for i, t in enumerate(items)]
+    return [(i, t) for _, i, t in sorted(scored)]
+
+
+def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
+    """Persona and its insights; each insight's `source` names the pack entry it came from."""
+    m, cat, seg, style = ctx.market, ctx.category, ctx.segment, ctx.style
+    mfile, cfile, sfile = ctx.pack_file("market"), ctx.pack_file("category"), ctx.pack_file("style")
+    about = f"{seg.name} {seg.description} {ctx.brief.notes}"
+    rows: list[tuple[str, str, str]] = []  # (kind, text, source)
+
+    for i, t in _ranked(cat.needs, about)[:2]:
+        rows.append(("need", t, f"{cfile}#needs[{i}]"))
+    if style:
+        rows += [("need", t, f"{sfile}#needs[{i}]") for i, t in enumerate(style.needs)]
+    for i, t in _ranked(cat.pain_points, about)[:2]:
+        rows.append(("pain-point", t, f"{cfile}#pain_points[{i}]"))
+    local = m.context.get(cat.id, [])
+    for i, t in _ranked(local, about):
+        rows.append(("local-context", t, f"{mfile}#context.{cat.id}[{i}]"))
+    rows.append(("local-context", f"climate: {m.climate}", f"{mfile}#climate"))
+    rows += [("local-context", t, f'{mfile}#context."*"[{i}]') for i, t in enumerate(m.context.get("*", []))]
+    if m.holidays:
+        h = m.holidays[0]
+        rows.append(("local-context", f"{h.name} ({h.when}): {h.note}".rstrip(": "), f"{mfile}#holidays[0]"))
+    motifs = (style.motifs[:2] if style else []) + m.motifs[:4]
+    rows.append(("motif", ", ".join(motifs), f"{mfile}#motifs" + (f" + {sfile}#motifs" if style else "")))
+    idioms = [w for p in m.platforms for w in p.idioms[:3]]
+    if idioms:
+        rows.append(("language", "talks like: " + " · ".join(idioms), f"{mfile}#platforms"))
+    ctas = m.call_to_action.get(ctx.language.code, [])
+    if ctas:
+        rows.append(
+            ("language", "calls to action: " + " · ".join(ctas[:3]), f"{mfile}#call_to_action.{ctx.language.code}")
+        )
+    rows += [("caution", t, f"{mfile}#donts[{i}]") for i, t in enumerate(m.donts[:2])]
+
+    counters: dict[str, int] = {}
+    insights: list[Insight] = []
+    for kind, text, source in rows:
+        tag = KIND_TAG[kind]
+        counters[tag] = counters.get(tag, 0) + 1
+        insights.append(
+            Insight(
+                id=f"i-{ctx.variant_id}-{tag}-{counters[tag]}",
+                kind=kind,  # type: ignore[arg-type]
+                text=text,
+                market=m.code,
+                segment=seg.id,
+                persona_id=ctx.persona_id,
+                source=source,
+            )
+        )
+
+    persona = Persona(
+        id=ctx.persona_id,
+        market=m.code,
+        segment=seg.id,
+        name=f"{seg.name} · {m.name}",
+        summary=(
+            f"{seg.description or seg.name} in {m.name}"
+            + (f", into a {style.name.lower()} look" if style else "")
+            + f". {ctx.brief.notes}".rstrip(". ")
+            + "."
+        ),
+        needs=[t for k, t, _ in rows if k == "need"],
+        pain_points=[t for k, t, _ in rows if k == "pain-point"],
+        local_context=[t for k, t, _ in rows if k == "local-context"],
+        platform_voice=idioms + (style.platform_voice if style else []),
+    )
+    return persona, insights

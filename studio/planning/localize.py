@@ -1,0 +1,229 @@
+"""Localized shots: each master shot re-cast, re-set and re-worded for one market × segment.
+
+`derive_shot` is pure (master shot + variant context → localized shot), so a master edit can re-derive exactly the
+shots it touches (see restage.py) and compare hashes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from studio.model.brief import SuppliedCopy
+from studio.model.ids import stable_hash
+from studio.model.project import Flag, LocalizedShot, Shot, Storyboard, Variant
+from studio.planning.context import VariantContext
+from studio.planning.speech import fit_lines
+from studio.planning.storyboard import shot_copy_key
+
+FRAMING_WORDS = {
+    "wide": "wide establishing shot",
+    "medium": "medium shot",
+    "close-up": "close-up portrait",
+    "extreme-close-up": "extreme close-up, macro detail",
+    "product": "product hero shot",
+}
+BASE_NEGATIVE = ["blurry", "low quality", "watermark", "garbled text", "deformed hands", "extra limbs"]
+CTA_BEATS = {"cta", "offer"}
+
+
+def source_hash(shot: Shot) -> str:
+    """Hash of the master fields a localized shot is derived from (sound cue and citations change nothing)."""
+    return stable_hash(
+        shot.model_dump(include={"beat", "duration_s", "visual", "framing", "camera", "voiceover", "on_screen_text"})
+    )
+
+
+def _dedup(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [x for x in items if x and not (x.lower() in seen or seen.add(x.lower()))]  # type: ignore[func-returns-value]
+
+
+def _pick(items: list[str], n: int) -> str:
+    return items[n % len(items)] if items else ""
+
+
+def _interleave(a: list[str], b: list[str]) -> list[str]:
+    out: list[str] = []
+    for i in range(max(len(a), len(b))):
+        out += [x[i] for x in (a, b) if i < len(x)]
+    return out
+
+
+def variant_copy(ctx: VariantContext) -> SuppliedCopy | None:
+    copies = ctx.brief.copy_by_language
+    for key in (ctx.language_code, ctx.language.code, ctx.language_code.split("-")[0]):
+        if key in copies:
+            return copies[key]
+    return None
+
+
+def is_master_language(ctx: VariantContext) -> bool:
+    return ctx.language_code.split("-")[0].lower() == ctx.brief.master_language.split("-")[0].lower()
+
+
+def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext, flags: list[Flag]) -> tuple[str, str]:
+    """(text, back-translation) for a voice-over or caption: supplied copy, then the LLM, then a flagged fallback."""
+    if not master_text.strip():
+        return "", ""
+    if is_master_language(ctx):
+        return master_text, ""
+    copy = variant_copy(ctx)
+    table = (copy.lines if kind == "voice-over" else copy.captions) if copy else {}
+    if key in table:
+        return table[key], ""
+    if beat in CTA_BEATS:
+        if copy and copy.call_to_action:
+            return copy.call_to_action, ""
+        phrases = ctx.market.call_to_action.get(ctx.language.code, [])
+        if phrases:
+            return phrases[0], ""
+    tr = ctx.translations.get(master_text)
+    if tr is not None:
+        return tr.text, tr.back
+    table_name = "lines" if kind == "voice-over" else "captions"
+    flags.append(
+        Flag(
+            kind="untranslated",
+            message=(
+                f"No {ctx.language.name} {kind} for beat '{key}': showing the {ctx.brief.master_language} line "
+                f"\u201c{master_text}\u201d. Add [copy.{ctx.language_code}.{table_name}] {key} to the brief, "
+                "configure an LLM to translate, or edit the line."
+            ),
+        )
+    )
+    return master_text, ""
+
+
+def claim_flags(text: str, ctx: VariantContext) -> list[Flag]:
+    flags: list[Flag] = []
+    low = text.lower()
+    for claim in ctx.brief.forbidden_claims:
+        if claim.strip() and claim.lower() in low:
+            flags.append(Flag(kind="claim", message=f"Uses the forbidden claim '{claim}': rewrite the line."))
+    for c in ctx.category.claim_cautions:
+        m = re.search(c.pattern, text, re.IGNORECASE)
+        if m:
+            flags.append(Flag(kind="claim", message=f"'{m.group(0)}' needs care: {c.reason}."))
+    return flags
+
+
+def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> LocalizedShot:
+    """One localized shot from its master shot, before speech-rate fitting and hand overrides."""
+    m, style, cat = ctx.market, ctx.style, ctx.category
+    at_home = shot.beat in cat.home_beats
+    home = (style.home if style and style.home else "") or m.home
+    pool = _interleave(m.settings, style.settings if style else [])
+    setting = home if at_home else _pick(pool, index)
+    motifs = _dedup(
+        ([_pick(style.motifs, index)] if style and style.motifs else [])
+        + [_pick(m.motifs, index + k) for k in range(3 if at_home else 4)]
+    )
+    wardrobe = _pick(style.wardrobe if style else m.wardrobe, ctx.index + index // 2)
+    if m.prompt_modesty:
+        wardrobe = f"{wardrobe}, {m.prompt_modesty}"
+    talent = _pick(m.talent, ctx.index)
+    if style and style.talent:
+        talent = f"{talent}, {style.talent}"
+    who = f"hands of a {talent.split(',')[0]}" if shot.framing == "product" else talent
+    look = style.look if style else "bright commercial photography, natural skin texture"
+    palette_words = (style.palette_words if style and style.palette_words else "") or m.palette_words
+    prompt = ", ".join(
+        p
+        for p in (
+            FRAMING_WORDS[shot.framing],
+            shot.visual,
+            f"{who} wearing {wardrobe}",
+            f"set in {setting}",
+            ", ".join(motifs),
+            look,
+            f"colour palette: {palette_words}" if palette_words else "",
+            f"{m.name} short-video ad",
+        )
+        if p
+    )
+    negative = ", ".join(_dedup(BASE_NEGATIVE + cat.negative + m.negative + (style.negative if style else [])))
+    flags: list[Flag] = []
+    voiceover, back = _line("voice-over", shot.voiceover, key, shot.beat, ctx, flags)
+    caption, _ = _line("caption", shot.on_screen_text, key, shot.beat, ctx, flags)
+    for text in _dedup([voiceover, caption]):
+        flags += claim_flags(text, ctx)
+    return LocalizedShot(
+        shot_id=shot.id,
+        duration_s=shot.duration_s,
+        prompt=prompt,
+        negative_prompt=negative,
+        talent=talent,
+        wardrobe=wardrobe,
+        setting=setting,
+        motifs=motifs,
+        voiceover=voiceover,
+        caption=caption,
+        back_translation=back,
+        flags=flags,
+        source_hash=source_hash(shot),
+    )
+
+
+def apply_overrides(shot: LocalizedShot) -> LocalizedShot:
+    """Fields a creator set by hand win over derived ones."""
+    for name, value in shot.overrides.items():
+        if name in LocalizedShot.model_fields and name not in ("overrides", "shot_id"):
+            setattr(shot, name, value)
+    return shot
+
+
+def fit_variant(shots: list[LocalizedShot], master: Storyboard, ctx: VariantContext) -> None:
+    """Fit each voice-over to its shot at the language's speech rate: lengthen within the total, else flag."""
+    fixed = {i for i, s in enumerate(master.shots) if s.beat == "hook"}
+    fixed |= {i for i, s in enumerate(shots) if "duration_s" in s.overrides}
+    fit = fit_lines([s.voiceover for s in shots], [s.duration_s for s in shots], ctx.language.speech_rate, fixed=fixed)
+    rate = ctx.language.speech_rate
+    for i, s in enumerate(shots):
+        s.flags = [f for f in s.flags if f.kind != "too-long"]
+        if "duration_s" not in s.overrides:
+            s.duration_s = fit.durations[i]
+        if i in fit.over:
+            secs, cut = fit.over[i]
+            s.flags.append(
+                Flag(
+                    kind="too-long",
+                    message=(
+                        f"The {ctx.language.name} line runs {secs:g} s over its {s.duration_s:g} s shot at "
+                        f"{rate.per_second:g} {rate.unit}/s: cut about {cut} {rate.unit}."
+                    ),
+                )
+            )
+
+
+def localize_variant(storyboard: Storyboard, ctx: VariantContext) -> Variant:
+    m, style = ctx.market, ctx.style
+    shots = [derive_shot(s, i, shot_copy_key(storyboard.shots, s.id), ctx) for i, s in enumerate(storyboard.shots)]
+    fit_variant(shots, storyboard, ctx)
+    copy = variant_copy(ctx)
+    master = is_master_language(ctx)
+    cta = (copy.call_to_action if copy else None) or (ctx.brief.call_to_action if master else None)
+    cta = cta or _pick(m.call_to_action.get(ctx.language.code, []), 0) or ctx.brief.call_to_action
+    legal = (copy.legal if copy else None) or ""
+    if not legal and ctx.brief.legal:
+        legal = ctx.brief.legal
+        if not master and shots:
+            shots[-1].flags.append(
+                Flag(
+                    kind="untranslated",
+                    message=(
+                        f"The legal line has no {ctx.language.name} version: add [copy.{ctx.language_code}] legal "
+                        "to the brief (legal text is never machine-translated)."
+                    ),
+                )
+            )
+    return Variant(
+        id=ctx.variant_id,
+        market=m.code,
+        language=ctx.language_code,
+        segment=ctx.segment.id,
+        name=f"{m.name} · {ctx.segment.name}",
+        palette=_dedup((style.palette if style else []) + m.palette)[:5],
+        call_to_action=cta,
+        legal=legal,
+        shots=shots,
+    )
