@@ -1,0 +1,37 @@
+"""Start the desktop app: the window first (fast), everything heavy later and off the UI thread."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+
+_T0 = time.perf_counter()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`qianmian [PROJECT_FOLDER]`: open the studio, and the project folder if one is given."""
+    argv = list(sys.argv if argv is None else [sys.argv[0] if sys.argv else "qianmian", *argv])
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName("Qianmian")
+    app.setApplicationName("Studio")
+    app.setApplicationDisplayName("Qianmian Studio")
+    app.setDesktopFileName("qianmian-studio")
+
+    from studio.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    folder = next((a for a in argv[1:] if not a.startswith("-")), None)
+    if folder:
+        window.open_project(folder)
+    return int(app.exec())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,194 @@
+"""The open project in memory: one pydantic Project, an undo stack for every edit, autosave and recovery.
+
+Views never mutate the Project directly: they call `ProjectDocument.edit(...)`, which records the parts of the
+project it touches before and after, and pushes an undo command. Every change (edit, undo, redo, merged job
+result) is announced once through `changed(parts)`, the one place views subscribe to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from studio.model import Project, ProjectStore
+
+#: Top-level parts of a Project an edit may touch (fields of studio.model.Project).
+PARTS = (
+    "name",
+    "brief",
+    "personas",
+    "insights",
+    "storyboard",
+    "variants",
+    "takes",
+    "voice_lines",
+    "deliverables",
+    "settings",
+)
+
+
+def _copy(value: Any) -> Any:
+    if hasattr(value, "model_copy"):
+        return value.model_copy(deep=True)
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
+
+
+class EditCommand(QUndoCommand):
+    """Swaps whole parts of the project between their before and after states (deep copies, never aliased)."""
+
+    def __init__(self, doc: ProjectDocument, text: str, before: dict[str, Any], after: dict[str, Any], merge_key: str):
+        super().__init__(text)
+        self._doc = doc
+        self.before = before
+        self.after = after
+        self.merge_key = merge_key
+        self._first = True
+
+    def id(self) -> int:
+        return 1 if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, EditCommand) or not self.merge_key or other.merge_key != self.merge_key:
+            return False
+        if set(other.after) != set(self.after):
+            return False
+        self.after = other.after
+        return True
+
+    def redo(self) -> None:
+        if self._first:  # the edit was already applied by ProjectDocument.edit
+            self._first = False
+            return
+        self._doc._restore(self.after)
+
+    def undo(self) -> None:
+        self._doc._restore(self.before)
+
+
+class ProjectDocument(QObject):
+    """A project folder opened for editing."""
+
+    changed = Signal(object)  # frozenset[str] of parts
+    recovery_available = Signal(str)  # when an autosave newer than project.json was found
+    saved = Signal()
+
+    AUTOSAVE_MS = 30_000
+
+    def __init__(self, store: ProjectStore, project: Project, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.project = project
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(lambda _clean: self.changed.emit(frozenset()))
+        self._autosaved_index = self.undo_stack.index()
+        self._autosave_timer = QTimer(self)
+        self._autosave_timer.setInterval(self.AUTOSAVE_MS)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start()
+
+    # --- opening and saving -------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: str | Path, parent: QObject | None = None) -> ProjectDocument:
+        store = ProjectStore(folder)
+        return cls(store, store.load(), parent)
+
+    @property
+    def root(self) -> Path:
+        return self.store.root
+
+    @property
+    def dirty(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def save(self) -> None:
+        """Atomic save of project.json; the autosave copy is then stale and removed."""
+        self.store.save(self.project)
+        self.undo_stack.setClean()
+        self._autosaved_index = self.undo_stack.index()
+        self.discard_autosave()
+        self.saved.emit()
+
+    def autosave(self) -> Path | None:
+        """Write autosave/project.json when there are edits since the last save or autosave."""
+        if not self.dirty or self.undo_stack.index() == self._autosaved_index:
+            return None
+        path = self.store.autosave(self.project)
+        self._autosaved_index = self.undo_stack.index()
+        return path
+
+    @property
+    def autosave_file(self) -> Path:
+        return self.store.autosave_dir / "project.json"
+
+    def newer_autosave(self) -> Path | None:
+        """The autosave left by a session that did not save (a crash), if it is newer than project.json."""
+        auto = self.autosave_file
+        if not auto.is_file():
+            return None
+        try:
+            saved = self.store.project_file.stat().st_mtime
+        except FileNotFoundError:
+            return auto
+        if auto.stat().st_mtime <= saved or auto.read_bytes() == self.store.project_file.read_bytes():
+            return None
+        return auto
+
+    def restore_autosave(self) -> None:
+        """Bring back the autosaved edits as one undoable step (so the creator can undo the recovery too)."""
+        recovered = ProjectStore(self.store.autosave_dir)
+        project = recovered.load()
+        self.edit("Recover unsaved changes", PARTS, lambda p: _assign_parts(p, project, PARTS))
+
+    def discard_autosave(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.autosave_file)
+
+    # --- editing ------------------------------------------------------------------------------------------------
+
+    def edit(self, text: str, parts: Iterable[str], change: Callable[[Project], None], *, merge_key: str = "") -> bool:
+        """Apply `change` to the project as one undoable step touching `parts`.
+
+        If `change` raises (a validation error), the project is left as it was and the error propagates.
+        Returns False when nothing changed (no undo step is recorded).
+        """
+        parts = tuple(dict.fromkeys(parts))
+        before = {p: _copy(getattr(self.project, p)) for p in parts}
+        try:
+            change(self.project)
+        except Exception:
+            self._restore(before, announce=False)
+            raise
+        after = {p: _copy(getattr(self.project, p)) for p in parts}
+        if all(_same(before[p], after[p]) for p in parts):
+            return False
+        self.undo_stack.push(EditCommand(self, text, before, after, merge_key))
+        self.changed.emit(frozenset(parts))
+        return True
+
+    def _restore(self, state: dict[str, Any], *, announce: bool = True) -> None:
+        for part, value in state.items():
+            setattr(self.project, part, _copy(value))
+        if announce:
+            self.changed.emit(frozenset(state))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if hasattr(a, "model_dump") and hasattr(b, "model_dump"):
+        return a.model_dump() == b.model_dump()
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
+def _assign_parts(target: Project, source: Project, parts: Iterable[str]) -> None:
+    for part in parts:
+        setattr(target, part, _copy(getattr(source, part)))

@@ -1,0 +1,195 @@
+"""The jobs dock: every background job with its progress, time left and outcome; Stop and Cancel."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.jobs import Job, JobState
+from studio.ui.jobs_adapter import QtJobs
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def format_eta(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s left"
+    return f"{seconds // 60} min {seconds % 60:02d} s left"
+
+
+class JobTableModel(QAbstractTableModel):
+    """One row per job, newest last; rows update in place from QtJobs.job_changed."""
+
+    COLUMNS = ("Job", "State", "Progress", "Time left", "Message")
+    PROGRESS = 2
+
+    def __init__(self, jobs: QtJobs, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._jobs: list[Job] = []
+        self._row: dict[int, int] = {}
+        jobs.job_added.connect(self._add)
+        jobs.job_changed.connect(self._update)
+
+    def job(self, row: int) -> Job:
+        return self._jobs[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._jobs)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        job = self._jobs[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return job.title
+            if col == 1:
+                return job.state.value.capitalize()
+            if col == 2:
+                return f"{job.fraction:.0%}"
+            if col == 3:
+                return format_eta(job.eta_s())
+            if col == 4:
+                return f"{job.error} — {job.hint}" if job.state is JobState.FAILED and job.hint else job.message
+        if role == Qt.ItemDataRole.UserRole:
+            return job.fraction
+        if role == Qt.ItemDataRole.ToolTipRole and job.state is JobState.FAILED:
+            return f"{job.error}\n\nWhat to do: {job.hint}" if job.hint else job.error
+        if role == Qt.ItemDataRole.ForegroundRole and job.state is JobState.FAILED:
+            return QColor("#d64541")
+        return None
+
+    def _add(self, job: Job) -> None:
+        if job.id in self._row:
+            return
+        row = len(self._jobs)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._jobs.append(job)
+        self._row[job.id] = row
+        self.endInsertRows()
+
+    def _update(self, job: Job) -> None:
+        row = self._row.get(job.id)
+        if row is None:
+            self._add(job)
+            return
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.COLUMNS) - 1))
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the progress column as a native progress bar."""
+
+    def paint(self, painter: Any, option: QStyleOptionViewItem, index: Index) -> None:
+        fraction = index.data(Qt.ItemDataRole.UserRole)
+        if fraction is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = option.rect.adjusted(2, 3, -2, -3)
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(fraction * 1000)
+        bar.text = f"{fraction:.0%}"
+        bar.textVisible = True
+        bar.state = option.state
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class JobsDock(QDockWidget):
+    """Stop stops the running job(s) at their next check; Cancel removes queued jobs before they start."""
+
+    notify = Signal(str, str)  # title, text (for the window's notification area)
+
+    def __init__(self, jobs: QtJobs, parent: QWidget | None = None) -> None:
+        super().__init__("Jobs", parent)
+        self.setObjectName("jobsDock")
+        self.jobs = jobs
+        self.model = JobTableModel(jobs, self)
+
+        self.table = QTableView()
+        self.table.setObjectName("jobsTable")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(JobTableModel.PROGRESS, ProgressDelegate(self.table))
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 220)
+        self.table.setColumnWidth(2, 140)
+        self.table.setAccessibleName("Background jobs")
+
+        self.summary = QLabel("No jobs running.")
+        self.stop_button = QPushButton("&Stop")
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip(
+            "Stop the running job (Esc). It stops at its next safe point; nothing is left half-written."
+        )
+        self.stop_button.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.stop_button.clicked.connect(jobs.stop_running)
+        self.cancel_button = QPushButton("&Cancel queued")
+        self.cancel_button.setObjectName("cancelQueuedButton")
+        self.cancel_button.setToolTip("Cancel the jobs that are waiting; the running job goes on.")
+        self.cancel_button.clicked.connect(jobs.cancel_queued)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.cancel_button)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self.setWidget(body)
+
+        jobs.job_changed.connect(self._refresh)
+        jobs.job_failed.connect(self._failed)
+        self._refresh()
+
+    def _refresh(self, _job: Job | None = None) -> None:
+        running = self.jobs.running()
+        queued = self.jobs.queued()
+        self.stop_button.setEnabled(bool(running))
+        self.cancel_button.setEnabled(bool(queued))
+        if running:
+            job = running[0]
+            eta = format_eta(job.eta_s())
+            text = f"{job.title}: {job.fraction:.0%}" + (f", {eta}" if eta else "")
+            if queued:
+                text += f" — {len(queued)} waiting"
+            self.summary.setText(text)
+        elif queued:
+            self.summary.setText(f"{len(queued)} waiting")
+        else:
+            self.summary.setText("No jobs running.")
+
+    def _failed(self, job: Job) -> None:
+        self.notify.emit(f"{job.title} failed", f"{job.error}\n{job.hint}" if job.hint else job.error)

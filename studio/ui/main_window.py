@@ -1,0 +1,427 @@
+"""The studio window: the flow of steps on the left, the current step in the middle, jobs docked below."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.jobs import Job, JobState
+from studio.model import StudioError
+from studio.ui.document import ProjectDocument
+from studio.ui.flow import STEPS, StepState, step_status
+from studio.ui.jobs_adapter import QtJobs
+from studio.ui.jobs_dock import JobsDock
+from studio.ui.page import EmptyPage, Page
+
+MAX_RECENT = 8
+STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
+
+
+def render_stage(request: Any, *, on_progress: Any = None, cancel: Any = None) -> Any:
+    """The render, imported only when it runs (it pulls in moviepy and the image backends)."""
+    from studio.workflow import render
+
+    return render(request, on_progress=on_progress, cancel=cancel)
+
+
+class NotificationBar(QFrame):
+    """In-window notifications: what happened and what to do. Never modal; the newest replaces the last."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notificationBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.actions_box = QHBoxLayout()
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.label, 1)
+        layout.addLayout(self.actions_box)
+        layout.addWidget(close)
+        self.history: list[tuple[str, str]] = []
+        self.hide()
+
+    def show_message(self, title: str, text: str, actions: list[tuple[str, Callable[[], None]]] = ()) -> None:
+        self.history.append((title, text))
+        while self.actions_box.count():
+            item = self.actions_box.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for label, callback in actions:
+            button = QPushButton(label)
+            button.clicked.connect(callback)
+            button.clicked.connect(self.hide)
+            self.actions_box.addWidget(button)
+        body = html.escape(text).replace("\n", "<br>")
+        self.label.setText(f"<b>{html.escape(title)}</b><br>{body}")
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """Open a project folder, walk its steps, run its stages as background jobs."""
+
+    document_changed = Signal(object)  # ProjectDocument | None
+
+    def __init__(self, jobs: QtJobs | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("studioWindow")
+        self.setWindowTitle("Qianmian Studio")
+        self.resize(1280, 820)
+        self.jobs = jobs or QtJobs(parent=self)
+        self.doc: ProjectDocument | None = None
+        self.render_stage: Callable[..., Any] = render_stage
+        self.settings = QSettings("Qianmian", "Studio")
+
+        self.steps = QListWidget()
+        self.steps.setObjectName("flowSteps")
+        self.steps.setAccessibleName("Steps of the project")
+        self.steps.setMaximumWidth(260)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, Page] = {}
+        for key, title in STEPS:
+            page = self._make_page(key, title.replace("&&", "&"))
+            page.window_actions = self
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(title.replace("&&", "&"))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.steps.addItem(item)
+        self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        self.notifications = NotificationBar()
+        self.recovery_bar = NotificationBar()
+        self.recovery_bar.setObjectName("recoveryBar")
+        splitter = QSplitter()
+        splitter.addWidget(self.steps)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.recovery_bar)
+        layout.addWidget(self.notifications)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.jobs_dock = JobsDock(self.jobs, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.notify.connect(self.notify)
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("jobProgress")
+        self.progress.setAccessibleName("Progress of the running job")
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(320)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+        self.jobs.job_changed.connect(self._job_progress)
+
+        self._make_actions()
+        self.steps.setCurrentRow(0)
+        self._refresh_steps()
+
+    # --- construction --------------------------------------------------------------------------------------------
+
+    def _make_page(self, key: str, title: str) -> Page:
+        if key == "storyboard":
+            from studio.ui.storyboard_page import StoryboardPage
+
+            return StoryboardPage()
+        if key == "variants":
+            from studio.ui.variants_page import VariantsPage
+
+            return VariantsPage()
+        if key == "brief":
+            from studio.ui.brief_page import BriefPage
+
+            return BriefPage()
+        if key == "deliver":
+            from studio.ui.deliver_page import DeliverPage
+
+            return DeliverPage()
+        return EmptyPage(title, "Open a project to see this step.")
+
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        menu = self.menuBar().addMenu("&File")
+        self.open_action = self._action("&Open project…", self.choose_project, QKeySequence.StandardKey.Open)
+        self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save)
+        self.recent_menu = menu.addMenu("Open &recent")
+        menu.addAction(self.open_action)
+        menu.insertMenu(self.open_action, self.recent_menu)
+        menu.addAction(self.save_action)
+        menu.addSeparator()
+        menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+        self._fill_recent()
+
+        edit = self.menuBar().addMenu("&Edit")
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        edit.addAction(self.undo_action)
+        edit.addAction(self.redo_action)
+
+        run = self.menuBar().addMenu("&Run")
+        self.render_action = self._action("&Render all variants", self.start_render, "Ctrl+R")
+        self.stop_action = self._action("&Stop running job", self.jobs.stop_running, "Ctrl+.")
+        self.cancel_action = self._action("&Cancel queued jobs", self.jobs.cancel_queued, "Ctrl+Shift+.")
+        run.addActions([self.render_action, self.stop_action, self.cancel_action])
+
+        view = self.menuBar().addMenu("&View")
+        view.addAction(self.jobs_dock.toggleViewAction())
+        for i, (_key, title) in enumerate(STEPS):
+            action = self._action(title, lambda i=i: self.go_to(i), f"Ctrl+{i + 1}")
+            view.addAction(action)
+
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.addActions([self.open_action, self.save_action, self.undo_action, self.redo_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.render_action, self.stop_action])
+        self._update_actions()
+
+    def go_to(self, index: int) -> None:
+        self.steps.setCurrentRow(index)
+
+    # --- project ---------------------------------------------------------------------------------------------
+
+    def choose_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a project folder", str(Path.home()))
+        if folder:
+            self.open_project(folder)
+
+    def open_project(self, folder: str | Path) -> bool:
+        try:
+            doc = ProjectDocument.open(folder, self)
+        except StudioError as e:
+            self.notify("Could not open the project", str(e))
+            return False
+        self.set_document(doc)
+        self._remember_recent(doc.root)
+        auto = doc.newer_autosave()
+        if auto is not None:
+            self.recovery_bar.show_message(
+                "Unsaved changes were found",
+                f"An autosave in {auto.parent} is newer than the saved project: the studio may have closed "
+                "unexpectedly. Restore it to continue where you were, or discard it.",
+                [("Restore", self.restore_autosave), ("Discard", doc.discard_autosave)],
+            )
+        return True
+
+    def restore_autosave(self) -> None:
+        if self.doc is not None:
+            self.doc.restore_autosave()
+
+    def set_document(self, doc: ProjectDocument | None) -> None:
+        if self.doc is not None:
+            self.doc.changed.disconnect(self._document_changed)
+            self.doc.deleteLater()
+        self.doc = doc
+        self.recovery_bar.hide()
+        if doc is not None:
+            doc.changed.connect(self._document_changed)
+            doc.undo_stack.canUndoChanged.connect(self._update_actions)
+            doc.undo_stack.canRedoChanged.connect(self._update_actions)
+        for page in self.pages.values():
+            page.set_document(doc)
+        self._refresh_steps()
+        self._update_actions()
+        self._update_title()
+        self.document_changed.emit(doc)
+
+    def _document_changed(self, parts: frozenset[str]) -> None:
+        """The one subscriber to document changes: it fans out to the pages that show those parts."""
+        for page in self.pages.values():
+            if page.wants(parts):
+                page.refresh(parts)
+        self._refresh_steps()
+        self._update_actions()
+        self._update_title()
+
+    def _refresh_steps(self) -> None:
+        for row, (key, title) in enumerate(STEPS):
+            item = self.steps.item(row)
+            label = title.replace("&&", "&")
+            if self.doc is None:
+                item.setText(label)
+                item.setToolTip("")
+                continue
+            status = step_status(self.doc.project, key, self.doc.root)
+            item.setText(f"{STATE_MARK[status.state]}  {label}\n     {status.note}")
+            item.setToolTip(f"{label}: {status.state.value} — {status.note}")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {status.state.value}: {status.note}")
+
+    def _update_title(self) -> None:
+        if self.doc is None:
+            self.setWindowTitle("Qianmian Studio")
+            return
+        self.setWindowTitle(f"{self.doc.project.name}[*] — Qianmian Studio")
+        self.setWindowModified(self.doc.dirty)
+
+    def _update_actions(self, *_: Any) -> None:
+        has = self.doc is not None
+        self.save_action.setEnabled(has)
+        self.render_action.setEnabled(has)
+        self.undo_action.setEnabled(has and self.doc.undo_stack.canUndo())
+        self.redo_action.setEnabled(has and self.doc.undo_stack.canRedo())
+        if has:
+            self.undo_action.setText(f"&Undo {self.doc.undo_stack.undoText()}".strip())
+            self.redo_action.setText(f"&Redo {self.doc.undo_stack.redoText()}".strip())
+
+    def undo(self) -> None:
+        if self.doc is not None:
+            self.doc.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.doc is not None:
+            self.doc.undo_stack.redo()
+
+    def save(self) -> bool:
+        if self.doc is None:
+            return False
+        try:
+            self.doc.save()
+        except StudioError as e:
+            self.notify("Could not save", str(e))
+            return False
+        self.statusBar().showMessage(f"Saved {self.doc.store.project_file}", 4000)
+        self._update_title()
+        return True
+
+    # --- recent projects --------------------------------------------------------------------------------------
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recentProjects", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember_recent(self, folder: Path) -> None:
+        items = [str(folder)] + [p for p in self.recent_projects() if p != str(folder)]
+        self.settings.setValue("recentProjects", items[:MAX_RECENT])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.recent_projects()
+        for path in recent:
+            self.recent_menu.addAction(path, lambda p=path: self.open_project(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    # --- jobs --------------------------------------------------------------------------------------------------
+
+    def run_job(
+        self,
+        title: str,
+        stage: Callable[..., Any],
+        request: Any,
+        *,
+        lane: str = "cpu",
+        on_success: Callable[[Any], None] | None = None,
+    ) -> Job:
+        """Queue a stage; `on_success(result)` merges its result on the main thread. Failures reach the dock."""
+
+        def done(job: Job) -> None:
+            if job.state is JobState.FINISHED and on_success is not None:
+                try:
+                    on_success(job.result)
+                except StudioError as e:
+                    self.notify(f"{title}: the result could not be used", str(e))
+            elif job.state is JobState.CANCELLED:
+                self.statusBar().showMessage(f"{title}: stopped", 4000)
+
+        return self.jobs.submit(title, stage, request, lane=lane, on_done=done)
+
+    def start_render(self, *, scale: float = 1.0, variant_ids: tuple[str, ...] | None = None) -> Job | None:
+        """Save, then render in the background; the result's deliverables are merged back as one undo step."""
+        if self.doc is None:
+            return None
+        if not self.save():
+            return None
+        try:
+            from studio.workflow import RenderRequest
+        except ImportError as e:
+            self.notify("Rendering is not available", f"{e}\nUpdate Qianmian Studio; the project is saved.")
+            return None
+        request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale)
+        return self.run_job("Render variants", self.render_stage, request, on_success=self._render_done)
+
+    def _render_done(self, _result: Any) -> None:
+        """The render saved its takes, voice lines and deliverables to project.json: merge those parts back."""
+        if self.doc is None:
+            return
+        from studio.model import ProjectStore
+
+        on_disk = ProjectStore(self.doc.root).load()
+        durations = {(v.id, s.shot_id): s.duration_s for v in on_disk.variants for s in v.shots}
+
+        def merge(project: Any) -> None:
+            project.takes = on_disk.takes
+            project.voice_lines = on_disk.voice_lines
+            project.deliverables = on_disk.deliverables
+            for v in project.variants:
+                for s in v.shots:
+                    if (v.id, s.shot_id) in durations:
+                        s.duration_s = durations[(v.id, s.shot_id)]
+
+        self.doc.edit("Render", ("takes", "voice_lines", "deliverables", "variants"), merge)
+        if not self.doc.dirty:
+            return
+        self.save()
+
+    def _job_progress(self, job: Job) -> None:
+        running = self.jobs.running()
+        if not running:
+            self.progress.hide()
+            if job.state is JobState.FINISHED:
+                self.statusBar().showMessage(f"{job.title}: done", 4000)
+            return
+        current = running[0]
+        self.progress.show()
+        self.progress.setValue(int(current.fraction * 1000))
+        self.progress.setFormat(f"{current.title}: %p%")
+
+    def notify(self, title: str, text: str) -> None:
+        """Tell the creator without stopping them: the notification bar, and the system tray when there is one."""
+        self.notifications.show_message(title, text)
+        self.statusBar().showMessage(title, 8000)
+
+    # --- closing -----------------------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.doc is not None and self.doc.dirty:
+            self.doc.autosave()
+        self.jobs.shutdown()
+        super().closeEvent(event)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, lambda: self.steps.setFocus())

@@ -1,0 +1,87 @@
+"""The walking skeleton of the studio window: open the demo project, see it, render in the background, stop."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from studio import paths
+from studio.jobs import JobState
+from studio.model import ProjectStore, load_brief
+from studio.model.stage import check, report
+
+
+def make_demo_project(folder: Path) -> Path:
+    """The sample brief planned into a project folder (the same plan `qianmian demo` starts from)."""
+    from studio.planning import plan_project
+
+    project = plan_project(load_brief(paths.sample_brief()), name="demo")
+    ProjectStore(folder).create(project)
+    return folder
+
+
+def real_render_available() -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in ("studio.render.variant", "studio.takes"))
+
+
+def slow_stage(request, *, on_progress=None, cancel=None):
+    """Stands in for a long stage: reports progress and stops at the next check when cancelled."""
+    for i in range(600):
+        check(cancel)
+        report(on_progress, i / 600, f"frame {i}")
+        time.sleep(0.01)
+    return request
+
+
+@pytest.fixture
+def window(qtbot):
+    from studio.ui.main_window import MainWindow
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.jobs.shutdown()
+
+
+def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output):
+    folder = make_demo_project(tmp_path / "demo")
+    assert window.open_project(folder)
+    project = window.doc.project
+
+    assert project.brief.brand in window.pages["brief"].summary.toPlainText()
+    board = window.pages["storyboard"].board
+    assert board.count() == len(project.storyboard.shots)
+    assert not board.item(0).icon().isNull()
+    matrix = window.pages["variants"].matrix
+    cells = {
+        matrix.item(r, c).text().splitlines()[0] for r in range(matrix.rowCount()) for c in range(matrix.columnCount())
+    }
+    assert cells == {v.name for v in project.variants}
+    assert window.steps.item(2).text().startswith("✓")  # storyboard planned
+    assert window.steps.item(6).text().startswith("○")  # nothing delivered yet
+
+    if not real_render_available():
+        window.render_stage = slow_stage
+    window.go_to(2)
+    job = window.start_render(scale=0.25)
+    assert job is not None
+    qtbot.waitUntil(lambda: job.state is JobState.RUNNING and job.fraction > 0, timeout=30_000)
+    qtbot.waitUntil(lambda: window.progress.isVisible() and window.jobs_dock.stop_button.isEnabled(), timeout=5_000)
+    assert window.jobs_dock.model.rowCount() == 1
+    shots = test_output / "ui"
+    shots.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(shots / "skeleton-rendering.png"))
+
+    qtbot.mouseClick(window.jobs_dock.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: job.state is JobState.CANCELLED, timeout=60_000)
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=5_000)
+    assert "Cancelled" in window.jobs_dock.model.data(window.jobs_dock.model.index(0, 1))
+    assert not window.jobs_dock.stop_button.isEnabled()
+    assert not list((folder / "renders").glob("*.mp4")), "a stopped render must not leave a video behind"
+    assert ProjectStore(folder).load().deliverables == []
