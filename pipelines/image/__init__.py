@@ -1,0 +1,58 @@
+"""Images per shot: the embedded procedural storyboard frames, and local diffusers models from the registry.
+
+`generate_image(request)` is the one entry point; torch and diffusers load only when a diffusion model is asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.image.result import ImageResult
+from studio.model.requests import ImageRequest
+from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+
+PROCEDURAL = "procedural"
+
+__all__ = ["PROCEDURAL", "ImageResult", "generate_image", "generate_images"]
+
+
+def generate_image(
+    request: ImageRequest,
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    assets: Path | None = None,
+) -> ImageResult:
+    """One image for one request. `assets` is the folder that init/reference image names resolve in."""
+    if request.model == PROCEDURAL:
+        from pipelines.image.procedural import draw_frame
+
+        check(cancel)
+        report(on_progress, 0.0, "Drawing storyboard frame")
+        image = draw_frame(request)
+        report(on_progress, 1.0, "Frame drawn")
+        return ImageResult(image=image, backend=PROCEDURAL, seed=request.seed, consistency="seed-lock")
+    from pipelines.image.generator import diffuse
+
+    return diffuse(request, on_progress=on_progress, cancel=cancel, assets=assets)
+
+
+def generate_images(
+    requests: list[ImageRequest],
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    assets: Path | None = None,
+) -> list[ImageResult]:
+    """Several images in one go: diffusion requests that share model, size and settings run as one batch."""
+    if not requests:
+        return []
+    if all(r.model == PROCEDURAL for r in requests) or len(requests) == 1:
+        out = []
+        for i, r in enumerate(requests):
+            part = sub_progress(on_progress, i / len(requests), (i + 1) / len(requests))
+            out.append(generate_image(r, on_progress=part, cancel=cancel, assets=assets))
+        return out
+    from pipelines.image.generator import diffuse_batch
+
+    return diffuse_batch(requests, on_progress=on_progress, cancel=cancel, assets=assets)

@@ -1,0 +1,319 @@
+"""Takes: images per shot (N candidates, a locked seed, restyles of the master per variant), stored as assets.
+
+Qt-free and torch-free at import: the image backends load only when a take is actually generated.
+A take is reused whenever a stored take was made from the identical request (same key), so re-running costs nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.model import ASPECT_SIZES, Project, ProjectError, ProjectStore, Take
+from studio.model.ids import new_id, stable_hash
+from studio.model.requests import ImageRequest, LoraRef
+from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+
+PROCEDURAL = "procedural"
+
+#: Steps and guidance that suit each model family when the project does not say otherwise.
+FAMILY_DEFAULTS: dict[str, tuple[int | None, float]] = {
+    "sd15": (None, 7.0),
+    "sdxl": (None, 6.0),
+    "sdxl-turbo": (4, 0.0),
+    "sd3": (None, 5.0),
+    "flux": (None, 3.5),
+}
+
+
+@dataclass(frozen=True)
+class TakesRequest:
+    """Which shots get images, how many candidates, and how seeds and restyles are chosen."""
+
+    project_dir: Path
+    variant_ids: tuple[str | None, ...] = (None,)
+    """Variant ids; None stands for the master storyboard."""
+    shot_ids: tuple[str, ...] = ()
+    """Empty: every shot of the storyboard."""
+    aspect: str = "9:16"
+    candidates: int = 1
+    model: str | None = None
+    """Registry model id or "procedural"; None uses the project's setting."""
+    steps: int | None = None
+    seed: int | None = None
+    """Base seed for every shot; None derives a stable seed per shot from the project name."""
+    lock_seed: bool = False
+    """Reuse the seed of each shot's picked take (same composition, new prompt or style)."""
+    regenerate: bool = False
+    """Fresh seeds for shots that already have takes (ignored where the seed is locked)."""
+    restyle: bool = True
+    """Diffusion: variant shots restyle the master shot's picked take with image-to-image."""
+    strength: float = 0.55
+    loras: tuple[LoraRef, ...] = ()
+    reference_image: str | None = None
+    """Asset name of a character or product image kept consistent across shots."""
+    batch_size: int = 4
+    extra_loras: dict[str, tuple[LoraRef, ...]] = field(default_factory=dict)
+    """LoRAs attached to single shots, by shot id."""
+
+
+def shot_seed(project: Project, shot_id: str) -> int:
+    """Stable per project and shot, shared by every variant so their frames keep the master's composition."""
+    return int(stable_hash({"project": project.name, "shot": shot_id})[:8], 16) % (2**31 - 1)
+
+
+def _model_family(model: str) -> tuple[str, int | None]:
+    """Family and native side length of a registry model (torch-free: the registry reads only config files)."""
+    from pipelines.image.registry import find_model
+
+    info = find_model(model)
+    return info.family_key, info.native_size
+
+
+def diffusion_size(aspect: str, native: int, multiple: int = 16) -> tuple[int, int]:
+    """The model's native pixel area at `aspect`, each side a multiple of `multiple` (64 for big models)."""
+    if aspect not in ASPECT_SIZES:
+        raise ProjectError(f"Unknown aspect ratio {aspect!r}.", f"Use one of {', '.join(ASPECT_SIZES)}.")
+    aw, ah = ASPECT_SIZES[aspect]
+    if native >= 512:
+        multiple = 64
+    area = native * native
+    w = (area * aw / ah) ** 0.5
+    h = area / w
+    return max(multiple, round(w / multiple) * multiple), max(multiple, round(h / multiple) * multiple)
+
+
+def _shot_index(project: Project, shot_id: str) -> int:
+    assert project.storyboard is not None
+    for i, s in enumerate(project.storyboard.shots):
+        if s.id == shot_id:
+            return i
+    raise ProjectError(f"The storyboard has no shot {shot_id!r}.", "Pick a shot from the storyboard list.")
+
+
+def image_request_for(
+    project: Project,
+    variant_id: str | None,
+    shot_id: str,
+    aspect: str,
+    candidate: int = 0,
+    *,
+    model: str | None = None,
+    seed: int | None = None,
+    steps: int | None = None,
+    loras: tuple[LoraRef, ...] = (),
+    init_image: str | None = None,
+    strength: float = 0.55,
+    reference_image: str | None = None,
+) -> ImageRequest:
+    """The full request for one image of one shot: prompt and look from the (localized) shot, size from the aspect."""
+    if project.storyboard is None:
+        raise ProjectError("The project has no storyboard yet.", "Plan the project first.")
+    index = _shot_index(project, shot_id)
+    master = project.storyboard.shots[index]
+    model = model or project.settings.image_model
+    base = seed if seed is not None else shot_seed(project, shot_id)
+
+    palette: tuple[str, ...] = ()
+    motifs: tuple[str, ...] = ()
+    prompt, negative = master.visual, ""
+    if variant_id is not None:
+        try:
+            variant = project.variant(variant_id)
+            shot = variant.shot(shot_id)
+        except KeyError as e:
+            raise ProjectError(
+                f"Variant {variant_id!r} has no shot {shot_id!r}.", "Re-plan the variants, or pick another shot."
+            ) from e
+        palette, motifs = tuple(variant.palette), tuple(shot.motifs)
+        prompt, negative = shot.prompt or master.visual, shot.negative_prompt
+        extras = [shot.wardrobe and f"wearing {shot.wardrobe}", shot.setting, shot.talent]
+        prompt = ", ".join([prompt, *(e for e in extras if e and e.lower() not in prompt.lower())])
+
+    if model == PROCEDURAL:
+        width, height = ASPECT_SIZES.get(aspect, ASPECT_SIZES["9:16"])
+        step_count, guidance = steps or project.settings.image_steps, 0.0
+        init_image = None
+    else:
+        family, native = _model_family(model)
+        family_steps, guidance = FAMILY_DEFAULTS.get(family, (None, 6.5))
+        width, height = diffusion_size(aspect, native or (1024 if family not in ("sd15", "unknown") else 512))
+        step_count = steps or family_steps or project.settings.image_steps
+
+    return ImageRequest(
+        shot_id=shot_id,
+        variant_id=variant_id,
+        prompt=prompt,
+        negative_prompt=negative,
+        seed=base + candidate,
+        steps=step_count,
+        guidance=guidance,
+        width=width,
+        height=height,
+        model=model,
+        loras=loras,
+        init_image=init_image,
+        strength=strength,
+        reference_image=reference_image,
+        framing=master.framing,
+        camera=master.camera,
+        palette=palette,
+        motifs=motifs,
+        label=f"S{index + 1} · {master.beat.upper()}",
+    )
+
+
+def _existing(project: Project, store: ProjectStore) -> dict[str, Take]:
+    return {t.request.key(): t for t in project.takes if store.asset_path(t.asset).is_file()}
+
+
+def _base_seed(project: Project, request: TakesRequest, variant_id: str | None, shot_id: str) -> int:
+    if request.lock_seed:
+        picked = project.selected_take(shot_id, variant_id)
+        if picked is not None:
+            return picked.request.seed
+    if request.seed is not None:
+        return request.seed
+    base = shot_seed(project, shot_id)
+    if request.regenerate:
+        used = [t.request.seed for t in project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        if used:
+            return max([*used, base]) + 1 + random.Random(f"{shot_id}:{len(used)}").randrange(1000)
+    return base
+
+
+@dataclass
+class _Job:
+    request: ImageRequest
+    variant_id: str | None
+    after: str | None = None
+    """Key of the master job whose image this restyle starts from."""
+
+
+def _png(image: object) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG", optimize=False, compress_level=3)  # type: ignore[attr-defined]
+    return buf.getvalue()
+
+
+def _batch_key(r: ImageRequest) -> tuple[object, ...]:
+    return (r.model, r.width, r.height, r.steps, r.guidance, r.scheduler, r.loras, r.init_image, r.reference_image)
+
+
+def _batches(jobs: list[_Job], size: int) -> Iterable[list[_Job]]:
+    """Shots that share a model, size and settings go through the pipeline together (img2img restyles one by one)."""
+    groups: dict[tuple[object, ...], list[_Job]] = {}
+    for job in jobs:
+        groups.setdefault(_batch_key(job.request), []).append(job)
+    for group in groups.values():
+        step = 1 if group[0].request.model == PROCEDURAL else max(1, size)
+        for i in range(0, len(group), step):
+            yield group[i : i + step]
+
+
+def generate_takes(
+    request: TakesRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> list[Take]:
+    """Make (or reuse) the takes asked for. Writes image assets; never saves project.json (the caller merges).
+
+    Cancel stops within one denoising step; the assets this call wrote are removed and no Take is returned.
+    """
+    from pipelines.image import generate_images
+
+    store = ProjectStore(request.project_dir)
+    project = store.load()
+    if project.storyboard is None:
+        raise ProjectError("The project has no storyboard yet.", "Plan the project first.")
+    shot_ids = list(request.shot_ids) or [s.id for s in project.storyboard.shots]
+    model = request.model or project.settings.image_model
+    existing = _existing(project, store)
+    diffusion = model != PROCEDURAL
+
+    results: dict[str, Take] = {}
+    planned: dict[str, _Job] = {}
+
+    def plan(variant_id: str | None, shot_id: str, candidate: int, init: str | None, after: str | None) -> str:
+        req = image_request_for(
+            project,
+            variant_id,
+            shot_id,
+            request.aspect,
+            candidate,
+            model=model,
+            seed=_base_seed(project, request, variant_id, shot_id),
+            steps=request.steps,
+            loras=request.loras + request.extra_loras.get(shot_id, ()),
+            init_image=init,
+            strength=request.strength,
+            reference_image=request.reference_image,
+        )
+        key = req.key()
+        if key in existing:
+            results[key] = existing[key]
+        elif key not in planned:
+            planned[key] = _Job(req, variant_id, after)
+        return key
+
+    order: list[str] = []
+    for variant_id in request.variant_ids:
+        for shot_id in shot_ids:
+            master_key = None
+            init = None
+            if diffusion and variant_id is not None and request.restyle:
+                picked = project.selected_take(shot_id, None)
+                size_ok = picked is not None and picked.request.model == model
+                if size_ok and picked is not None:
+                    init = picked.asset
+                else:
+                    master_key = plan(None, shot_id, 0, None, None)
+            for c in range(max(1, request.candidates)):
+                order.append(plan(variant_id, shot_id, c, init, master_key))
+
+    created: list[str] = []
+    made: list[Take] = []
+    total = max(1, len(planned))
+    done = 0
+    try:
+        pending = list(planned.values())
+        for phase in (
+            [j for j in pending if j.after is None],
+            [j for j in pending if j.after is not None],
+        ):
+            for batch in _batches(phase, request.batch_size):
+                check(cancel)
+                reqs = []
+                for job in batch:
+                    if job.after is not None:
+                        job.request = job.request.model_copy(update={"init_image": results[job.after].asset})
+                    reqs.append(job.request)
+                part = sub_progress(on_progress, done / total, (done + len(batch)) / total)
+                label = ", ".join(sorted({f"{j.variant_id or 'master'}/{j.request.shot_id}" for j in batch}))
+                report(part, 0.0, f"Image {done + 1}/{total}: {label}")
+                images = generate_images(reqs, on_progress=part, cancel=cancel, assets=store.assets)
+                for job, res in zip(batch, images, strict=True):
+                    name = store.put_asset(_png(res.image), "png")
+                    if not any(t.asset == name for t in project.takes):
+                        created.append(name)
+                    take = Take(
+                        id=new_id("take"),
+                        shot_id=job.request.shot_id,
+                        variant_id=job.variant_id,
+                        request=job.request,
+                        asset=name,
+                        backend=res.backend,
+                        info={"consistency": res.consistency, **res.info},
+                    )
+                    planned_key = next(k for k, v in planned.items() if v is job)
+                    results[planned_key] = take
+                    made.append(take)
+                done += len(batch)
+    except BaseException:
+        for name in created:
+            store.asset_path(name).unlink(missing_ok=True)
+        raise
+    report(on_progress, 1.0, f"{len(made)} new image(s), {len(results) - len(made)} reused")
+    wanted = list(dict.fromkeys([*(j for j in order), *(k for k, j in planned.items())]))
+    return [results[k] for k in wanted if k in results]

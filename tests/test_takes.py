@@ -1,0 +1,141 @@
+"""Takes orchestration on the procedural backend: candidates, reuse by request key, seeds, cancel, variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from studio.model import (
+    Cancelled,
+    CancelToken,
+    LocalizedShot,
+    Project,
+    ProjectStore,
+    Shot,
+    Storyboard,
+    Variant,
+    load_brief,
+)
+from studio.takes import TakesRequest, diffusion_size, generate_takes, image_request_for
+
+
+def make_project(root: Path, sample_brief_path: Path) -> ProjectStore:
+    brief = load_brief(sample_brief_path)
+    shots = [
+        Shot(id="s1", beat="hook", duration_s=3, visual="friends dancing on a rooftop", framing="wide"),
+        Shot(id="s2", beat="problem", duration_s=3, visual="tired face at dawn", framing="close-up", camera="push-in"),
+        Shot(id="s3", beat="cta", duration_s=3, visual="the serum bottle", framing="product"),
+    ]
+
+    def localized(wardrobe: str, motifs: list[str]) -> list[LocalizedShot]:
+        return [
+            LocalizedShot(shot_id=s.id, duration_s=3, prompt=s.visual, wardrobe=wardrobe, motifs=motifs) for s in shots
+        ]
+
+    project = Project(
+        name="takes-test",
+        brief=brief,
+        storyboard=Storyboard(concept="c", theme="t", shots=shots),
+        variants=[
+            Variant(
+                id="th-night-owls",
+                market="TH",
+                language="th",
+                segment="night-owls",
+                name="TH night owls",
+                palette=["#0b1d3a", "#1e6fb8", "#ff5d8f"],
+                shots=localized("streetwear", ["palm trees", "surf"]),
+            ),
+            Variant(
+                id="th-guochao",
+                market="TH",
+                language="th",
+                segment="guochao",
+                name="TH guochao",
+                palette=["#8b0000", "#f5deb3"],
+                shots=localized("hanfu", ["lanterns", "plum blossom"]),
+            ),
+        ],
+    )
+    store = ProjectStore(root)
+    store.create(project)
+    return store
+
+
+@pytest.fixture
+def store(tmp_path: Path, sample_brief_path: Path) -> ProjectStore:
+    return make_project(tmp_path / "proj", sample_brief_path)
+
+
+def test_request_for_a_variant_shot(store: ProjectStore) -> None:
+    project = store.load()
+    r = image_request_for(project, "th-night-owls", "s2", "9:16")
+    assert (r.width, r.height) == (1080, 1920) and r.model == "procedural"
+    assert r.framing == "close-up" and r.camera == "push-in" and r.label == "S2 · PROBLEM"
+    assert r.palette == ("#0b1d3a", "#1e6fb8", "#ff5d8f") and "streetwear" in r.prompt
+    assert image_request_for(project, "th-night-owls", "s2", "9:16", candidate=1).seed == r.seed + 1
+    assert image_request_for(project, "th-guochao", "s2", "9:16").seed == r.seed, "variants keep the composition"
+    assert image_request_for(project, None, "s2", "16:9").width == 1920
+
+
+def test_diffusion_sizes_follow_the_family() -> None:
+    assert diffusion_size("1:1", 512) == (512, 512)
+    assert diffusion_size("9:16", 1024) == (768, 1344)
+    assert diffusion_size("16:9", 1024) == (1344, 768)
+    w, h = diffusion_size("9:16", 64)
+    assert w % 16 == 0 and h % 16 == 0 and h > w
+
+
+def test_generate_candidates_store_assets_and_reuse(store: ProjectStore) -> None:
+    req = TakesRequest(project_dir=store.root, variant_ids=("th-night-owls", "th-guochao"), shot_ids=("s1", "s2"),
+                       aspect="1:1", candidates=2)  # fmt: skip
+    takes = generate_takes(req)
+    assert len(takes) == 8
+    assert {t.request.seed for t in takes if t.shot_id == "s1"} == {takes[0].request.seed, takes[0].request.seed + 1}
+    for t in takes:
+        img = Image.open(store.asset_path(t.asset))
+        assert img.size == (1080, 1080) and t.backend == "procedural"
+    owls = np.asarray(Image.open(store.asset_path(takes[0].asset)), dtype=np.int16)
+    guochao = next(t for t in takes if t.variant_id == "th-guochao" and t.request.seed == takes[0].request.seed)
+    assert np.abs(owls - np.asarray(Image.open(store.asset_path(guochao.asset)), dtype=np.int16)).mean() > 10
+
+    project = store.load()
+    project.takes.extend(takes)
+    store.save(project)
+    before = {p.name: p.stat().st_mtime_ns for p in store.assets.iterdir()}
+    again = generate_takes(req)
+    assert [t.id for t in again] == [t.id for t in takes], "same request → the stored take is reused"
+    assert {p.name: p.stat().st_mtime_ns for p in store.assets.iterdir()} == before
+
+
+def test_regenerate_gives_new_seeds_lock_keeps_the_picked_one(store: ProjectStore) -> None:
+    first = generate_takes(TakesRequest(project_dir=store.root, variant_ids=(None,), shot_ids=("s3",), aspect="1:1"))
+    project = store.load()
+    first[0].selected = True
+    project.takes.extend(first)
+    store.save(project)
+    fresh = generate_takes(TakesRequest(project_dir=store.root, shot_ids=("s3",), aspect="1:1", regenerate=True))
+    assert fresh[0].request.seed != first[0].request.seed and fresh[0].asset != first[0].asset
+    locked = generate_takes(
+        TakesRequest(project_dir=store.root, shot_ids=("s3",), aspect="1:1", regenerate=True, lock_seed=True)
+    )
+    assert locked[0].id == first[0].id
+
+
+def test_cancel_leaves_no_take_and_no_new_asset(store: ProjectStore) -> None:
+    token = CancelToken()
+    seen = 0
+
+    def on_progress(p: object) -> None:
+        nonlocal seen
+        seen += 1
+        if seen > 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        generate_takes(TakesRequest(project_dir=store.root, variant_ids=("th-night-owls",), aspect="1:1"),
+                       on_progress=on_progress, cancel=token)  # fmt: skip
+    assert not store.assets.exists() or not any(store.assets.iterdir())
