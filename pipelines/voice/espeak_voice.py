@@ -91,6 +91,20 @@ def _trim_tail(samples: np.ndarray, rate: int, energy: np.ndarray) -> np.ndarray
     return samples[: min(len(samples), end)]
 
 
+#: Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, kana, CJK ideographs).
+_UNSPACED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x3400, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _unspaced(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _UNSPACED)
+
+
+def _inside_a_word(text: str, i: int) -> bool:
+    """True for a position inside a space-delimited word ("2026" read as two numbers): not a word of its own."""
+    return 0 < i < len(text) and not text[i - 1].isspace() and not (_unspaced(text[i - 1]) or _unspaced(text[i]))
+
+
 def _cluster_start(text: str, i: int) -> int:
     """Move back to the start of a grapheme cluster (never begin a word on a combining mark)."""
     while 0 < i < len(text) and unicodedata.category(text[i])[0] == "M":
@@ -108,7 +122,7 @@ def word_timings(text: str, events: list[espeak.WordEvent], energy: np.ndarray, 
     for event in events:
         offset = _cluster_start(text, max(0, min(len(text), event.text_offset)))
         start_s = max(0.0, event.audio_ms / 1000.0)
-        if starts and (offset <= starts[-1][0] or start_s < starts[-1][1]):
+        if starts and (offset <= starts[-1][0] or start_s < starts[-1][1] or _inside_a_word(text, offset)):
             continue
         starts.append((offset, start_s))
     words: list[WordTiming] = []
