@@ -75,6 +75,7 @@ class Market(Pack):
     talent: list[str] = Field(min_length=1, description="Short, prompt-ready descriptions of local talent.")
     casting: list[str] = Field(min_length=1, description="Who to cast, respectfully and specifically.")
     wardrobe: list[str] = Field(min_length=1)
+    wardrobe_men: list[str] = Field(default_factory=list, description="Used when the talent is a man.")
     modesty: str
     prompt_modesty: str = Field(default="", description="Added to wardrobe in prompts where modest dress is expected.")
     negative: list[str] = Field(default_factory=list, description="Never in an image for this market.")
@@ -191,8 +192,10 @@ class Style(Pack):
     aliases: list[str] = Field(default_factory=list)
     description: str
     wardrobe: list[str] = Field(min_length=1)
+    wardrobe_men: list[str] = Field(default_factory=list, description="Used when the talent is a man.")
     home: str = ""
     settings: list[str] = Field(default_factory=list)
+    lead_settings: bool = Field(default=False, description="Style settings come before the market's.")
     motifs: list[str] = Field(default_factory=list)
     palette: list[str] = Field(default_factory=list)
     palette_words: str = ""

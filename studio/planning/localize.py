@@ -23,7 +23,8 @@ FRAMING_WORDS = {
     "product": "product hero shot",
 }
 BASE_NEGATIVE = ["blurry", "low quality", "watermark", "garbled text", "deformed hands", "extra limbs"]
-CTA_BEATS = {"cta", "offer"}
+CTA_BEATS = {"cta"}
+MAN = re.compile(r"\b(man|men|boy|father|husband)\b", re.IGNORECASE)
 
 
 def source_hash(shot: Shot) -> str:
@@ -112,16 +113,20 @@ def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> Locali
     m, style, cat = ctx.market, ctx.style, ctx.category
     at_home = shot.beat in cat.home_beats
     home = (style.home if style and style.home else "") or m.home
-    pool = _interleave(m.settings, style.settings if style else [])
+    pool = _interleave(m.settings, style.settings) if style else m.settings
+    if style and style.lead_settings:
+        pool = _interleave(style.settings, m.settings)
     setting = home if at_home else _pick(pool, index)
     motifs = _dedup(
         ([_pick(style.motifs, index)] if style and style.motifs else [])
         + [_pick(m.motifs, index + k) for k in range(3 if at_home else 4)]
     )
-    wardrobe = _pick(style.wardrobe if style else m.wardrobe, ctx.index + index // 2)
+    talent = _pick(m.talent, ctx.index)
+    source = style or m
+    wardrobes = source.wardrobe_men if MAN.search(talent) and source.wardrobe_men else source.wardrobe
+    wardrobe = _pick(wardrobes, ctx.index)
     if m.prompt_modesty:
         wardrobe = f"{wardrobe}, {m.prompt_modesty}"
-    talent = _pick(m.talent, ctx.index)
     if style and style.talent:
         talent = f"{talent}, {style.talent}"
     who = f"hands of a {talent.split(',')[0]}" if shot.framing == "product" else talent

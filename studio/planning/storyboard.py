@@ -9,6 +9,8 @@ from studio.model.project import Insight, Shot, Storyboard
 from studio.planning.knowledge import Beat, Benefit, Category, Structure
 
 HOOK_MAX_S = 2.0
+#: Beats of the longer structures borrow the visuals of the core beat they extend.
+BEAT_FAMILY = {"setup": "hook", "demo": "solution", "testimonial": "proof", "offer": "cta"}
 
 
 def scaled_durations(structure: Structure, total: float) -> list[float]:
@@ -60,30 +62,43 @@ def _default_line(beat: str, brief: Brief, category: Category, n: int) -> str:
         return copy.tagline or (brief.notes.split(":")[-1].strip().rstrip(".") + "." if brief.notes else sp[0])
     if beat in ("problem", "tension"):
         return category.pain_points[n % len(category.pain_points)].capitalize() + "."
+    if beat == "setup":
+        return f"{brief.notes.split('.')[0]}." if brief.notes else sp[0].capitalize() + "."
     if beat in ("solution", "demo", "feature"):
-        return f"{brief.brand} {brief.product}: {sp[n % len(sp)]}."
-    if beat in ("proof", "testimonial", "result"):
+        k = n + (1 if beat == "demo" else 0)
+        return f"{brief.brand} {brief.product}: {sp[k % len(sp)]}."
+    if beat == "testimonial":
+        return f"Real routine, real result: {sp[-1]}."
+    if beat == "offer":
+        return f"{brief.brand}: {sp[0]}."
+    if beat in ("proof", "result"):
         return (brief.mandatory_claims[0] + ". " if brief.mandatory_claims else "") + (copy.tagline or sp[-1]) + "."
-    if beat in ("cta", "offer"):
+    if beat == "cta":
         return copy.call_to_action or brief.call_to_action
     return sp[n % len(sp)].capitalize() + "."
 
 
 def _default_caption(beat: str, line: str, brief: Brief) -> str:
-    if beat in ("cta", "offer"):
+    if beat == "cta":
         return master_copy(brief).call_to_action or brief.call_to_action
     words = line.rstrip(".").split()
     return " ".join(words[:5])
 
 
 def _visual(beat: Beat, category: Category, benefits: list[Benefit], n: int) -> str:
-    base = category.beat_visuals.get(beat.beat, beat.purpose)
-    b = benefits[n % len(benefits)]
-    if beat.beat in ("solution", "demo", "feature"):
+    family = BEAT_FAMILY.get(beat.beat, beat.beat)
+    if beat.beat in category.beat_visuals:
+        base = category.beat_visuals[beat.beat]
+    elif beat.beat in BEAT_FAMILY:
+        base = beat.purpose
+    else:
+        base = category.beat_visuals.get(family, beat.purpose)
+    b = benefits[(n + (1 if beat.beat == "demo" else 0)) % len(benefits)]
+    if family == "solution":
         return f"{base}; {b.visual}"
-    if beat.beat in ("proof", "result", "testimonial") and b.proof:
+    if family == "proof" and b.proof:
         return f"{base}; {b.proof}"
-    if beat.beat in ("cta", "offer"):
+    if beat.beat == "cta":
         return f"{base}; {category.product_shot}"
     return base
 
