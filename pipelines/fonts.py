@@ -172,7 +172,7 @@ def _cmap(script: str) -> frozenset[int]:
     from fontTools.ttLib import TTCollection, TTFont
 
     path = font_path(script)
-    font = TTCollection(str(path)).fonts[0] if path.suffix == ".ttc" else TTFont(str(path))
+    font = TTCollection(str(path), lazy=True).fonts[0] if path.suffix == ".ttc" else TTFont(str(path), lazy=True)
     return frozenset(font.getBestCmap())
 
 

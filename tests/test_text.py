@@ -187,3 +187,31 @@ def test_a_word_wider_than_the_line_is_cut_rather_than_overflowing() -> None:
     assert len(lines) > 1
     assert "".join(lines) == "Supercalifragilisticexpialidocious"
     assert all(layout_line(line, "en", 40).width <= 200 for line in lines)
+
+
+def test_decomposed_vietnamese_draws_like_precomposed() -> None:
+    import unicodedata
+
+    text = "Tiệc thâu đêm, làn da vẫn rạng rỡ"
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text
+    a = render_text_block(text, "vi", size_px=40, max_width=2000)
+    b = render_text_block(decomposed, "vi", size_px=40, max_width=2000)
+    assert a.size == b.size
+    assert np.array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_joiners_stay_in_their_base_run() -> None:
+    runs = layout_line("क्\u200dष नमस्ते", "hi", 40).runs
+    assert len(runs) == 1 and runs[0].script == "devanagari"
+
+
+def test_japanese_captions_break_between_phrases() -> None:
+    text = "一晩中パーティーしても、肌はくずれない！"
+    assert wrap_text(text, "ja", size_px=52, max_width=946) == ["一晩中パーティーしても、", "肌はくずれない！"]
+
+
+@pytest.mark.parametrize("width", range(200, 700, 50))
+def test_thai_loanword_missing_from_icu_dictionary_stays_whole(width: int) -> None:
+    lines = wrap_text("ผิวสวยตลอดคืนกับเซรั่มบำรุงผิวกลางคืน", "th", size_px=32, max_width=width)
+    assert any("เซรั่ม" in line for line in lines)

@@ -58,11 +58,17 @@ def is_rtl_paragraph(text: str, language: str) -> bool:
     return bool(text) and _bidi.get_base_level(text) == 1
 
 
+def _joins_previous(ch: str) -> bool:
+    """Combining marks and joiners (ZWJ, ZWNJ, variation selectors) must be shaped in their base's run."""
+    category = unicodedata.category(ch)
+    return category.startswith("M") or category == "Cf"
+
+
 def _scripts(line: str, language: str) -> list[str]:
     """The script whose font draws each character: marks follow their base, neutrals join a covering neighbour."""
     own = [script_of_char(ch) for ch in line]
     for i, ch in enumerate(line):
-        if unicodedata.category(ch).startswith("M") and i > 0:
+        if i > 0 and _joins_previous(ch):
             own[i] = own[i - 1] if own[i - 1] is not None else own[i]
     home = script_for_language(language)
     resolved: list[str] = []
