@@ -1,0 +1,279 @@
+"""The sound of a variant: voice track, music bed ducked under it, loudness to the delivery target.
+
+Everything is 48 kHz stereo float32. Loudness is measured with pyloudnorm (ITU-R BS.1770-4 integrated, gated).
+True peak is estimated as the sample peak after 4× polyphase oversampling (scipy's resample_poly; BS.1770-4
+Annex 2 describes the same 4× method with its own 48-tap filter); a look-ahead peak limiter holds it under the
+ceiling. The ceiling sits 0.5 dB under the -1 dBTP target because AAC encoding adds a little overshoot.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from studio.model import BackendError
+
+SAMPLE_RATE = 48_000
+#: Delivery targets: streaming platforms (-14 LUFS) and EBU R128 broadcast (-23 LUFS); true peak -1 dBTP.
+STREAMING_LUFS = -14.0
+EBU_R128_LUFS = -23.0
+TRUE_PEAK_DBTP = -1.0
+LIMITER_MARGIN_DB = 0.5
+#: Music sits this far under the voice between lines, and is ducked this much more while someone speaks.
+MUSIC_UNDER_VOICE_LU = 9.0
+DUCK_DB = -10.0
+DUCK_ATTACK_S = 0.08
+DUCK_RELEASE_S = 0.45
+FADE_OUT_S = 1.0
+
+
+def resample(samples: np.ndarray, rate_in: int, rate_out: int = SAMPLE_RATE) -> np.ndarray:
+    """Band-limited polyphase resampling (scipy), e.g. espeak's 22.05 kHz to 48 kHz."""
+    if rate_in == rate_out:
+        return samples.astype(np.float32, copy=False)
+    from scipy.signal import resample_poly
+
+    g = math.gcd(rate_in, rate_out)
+    return resample_poly(samples, rate_out // g, rate_in // g, axis=0).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """A voice line placed at `start_s` on the timeline."""
+
+    start_s: float
+    samples: np.ndarray
+    sample_rate: int
+
+
+def voice_track(placements: list[Placement], duration_s: float) -> np.ndarray:
+    """Mono 48 kHz track with every line at its place; lines running past the end are cut there."""
+    n = round(duration_s * SAMPLE_RATE)
+    track = np.zeros(n, np.float32)
+    for p in placements:
+        line = resample(np.asarray(p.samples, np.float32), p.sample_rate)
+        start = round(p.start_s * SAMPLE_RATE)
+        end = min(n, start + len(line))
+        if end > start:
+            track[start:end] += line[: end - start]
+    return track
+
+
+# ---- music bed ----
+
+_A4 = 440.0
+#: vi–IV–I–V in C major (Am, F, C, G): a familiar, warm loop. MIDI note numbers of each chord, one per bar.
+_PROGRESSION = ((57, 60, 64), (53, 57, 60), (48, 52, 55), (55, 59, 62))
+BED_BPM = 100
+
+
+def _hz(midi: float) -> float:
+    return _A4 * 2 ** ((midi - 69) / 12)
+
+
+def _add(buf: np.ndarray, start: int, sig: np.ndarray) -> None:
+    end = min(len(buf), start + len(sig))
+    if end > start:
+        buf[start:end] += sig[: end - start]
+
+
+def generated_bed(duration_s: float, *, bpm: int = BED_BPM, seed: int = 7) -> np.ndarray:
+    """A deterministic synth bed (pad, plucked arpeggio, soft kick and hats) as (n, 2) float32 at 48 kHz.
+
+    Made in code so every render has music without shipping or licensing a file; a creator's own file replaces it.
+    """
+    sr = SAMPLE_RATE
+    n = round(duration_s * sr)
+    left = np.zeros(n, np.float32)
+    right = np.zeros(n, np.float32)
+    beat = 60.0 / bpm
+    bar = 4 * beat
+    rng = np.random.default_rng(seed)
+
+    bar_n = round(bar * sr)
+    t_bar = np.arange(bar_n + round(0.6 * sr)) / sr
+    pad_env = np.minimum(1.0, t_bar / 0.35) * np.clip((bar + 0.6 - t_bar) / 0.6, 0.0, 1.0)
+    eighth = beat / 2
+    t_pl = np.arange(round(1.2 * sr)) / sr
+    pluck_env = np.exp(-t_pl * 6.0) * np.minimum(1.0, t_pl / 0.004)
+    t_k = np.arange(round(0.35 * sr)) / sr
+    kick = (np.sin(2 * np.pi * (45 * t_k + 60 * (1 - np.exp(-t_k * 30)) / 30)) * np.exp(-t_k * 11)).astype(np.float32)
+    hat_noise = rng.standard_normal(round(0.05 * sr)).astype(np.float32)
+    hat = np.diff(hat_noise, prepend=0.0) * np.exp(-np.arange(len(hat_noise)) / sr * 80)
+
+    bars = math.ceil(duration_s / bar) + 1
+    for b in range(bars):
+        chord = _PROGRESSION[b % len(_PROGRESSION)]
+        start = round(b * bar * sr)
+        for i, note in enumerate((*chord, chord[0] - 12)):
+            f = _hz(note)
+            detune = 1.0 + 0.0025 * (1 if i % 2 else -1)
+            wave_l = np.sin(2 * np.pi * f * t_bar) + 0.25 * np.sin(2 * np.pi * 2 * f * t_bar)
+            wave_r = np.sin(2 * np.pi * f * detune * t_bar) + 0.25 * np.sin(2 * np.pi * 2 * f * detune * t_bar)
+            level = 0.05 if i < 3 else 0.07
+            _add(left, start, (wave_l * pad_env * level).astype(np.float32))
+            _add(right, start, (wave_r * pad_env * level).astype(np.float32))
+        arp = [chord[0] + 12, chord[1] + 12, chord[2] + 12, chord[1] + 12]
+        for k in range(8):
+            f = _hz(arp[k % 4] + (12 if k == 6 else 0))
+            sig = (
+                np.sin(2 * np.pi * f * t_pl) + 0.35 * np.sin(4 * np.pi * f * t_pl) + 0.1 * np.sin(6 * np.pi * f * t_pl)
+            ) * pluck_env
+            pan = 0.35 if k % 2 else -0.35
+            s = round((b * bar + k * eighth) * sr)
+            _add(left, s, (sig * 0.06 * (1 - pan)).astype(np.float32))
+            _add(right, s, (sig * 0.06 * (1 + pan)).astype(np.float32))
+        for k in range(4):
+            s = round((b * bar + k * beat) * sr)
+            if k in (0, 2):
+                _add(left, s, kick * 0.22)
+                _add(right, s, kick * 0.22)
+            _add(left, s + round(eighth * sr), hat * 0.03)
+            _add(right, s + round(eighth * sr), hat * 0.03)
+    return np.stack([left, right], axis=1)
+
+
+def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
+    import imageio_ffmpeg
+
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "2"]
+    cmd += ["-ar", str(SAMPLE_RATE), "-"]
+    proc = subprocess.run(cmd, capture_output=True, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        raise BackendError(
+            f"Cannot read the music file {path}: {proc.stderr.decode(errors='replace').strip()[-300:]}",
+            "Use a WAV, FLAC, OGG or MP3 file, or leave the music empty to use the generated bed.",
+        )
+    return np.frombuffer(proc.stdout, np.float32).reshape(-1, 2).copy(), SAMPLE_RATE
+
+
+def load_bed(path: Path, duration_s: float) -> np.ndarray:
+    """A creator's music file as a (n, 2) 48 kHz bed of `duration_s`: looped if short, cut if long."""
+    import soundfile
+
+    path = Path(path)
+    if not path.is_file():
+        raise BackendError(f"The music file {path} does not exist.", "Pick another file in the project settings.")
+    try:
+        data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+    except (RuntimeError, soundfile.LibsndfileError):
+        data, rate = _decode_with_ffmpeg(path)
+    if data.shape[1] == 1:
+        data = np.repeat(data, 2, axis=1)
+    data = resample(data[:, :2], int(rate))
+    if len(data) == 0:
+        raise BackendError(f"The music file {path} holds no audio.", "Pick another file.")
+    n = round(duration_s * SAMPLE_RATE)
+    reps = math.ceil(n / len(data))
+    return np.tile(data, (reps, 1))[:n].astype(np.float32)
+
+
+def duck_gain(voice: np.ndarray, *, depth_db: float = DUCK_DB) -> np.ndarray:
+    """Per-sample gain for the music: down by `depth_db` while the voice speaks, with attack and release.
+
+    The voice level is followed at 100 Hz; the gain starts moving one attack time before a line begins (the
+    track is known in advance, so the duck can anticipate instead of pumping after the first syllable).
+    """
+    hop = SAMPLE_RATE // 100
+    n = len(voice)
+    frames = math.ceil(n / hop)
+    padded = np.zeros(frames * hop, np.float32)
+    padded[:n] = voice
+    rms = np.sqrt(np.mean(padded.reshape(frames, hop) ** 2, axis=1))
+    active = rms > max(1e-4, 0.05 * float(rms.max(initial=0.0)))
+    from scipy.ndimage import maximum_filter1d
+
+    hold = max(1, round(0.25 * 100))  # bridge the gaps between words
+    lead = max(1, round(DUCK_ATTACK_S * 100))
+    active = maximum_filter1d(active.astype(np.float32), size=hold, origin=0) > 0
+    active = np.concatenate([active[lead:], np.zeros(lead, bool)]) | active
+    target = np.where(active, 10 ** (depth_db / 20), 1.0)
+    attack = 1 - math.exp(-1 / (DUCK_ATTACK_S * 100))
+    release = 1 - math.exp(-1 / (DUCK_RELEASE_S * 100))
+    env = np.empty(frames, np.float64)
+    g = 1.0
+    for i, t in enumerate(target):
+        g += (t - g) * (attack if t < g else release)
+        env[i] = g
+    return np.interp(np.arange(n), np.arange(frames) * hop + hop / 2, env).astype(np.float32)
+
+
+def true_peak(audio: np.ndarray) -> float:
+    """Peak magnitude after 4× oversampling (linear)."""
+    from scipy.signal import resample_poly
+
+    over = resample_poly(audio, 4, 1, axis=0)
+    return float(np.max(np.abs(over), initial=0.0))
+
+
+def _limit(audio: np.ndarray, ceiling: float) -> np.ndarray:
+    """Look-ahead peak limiter: gain ≤ ceiling / true peak around every peak, ramped over 5 ms, held 40 ms."""
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+    from scipy.signal import resample_poly
+
+    over = np.abs(resample_poly(audio, 4, 1, axis=0)).max(axis=1)
+    n = len(audio)
+    per_sample = np.pad(over, (0, max(0, 4 * n - len(over))))[: 4 * n].reshape(n, 4).max(axis=1)
+    need = np.minimum(1.0, ceiling / np.maximum(per_sample, 1e-9))
+    if need.min() >= 1.0:
+        return audio
+    ramp = round(0.005 * SAMPLE_RATE)
+    hold = round(0.04 * SAMPLE_RATE)
+    gain = minimum_filter1d(need, size=2 * (ramp + hold) + 1, mode="nearest")
+    gain = uniform_filter1d(gain, size=2 * ramp + 1, mode="nearest")
+    return (audio * gain[:, None]).astype(np.float32)
+
+
+def loudness(audio: np.ndarray) -> float:
+    import pyloudnorm
+
+    return float(pyloudnorm.Meter(SAMPLE_RATE).integrated_loudness(audio.astype(np.float64)))
+
+
+def master(audio: np.ndarray, target_lufs: float = STREAMING_LUFS, peak_dbtp: float = TRUE_PEAK_DBTP) -> np.ndarray:
+    """Gain to `target_lufs` integrated, limiter to the true-peak ceiling; repeated until both hold (≤ 0.1 LU)."""
+    ceiling = 10 ** ((peak_dbtp - LIMITER_MARGIN_DB) / 20)
+    out = audio.astype(np.float32)
+    for _ in range(6):
+        measured = loudness(out)
+        if not math.isfinite(measured):
+            return out
+        gain_db = target_lufs - measured
+        if abs(gain_db) < 0.05 and true_peak(out) <= ceiling * 1.001:
+            break
+        out = _limit(out * np.float32(10 ** (gain_db / 20)), ceiling)
+    return out
+
+
+def mix(
+    placements: list[Placement],
+    duration_s: float,
+    *,
+    music: Path | None = None,
+    target_lufs: float = STREAMING_LUFS,
+) -> np.ndarray:
+    """The finished (n, 2) 48 kHz soundtrack: voice centred, music under it and ducked, mastered to the target."""
+    voice = voice_track(placements, duration_s)
+    bed = load_bed(music, duration_s) if music else generated_bed(duration_s)
+    has_voice = bool(np.any(voice))
+    if has_voice:
+        voice_lufs = loudness(np.stack([voice, voice], axis=1))
+        bed_lufs = loudness(bed)
+        if math.isfinite(voice_lufs) and math.isfinite(bed_lufs):
+            bed = bed * np.float32(10 ** ((voice_lufs - MUSIC_UNDER_VOICE_LU - bed_lufs) / 20))
+        bed = bed * duck_gain(voice)[:, None]
+    fade = min(len(bed), round(FADE_OUT_S * SAMPLE_RATE))
+    if fade:
+        bed[-fade:] *= np.linspace(1.0, 0.0, fade, dtype=np.float32)[:, None]
+    out = bed + voice[:, None]
+    return master(out, target_lufs)
+
+
+def write_wav(path: Path, audio: np.ndarray) -> None:
+    import soundfile
+
+    soundfile.write(str(path), audio, SAMPLE_RATE, subtype="PCM_24", format="WAV")

@@ -1,0 +1,245 @@
+"""Frames of a timeline, generated one at a time as RGB uint8 arrays (never the whole video in memory).
+
+Cheap by construction: each take is scaled once onto a canvas `OVERSCAN` times the frame; a camera move is then a
+moving crop of that canvas (a copy for pans and tilts, one OpenCV bilinear resize for zooms, nothing at all for a
+static shot, whose frame is made once). Crossfades are one weighted sum of two frames; captions are drawn only
+over their own small rectangle, from premultiplied sprites made once per cue; the end card is drawn once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image, ImageColor, ImageDraw, ImageFilter
+
+from studio.render.captions import caption_overlay
+from studio.render.text import render_text_block
+from studio.render.timeline import CROSSFADE_S, Clip, EndCard, Timeline
+
+#: The canvas is this much larger than the frame: the travel a camera move has.
+OVERSCAN = 1.12
+#: End card layout, as fractions of the frame.
+BRAND_SIZE = 0.10
+CTA_SIZE = 0.055
+LEGAL_SIZE = 0.022
+
+
+def cover(image: Image.Image, width: int, height: int) -> Image.Image:
+    """`image` scaled to fill width×height, centre-cropped (no letterbox)."""
+    image = image.convert("RGB")
+    scale = max(width / image.width, height / image.height)
+    w, h = max(width, math.ceil(image.width * scale)), max(height, math.ceil(image.height * scale))
+    resized = image.resize((w, h), Image.Resampling.LANCZOS)
+    left, top = (w - width) // 2, (h - height) // 2
+    return resized.crop((left, top, left + width, top + height))
+
+
+class CameraClip:
+    """One shot's pictures: the canvas and the window that moves across it."""
+
+    def __init__(self, clip: Clip, width: int, height: int) -> None:
+        self.clip = clip
+        self.width, self.height = width, height
+        cw, ch = round(width * OVERSCAN / 2) * 2, round(height * OVERSCAN / 2) * 2
+        with Image.open(clip.image) as im:
+            self.canvas = np.asarray(cover(im, cw, ch))
+        self._static: np.ndarray | None = None
+
+    def window(self, p: float) -> tuple[float, float, float, float]:
+        """(x, y, w, h) of the canvas shown at progress p (0..1) of the shot."""
+        ch, cw = self.canvas.shape[:2]
+        w, h = self.width, self.height
+        camera = self.clip.camera
+        if camera in ("push-in", "pull-out"):
+            z = 1.0 + (OVERSCAN - 1.0) * (p if camera == "push-in" else 1.0 - p)
+            ww, wh = cw / z, ch / z
+            return (cw - ww) / 2, (ch - wh) / 2, ww, wh
+        x, y = (cw - w) / 2, (ch - h) / 2
+        if camera == "pan-right":
+            x = (cw - w) * p
+        elif camera == "pan-left":
+            x = (cw - w) * (1.0 - p)
+        elif camera == "tilt-down":
+            y = (ch - h) * p
+        elif camera == "tilt-up":
+            y = (ch - h) * (1.0 - p)
+        return x, y, w, h
+
+    def frame(self, p: float) -> tuple[np.ndarray, bool]:
+        """The frame at progress p, and whether the array is fresh (safe to draw on) or shared."""
+        if self.clip.camera not in ("push-in", "pull-out", "pan-left", "pan-right", "tilt-up", "tilt-down"):
+            if self._static is None:
+                x, y, _, _ = self.window(0.0)
+                xi, yi = round(x), round(y)
+                self._static = np.ascontiguousarray(self.canvas[yi : yi + self.height, xi : xi + self.width])
+            return self._static, False
+        x, y, w, h = self.window(min(1.0, max(0.0, p)))
+        if w == self.width and h == self.height:
+            xi, yi = round(x), round(y)
+            return self.canvas[yi : yi + self.height, xi : xi + self.width].copy(), True
+        ch, cw = self.canvas.shape[:2]
+        wi, hi = min(cw, round(w)), min(ch, round(h))
+        xi, yi = min(cw - wi, max(0, round(x))), min(ch - hi, max(0, round(y)))
+        crop = self.canvas[yi : yi + hi, xi : xi + wi]
+        return cv2.resize(crop, (self.width, self.height), interpolation=cv2.INTER_LINEAR), True
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """A caption ready to draw: premultiplied colour and inverse alpha, both uint16, at (x, y)."""
+
+    x: int
+    y: int
+    premultiplied: np.ndarray
+    inverse_alpha: np.ndarray
+
+    @classmethod
+    def from_rgba(cls, image: Image.Image, x: int, y: int, width: int, height: int) -> Sprite:
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(width, x + image.width), min(height, y + image.height)
+        rgba = np.asarray(image.convert("RGBA"))[y0 - y : y1 - y, x0 - x : x1 - x].astype(np.uint16)
+        alpha = rgba[:, :, 3:4]
+        return cls(x0, y0, rgba[:, :, :3] * alpha, 255 - alpha)
+
+    def draw(self, frame: np.ndarray) -> None:
+        h, w = self.inverse_alpha.shape[:2]
+        region = frame[self.y : self.y + h, self.x : self.x + w]
+        mixed = region * self.inverse_alpha
+        mixed += self.premultiplied
+        mixed += 127
+        region[...] = mixed // 255
+
+
+def _color(value: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    try:
+        return ImageColor.getrgb(value)[:3]
+    except (ValueError, AttributeError):
+        return default
+
+
+def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
+    """The closing frame: brand (logo file or the name set in type), call to action, legal line."""
+    short = min(width, height)
+    accent = _color(card.palette[0], (232, 93, 117)) if card.palette else (232, 93, 117)
+    if card.background is not None and card.background.is_file():
+        with Image.open(card.background) as im:
+            bg = cover(im, width, height)
+        bg = bg.filter(ImageFilter.GaussianBlur(short * 0.03))
+        bg = Image.blend(bg, Image.new("RGB", bg.size, (8, 8, 16)), 0.55)
+    else:
+        base = _color(card.palette[-1], (20, 20, 32)) if len(card.palette) > 1 else (20, 20, 32)
+        bg = Image.new("RGB", (width, height), base)
+    canvas = bg.convert("RGBA")
+    if card.logo is not None and card.logo.is_file():
+        with Image.open(card.logo) as im:
+            logo = im.convert("RGBA")
+        logo.thumbnail((round(width * 0.55), round(height * 0.2)), Image.Resampling.LANCZOS)
+    else:
+        logo = render_text_block(
+            card.brand,
+            card.language,
+            size_px=round(short * BRAND_SIZE),
+            max_width=width * 0.8,
+            bold=True,
+            stroke_px=max(1, round(short * 0.004)),
+        )
+    canvas.alpha_composite(logo, ((width - logo.width) // 2, max(0, round(height * 0.40) - logo.height)))
+    y = round(height * 0.40) + round(short * 0.05)
+    if card.call_to_action:
+        size = round(short * CTA_SIZE)
+        cta = render_text_block(card.call_to_action, card.language, size_px=size, max_width=width * 0.7, bold=True)
+        pad_x, pad_y = round(size * 0.8), round(size * 0.35)
+        pill = Image.new("RGBA", (cta.width + 2 * pad_x, cta.height + 2 * pad_y), (0, 0, 0, 0))
+        ImageDraw.Draw(pill).rounded_rectangle(
+            (0, 0, pill.width - 1, pill.height - 1), radius=pill.height // 2, fill=(*accent, 235)
+        )
+        pill.alpha_composite(cta, (pad_x, pad_y))
+        canvas.alpha_composite(pill, ((width - pill.width) // 2, y))
+    if card.legal:
+        legal = render_text_block(
+            card.legal,
+            card.language,
+            size_px=max(10, round(short * LEGAL_SIZE)),
+            max_width=width * 0.8,
+            color=(225, 225, 225, 255),
+        )
+        bottom = round(height * (0.84 if height > width else 0.93))
+        canvas.alpha_composite(legal, ((width - legal.width) // 2, max(0, bottom - legal.height)))
+    return np.ascontiguousarray(np.asarray(canvas.convert("RGB")))
+
+
+class FrameSource:
+    """Iterates the frames of a timeline at one size; each is an (h, w, 3) uint8 C-contiguous array."""
+
+    def __init__(self, timeline: Timeline, width: int, height: int, fps: int, aspect: str) -> None:
+        self.timeline = timeline
+        self.width, self.height, self.fps, self.aspect = width, height, fps, aspect
+        self.n_frames = round(timeline.duration_s * fps)
+        self._clips: dict[int, CameraClip] = {}
+        self._end: np.ndarray | None = None
+        self._sprites: dict[int, Sprite] = {}
+
+    def sprites(self) -> list[Sprite]:
+        """Make every caption sprite now (before encoding starts)."""
+        return [self._sprite(i) for i in range(len(self.timeline.captions))]
+
+    def _sprite(self, index: int) -> Sprite:
+        if index not in self._sprites:
+            cue = self.timeline.captions[index]
+            ov = caption_overlay(cue.text, self.timeline.language, self.width, self.height, aspect=self.aspect)
+            self._sprites[index] = Sprite.from_rgba(ov.image, ov.x, ov.y, self.width, self.height)
+        return self._sprites[index]
+
+    def end_card(self) -> np.ndarray:
+        if self._end is None:
+            self._end = end_card_frame(self.timeline.end_card, self.width, self.height)
+        return self._end
+
+    def _item(self, index: int, t: float) -> tuple[np.ndarray, bool]:
+        clips = self.timeline.clips
+        if index >= len(clips):
+            return self.end_card(), False
+        if index not in self._clips:
+            self._clips[index] = CameraClip(clips[index], self.width, self.height)
+            for old in [k for k in self._clips if k < index - 1]:
+                del self._clips[old]
+        clip = clips[index]
+        return self._clips[index].frame((t - clip.start_s) / clip.duration_s)
+
+    def _fade_length(self, index: int) -> float:
+        clips = self.timeline.clips
+        if index >= len(clips) or clips[index].transition_out != "crossfade":
+            return 0.0
+        following = clips[index + 1].duration_s if index + 1 < len(clips) else self.timeline.end_card.duration_s
+        return min(CROSSFADE_S, clips[index].duration_s / 2, following / 2)
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        tl = self.timeline
+        bounds = [c.end_s for c in tl.clips]
+        cues = tl.captions
+        item = 0
+        for f in range(self.n_frames):
+            t = (f + 0.5) / self.fps
+            while item < len(bounds) and t >= bounds[item]:
+                item += 1
+            frame, fresh = self._item(item, t)
+            for edge in (item - 1, item):
+                if 0 <= edge < len(bounds):
+                    x = self._fade_length(edge)
+                    b = bounds[edge]
+                    if x > 0 and b - x / 2 <= t < b + x / 2:
+                        a = (t - (b - x / 2)) / x
+                        before, _ = self._item(edge, t)
+                        after, _ = self._item(edge + 1, t)
+                        frame, fresh = cv2.addWeighted(before, 1.0 - a, after, a, 0.0), True
+            active = [i for i, c in enumerate(cues) if c.start_s <= t < c.end_s]
+            if active:
+                if not fresh:
+                    frame = frame.copy()
+                for i in active:
+                    self._sprite(i).draw(frame)
+            yield frame

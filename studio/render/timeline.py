@@ -1,0 +1,156 @@
+"""The cut of one variant as plain data: clips with camera moves and transitions, captions, the end card.
+
+Built once per variant from the fitted timing; every aspect ratio renders the same timeline at its own size.
+A shot's `transition` says how it hands over to what follows (the next shot, or the end card after the last).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.model import BackendError, Project, ProjectStore, Variant
+from studio.render.subtitles import Cue, split_cue
+from studio.render.timing import VOICE_LEAD_S, SpokenLine, TimingFit
+
+#: Crossfade length, centred on the cut; shortened for very short shots.
+CROSSFADE_S = 0.4
+
+
+@dataclass(frozen=True)
+class Clip:
+    shot_id: str
+    image: Path
+    start_s: float
+    duration_s: float
+    camera: str = "static"
+    transition_out: str = "crossfade"
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass(frozen=True)
+class EndCard:
+    start_s: float
+    duration_s: float
+    brand: str
+    call_to_action: str
+    legal: str
+    language: str
+    palette: tuple[str, ...] = ()
+    background: Path | None = None
+    logo: Path | None = None
+
+
+@dataclass(frozen=True)
+class VoiceCue:
+    """Where a spoken line sits on the timeline."""
+
+    shot_id: str
+    start_s: float
+    line: SpokenLine
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.line.duration_s
+
+
+@dataclass(frozen=True)
+class Timeline:
+    variant_id: str
+    language: str
+    clips: list[Clip]
+    end_card: EndCard
+    voice: list[VoiceCue]
+    captions: list[Cue] = field(default_factory=list)
+    """Burned-in text: the shot's caption (or its line), timed to the voice."""
+    subtitles: list[Cue] = field(default_factory=list)
+    """SRT/VTT sidecars: the spoken words, timed to the voice."""
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_card.start_s + self.end_card.duration_s
+
+
+def _first(*values: str | None) -> str:
+    return next((v.strip() for v in values if v and v.strip()), "")
+
+
+def _timed_cues(text: str, language: str, start: float, end: float, line: SpokenLine) -> list[Cue]:
+    """A line's cue, split into consecutive cues when it is long; split points follow the words when known."""
+    parts = split_cue(Cue(round(start, 3), round(end, 3), text), language)
+    counts = [len(part.text.split()) for part in parts]
+    if len(parts) <= 1 or text != line.text or sum(counts) != len(line.words):
+        return parts
+    words = line.words
+    out, w = [], 0
+    for n, (part, count) in enumerate(zip(parts, counts, strict=True)):
+        seg_start = start + words[min(w, len(words) - 1)].start_s if n else start
+        w += count
+        seg_end = end if n == len(parts) - 1 else start + words[min(w, len(words)) - 1].end_s
+        out.append(Cue(round(seg_start, 3), round(max(seg_end, seg_start + 0.3), 3), part.text))
+    return out
+
+
+def build_timeline(
+    project: Project,
+    store: ProjectStore,
+    variant: Variant,
+    fit: TimingFit,
+    lines: dict[str, SpokenLine],
+    *,
+    logo: Path | None = None,
+) -> Timeline:
+    """Clips in storyboard order with their fitted lengths; voice placed `VOICE_LEAD_S` into each shot."""
+    master = {s.id: s for s in project.storyboard.shots} if project.storyboard else {}
+    clips: list[Clip] = []
+    voice: list[VoiceCue] = []
+    captions: list[Cue] = []
+    subtitles: list[Cue] = []
+    t = 0.0
+    for shot, duration in zip(variant.shots, fit.durations, strict=True):
+        take = project.selected_take(shot.shot_id, variant.id)
+        image = store.asset_path(take.asset) if take else None
+        if image is None or not image.is_file():
+            raise BackendError(
+                f"No image for shot {shot.shot_id} of {variant.id}.",
+                "Generate images first (Takes → Generate, or `qianmian render` makes the missing ones).",
+            )
+        ms = master.get(shot.shot_id)
+        clips.append(
+            Clip(
+                shot_id=shot.shot_id,
+                image=image,
+                start_s=t,
+                duration_s=duration,
+                camera=ms.camera if ms else "static",
+                transition_out=ms.transition if ms else "crossfade",
+            )
+        )
+        line = lines.get(shot.shot_id)
+        if line is not None:
+            start = t + VOICE_LEAD_S
+            voice.append(VoiceCue(shot.shot_id, start, line))
+            end = start + line.duration_s
+            subtitles.extend(_timed_cues(line.text, variant.language, start, end, line))
+            caption = _first(shot.caption, line.text)
+            captions.extend(_timed_cues(caption, variant.language, start, end, line))
+        elif shot.caption.strip():
+            captions.append(Cue(round(t + VOICE_LEAD_S, 3), round(t + duration - VOICE_LEAD_S, 3), shot.caption))
+        t += duration
+    brief = project.brief
+    copy = brief.copy_by_language.get(variant.language)
+    end_card = EndCard(
+        start_s=t,
+        duration_s=fit.end_card_s,
+        brand=brief.brand,
+        call_to_action=_first(variant.call_to_action, copy.call_to_action if copy else None, brief.call_to_action),
+        legal=_first(variant.legal, copy.legal if copy else None, brief.legal),
+        language=variant.language,
+        palette=tuple(variant.palette),
+        background=clips[-1].image if clips else None,
+        logo=logo,
+    )
+    return Timeline(variant.id, variant.language, clips, end_card, voice, captions, subtitles)

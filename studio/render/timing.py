@@ -1,0 +1,231 @@
+"""Fit a variant's shots to its spoken lines and to the brief's duration.
+
+Every localized line is synthesized (or reused from the project's voice lines) and measured; each shot then gets
+at least the time its line needs, and the shots as a group are stretched or squeezed, within limits, so that the
+shots plus the end card add up to the brief's duration. The end card is part of that total: a 15 s brief is
+13 s of shots and a 2 s end card, so the deliverable is exactly as long as the platform slot it was briefed for.
+When the lines together need more time than the brief allows, the cut runs long rather than clipping a word, and
+each line that grew past its planned shot is flagged with how much to cut.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from studio.model import BackendError, Flag, Project, ProjectStore, Variant, VoiceLine, VoiceRequest, WordTiming
+from studio.model.stage import CancelToken, ProgressFn, check, report
+from studio.model.store import temp_path_for
+
+#: Pause before a line starts in its shot (lets the picture land first) and after it ends (breath before the cut).
+VOICE_LEAD_S = 0.25
+VOICE_TAIL_S = 0.35
+#: No shot is shorter than this, nor squeezed below this share of its planned length.
+MIN_SHOT_S = 1.0
+MIN_SQUEEZE = 0.5
+#: A shot grows at most this much over its plan to fill time (speech may push it further).
+MAX_STRETCH = 1.6
+#: The end card: its normal length, and how short it may get when the lines need the time.
+END_CARD_S = 2.0
+MIN_END_CARD_S = 1.2
+#: Leading and trailing audio quieter than this (dBFS) is trimmed off a synthesized line before it is measured.
+SILENCE_DB = -45.0
+
+
+@dataclass(frozen=True)
+class TimingFit:
+    """Shot lengths (same order as the input), the end card's length, and the seconds each shot's line overflows."""
+
+    durations: list[float]
+    end_card_s: float
+    overflow: list[float]
+
+    @property
+    def total_s(self) -> float:
+        return sum(self.durations) + self.end_card_s
+
+
+def fit_timing(
+    planned: list[float],
+    speech: list[float | None],
+    target_s: float,
+    *,
+    end_card_s: float = END_CARD_S,
+) -> TimingFit:
+    """Shot lengths that hold every line and add up (with the end card) to `target_s` when that is possible.
+
+    Each shot lies in [low, high]: low is what its line needs (lead + speech + tail) or a minimum share of its plan,
+    high is a stretch of its plan. One scale factor k applied to every planned length, clamped to those limits, is
+    found by bisection so the sum hits the target; leftover time beyond every shot's high goes to the end card.
+    When even the lows do not fit, the end card shrinks to its minimum and the shots stay at their lows: the
+    video runs long and `overflow` says which lines grew past their planned shots, by how much.
+    """
+    if len(planned) != len(speech):
+        raise ValueError("planned and speech must have one entry per shot")
+    need = [VOICE_LEAD_S + s + VOICE_TAIL_S if s else 0.0 for s in speech]
+    low = [max(MIN_SHOT_S, MIN_SQUEEZE * p, n) for p, n in zip(planned, need, strict=True)]
+    high = [max(lo, MAX_STRETCH * p) for lo, p in zip(low, planned, strict=True)]
+    shots_target = target_s - end_card_s
+    if sum(low) > shots_target:
+        end_card_s = max(MIN_END_CARD_S, min(end_card_s, target_s - sum(low)))
+        shots_target = target_s - end_card_s
+    if sum(low) >= shots_target:
+        over = sum(low) - shots_target
+        grew = [max(0.0, n - p) for n, p in zip(need, planned, strict=True)]
+        total_grew = sum(grew) or 1.0
+        overflow = [over * g / total_grew if over > 1e-6 else 0.0 for g in grew]
+        return TimingFit(low, end_card_s, overflow)
+    if sum(high) <= shots_target:
+        return TimingFit(high, end_card_s + shots_target - sum(high), [0.0] * len(planned))
+
+    def sized(k: float) -> list[float]:
+        return [min(hi, max(lo, k * p)) for p, lo, hi in zip(planned, low, high, strict=True)]
+
+    k_lo, k_hi = 0.0, max(hi / p for hi, p in zip(high, planned, strict=True))
+    for _ in range(60):
+        k = (k_lo + k_hi) / 2
+        if sum(sized(k)) < shots_target:
+            k_lo = k
+        else:
+            k_hi = k
+    durations = sized((k_lo + k_hi) / 2)
+    durations[-1] += shots_target - sum(durations)  # bisection leaves microseconds; the last shot absorbs them
+    return TimingFit(durations, end_card_s, [0.0] * len(planned))
+
+
+@dataclass(frozen=True)
+class SpokenLine:
+    """One shot's line, ready to place: trimmed 48 kHz-agnostic samples and word timings from the speech onset."""
+
+    shot_id: str
+    text: str
+    samples: np.ndarray
+    sample_rate: int
+    words: list[WordTiming]
+    voice_line: VoiceLine
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+def voice_for(project: Project, language: str) -> str:
+    return project.settings.voices.get(language) or project.settings.voices.get(language.split("-")[0]) or "espeak"
+
+
+def trim_silence(samples: np.ndarray, sample_rate: int, threshold_db: float = SILENCE_DB) -> tuple[np.ndarray, float]:
+    """The samples without leading/trailing silence, and the seconds cut from the front (to shift word timings)."""
+    if samples.size == 0:
+        return samples, 0.0
+    hop = max(1, sample_rate // 100)
+    n = len(samples) // hop
+    if n == 0:
+        return samples, 0.0
+    frames = samples[: n * hop].reshape(n, hop).astype(np.float32)
+    level = np.sqrt(np.mean(frames * frames, axis=1) + 1e-12)
+    loud = np.nonzero(level > 10 ** (threshold_db / 20))[0]
+    if loud.size == 0:
+        return samples, 0.0
+    start = max(0, (loud[0] - 1) * hop)
+    end = min(len(samples), (loud[-1] + 2) * hop)
+    return samples[start:end], start / sample_rate
+
+
+def _cached_speech(project: Project, store: ProjectStore, request: VoiceRequest, variant_id: str, shot_id: str):
+    from pipelines.voice import load_speech
+
+    for line in project.voice_lines:
+        if line.request == request and store.asset_path(line.asset).is_file():
+            speech = load_speech(store.asset_path(line.asset), backend=line.backend)
+            return speech, line.model_copy(update={"variant_id": variant_id, "shot_id": shot_id})
+    return None
+
+
+def synthesize_lines(
+    project: Project,
+    store: ProjectStore,
+    variant: Variant,
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, SpokenLine]:
+    """Speak every shot's voice-over in the variant's language; reuse a stored line when its request is unchanged.
+
+    New lines are written into the project's asset store (content-addressed WAV); the returned VoiceLines say which
+    asset holds which request, so the next render finds them once the caller saves project.json.
+    """
+    from pipelines.voice import is_speakable, save_speech, synthesize
+
+    voice = voice_for(project, variant.language)
+    spoken = [s for s in variant.shots if s.voiceover.strip() and is_speakable(s.voiceover)]
+    out: dict[str, SpokenLine] = {}
+    for n, shot in enumerate(spoken):
+        check(cancel)
+        report(on_progress, n / max(1, len(spoken)), f"Voice {n + 1}/{len(spoken)}")
+        request = VoiceRequest(text=shot.voiceover.strip(), language=variant.language, voice=voice)
+        cached = _cached_speech(project, store, request, variant.id, shot.shot_id)
+        if cached is not None:
+            speech, line = cached
+            words = line.words
+        else:
+            try:
+                speech = synthesize(request, cancel=cancel)
+            except BackendError as e:
+                raise BackendError(f"Shot {shot.shot_id} of {variant.id}: {e.message}", e.hint) from e
+            tmp = temp_path_for(store.assets / f"voice-{request.key()[:16]}.wav")
+            try:
+                save_speech(speech, tmp)
+                asset = store.put_asset_file(Path(tmp), "wav")
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            words = list(speech.words)
+            line = VoiceLine(
+                shot_id=shot.shot_id,
+                variant_id=variant.id,
+                request=request,
+                asset=asset,
+                duration_s=round(speech.duration_s, 3),
+                backend=speech.backend,
+                words=words,
+            )
+        samples, cut = trim_silence(np.asarray(speech.samples, dtype=np.float32), speech.sample_rate)
+        shifted = [
+            WordTiming(text=w.text, start_s=max(0.0, w.start_s - cut), end_s=max(0.0, w.end_s - cut)) for w in words
+        ]
+        out[shot.shot_id] = SpokenLine(shot.shot_id, request.text, samples, speech.sample_rate, shifted, line)
+    report(on_progress, 1.0, "Voice ready")
+    return out
+
+
+def _cut_estimate(text: str, line_s: float, cut_s: float) -> str:
+    words = re.findall(r"\S+", text)
+    if len(words) > 1:
+        n = max(1, round(len(words) * cut_s / max(line_s, 1e-6) + 0.49))
+        return f"about {n} word{'s' if n != 1 else ''}"
+    chars = len(text.replace(" ", ""))
+    n = max(1, round(chars * cut_s / max(line_s, 1e-6) + 0.49))
+    return f"about {n} characters"
+
+
+def too_long_flags(variant: Variant, lines: dict[str, SpokenLine], fit: TimingFit, target_s: float) -> list[Flag]:
+    """One 'too-long' flag per line that pushes the cut past the brief's duration, saying how much to cut."""
+    flags = []
+    for shot, over in zip(variant.shots, fit.overflow, strict=True):
+        if over <= 0.05 or shot.shot_id not in lines:
+            continue
+        line = lines[shot.shot_id]
+        flags.append(
+            Flag(
+                kind="too-long",
+                message=(
+                    f"{variant.id} shot {shot.shot_id}: the line takes {line.duration_s:.1f} s but the shot was "
+                    f"planned for {shot.duration_s:.1f} s, and the cut runs {fit.total_s - target_s:.1f} s over "
+                    f"{target_s:g} s. Cut {over:.1f} s ({_cut_estimate(line.text, line.duration_s, over)}) from "
+                    f"“{line.text}”."
+                ),
+            )
+        )
+    return flags

@@ -1,0 +1,157 @@
+"""The cut of one variant: voice → timing → timeline → soundtrack → one MP4 + SRT + VTT per aspect ratio.
+
+`render_variant` reads the project and never writes project.json: variants render in parallel (threads or
+processes), and the caller merges the returned voice lines, shot lengths and deliverables into the project.
+Deliverable paths are relative to the project folder when `out_dir` lies inside it, else absolute.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studio.model import ASPECT_SIZES, Deliverable, Flag, ProjectStore, ValidationFailed, VoiceLine
+from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+from studio.render import audio as sound
+from studio.render.captions import check_caption_fonts
+from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, encode
+from studio.render.frames import FrameSource
+from studio.render.subtitles import write_srt, write_vtt
+from studio.render.timeline import Timeline, build_timeline
+from studio.render.timing import fit_timing, synthesize_lines, too_long_flags
+
+
+@dataclass(frozen=True)
+class RenderVariantRequest:
+    project_dir: Path
+    variant_id: str
+    aspects: tuple[str, ...]
+    out_dir: Path
+    music: Path | None = None
+    loudness_lufs: float = -14.0
+    fps: int = 30
+    scale: float = 1.0
+    """Below 1 renders a smaller preview (quick looks, tests); deliverable sizes are fixed by the aspect at 1."""
+    preset: str = DEFAULT_PRESET
+    crf: int = DEFAULT_CRF
+    threads: int = 0
+    """x264 threads per encode (0 = x264's choice, all cores)."""
+    logo: Path | None = None
+    """A logo image for the end card; without one the brand name is set in type."""
+
+
+@dataclass
+class VariantRender:
+    deliverables: list[Deliverable]
+    voice_lines: list[VoiceLine]
+    shot_durations: dict[str, float]
+    flags: list[Flag] = field(default_factory=list)
+
+
+def aspect_tag(aspect: str) -> str:
+    return aspect.replace(":", "x")
+
+
+def frame_size(aspect: str, scale: float = 1.0) -> tuple[int, int]:
+    if aspect not in ASPECT_SIZES:
+        raise ValidationFailed(
+            f"Unknown aspect ratio {aspect!r}.", f"Use one of {', '.join(ASPECT_SIZES)} in the brief's aspect_ratios."
+        )
+    w, h = ASPECT_SIZES[aspect]
+    if scale == 1.0:
+        return w, h
+    return max(2, round(w * scale / 2) * 2), max(2, round(h * scale / 2) * 2)
+
+
+def deliverable_path(store: ProjectStore, path: Path) -> str:
+    """Relative to the project folder when inside it (the project can move), else absolute."""
+    path = path.resolve()
+    try:
+        return path.relative_to(store.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def soundtrack(timeline: Timeline, wav: Path, *, music: Path | None, loudness_lufs: float) -> None:
+    placements = [sound.Placement(v.start_s, v.line.samples, v.line.sample_rate) for v in timeline.voice]
+    mixed = sound.mix(placements, timeline.duration_s, music=music, target_lufs=loudness_lufs)
+    sound.write_wav(wav, mixed)
+
+
+def render_variant(
+    request: RenderVariantRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> VariantRender:
+    """One variant, every requested aspect: MP4 (H.264 + AAC), SRT and VTT named `<variant>_<9x16>.*`."""
+    store = ProjectStore(request.project_dir)
+    project = store.load()
+    try:
+        variant = project.variant(request.variant_id)
+    except KeyError:
+        known = ", ".join(v.id for v in project.variants) or "none"
+        raise ValidationFailed(
+            f"The project has no variant {request.variant_id!r}.", f"Known variants: {known}."
+        ) from None
+    if not variant.shots:
+        raise ValidationFailed(f"Variant {variant.id} has no shots.", "Plan the storyboard and variants first.")
+    sizes = {aspect: frame_size(aspect, request.scale) for aspect in request.aspects}
+
+    report(on_progress, 0.0, "Voice-over")
+    lines = synthesize_lines(project, store, variant, on_progress=sub_progress(on_progress, 0.0, 0.08), cancel=cancel)
+    speech = [lines[s.shot_id].duration_s if s.shot_id in lines else None for s in variant.shots]
+    target = project.brief.duration_s
+    fit = fit_timing([s.duration_s for s in variant.shots], speech, target)
+    flags = too_long_flags(variant, lines, fit, target)
+    timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
+    card = timeline.end_card
+    check_caption_fonts(
+        [(c.text, variant.language) for c in (*timeline.captions, *timeline.subtitles)]
+        + [(t, variant.language) for t in (card.call_to_action, card.legal, card.brand) if t]
+    )
+    check(cancel)
+
+    request.out_dir.mkdir(parents=True, exist_ok=True)
+    deliverables: list[Deliverable] = []
+    meta = {
+        "variant_id": variant.id,
+        "market": variant.market,
+        "language": variant.language,
+        "segment": variant.segment,
+        "duration_s": round(timeline.duration_s, 3),
+    }
+    with tempfile.TemporaryDirectory(prefix="qm-audio-") as tmp:
+        wav = Path(tmp) / "mix.wav"
+        report(on_progress, 0.08, "Sound")
+        music = request.music or (Path(project.settings.music) if project.settings.music else None)
+        soundtrack(timeline, wav, music=music, loudness_lufs=request.loudness_lufs)
+        check(cancel)
+        span = 0.9 / max(1, len(request.aspects))
+        for n, aspect in enumerate(request.aspects):
+            width, height = sizes[aspect]
+            stem = f"{variant.id}_{aspect_tag(aspect)}"
+            source = FrameSource(timeline, width, height, request.fps, aspect)
+            source.sprites()
+            source.end_card()
+            video = request.out_dir / f"{stem}.mp4"
+            encode(
+                source,
+                source.n_frames,
+                EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads),
+                video,
+                audio=wav,
+                on_progress=sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span),
+                cancel=cancel,
+                label=f"{aspect} picture",
+            )
+            srt, vtt = request.out_dir / f"{stem}.srt", request.out_dir / f"{stem}.vtt"
+            write_srt(timeline.subtitles, srt)
+            write_vtt(timeline.subtitles, vtt, language=variant.language)
+            for kind, path in (("video", video), ("srt", srt), ("vtt", vtt)):
+                deliverables.append(Deliverable(aspect=aspect, kind=kind, path=deliverable_path(store, path), **meta))
+    report(on_progress, 1.0, f"{variant.id} rendered")
+    return VariantRender(
+        deliverables=deliverables,
+        voice_lines=[line.voice_line for line in lines.values()],
+        shot_durations={c.shot_id: round(c.duration_s, 3) for c in timeline.clips},
+        flags=flags,
+    )
