@@ -112,19 +112,49 @@ def _cluster_start(text: str, i: int) -> int:
     return i
 
 
+#: Scripts whose word positions espeak reports unreliably (it segments them its own way): Thai, Lao, Khmer, Myanmar.
+_SEGMENTED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+
+
+def _dictionary_words(text: str) -> list[tuple[int, int]] | None:
+    """Word spans from ICU's dictionary segmentation, for text in a script written without spaces (else None)."""
+    if not any(lo <= ord(ch) <= hi for ch in text for lo, hi in _SEGMENTED):
+        return None
+    try:
+        from icu4py.breakers import WordBreaker
+    except ImportError:
+        return None
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for piece in WordBreaker(text, "th"):
+        if piece.strip():
+            spans.append((position, position + len(piece)))
+        position += len(piece)
+    return spans or None
+
+
 def word_timings(text: str, events: list[espeak.WordEvent], energy: np.ndarray, duration_s: float) -> list[WordTiming]:
     """Words with start/end in seconds from the library's word events.
 
-    A word's text runs from its event's position to the next word's (so punctuation stays attached and scripts
-    without spaces, like Thai, are covered without gaps); it ends at its last sound before the next word starts.
+    A word's text runs from its event's position to the next word's, so punctuation stays attached; it ends at its
+    last sound before the next word starts. In Thai-like scripts espeak's own segmentation and positions are rough,
+    so the words are ICU's and their times are read off the events' position → time curve.
     """
     starts: list[tuple[int, float]] = []
     for event in events:
         offset = _cluster_start(text, max(0, min(len(text), event.text_offset)))
         start_s = max(0.0, event.audio_ms / 1000.0)
-        if starts and (offset <= starts[-1][0] or start_s < starts[-1][1] or _inside_a_word(text, offset)):
+        if offset >= len(text) or (
+            starts and (offset <= starts[-1][0] or start_s < starts[-1][1] or _inside_a_word(text, offset))
+        ):
             continue
         starts.append((offset, start_s))
+    spans = _dictionary_words(text)
+    if spans is not None and starts:
+        anchors = [*starts, (len(text), duration_s)]
+        offsets, times = [a for a, _ in anchors], [t for _, t in anchors]
+        timed = [(a, float(np.interp(a, offsets, times))) for a, _ in spans]
+        starts = [(a, t) for i, (a, t) in enumerate(timed) if i == 0 or t > timed[i - 1][1]]
     words: list[WordTiming] = []
     for i, (offset, start_s) in enumerate(starts):
         next_offset, next_s = starts[i + 1] if i + 1 < len(starts) else (len(text), duration_s)
