@@ -3,5 +3,6 @@
 from studio.planning.context import UnknownPackError
 from studio.planning.knowledge import Knowledge, load_knowledge
 from studio.planning.planner import plan_project
+from studio.planning.restage import apply_master_edit
 
-__all__ = ["Knowledge", "UnknownPackError", "load_knowledge", "plan_project"]
+__all__ = ["Knowledge", "UnknownPackError", "apply_master_edit", "load_knowledge", "plan_project"]

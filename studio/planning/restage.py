@@ -1,0 +1,77 @@
+"""Master edits flow into the variants: re-derive only what changed, keep what creators set by hand."""
+
+from __future__ import annotations
+
+from studio.model.errors import ProjectError
+from studio.model.project import LocalizedShot, Project, Shot
+from studio.planning.context import VariantContext, resolve_contexts
+from studio.planning.knowledge import Knowledge, load_knowledge
+from studio.planning.localize import apply_overrides, derive_shot, fit_variant, source_hash
+from studio.planning.storyboard import shot_copy_key
+
+COMPARED = {
+    "duration_s",
+    "prompt",
+    "negative_prompt",
+    "talent",
+    "wardrobe",
+    "setting",
+    "motifs",
+    "voiceover",
+    "caption",
+}
+
+
+def _derived(shot: Shot, index: int, shots: list[Shot], ctx: VariantContext) -> LocalizedShot:
+    return derive_shot(shot, index, shot_copy_key(shots, shot.id), ctx)
+
+
+def apply_master_edit(project: Project, edited: Shot, *, knowledge: Knowledge | None = None) -> list[tuple[str, str]]:
+    """Put `edited` into the master storyboard and re-derive its localized shots in every variant.
+
+    A variant shot is marked stale only when what it derives from the master actually changes for that variant
+    (a new voice-over line does not touch a Thai shot that uses supplied Thai copy). Fields in a shot's
+    `overrides` keep the creator's value. Returns the (variant id, shot id) pairs marked stale.
+    """
+    board = project.storyboard
+    if board is None:
+        raise ProjectError("This project has no storyboard yet.", "Plan the project first, then edit its shots.")
+    try:
+        index = next(i for i, s in enumerate(board.shots) if s.id == edited.id)
+    except StopIteration:
+        known = ", ".join(s.id for s in board.shots)
+        raise ProjectError(
+            f"The storyboard has no shot '{edited.id}' (it has {known}).", "Pick one of those."
+        ) from None
+    old_shots = list(board.shots)
+    new_shots = [*old_shots[:index], edited, *old_shots[index + 1 :]]
+    board.shots = new_shots
+    contexts = {c.variant_id: c for c in resolve_contexts(project.brief, knowledge or load_knowledge())}
+    stale: list[tuple[str, str]] = []
+    for variant in project.variants:
+        ctx = contexts.get(variant.id)
+        if ctx is None:
+            continue
+        pos = next((i for i, s in enumerate(variant.shots) if s.shot_id == edited.id), None)
+        before = _derived(old_shots[index], index, old_shots, ctx)
+        fresh = _derived(edited, index, new_shots, ctx)
+        if pos is None:
+            variant.shots.insert(min(index, len(variant.shots)), fresh)
+            stale.append((variant.id, edited.id))
+            continue
+        current = variant.shots[pos]
+        fresh.overrides = dict(current.overrides)
+        changed = fresh.model_dump(include=COMPARED) != before.model_dump(include=COMPARED)
+        if not changed:
+            current.source_hash = source_hash(edited)
+            continue
+        apply_overrides(fresh)
+        fresh.stale = True
+        variant.shots[pos] = fresh
+        master_s = {s.id: s.duration_s for s in new_shots}
+        for s in variant.shots:
+            if "duration_s" not in s.overrides and s.shot_id in master_s:
+                s.duration_s = master_s[s.shot_id]
+        fit_variant(variant.shots, board, ctx)
+        stale.append((variant.id, edited.id))
+    return stale
