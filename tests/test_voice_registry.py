@@ -26,6 +26,8 @@ def test_default_voice_per_language() -> None:
     assert default_voice_for("th") == "espeak:th"
     assert default_voice_for("zh-Hans") == "espeak:cmn"
     assert default_voice_for("en") == "espeak:en-us"
+    ready_kokoro = any(v.ready for v in list_voices() if v.engine == "kokoro")
+    assert default_voice_for("ja") == ("kokoro:jf_alpha" if ready_kokoro else "espeak:ja")
     with pytest.raises(BackendError):
         default_voice_for("klingon")
 

@@ -112,8 +112,9 @@ def _cluster_start(text: str, i: int) -> int:
     return i
 
 
-#: Scripts whose word positions espeak reports unreliably (it segments them its own way): Thai, Lao, Khmer, Myanmar.
-_SEGMENTED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF))
+#: Scripts written without spaces, where espeak's word events are clauses or drift by a character or two:
+#: Thai, Lao, Myanmar, Khmer, kana, CJK ideographs. ICU's dictionaries segment them into words.
+_SEGMENTED = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x3040, 0x30FF), (0x3400, 0x9FFF))
 
 
 def _dictionary_words(text: str) -> list[tuple[int, int]] | None:
@@ -126,9 +127,10 @@ def _dictionary_words(text: str) -> list[tuple[int, int]] | None:
         return None
     spans: list[tuple[int, int]] = []
     position = 0
-    for piece in WordBreaker(text, "th"):
-        if piece.strip():
-            spans.append((position, position + len(piece)))
+    kana = any(0x3040 <= ord(ch) <= 0x30FF for ch in text)
+    for piece in WordBreaker(text, "ja" if kana else "th"):
+        if any(unicodedata.category(ch)[0] in "LN" for ch in piece):
+            spans.append((position if spans else 0, position + len(piece)))
         position += len(piece)
     return spans or None
 
@@ -139,6 +141,7 @@ def word_timings(text: str, events: list[espeak.WordEvent], energy: np.ndarray, 
     A word's text runs from its event's position to the next word's, so punctuation stays attached; it ends at its
     last sound before the next word starts. In Thai-like scripts espeak's own segmentation and positions are rough,
     so the words are ICU's and their times are read off the events' position → time curve.
+    ICU's words in those scripts carry no punctuation of their own: a lone mark ("、", "。") joins the word before.
     """
     starts: list[tuple[int, float]] = []
     for event in events:

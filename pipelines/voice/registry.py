@@ -213,13 +213,18 @@ def _speaks(info: VoiceInfo, language: str) -> bool:
     return tag in info.languages or tag.split("-")[0] in {lang.split("-")[0] for lang in info.languages}
 
 
+#: Languages espeak cannot really read (Japanese: kana only, kanji come out letter by letter): a ready neural
+#: voice is preferred for them even when not asked for.
+NEURAL_FIRST = {"ja"}
+
+
 def default_voice_for(language: str, *, neural: bool = False, folders: Iterable[str | Path] = ()) -> str:
     """The voice id that speaks `language` by default.
 
-    espeak is the default: it speaks every language and gives word timings. With `neural=True` a ready Piper or
-    Kokoro voice for the language is preferred when one is installed.
+    espeak is the default: it speaks every language and gives word timings. With `neural=True` (always for
+    Japanese) a ready Piper or Kokoro voice for the language is preferred when one is installed.
     """
-    if neural:
+    if neural or normalize(language).split("-")[0] in NEURAL_FIRST:
         for info in [*piper_voices(folders), *kokoro_voices()]:
             if info.ready and _speaks(info, language):
                 return info.id
