@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("qianmian-studio")
 
     from studio.ui.main_window import MainWindow
+    from studio.ui.theme import follow_system_theme
+
+    follow_system_theme(app)
 
     window = MainWindow()
     window.show()

@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.doc: ProjectDocument | None = None
         self.render_stage: Callable[..., Any] = render_stage
         self.settings = QSettings("Qianmian", "Studio")
+        self._settings_dialog: Any = None
+        self._close_confirmed = False
+        self._tray: Any = None
 
         self.steps = QListWidget()
         self.steps.setObjectName("flowSteps")
@@ -129,6 +132,7 @@ class MainWindow(QMainWindow):
         self.jobs_dock = JobsDock(self.jobs, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.notify.connect(self.notify)
+        self.resizeDocks([self.jobs_dock], [170], Qt.Orientation.Vertical)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("jobProgress")
@@ -146,6 +150,18 @@ class MainWindow(QMainWindow):
     # --- construction --------------------------------------------------------------------------------------------
 
     def _make_page(self, key: str, title: str) -> Page:
+        if key == "audience":
+            from studio.ui.audience_page import AudiencePage
+
+            return AudiencePage()
+        if key == "images":
+            from studio.ui.images_page import ImagesPage
+
+            return ImagesPage()
+        if key == "cut":
+            from studio.ui.cut_page import CutPage
+
+            return CutPage()
         if key == "storyboard":
             from studio.ui.storyboard_page import StoryboardPage
 
@@ -173,12 +189,19 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         menu = self.menuBar().addMenu("&File")
+        self.new_action = self._action("&New project…", self.choose_new_project, QKeySequence.StandardKey.New)
+        menu.addAction(self.new_action)
         self.open_action = self._action("&Open project…", self.choose_project, QKeySequence.StandardKey.Open)
         self.save_action = self._action("&Save", self.save, QKeySequence.StandardKey.Save)
         self.recent_menu = menu.addMenu("Open &recent")
         menu.addAction(self.open_action)
         menu.insertMenu(self.open_action, self.recent_menu)
         menu.addAction(self.save_action)
+        menu.addSeparator()
+        self.settings_action = self._action("Se&ttings…", self.show_settings, QKeySequence.StandardKey.Preferences)
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        menu.addAction(self.settings_action)
         menu.addSeparator()
         menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
         self._fill_recent()
@@ -190,10 +213,11 @@ class MainWindow(QMainWindow):
         edit.addAction(self.redo_action)
 
         run = self.menuBar().addMenu("&Run")
-        self.render_action = self._action("&Render all variants", self.start_render, "Ctrl+R")
+        self.plan_action = self._action("&Plan from the brief", self.start_plan, "Ctrl+Shift+P")
+        self.render_action = self._action("&Render all variants", lambda: self.start_render(), "Ctrl+R")
         self.stop_action = self._action("&Stop running job", self.jobs.stop_running, "Ctrl+.")
         self.cancel_action = self._action("&Cancel queued jobs", self.jobs.cancel_queued, "Ctrl+Shift+.")
-        run.addActions([self.render_action, self.stop_action, self.cancel_action])
+        run.addActions([self.plan_action, self.render_action, self.stop_action, self.cancel_action])
 
         view = self.menuBar().addMenu("&View")
         view.addAction(self.jobs_dock.toggleViewAction())
@@ -203,7 +227,7 @@ class MainWindow(QMainWindow):
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
-        toolbar.addActions([self.open_action, self.save_action, self.undo_action, self.redo_action])
+        toolbar.addActions([self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action])
         toolbar.addSeparator()
         toolbar.addActions([self.render_action, self.stop_action])
         self._update_actions()
@@ -212,6 +236,29 @@ class MainWindow(QMainWindow):
         self.steps.setCurrentRow(index)
 
     # --- project ---------------------------------------------------------------------------------------------
+
+    def choose_new_project(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the new project", str(Path.home()))
+        if folder:
+            self.new_project(folder)
+
+    def new_project(self, folder: str | Path, brief: Any = None) -> bool:
+        """A project folder with a starter brief (or the one given); the Brief step opens for the creator to fill in."""
+        from studio.model import Project, ProjectStore
+        from studio.ui.brief_page import starter_brief
+
+        store = ProjectStore(folder)
+        if store.exists():
+            self.notify("That folder already holds a project", f"{store.root} was opened instead; nothing was changed.")
+            return self.open_project(folder)
+        try:
+            store.create(Project(name=Path(folder).name, brief=brief or starter_brief()))
+        except StudioError as e:
+            self.notify("Could not create the project", str(e))
+            return False
+        ok = self.open_project(folder)
+        self.go_to(0)
+        return ok
 
     def choose_project(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a project folder", str(Path.home()))
@@ -290,6 +337,7 @@ class MainWindow(QMainWindow):
         has = self.doc is not None
         self.save_action.setEnabled(has)
         self.render_action.setEnabled(has)
+        self.plan_action.setEnabled(has)
         self.undo_action.setEnabled(has and self.doc.undo_stack.canUndo())
         self.redo_action.setEnabled(has and self.doc.undo_stack.canRedo())
         if has:
@@ -371,8 +419,15 @@ class MainWindow(QMainWindow):
         except ImportError as e:
             self.notify("Rendering is not available", f"{e}\nUpdate Qianmian Studio; the project is saved.")
             return None
-        request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale)
-        return self.run_job("Render variants", self.render_stage, request, on_success=self._render_done)
+        from studio.ui.settings import load_settings
+
+        out = load_settings().output_folder
+        out_dir = Path(out).expanduser() / self.doc.root.name if out else None
+        request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir)
+        title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
+        if scale < 1:
+            title += " (preview)"
+        return self.run_job(title, self.render_stage, request, on_success=self._for_this_document(self._render_done))
 
     def _render_done(self, _result: Any) -> None:
         """The render saved its takes, voice lines and deliverables to project.json: merge those parts back."""
@@ -397,6 +452,116 @@ class MainWindow(QMainWindow):
             return
         self.save()
 
+    def _for_this_document(self, merge: Callable[[Any], None]) -> Callable[[Any], None]:
+        """Wrap a result merge so a job that ends after another project was opened changes nothing."""
+        doc = self.doc
+
+        def guarded(result: Any) -> None:
+            if self.doc is doc and doc is not None:
+                merge(result)
+            else:
+                self.notify("A job finished for a project that is no longer open", "Its files are on disk; reopen it.")
+
+        return guarded
+
+    def start_plan(self) -> Job | None:
+        """Plan personas, insights, storyboard and variants from the current brief; the result is one undo step."""
+        if self.doc is None:
+            return None
+        from studio.ui.stages import PlanBriefRequest, plan_brief
+
+        def merge(planned: Any) -> None:
+            def change(p: Any) -> None:
+                p.personas, p.insights = planned.personas, planned.insights
+                p.storyboard, p.variants = planned.storyboard, planned.variants
+
+            self.doc.edit("Plan", ("personas", "insights", "storyboard", "variants"), change)
+            self.go_to(2)
+
+        request = PlanBriefRequest(brief=self.doc.project.brief, name=self.doc.project.name)
+        return self.run_job("Plan from the brief", plan_brief, request, on_success=self._for_this_document(merge))
+
+    def start_takes(
+        self,
+        *,
+        variant_ids: tuple[str | None, ...],
+        shot_ids: tuple[str, ...],
+        aspect: str = "9:16",
+        candidates: int = 1,
+        regenerate: bool = False,
+        lock_seed: bool = False,
+    ) -> Job | None:
+        """Save (the stage reads project.json), then generate images on the GPU lane; new takes are one undo step."""
+        if self.doc is None or not self.save():
+            return None
+        from studio.ui.stages import MakeTakesRequest, make_takes
+
+        request = MakeTakesRequest(
+            project_dir=self.doc.root,
+            variant_ids=variant_ids,
+            shot_ids=shot_ids,
+            aspect=aspect,
+            candidates=candidates,
+            options={"regenerate": regenerate, "lock_seed": lock_seed},
+        )
+
+        def merge(takes: list[Any]) -> None:
+            def change(p: Any) -> None:
+                known = {t.request.key() for t in p.takes}
+                p.takes = [*p.takes, *(t for t in takes if t.request.key() not in known)]
+
+            if self.doc.edit(f"Generate {len(takes)} takes", ("takes",), change):
+                self.save()
+
+        label = shot_ids[0] if len(shot_ids) == 1 else f"{len(shot_ids)} shots"
+        return self.run_job(
+            f"Images for {label}", make_takes, request, lane="gpu", on_success=self._for_this_document(merge)
+        )
+
+    def start_voice_preview(self, request: Any, player: Any) -> Job:
+        from studio.ui.stages import VoicePreviewRequest, preview_voice
+
+        def play(preview: Any) -> None:
+            player.open(preview.path, play=True)
+
+        return self.run_job(
+            f"Voice: {request.text[:30]}", preview_voice, VoicePreviewRequest(voice=request), on_success=play
+        )
+
+    def show_settings(self) -> None:
+        from studio.ui.settings_dialog import SettingsDialog
+
+        if self._settings_dialog is None:
+            self._settings_dialog = SettingsDialog(self)
+            self._settings_dialog.check_requested.connect(self.start_readiness_check)
+        self._settings_dialog.load()
+        self._settings_dialog.show()
+        self._settings_dialog.raise_()
+
+    def start_readiness_check(self) -> Job | None:
+        from studio.ui.readiness import check_readiness, readiness_request
+        from studio.ui.settings import load_settings
+
+        dialog = self._settings_dialog
+        if self.doc is None:
+            if dialog is not None:
+                dialog.show_readiness(None, "Open a project: the check looks at its markets.")
+            return None
+        s = dialog.settings() if dialog is not None else load_settings()
+        request = readiness_request(
+            self.doc.project,
+            s.voices,
+            s.image_model,
+            model_folders=tuple(s.all_model_folders()),
+            voice_folders=tuple(Path(f) for f in s.voice_folders),
+        )
+
+        def done(job: Job) -> None:
+            if dialog is not None:
+                dialog.show_readiness(job.result if job.state is JobState.FINISHED else None, job.error)
+
+        return self.jobs.submit("Check voices, fonts and models", check_readiness, request, on_done=done)
+
     def _job_progress(self, job: Job) -> None:
         running = self.jobs.running()
         if not running:
@@ -413,15 +578,68 @@ class MainWindow(QMainWindow):
         """Tell the creator without stopping them: the notification bar, and the system tray when there is one."""
         self.notifications.show_message(title, text)
         self.statusBar().showMessage(title, 8000)
+        if not self.isActiveWindow():
+            from PySide6.QtWidgets import QSystemTrayIcon
+
+            if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+                if self._tray is None:
+                    self._tray = QSystemTrayIcon(self.windowIcon(), self)
+                    self._tray.show()
+                self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Warning, 8000)
 
     # --- closing -----------------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.doc is not None and self.doc.dirty:
+        """Unsaved edits: ask (without blocking the event loop) whether to save; jobs are stopped cleanly."""
+        if self.doc is not None and self.doc.dirty and not self._close_confirmed:
+            event.ignore()
             self.doc.autosave()
+            self._ask_before_close()
+            return
+        if self.doc is not None and not self.doc.dirty:
+            self.doc.discard_autosave()
         self.jobs.shutdown()
         super().closeEvent(event)
+
+    def _ask_before_close(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Save changes?",
+            f"{self.doc.project.name} has changes that are not saved.",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("closeQuestion")
+        box.setWindowModality(Qt.WindowModality.NonModal)
+
+        def answered(_result: int) -> None:
+            button = (
+                box.standardButton(box.clickedButton()) if box.clickedButton() else QMessageBox.StandardButton.Cancel
+            )
+            if button == QMessageBox.StandardButton.Cancel:
+                return
+            if button == QMessageBox.StandardButton.Save and not self.save():
+                return
+            if button == QMessageBox.StandardButton.Discard and self.doc is not None:
+                self.doc.discard_autosave()
+                self.doc.undo_stack.setClean()
+            self._close_confirmed = True
+            self.close()
+
+        box.finished.connect(answered)
+        box.open()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: self.steps.setFocus())
+        QTimer.singleShot(0, self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        """Work that must not delay the first frame: the bundled fonts for non-Latin scripts."""
+        from studio.ui.fonts import register_bundled_fonts
+
+        if register_bundled_fonts():
+            for page in self.pages.values():
+                page.update()

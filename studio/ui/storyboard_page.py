@@ -1,33 +1,76 @@
-"""The storyboard: a board of shot cards with frame thumbnails (drag to reorder, add, split, delete)."""
+"""The storyboard: a board of shot cards with frame thumbnails (drag to reorder, add, split, delete) and the shot
+table with each variant's own wording beside the master."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from typing import Any
 
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.ui import storyboard_edits as edits
 from studio.ui.page import Page, heading
+from studio.ui.shot_table import VARIANT_FIELDS, ShotTableModel
 from studio.ui.thumbnails import shot_thumbnail
 
-THUMB = QSize(108, 192)
+THUMB = QSize(90, 160)
+
+
+class CardDelegate(QStyledItemDelegate):
+    """Picture above, caption below: a card, in a list that can still be reordered by dragging."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Any) -> None:
+        super().initStyleOption(option, index)
+        option.decorationPosition = QStyleOptionViewItem.Position.Top
+        option.displayAlignment = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        option.decorationAlignment = Qt.AlignmentFlag.AlignHCenter
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        return QSize(THUMB.width() + 48, THUMB.height() + 60)
 
 
 class ShotBoard(QListWidget):
-    """Shot cards left to right in story order."""
+    """Shot cards in story order. Drag a card, or Ctrl+Left/Right, to move it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shotBoard")
         self.setAccessibleName("Storyboard shots")
-        self.setViewMode(QListWidget.ViewMode.IconMode)
-        self.setFlow(QListWidget.Flow.LeftToRight)
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)
         self.setWrapping(True)
-        self.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setIconSize(THUMB)
-        self.setGridSize(QSize(THUMB.width() + 40, THUMB.height() + 64))
         self.setWordWrap(True)
+        self.setSpacing(4)
+        self.setItemDelegate(CardDelegate(self))
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setMovement(QListWidget.Movement.Static)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+
+    def order(self) -> list[str]:
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
+
+    def current_shot(self) -> str | None:
+        item = self.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
 class StoryboardPage(Page):
@@ -36,28 +79,159 @@ class StoryboardPage(Page):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._filling = False
         self.concept = QLabel()
         self.concept.setWordWrap(True)
         self.board = ShotBoard()
+        self.board.model().rowsMoved.connect(self._dragged)
+        self.board.currentRowChanged.connect(self._board_selected)
+
+        self.add_button = QPushButton("&Add shot")
+        self.add_button.setToolTip("Add a blank shot after the selected one (Ctrl+Shift+N)")
+        self.add_button.clicked.connect(self.add_shot)
+        self.split_button = QPushButton("S&plit")
+        self.split_button.setToolTip("Split the selected shot into two halves")
+        self.split_button.clicked.connect(self.split_shot)
+        self.delete_button = QPushButton("&Delete shot")
+        self.delete_button.setToolTip(
+            "Delete the selected shot from the storyboard and every variant (Undo brings it back)"
+        )
+        self.delete_button.clicked.connect(self.delete_shot)
+        self.left_button = QPushButton("◀ Move")
+        self.left_button.setAccessibleName("Move shot earlier")
+        self.left_button.clicked.connect(lambda: self.nudge(-1))
+        self.right_button = QPushButton("Move ▶")
+        self.right_button.setAccessibleName("Move shot later")
+        self.right_button.clicked.connect(lambda: self.nudge(1))
+        for keys, slot in (
+            ("Ctrl+Left", lambda: self.nudge(-1)),
+            ("Ctrl+Right", lambda: self.nudge(1)),
+            ("Ctrl+Shift+N", self.add_shot),
+        ):
+            QShortcut(QKeySequence(keys), self.board, slot)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.board, self.delete_shot)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+
+        self.table_model = ShotTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("shotTable")
+        self.table.setAccessibleName("Shot table: master shots and each variant's wording")
+        self.table.setModel(self.table_model)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultSectionSize(170)
+        self.table.setColumnWidth(0, 80)
+        self.table.setColumnWidth(1, 64)
+        self.variant_field = QComboBox()
+        self.variant_field.setAccessibleName("Variant columns show")
+        for field, label in VARIANT_FIELDS.items():
+            self.variant_field.addItem(label, field)
+        self.variant_field.currentIndexChanged.connect(
+            lambda _i: self.table_model.set_variant_field(self.variant_field.currentData())
+        )
+        variant_label = QLabel("Variant &columns show:")
+        variant_label.setBuddy(self.variant_field)
+
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.split_button, self.delete_button, self.left_button, self.right_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(variant_label)
+        buttons.addWidget(self.variant_field)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.concept)
+        self.board.setMinimumHeight(THUMB.height() + 80)
+        top_layout.addWidget(self.board, 1)
+        top_layout.addLayout(buttons)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(top)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Storyboard"))
-        layout.addWidget(self.concept)
-        layout.addWidget(self.board, 1)
+        layout.addWidget(splitter, 1)
+        self.setTabOrder(self.board, self.add_button)
+        self.setTabOrder(self.right_button, self.variant_field)
+        self.setTabOrder(self.variant_field, self.table)
+
+    # --- view ------------------------------------------------------------------------------------------------
+
+    def set_document(self, doc: Any) -> None:
+        self.table_model.set_document(doc)
+        super().set_document(doc)
 
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
-        self.board.clear()
-        doc = self.doc
-        if doc is None or doc.project.storyboard is None:
-            self.concept.setText("No storyboard yet. Plan the brief to get one.")
+        current = self.board.current_shot()
+        self._filling = True
+        try:
+            self.board.clear()
+            doc = self.doc
+            has = doc is not None and doc.project.storyboard is not None
+            for b in (self.add_button, self.split_button, self.delete_button, self.left_button, self.right_button):
+                b.setEnabled(has)
+            if not has:
+                self.concept.setText("No storyboard yet. Plan the brief to get one.")
+                self.table_model.reload()
+                return
+            sb = doc.project.storyboard
+            self.concept.setText(f"<b>{sb.concept}</b> — {sb.theme} · {sb.total_duration():.1f} s")
+            dpr = self.devicePixelRatioF()
+            for shot in sb.shots:
+                icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, None, THUMB, dpr))
+                item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}\n{shot.duration_s:.1f} s")
+                item.setData(Qt.ItemDataRole.UserRole, shot.id)
+                item.setToolTip(f"{shot.visual}\n\nVO: {shot.voiceover}")
+                item.setData(
+                    Qt.ItemDataRole.AccessibleTextRole, f"Shot {shot.id}, {shot.beat}, {shot.duration_s:.1f} seconds"
+                )
+                self.board.addItem(item)
+            order = self.board.order()
+            if current in order:
+                self.board.setCurrentRow(order.index(current))
+        finally:
+            self._filling = False
+        self.table_model.reload()
+
+    def _board_selected(self, row: int) -> None:
+        if not self._filling and row >= 0:
+            self.table.selectRow(row)
+
+    # --- edits -----------------------------------------------------------------------------------------------
+
+    def _dragged(self, *_: Any) -> None:
+        if self._filling or self.doc is None:
             return
-        sb = doc.project.storyboard
-        self.concept.setText(f"<b>{sb.concept}</b> — {sb.theme}")
-        dpr = self.devicePixelRatioF()
-        for shot in sb.shots:
-            icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, None, THUMB, dpr))
-            item = QListWidgetItem(icon, f"{shot.id} · {shot.beat} · {shot.duration_s:.1f} s")
-            item.setData(Qt.ItemDataRole.UserRole, shot.id)
-            item.setToolTip(f"{shot.visual}\n\nVO: {shot.voiceover}")
-            self.board.addItem(item)
+        order = self.board.order()
+        self.doc.edit("Reorder shots", ("storyboard", "variants"), lambda p: edits.reorder_shots(p, order))
+
+    def nudge(self, step: int) -> None:
+        shot_id = self.board.current_shot()
+        if shot_id is None or self.doc is None:
+            return
+        to = self.board.order().index(shot_id) + step
+        if 0 <= to < self.board.count():
+            self.doc.edit(f"Move {shot_id}", ("storyboard", "variants"), lambda p: edits.move_shot(p, shot_id, to))
+
+    def add_shot(self) -> None:
+        if self.doc is None or self.doc.project.storyboard is None:
+            return
+        after = self.board.current_shot()
+        new: list[str] = []
+        self.doc.edit("Add shot", ("storyboard", "variants"), lambda p: new.append(edits.add_shot(p, after)))
+        if new:
+            self.board.setCurrentRow(self.board.order().index(new[0]))
+
+    def split_shot(self) -> None:
+        shot_id = self.board.current_shot()
+        if shot_id is not None and self.doc is not None:
+            self.doc.edit(f"Split {shot_id}", ("storyboard", "variants"), lambda p: edits.split_shot(p, shot_id))
+
+    def delete_shot(self) -> None:
+        shot_id = self.board.current_shot()
+        if shot_id is not None and self.doc is not None:
+            self.doc.edit(f"Delete {shot_id}", ("storyboard", "variants"), lambda p: edits.delete_shot(p, shot_id))

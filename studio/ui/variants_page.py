@@ -1,11 +1,125 @@
-"""The variant matrix: markets down, audience segments across; each cell is one video."""
+"""The variant matrix (markets down, audience segments across; each cell one video) and the picked variant's
+localized shot list, editable; a creator's wording is kept as an override."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from typing import Any
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
+from studio.ui.storyboard_edits import set_variant_field
+
+Index = QModelIndex | QPersistentModelIndex
+LOCAL_COLUMNS = (
+    ("shot_id", "Shot"),
+    ("duration_s", "Seconds"),
+    ("voiceover", "Voice-over"),
+    ("caption", "Caption"),
+    ("prompt", "Image prompt"),
+    ("talent", "Talent"),
+    ("wardrobe", "Wardrobe"),
+    ("setting", "Setting"),
+    ("flags", "Check"),
+)
+EDITABLE = {"voiceover", "caption", "prompt", "talent", "wardrobe", "setting"}
+
+
+class LocalizedShotModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: ProjectDocument | None = None
+        self.variant_id: str | None = None
+        self._rows: list[str] = []
+
+    def set_variant(self, variant_id: str | None) -> None:
+        self.variant_id = variant_id
+        self.reload(force=True)
+
+    def _shots(self) -> list[Any]:
+        if self.doc is None or self.variant_id is None:
+            return []
+        try:
+            return self.doc.project.variant(self.variant_id).shots
+        except KeyError:
+            return []
+
+    def reload(self, force: bool = False) -> None:
+        rows = [s.shot_id for s in self._shots()]
+        if rows == self._rows and not force:
+            if rows:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(LOCAL_COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LOCAL_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return LOCAL_COLUMNS[section][1]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if LOCAL_COLUMNS[index.column()][0] in EDITABLE else flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        shots = self._shots()
+        if not index.isValid() or index.row() >= len(shots):
+            return None
+        shot = shots[index.row()]
+        field = LOCAL_COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if field == "flags":
+                return "; ".join(f.message for f in shot.flags) or ("stale" if shot.stale else "")
+            value = getattr(shot, field)
+            return f"{value:.1f}" if isinstance(value, float) and role == Qt.ItemDataRole.DisplayRole else value
+        if role == Qt.ItemDataRole.FontRole and field in shot.overrides:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ForegroundRole and field == "flags" and (shot.flags or shot.stale):
+            return QColor("#c98a00")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if field == "flags" and shot.flags:
+                return "\n".join(f"{f.kind}: {f.message}" for f in shot.flags)
+            if field in shot.overrides:
+                return "Written by hand; kept when the master changes."
+            if field == "voiceover" and shot.back_translation:
+                return f"Back-translation: {shot.back_translation}"
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or self.doc is None or self.variant_id is None:
+            return False
+        field = LOCAL_COLUMNS[index.column()][0]
+        shot_id, vid = self._rows[index.row()], self.variant_id
+        try:
+            return self.doc.edit(
+                f"Edit {vid} {field} of {shot_id}",
+                ("variants",),
+                lambda p: set_variant_field(p, vid, shot_id, field, str(value).strip()),
+            )
+        except ValueError:
+            return False
 
 
 class VariantsPage(Page):
@@ -19,21 +133,61 @@ class VariantsPage(Page):
         self.matrix.setAccessibleName("Variants: markets by segments")
         self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.matrix.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.matrix.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.matrix.currentCellChanged.connect(lambda *_: self._select())
         self.info = QLabel()
         self.info.setWordWrap(True)
+        self.shot_model = LocalizedShotModel(self)
+        self.shots = QTableView()
+        self.shots.setObjectName("variantShots")
+        self.shots.setAccessibleName("Shots of the selected variant")
+        self.shots.setModel(self.shot_model)
+        self.shots.setWordWrap(True)
+        self.shots.horizontalHeader().setDefaultSectionSize(160)
+        self.shots.setColumnWidth(0, 50)
+        self.shots.setColumnWidth(1, 64)
+        self.detail = QLabel()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.matrix)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.detail)
+        bl.addWidget(self.shots, 1)
+        split.addWidget(bottom)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Variants"))
         layout.addWidget(self.info)
-        layout.addWidget(self.matrix, 1)
+        layout.addWidget(split, 1)
+
+    def set_document(self, doc: Any) -> None:
+        self.shot_model.doc = doc
+        super().set_document(doc)
+
+    def selected_variant(self) -> str | None:
+        item = self.matrix.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def _select(self) -> None:
+        vid = self.selected_variant()
+        self.shot_model.set_variant(vid)
+        if vid and self.doc is not None:
+            v = self.doc.project.variant(vid)
+            self.detail.setText(f"<b>{v.name}</b> ({v.id}, {v.language}) — CTA “{v.call_to_action}” · {v.legal}")
+        else:
+            self.detail.setText("Pick a cell to see its shot list.")
 
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
         doc = self.doc
+        current = self.selected_variant()
         self.matrix.clear()
         if doc is None:
             self.matrix.setRowCount(0)
             self.matrix.setColumnCount(0)
+            self.shot_model.set_variant(None)
             return
         project = doc.project
         markets = [m.code for m in project.brief.markets]
@@ -43,17 +197,29 @@ class VariantsPage(Page):
         self.matrix.setVerticalHeaderLabels(markets)
         self.matrix.setHorizontalHeaderLabels([s.name for s in project.brief.segments])
         rendered = {d.variant_id for d in project.deliverables if d.kind == "video"}
+        where = {}
         for v in project.variants:
             if v.market not in markets or v.segment not in segments:
                 continue
             missing = sum(1 for s in v.shots if project.selected_take(s.shot_id, v.id) is None)
+            stale = sum(1 for s in v.shots if s.stale)
             lines = [v.name, f"{v.language} · {len(v.shots)} shots"]
             lines.append("rendered" if v.id in rendered else "not rendered")
             if missing:
                 lines.append(f"{missing} images missing")
+            if stale:
+                lines.append(f"{stale} shots stale")
             item = QTableWidgetItem("\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, v.id)
             item.setToolTip(f"{v.id}: CTA “{v.call_to_action}”")
-            self.matrix.setItem(markets.index(v.market), segments.index(v.segment), item)
+            row, col = markets.index(v.market), segments.index(v.segment)
+            self.matrix.setItem(row, col, item)
+            where[v.id] = (row, col)
         self.matrix.resizeRowsToContents()
         self.info.setText(f"{len(project.variants)} variants ({len(markets)} markets × {len(segments)} segments).")
+        if current in where:
+            self.matrix.setCurrentCell(*where[current])
+        elif where:
+            self.matrix.setCurrentCell(*next(iter(where.values())))
+        self._select()
+        self.shot_model.reload()

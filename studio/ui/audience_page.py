@@ -1,0 +1,192 @@
+"""The audience: personas per market × segment, and the insights the storyboard cites (editable, undoable)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.model import Insight
+from studio.model.ids import new_id
+from studio.ui.document import ProjectDocument
+from studio.ui.page import Page, heading
+
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = (("kind", "Kind"), ("text", "Insight"), ("market", "Market"), ("segment", "Segment"), ("source", "Source"))
+EDITABLE = {"kind", "text", "market", "segment"}
+
+
+class InsightModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc: ProjectDocument | None = None
+        self._ids: list[str] = []
+
+    def reload(self) -> None:
+        ids = [i.id for i in self.doc.project.insights] if self.doc else []
+        if ids == self._ids:
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return
+        self.beginResetModel()
+        self._ids = ids
+        self.endResetModel()
+
+    def insight(self, row: int) -> Insight:
+        return self.doc.project.insights[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsEditable if COLUMNS[index.column()][0] in EDITABLE else flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or self.doc is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            return getattr(self.insight(index.row()), COLUMNS[index.column()][0]) or ""
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or self.doc is None:
+            return False
+        field = COLUMNS[index.column()][0]
+        insight_id = self._ids[index.row()]
+        text = str(value).strip()
+
+        def change(p: Any) -> None:
+            insight = next(i for i in p.insights if i.id == insight_id)
+            setattr(insight, field, (text or None) if field in ("market", "segment") else text)
+            if field == "text":
+                insight.source = "edited"
+
+        try:
+            return self.doc.edit(f"Edit insight {insight_id}", ("insights",), change)
+        except ValueError:
+            return False
+
+
+class AudiencePage(Page):
+    step = "audience"
+    parts = frozenset({"personas", "insights", "brief"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.personas = QListWidget()
+        self.personas.setObjectName("personaList")
+        self.personas.setAccessibleName("Personas")
+        self.persona_view = QTextBrowser()
+        self.persona_view.setAccessibleName("Persona details")
+        self.personas.currentRowChanged.connect(self._show_persona)
+        self.model = InsightModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("insightTable")
+        self.table.setAccessibleName("Insights")
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.add_button = QPushButton("&Add insight")
+        self.add_button.clicked.connect(self.add_insight)
+        self.delete_button = QPushButton("&Delete insight")
+        self.delete_button.clicked.connect(self.delete_insight)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Double-click an insight to edit it; the storyboard cites them by id."), 1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.delete_button)
+
+        top = QSplitter()
+        top.addWidget(self.personas)
+        top.addWidget(self.persona_view)
+        top.setStretchFactor(1, 2)
+        bottom = QWidget()
+        bl = QVBoxLayout(bottom)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addLayout(buttons)
+        bl.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(top)
+        split.addWidget(bottom)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Audience"))
+        layout.addWidget(split, 1)
+
+    def set_document(self, doc: Any) -> None:
+        self.model.doc = doc
+        super().set_document(doc)
+
+    def refresh(self, parts: frozenset[str]) -> None:
+        if not self.wants(parts):
+            return
+        self.model.reload()
+        row = self.personas.currentRow()
+        self.personas.clear()
+        if self.doc is None:
+            self.persona_view.clear()
+            return
+        for p in self.doc.project.personas:
+            item = QListWidgetItem(f"{p.name}\n{p.market} · {p.segment}")
+            self.personas.addItem(item)
+        if self.personas.count():
+            self.personas.setCurrentRow(min(max(row, 0), self.personas.count() - 1))
+        else:
+            self.persona_view.setHtml("<p>No personas yet: plan the brief (Brief step) to get them.</p>")
+
+    def _show_persona(self, row: int) -> None:
+        if self.doc is None or not 0 <= row < len(self.doc.project.personas):
+            return
+        p = self.doc.project.personas[row]
+        e = html.escape
+
+        def items(title: str, values: list[str]) -> str:
+            return f"<p><b>{title}</b></p><ul>{''.join(f'<li>{e(v)}</li>' for v in values)}</ul>" if values else ""
+
+        self.persona_view.setHtml(
+            f"<h3>{e(p.name)}</h3><p>{e(p.summary)}</p>"
+            + items("Needs", p.needs)
+            + items("Pain points", p.pain_points)
+            + items("Local context", p.local_context)
+            + items("How they talk", p.platform_voice)
+        )
+
+    def add_insight(self) -> None:
+        if self.doc is None:
+            return
+        insight = Insight(id=new_id("ins"), kind="need", text="A new insight", source="edited")
+        self.doc.edit("Add insight", ("insights",), lambda p: p.insights.append(insight))
+        self.table.setCurrentIndex(self.model.index(self.model.rowCount() - 1, 1))
+
+    def delete_insight(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+        if self.doc is None or not rows:
+            return
+        ids = {self.doc.project.insights[r].id for r in rows}
+        self.doc.edit(
+            "Delete insight",
+            ("insights",),
+            lambda p: setattr(p, "insights", [i for i in p.insights if i.id not in ids]),
+        )

@@ -1,0 +1,295 @@
+"""Voice & cut: each variant's lines (edit, hear one), the voice per language, and the video player.
+
+Qt Multimedia is loaded on first use, not at start-up (it is slow to load and the window must open fast).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.model import VoiceRequest
+from studio.ui.page import Page, heading
+from studio.ui.storyboard_edits import set_variant_field
+
+LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
+
+
+class PreviewPlayer(QWidget):
+    """A video (or audio) player over QMediaPlayer; created lazily so start-up never loads the media stack."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("previewPlayer")
+        self._player: Any = None
+        self._audio: Any = None
+        self.video_box = QVBoxLayout()
+        self.play_button = QPushButton("Play")
+        self.play_button.setObjectName("playButton")
+        self.play_button.setAccessibleName("Play or pause the preview")
+        self.play_button.clicked.connect(self.toggle)
+        self.position = QSlider(Qt.Orientation.Horizontal)
+        self.position.setAccessibleName("Playback position")
+        self.position.sliderMoved.connect(lambda ms: self._player and self._player.setPosition(ms))
+        self.time = QLabel("0.0 s")
+        controls = QHBoxLayout()
+        controls.addWidget(self.play_button)
+        controls.addWidget(self.position, 1)
+        controls.addWidget(self.time)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.video_box, 1)
+        layout.addLayout(controls)
+        self.source: Path | None = None
+
+    def player(self) -> Any:
+        if self._player is None:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+            from PySide6.QtMultimediaWidgets import QVideoWidget
+
+            self._player = QMediaPlayer(self)
+            self._audio = QAudioOutput(self)
+            self._player.setAudioOutput(self._audio)
+            self.video = QVideoWidget()
+            self.video.setAccessibleName("Video preview")
+            self.video.setMinimumSize(180, 320)
+            self.video_box.addWidget(self.video)
+            self._player.setVideoOutput(self.video)
+            self._player.durationChanged.connect(lambda d: self.position.setRange(0, int(d)))
+            self._player.positionChanged.connect(self._moved)
+            self._player.playbackStateChanged.connect(self._state)
+        return self._player
+
+    def open(self, path: Path, *, play: bool = False) -> None:
+        self.source = path
+        player = self.player()
+        player.setSource(QUrl.fromLocalFile(str(path)))
+        if play:
+            player.play()
+
+    def toggle(self) -> None:
+        if self.source is None:
+            return
+        player = self.player()
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            player.pause()
+        else:
+            player.play()
+
+    def stop(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+
+    def _moved(self, ms: int) -> None:
+        if not self.position.isSliderDown():
+            self.position.setValue(int(ms))
+        self.time.setText(f"{ms / 1000:.1f} s")
+
+    def _state(self, state: Any) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        self.play_button.setText("Pause" if state == QMediaPlayer.PlaybackState.PlayingState else "Play")
+
+
+class CutPage(Page):
+    step = "cut"
+    parts = frozenset({"variants", "voice_lines", "deliverables", "settings", "storyboard"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filling = False
+        self.variant = QComboBox()
+        self.variant.setObjectName("cutVariant")
+        self.variant.setAccessibleName("Variant")
+        self.variant.currentIndexChanged.connect(lambda _i: self._fill_lines())
+        self.voice = QLineEdit()
+        self.voice.setObjectName("variantVoice")
+        self.voice.setAccessibleName("Voice for this variant's language")
+        self.voice.setPlaceholderText("espeak (default), espeak:NAME, piper:NAME, kokoro")
+        self.voice.editingFinished.connect(self._set_voice)
+        self.lines = QTableWidget(0, len(LINE_COLUMNS))
+        self.lines.setObjectName("voiceLines")
+        self.lines.setAccessibleName("Voice-over lines")
+        self.lines.setHorizontalHeaderLabels(LINE_COLUMNS)
+        self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.lines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.lines.itemChanged.connect(self._line_edited)
+        self.preview_button = QPushButton("&Hear line")
+        self.preview_button.setObjectName("previewLine")
+        self.preview_button.setToolTip("Speak the selected line with this variant's voice (runs in the background)")
+        self.preview_button.clicked.connect(self.preview_line)
+        self.quick = QCheckBox("&Quick preview (small, fast)")
+        self.quick.setChecked(True)
+        self.quick.setToolTip("Render at a third of the size to check timing; untick for full-size deliverables")
+        self.render_one = QPushButton("Render &this variant")
+        self.render_one.setObjectName("renderVariant")
+        self.render_one.clicked.connect(self.render_variant)
+        self.render_all = QPushButton("Render &all")
+        self.render_all.clicked.connect(
+            lambda: self.window_actions and self.window_actions.start_render(scale=self.scale())
+        )
+        self.videos = QComboBox()
+        self.videos.setAccessibleName("Rendered video")
+        self.videos.currentIndexChanged.connect(lambda _i: self._open_video())
+        self.player = PreviewPlayer()
+
+        top = QHBoxLayout()
+        variant_label = QLabel("&Variant:")
+        variant_label.setBuddy(self.variant)
+        voice_label = QLabel("V&oice:")
+        voice_label.setBuddy(self.voice)
+        for w in (variant_label, self.variant, voice_label):
+            top.addWidget(w)
+        top.addWidget(self.voice, 1)
+        top.addWidget(self.preview_button)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addLayout(top)
+        ll.addWidget(self.lines, 1)
+        render_bar = QHBoxLayout()
+        render_bar.addWidget(self.quick)
+        render_bar.addStretch(1)
+        render_bar.addWidget(self.render_one)
+        render_bar.addWidget(self.render_all)
+        ll.addLayout(render_bar)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.videos)
+        rl.addWidget(self.player, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Voice & Cut"))
+        layout.addWidget(split, 1)
+
+    def scale(self) -> float:
+        return 1 / 3 if self.quick.isChecked() else 1.0
+
+    def variant_id(self) -> str | None:
+        return self.variant.currentData()
+
+    def refresh(self, parts: frozenset[str]) -> None:
+        if not self.wants(parts):
+            return
+        self._filling = True
+        try:
+            current = self.variant_id()
+            self.variant.clear()
+            for v in self.doc.project.variants if self.doc else []:
+                self.variant.addItem(v.name, v.id)
+            index = self.variant.findData(current)
+            self.variant.setCurrentIndex(max(index, 0))
+            current_video = self.videos.currentData()
+            self.videos.clear()
+            for d in self.doc.project.deliverables if self.doc else []:
+                if d.kind == "video":
+                    path = Path(d.path) if Path(d.path).is_absolute() else self.doc.root / d.path
+                    self.videos.addItem(f"{d.variant_id} {d.aspect}", str(path))
+            index = self.videos.findData(current_video)
+            self.videos.setCurrentIndex(max(index, 0) if self.videos.count() else -1)
+        finally:
+            self._filling = False
+        self._fill_lines()
+
+    def _fill_lines(self) -> None:
+        if self._filling:
+            return
+        self._filling = True
+        try:
+            vid = self.variant_id()
+            if self.doc is None or vid is None:
+                self.lines.setRowCount(0)
+                return
+            project = self.doc.project
+            variant = project.variant(vid)
+            voiced = {vl.shot_id: vl for vl in project.voice_lines if vl.variant_id == vid}
+            self.lines.setRowCount(len(variant.shots))
+            for r, s in enumerate(variant.shots):
+                line = voiced.get(s.shot_id)
+                state = "—"
+                if line is not None:
+                    state = f"{line.duration_s:.1f} s" if line.request.text.strip() == s.voiceover.strip() else "stale"
+                values = (s.shot_id, s.voiceover, s.caption, f"{s.duration_s:.1f}", state)
+                for c, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    if c not in (1, 2):
+                        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    item.setData(Qt.ItemDataRole.UserRole, s.shot_id)
+                    self.lines.setItem(r, c, item)
+            self.voice.setText(project.settings.voices.get(variant.language, ""))
+        finally:
+            self._filling = False
+
+    def _open_video(self) -> None:
+        if self._filling or not self.videos.count():
+            return
+        path = Path(self.videos.currentData())
+        if path.exists():
+            self.player.open(path)
+
+    def _line_edited(self, item: QTableWidgetItem) -> None:
+        if self._filling or self.doc is None or item.column() not in (1, 2):
+            return
+        vid, shot_id = self.variant_id(), item.data(Qt.ItemDataRole.UserRole)
+        field = "voiceover" if item.column() == 1 else "caption"
+        text = item.text().strip()
+        self.doc.edit(
+            f"Edit {vid} {field} of {shot_id}", ("variants",), lambda p: set_variant_field(p, vid, shot_id, field, text)
+        )
+
+    def _set_voice(self) -> None:
+        vid = self.variant_id()
+        if self._filling or self.doc is None or vid is None:
+            return
+        language = self.doc.project.variant(vid).language
+        voice = self.voice.text().strip()
+
+        def change(p: Any) -> None:
+            voices = dict(p.settings.voices)
+            if voice:
+                voices[language] = voice
+            else:
+                voices.pop(language, None)
+            p.settings.voices = voices
+
+        self.doc.edit(f"Voice for {language}", ("settings",), change)
+
+    def preview_line(self) -> None:
+        vid = self.variant_id()
+        row = self.lines.currentRow()
+        if self.doc is None or vid is None or row < 0 or self.window_actions is None:
+            return
+        variant = self.doc.project.variant(vid)
+        text = variant.shots[row].voiceover
+        voice = self.doc.project.settings.voices.get(variant.language, "espeak")
+        request = VoiceRequest(text=text, language=variant.language, voice=voice)
+        self.window_actions.start_voice_preview(request, self.player)
+
+    def render_variant(self) -> None:
+        vid = self.variant_id()
+        if vid is not None and self.window_actions is not None:
+            self.window_actions.start_render(scale=self.scale(), variant_ids=(vid,))

@@ -1,0 +1,275 @@
+"""Images per shot: the takes of a shot as a grid of candidates; pick one, regenerate, lock the seed, compare two."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from studio.model import Take
+from studio.ui.page import Page, heading
+from studio.ui.thumbnails import load_thumbnail, placeholder, shot_thumbnail
+
+SHOT_THUMB = QSize(54, 96)
+TAKE_THUMB = QSize(144, 256)
+
+
+def pick_take(project: Any, take_id: str) -> None:
+    chosen = next(t for t in project.takes if t.id == take_id)
+    for t in project.takes:
+        if t.shot_id == chosen.shot_id and t.variant_id == chosen.variant_id:
+            t.selected = t.id == take_id
+
+
+class CompareDialog(QDialog):
+    """Two takes side by side, large, with what made each (seed, backend, prompt)."""
+
+    def __init__(self, root: Any, takes: list[Take], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("compareTakes")
+        self.setWindowTitle("Compare takes")
+        self.setModal(False)
+        layout = QHBoxLayout(self)
+        for take in takes:
+            column = QVBoxLayout()
+            picture = QLabel()
+            pixmap = load_thumbnail(root / "assets" / take.asset, QSize(360, 640), self.devicePixelRatioF())
+            if pixmap is not None:
+                picture.setPixmap(pixmap)
+            picture.setAccessibleName(f"Take {take.id}")
+            column.addWidget(picture)
+            info = QLabel(f"seed {take.request.seed} · {take.backend}\n{take.request.prompt[:160]}")
+            info.setWordWrap(True)
+            info.setMaximumWidth(360)
+            column.addWidget(info)
+            layout.addLayout(column)
+
+
+class ImagesPage(Page):
+    step = "images"
+    parts = frozenset({"takes", "storyboard", "variants", "brief"})
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._filling = False
+        self.variant = QComboBox()
+        self.variant.setObjectName("takesVariant")
+        self.variant.setAccessibleName("Variant")
+        self.variant.currentIndexChanged.connect(lambda _i: self._fill_shots())
+        self.aspect = QComboBox()
+        self.aspect.setAccessibleName("Aspect ratio")
+        self.shots = QListWidget()
+        self.shots.setObjectName("takesShots")
+        self.shots.setAccessibleName("Shots")
+        self.shots.setIconSize(SHOT_THUMB)
+        self.shots.setMaximumWidth(260)
+        self.shots.currentRowChanged.connect(lambda _r: self._fill_takes())
+        self.takes = QListWidget()
+        self.takes.setObjectName("takesGrid")
+        self.takes.setAccessibleName("Takes of the shot")
+        self.takes.setViewMode(QListView.ViewMode.IconMode)
+        self.takes.setIconSize(TAKE_THUMB)
+        self.takes.setResizeMode(QListView.ResizeMode.Adjust)
+        self.takes.setMovement(QListView.Movement.Static)
+        self.takes.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.takes.itemActivated.connect(lambda _i: self.pick())
+
+        self.candidates = QSpinBox()
+        self.candidates.setRange(1, 8)
+        self.candidates.setValue(4)
+        self.candidates.setAccessibleName("Candidates per shot")
+        self.generate_button = QPushButton("&Generate")
+        self.generate_button.setObjectName("generateTakes")
+        self.generate_button.setToolTip("Make candidates for this shot in the background")
+        self.generate_button.clicked.connect(lambda: self.generate(regenerate=False))
+        self.regenerate_button = QPushButton("&Regenerate")
+        self.regenerate_button.setToolTip("New candidates with fresh seeds (unless the seed is locked)")
+        self.regenerate_button.clicked.connect(lambda: self.generate(regenerate=True))
+        self.all_button = QPushButton("All &missing")
+        self.all_button.setToolTip("One image for every shot of this variant that has none")
+        self.all_button.clicked.connect(self.generate_missing)
+        self.lock_seed = QCheckBox("&Lock seed")
+        self.lock_seed.setToolTip("Keep the picked take's seed: same composition, new prompt or style")
+        self.pick_button = QPushButton("&Pick")
+        self.pick_button.setObjectName("pickTake")
+        self.pick_button.setToolTip("Use the selected take in the video (Enter)")
+        self.pick_button.clicked.connect(self.pick)
+        self.compare_button = QPushButton("&Compare")
+        self.compare_button.setToolTip("Select two takes to see them side by side")
+        self.compare_button.clicked.connect(self.compare)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+
+        bar = QHBoxLayout()
+        variant_label = QLabel("&Variant:")
+        variant_label.setBuddy(self.variant)
+        aspect_label = QLabel("As&pect:")
+        aspect_label.setBuddy(self.aspect)
+        for w in (variant_label, self.variant, aspect_label, self.aspect):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        actions = QHBoxLayout()
+        candidates_label = QLabel("Ca&ndidates:")
+        candidates_label.setBuddy(self.candidates)
+        for w in (
+            candidates_label,
+            self.candidates,
+            self.generate_button,
+            self.regenerate_button,
+            self.all_button,
+            self.lock_seed,
+        ):
+            actions.addWidget(w)
+        actions.addStretch(1)
+        actions.addWidget(self.pick_button)
+        actions.addWidget(self.compare_button)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addLayout(actions)
+        rl.addWidget(self.takes, 1)
+        rl.addWidget(self.info)
+        split = QSplitter()
+        split.addWidget(self.shots)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Images"))
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self._compare: CompareDialog | None = None
+
+    # --- view ------------------------------------------------------------------------------------------------
+
+    def variant_id(self) -> str | None:
+        return self.variant.currentData()
+
+    def shot_id(self) -> str | None:
+        item = self.shots.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def refresh(self, parts: frozenset[str]) -> None:
+        if not self.wants(parts):
+            return
+        self._filling = True
+        try:
+            current = self.variant_id()
+            self.variant.clear()
+            self.aspect.clear()
+            if self.doc is not None:
+                self.variant.addItem("Master storyboard", None)
+                for v in self.doc.project.variants:
+                    self.variant.addItem(v.name, v.id)
+                index = self.variant.findData(current)
+                self.variant.setCurrentIndex(index if index >= 0 else (1 if self.variant.count() > 1 else 0))
+                self.aspect.addItems(self.doc.project.brief.aspect_ratios)
+        finally:
+            self._filling = False
+        self._fill_shots()
+
+    def _fill_shots(self) -> None:
+        if self._filling:
+            return
+        current = self.shot_id()
+        self.shots.clear()
+        doc = self.doc
+        if doc is None or doc.project.storyboard is None:
+            self._fill_takes()
+            return
+        dpr = self.devicePixelRatioF()
+        for shot in doc.project.storyboard.shots:
+            picked = doc.project.selected_take(shot.id, self.variant_id())
+            icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, self.variant_id(), SHOT_THUMB, dpr))
+            item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image"))
+            item.setData(Qt.ItemDataRole.UserRole, shot.id)
+            self.shots.addItem(item)
+        ids = [self.shots.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.shots.count())]
+        self.shots.setCurrentRow(ids.index(current) if current in ids else 0)
+
+    def takes_for(self, shot_id: str | None, variant_id: str | None) -> list[Take]:
+        if self.doc is None or shot_id is None:
+            return []
+        return [t for t in self.doc.project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+
+    def _fill_takes(self) -> None:
+        self.takes.clear()
+        takes = self.takes_for(self.shot_id(), self.variant_id())
+        dpr = self.devicePixelRatioF()
+        picked = self.doc.project.selected_take(self.shot_id(), self.variant_id()) if takes else None
+        for take in takes:
+            pixmap = load_thumbnail(self.doc.root / "assets" / take.asset, TAKE_THUMB, dpr) or placeholder(
+                TAKE_THUMB, "missing file", take.asset, dpr
+            )
+            mark = "✓ picked · " if picked is not None and take.id == picked.id else ""
+            item = QListWidgetItem(QIcon(pixmap), f"{mark}seed {take.request.seed}\n{take.backend}")
+            item.setData(Qt.ItemDataRole.UserRole, take.id)
+            item.setToolTip(take.request.prompt)
+            self.takes.addItem(item)
+        if self.shot_id() is None:
+            self.info.setText("No storyboard yet.")
+        elif not takes:
+            self.info.setText("No takes for this shot yet: Generate makes some in the background.")
+        else:
+            self.info.setText(f"{len(takes)} takes. Double-click or Enter picks one; select two to compare.")
+
+    def selected_take_ids(self) -> list[str]:
+        return [i.data(Qt.ItemDataRole.UserRole) for i in self.takes.selectedItems()]
+
+    # --- actions ---------------------------------------------------------------------------------------------
+
+    def generate(self, *, regenerate: bool) -> None:
+        shot_id = self.shot_id()
+        if shot_id is None or self.window_actions is None:
+            return
+        self.window_actions.start_takes(
+            variant_ids=(self.variant_id(),),
+            shot_ids=(shot_id,),
+            aspect=self.aspect.currentText() or "9:16",
+            candidates=self.candidates.value(),
+            regenerate=regenerate,
+            lock_seed=self.lock_seed.isChecked(),
+        )
+
+    def generate_missing(self) -> None:
+        if self.window_actions is None or self.doc is None or self.doc.project.storyboard is None:
+            return
+        vid = self.variant_id()
+        missing = tuple(
+            s.id for s in self.doc.project.storyboard.shots if self.doc.project.selected_take(s.id, vid) is None
+        )
+        if missing:
+            self.window_actions.start_takes(
+                variant_ids=(vid,), shot_ids=missing, aspect=self.aspect.currentText() or "9:16", candidates=1
+            )
+
+    def pick(self) -> None:
+        ids = self.selected_take_ids()
+        if self.doc is None or not ids:
+            return
+        self.doc.edit(f"Pick take for {self.shot_id()}", ("takes",), lambda p: pick_take(p, ids[0]))
+
+    def compare(self) -> None:
+        ids = self.selected_take_ids()
+        if self.doc is None or len(ids) < 2:
+            self.info.setText("Select two takes (Ctrl+click) to compare them.")
+            return
+        takes = [t for t in self.doc.project.takes if t.id in ids[:2]]
+        self._compare = CompareDialog(self.doc.root, takes, self)
+        self._compare.show()

@@ -1,0 +1,109 @@
+"""Per-user settings of the studio, persisted with QSettings ("Qianmian", "Studio"); the API key in the OS keyring.
+
+`UserSettings` is a plain dataclass so the readiness check and the stages can read it without Qt; only `load`
+and `save` touch QSettings. If the core ever needs these settings headless, this dataclass can move to `studio/`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings
+
+from studio import paths
+
+KEYRING_SERVICE = "Qianmian Studio"
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass
+class UserSettings:
+    model_folders: list[str] = field(default_factory=list)
+    voice_folders: list[str] = field(default_factory=list)
+    llm_endpoint: str = ""
+    llm_model: str = ""
+    device: str = "auto"
+    image_model: str = "procedural"
+    voices: dict[str, str] = field(default_factory=dict)
+    output_folder: str = ""
+
+    def output_dir(self, project_root: Path) -> Path:
+        return Path(self.output_folder).expanduser() if self.output_folder else project_root / "renders"
+
+    def all_model_folders(self) -> list[Path]:
+        return list(dict.fromkeys([paths.models_dir(), *(Path(f).expanduser() for f in self.model_folders)]))
+
+
+def _qsettings() -> QSettings:
+    return QSettings("Qianmian", "Studio")
+
+
+def load_settings(store: QSettings | None = None) -> UserSettings:
+    s = store or _qsettings()
+    values: dict[str, Any] = {}
+    for f in fields(UserSettings):
+        raw = s.value(f"settings/{f.name}")
+        if raw is None:
+            continue
+        if f.name in ("model_folders", "voice_folders"):
+            values[f.name] = [raw] if isinstance(raw, str) else [str(x) for x in raw]
+        elif f.name == "voices":
+            values[f.name] = {str(k): str(v) for k, v in dict(raw).items()} if raw else {}
+        else:
+            values[f.name] = str(raw)
+    return UserSettings(**values)
+
+
+def save_settings(settings: UserSettings, store: QSettings | None = None) -> None:
+    s = store or _qsettings()
+    for name, value in asdict(settings).items():
+        s.setValue(f"settings/{name}", value)
+    s.sync()
+
+
+# --- the API key ------------------------------------------------------------------------------------------------
+
+
+def keyring_problem() -> str:
+    """Why the key cannot be kept in the OS keyring, or "" when it can."""
+    try:
+        import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
+    except ImportError:
+        return "The keyring package is not installed (pip install keyring); the key cannot be stored."
+    backend = keyring.get_keyring()
+    if isinstance(backend, FailKeyring):
+        return "No OS keyring was found on this system; the key cannot be stored (set it in the endpoint's env)."
+    return ""
+
+
+def get_api_key(endpoint: str) -> str:
+    if not endpoint or keyring_problem():
+        return ""
+    import keyring
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, endpoint) or ""
+    except Exception:  # a locked or broken keyring must not stop the app
+        return ""
+
+
+def set_api_key(endpoint: str, key: str) -> str:
+    """Store (or, with an empty key, forget) the key for an endpoint; returns a problem message or ""."""
+    problem = keyring_problem()
+    if problem:
+        return problem
+    import keyring
+
+    try:
+        if key:
+            keyring.set_password(KEYRING_SERVICE, endpoint, key)
+        else:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                keyring.delete_password(KEYRING_SERVICE, endpoint)
+    except Exception as e:
+        return f"The keyring refused the key: {e}"
+    return ""

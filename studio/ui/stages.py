@@ -1,0 +1,95 @@
+"""Job functions the app runs in the background. Each imports its heavy stage only when it runs.
+
+They follow the stage contract (request, *, on_progress, cancel) and return plain data; the window merges the
+result into the project on the main thread. Nothing here touches a widget.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studio.model import Brief, Project, VoiceRequest
+from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+
+
+@dataclass(frozen=True)
+class PlanBriefRequest:
+    brief: Brief
+    name: str
+
+
+def plan_brief(
+    request: PlanBriefRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> Project:
+    """Brief → personas, insights, storyboard and variants (the offline planner or the configured LLM)."""
+    from studio.planning import plan_project
+
+    return plan_project(request.brief, name=request.name, on_progress=on_progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class MakeTakesRequest:
+    project_dir: Path
+    variant_ids: tuple[str | None, ...]
+    shot_ids: tuple[str, ...]
+    aspect: str
+    candidates: int = 1
+    seed: int | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def make_takes(
+    request: MakeTakesRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> list[Any]:
+    """Image candidates for some shots; returns Takes (assets are in the store, project.json is not touched)."""
+    from studio.takes import TakesRequest, generate_takes
+
+    known = set(getattr(TakesRequest, "model_fields", None) or getattr(TakesRequest, "__dataclass_fields__", {}))
+    wanted = {
+        "project_dir": request.project_dir,
+        "variant_ids": request.variant_ids,
+        "shot_ids": request.shot_ids,
+        "aspect": request.aspect,
+        "candidates": request.candidates,
+        "seed": request.seed,
+        **request.options,
+    }
+    kwargs = {k: v for k, v in wanted.items() if k in known and v is not None} if known else wanted
+    report(on_progress, 0.0, "Starting the image backend")
+    return generate_takes(TakesRequest(**kwargs), on_progress=on_progress, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class VoicePreviewRequest:
+    voice: VoiceRequest
+    out_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class VoicePreview:
+    path: Path
+    duration_s: float
+    backend: str
+
+
+def preview_voice(
+    request: VoicePreviewRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> VoicePreview:
+    """Speak one line to a WAV file the player can open."""
+    import soundfile as sf
+
+    from pipelines.voice import synthesize
+
+    speech = synthesize(request.voice, on_progress=sub_progress(on_progress, 0.0, 0.9), cancel=cancel)
+    check(cancel)
+    folder = request.out_dir or Path(tempfile.gettempdir()) / "qianmian-preview"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{request.voice.key()[:16]}.wav"
+    tmp = path.with_suffix(".partial.wav")
+    sf.write(tmp, speech.samples, speech.sample_rate, subtype="PCM_16")
+    tmp.replace(path)
+    report(on_progress, 1.0, f"{speech.duration_s:.1f} s ({speech.backend})")
+    return VoicePreview(path=path, duration_s=speech.duration_s, backend=speech.backend)
