@@ -101,3 +101,24 @@ def test_a_script_without_a_font_names_the_script_package(monkeypatch: pytest.Mo
         check_caption_fonts([("ผิว", "th")])
     assert "U+0E1C" in str(info.value)
     assert "pip install manimgx-fonts" in info.value.hint
+
+
+def test_empty_caption_draws_nothing_and_file_name_aspects_work() -> None:
+    w, h = ASPECT_SIZES["9:16"]
+    empty = caption_overlay("  ", "th", w, h, aspect="9:16")
+    assert empty.image.getchannel("A").getbbox() is None
+    a = caption_overlay("ผิวสวย", "th", w, h, aspect="9:16")
+    b = caption_overlay("ผิวสวย", "th", w, h, aspect="9x16")
+    assert (a.x, a.y, a.image.size) == (b.x, b.y, b.image.size)
+
+
+def test_a_caption_too_long_for_two_lines_stays_whole_inside_the_frame() -> None:
+    w, h = ASPECT_SIZES["16:9"]
+    text = " ".join(["Keringat jadi cahaya bintang, pesta semalaman wajah tetap segar."] * 6)
+    overlay = caption_overlay(text, "id", w, h, aspect="16:9")
+    assert overlay.x >= 0 and overlay.x + overlay.image.width <= w
+    assert overlay.y >= 0 and overlay.y + overlay.image.height <= SAFE_AREAS["16:9"].rect(w, h)[3]
+    _, lines = caption_layout(text, "id", w, h, aspect="16:9")
+    assert len(lines) > MAX_LINES
+    alpha = np.asarray(overlay.image.getchannel("A"))
+    assert alpha[:5].max() > 0 and alpha[-5:].max() > 0, "box drawn to both edges, nothing cropped"

@@ -69,19 +69,24 @@ class Overlay:
         return out.convert(frame.mode)
 
 
+def _aspect(aspect: str) -> str:
+    """'9:16' from '9:16' or '9x16' (the form used in file names)."""
+    return aspect.replace("x", ":")
+
+
 def safe_area(aspect: str) -> SafeArea:
-    return SAFE_AREAS.get(aspect, SAFE_AREAS["16:9"])
+    return SAFE_AREAS.get(_aspect(aspect), SAFE_AREAS["16:9"])
 
 
 def _text_width(aspect: str, frame_w: int, frame_h: int, size: int) -> int:
     left, _, right, _ = safe_area(aspect).rect(frame_w, frame_h)
-    usable = min(right - left, round(frame_w * MAX_LINE_WIDTH.get(aspect, 1.0)))
+    usable = min(right - left, round(frame_w * MAX_LINE_WIDTH.get(_aspect(aspect), 1.0)))
     return usable - 2 * round(size * BOX_PAD_FRACTION)
 
 
 def caption_layout(text: str, language: str, frame_w: int, frame_h: int, *, aspect: str) -> tuple[int, list[str]]:
     """The font size and lines a caption is drawn with: the largest step whose lines fit in two."""
-    base = CAPTION_SIZE.get(aspect, CAPTION_SIZE["16:9"]) * min(frame_w, frame_h)
+    base = CAPTION_SIZE.get(_aspect(aspect), CAPTION_SIZE["16:9"]) * min(frame_w, frame_h)
     lines: list[str] = []
     size = round(base)
     for step in SHRINK_STEPS:
@@ -97,10 +102,13 @@ def caption_layout(text: str, language: str, frame_w: int, frame_h: int, *, aspe
 def caption_overlay(text: str, language: str, frame_w: int, frame_h: int, *, aspect: str) -> Overlay:
     """The caption as white bold text with a dark outline on a soft translucent box, bottom of the safe area.
 
-    Text that needs more than two lines even at the smallest size is drawn on more lines; split long cues with
-    `studio.render.subtitles.split_cue` first to avoid that.
+    Text that needs more than two lines even at the smallest size is drawn on more lines, growing upward (beyond
+    the safe area's top only if it must); split long cues with `studio.render.subtitles.split_cue` to avoid that.
+    Empty text gives an empty (fully transparent, 1×1) overlay.
     """
-    left, top, right, bottom = safe_area(aspect).rect(frame_w, frame_h)
+    left, _, right, bottom = safe_area(aspect).rect(frame_w, frame_h)
+    if not text.strip():
+        return Overlay(Image.new("RGBA", (1, 1), (0, 0, 0, 0)), left, bottom - 1)
     size, lines = caption_layout(text, language, frame_w, frame_h, aspect=aspect)
     pad = round(size * BOX_PAD_FRACTION)
     block = render_text_block(
@@ -116,10 +124,10 @@ def caption_overlay(text: str, language: str, frame_w: int, frame_h: int, *, asp
     ImageDraw.Draw(box).rounded_rectangle((0, 0, w - 1, h - 1), radius=pad, fill=BOX_COLOR)
     box = box.filter(ImageFilter.GaussianBlur(max(1, pad // 4)))
     box.alpha_composite(block, (pad, pad))
-    if w > right - left or h > bottom - top:
-        box = box.crop((0, 0, min(w, right - left), min(h, bottom - top)))
-    x = left + (right - left - box.width) // 2
-    y = bottom - box.height
+    if w > frame_w or h > frame_h:
+        box = box.crop((0, 0, min(w, frame_w), min(h, frame_h)))
+    x = min(max(0, left + (right - left - box.width) // 2), frame_w - box.width)
+    y = max(0, bottom - box.height)
     return Overlay(box, x, y)
 
 
