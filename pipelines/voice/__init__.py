@@ -9,7 +9,7 @@ voices are optional extras (`pip install 'qianmian-studio[voices]'`).
 
 from __future__ import annotations
 
-from pipelines.voice.registry import VoiceInfo, default_voice_for, list_voices, voice_settings
+from pipelines.voice.registry import VoiceInfo, default_voice_for, list_voices, voice_info, voice_settings
 from pipelines.voice.speech import Speech, is_speakable, load_speech, save_speech
 from pipelines.voice.synth import NothingToSay, synthesize
 
@@ -23,5 +23,6 @@ __all__ = [
     "load_speech",
     "save_speech",
     "synthesize",
+    "voice_info",
     "voice_settings",
 ]

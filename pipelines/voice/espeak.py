@@ -263,18 +263,22 @@ def list_voices() -> tuple[EspeakVoice, ...]:
     return tuple(voices)
 
 
-def voice_file(name: str) -> str:
-    """The voice file for a voice name or language tag ("en-gb+f3" → "gmw/en+f3"): the library loads files only."""
-    base, plus, variant = name.partition("+")
-    key = base.strip().lower()
-    for voice in list_voices():
+def find_voice(name: str) -> EspeakVoice | None:
+    """The voice a name means: a voice file ("gmw/en-US", "en-US") or a language tag ("en-us"); "+f3" variants ok."""
+    key = name.partition("+")[0].strip().lower()
+    voices = list_voices()
+    for voice in voices:
         ident = voice.identifier.lower()
         if key in (ident, ident.rsplit("/", 1)[-1]):
-            return name
-    for voice in list_voices():
-        if key in voice.languages:
-            return voice.identifier + plus + variant
-    return name
+            return voice
+    return next((voice for voice in voices if key in voice.languages), None)
+
+
+def voice_file(name: str) -> str:
+    """The voice file for a voice name or language tag ("en-gb+f3" → "gmw/en+f3"): the library loads files only."""
+    voice = find_voice(name)
+    _, plus, variant = name.partition("+")
+    return voice.identifier + plus + variant if voice is not None else name
 
 
 @dataclass(frozen=True, slots=True)

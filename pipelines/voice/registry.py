@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipelines.voice import espeak
@@ -93,52 +93,55 @@ def piper_language(config_path: Path) -> tuple[str, ...]:
     return (tag, tag.split("-")[0]) if "-" in tag else ((tag,) if tag else ())
 
 
-def _piper_model_files(folders: Iterable[Path]) -> list[Path]:
-    found: list[Path] = []
+def _piper_model_files(folders: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """(.onnx, found by name at synthesis time?) for every Piper voice in the folders and voice packages.
+
+    Voices in the default voices folder and in packages are found by name; those in extra folders only by path.
+    """
+    default = voice_folders()[0]
+    found: list[tuple[Path, bool]] = []
     for folder in folders:
         if folder.is_dir():
-            found.extend(sorted(folder.rglob("*.onnx")))
+            found.extend((model, folder == default) for model in sorted(folder.rglob("*.onnx")))
     for module, func in PIPER_VOICE_PACKAGES.items():
         if has_module(module):
             try:
-                found.append(Path(getattr(__import__(module), func)()))
+                found.append((Path(getattr(__import__(module), func)()), True))
             except Exception:  # a broken voice package is listed as missing, not fatal
                 continue
     return found
 
 
-def piper_voices(folders: Iterable[str | Path] = ()) -> list[VoiceInfo]:
-    ready = has_module("piper")
-    out: list[VoiceInfo] = []
-    for model in _piper_model_files(voice_folders(folders)):
-        config = Path(f"{model}.json")
-        if not config.is_file():
-            out.append(
-                VoiceInfo(
-                    id=f"piper:{model}",
-                    engine="piper",
-                    languages=(),
-                    name=model.stem,
-                    ready=False,
-                    reason=f"{model.name} has no {config.name} beside it.",
-                    hint="Copy the voice's .onnx.json config next to the .onnx file.",
-                    path=str(model),
-                )
-            )
-            continue
-        out.append(
-            VoiceInfo(
-                id=f"piper:{model.stem}",
-                engine="piper",
-                languages=piper_language(config),
-                name=model.stem,
-                ready=ready,
-                reason="" if ready else "The Piper engine (piper-tts) is not installed.",
-                hint="" if ready else PIPER_HINT,
-                path=str(model),
-            )
+def _piper_info(model: Path, by_name: bool) -> VoiceInfo:
+    config = Path(f"{model}.json")
+    ident = f"piper:{model.stem}" if by_name else f"piper:{model}"
+    if not config.is_file():
+        return VoiceInfo(
+            id=ident,
+            engine="piper",
+            languages=(),
+            name=model.stem,
+            ready=False,
+            reason=f"{model.name} has no {config.name} beside it.",
+            hint="Copy the voice's .onnx.json config next to the .onnx file.",
+            path=str(model),
         )
-    if not out and not ready:
+    ready = has_module("piper")
+    return VoiceInfo(
+        id=ident,
+        engine="piper",
+        languages=piper_language(config),
+        name=model.stem,
+        ready=ready,
+        reason="" if ready else "The Piper engine (piper-tts) is not installed.",
+        hint="" if ready else PIPER_HINT,
+        path=str(model),
+    )
+
+
+def piper_voices(folders: Iterable[str | Path] = ()) -> list[VoiceInfo]:
+    out = [_piper_info(model, by_name) for model, by_name in _piper_model_files(voice_folders(folders))]
+    if not out and not has_module("piper"):
         out.append(
             VoiceInfo(
                 id="piper",
@@ -160,7 +163,7 @@ def find_piper_model(name: str, folders: Iterable[str | Path] = ()) -> Path:
         if not candidate.is_file():
             raise BackendError(f"Piper voice file not found: {candidate}", hint="Check the path to the .onnx voice.")
         return candidate
-    models = _piper_model_files(voice_folders(folders))
+    models = [model for model, _ in _piper_model_files(voice_folders(folders))]
     for model in models:
         if model.stem == name:
             return model
@@ -211,6 +214,73 @@ def list_voices(folders: Iterable[str | Path] = ()) -> list[VoiceInfo]:
 def _speaks(info: VoiceInfo, language: str) -> bool:
     tag = normalize(language)
     return tag in info.languages or tag.split("-")[0] in {lang.split("-")[0] for lang in info.languages}
+
+
+def voice_info(voice: str, language: str, folders: Iterable[str | Path] = ()) -> VoiceInfo:
+    """What a request's voice resolves to for a language, and whether it can speak now (reason and hint if not)."""
+    engine, _, name = voice.partition(":")
+    engine, name = engine.strip().lower() or "espeak", name.strip()
+    if engine == "espeak":
+        try:
+            tag = name or espeak_voice_for(language)
+        except BackendError as exc:
+            return VoiceInfo(id=voice, engine="espeak", languages=(), ready=False, reason=exc.message, hint=exc.hint)
+        match = espeak.find_voice(tag)
+        if match is None:
+            return VoiceInfo(
+                id=f"espeak:{tag}",
+                engine="espeak",
+                languages=(),
+                ready=False,
+                reason=f"espeak-ng has no voice named {tag!r}.",
+                hint="Pick one from the voice list or use plain 'espeak'.",
+            )
+        return VoiceInfo(
+            id=f"espeak:{tag}",
+            engine="espeak",
+            languages=match.languages,
+            name=match.name,
+        )
+    if engine == "piper":
+        try:
+            model = find_piper_model(name, folders) if name else None
+        except BackendError as exc:
+            return VoiceInfo(id=voice, engine="piper", languages=(), ready=False, reason=exc.message, hint=exc.hint)
+        if model is None:
+            return VoiceInfo(
+                id=voice,
+                engine="piper",
+                languages=(),
+                ready=False,
+                reason="No Piper voice named.",
+                hint="Use 'piper:<path to .onnx>' or 'piper:<voice name>'.",
+            )
+        return _piper_info(model, by_name=Path(name).suffix != ".onnx")
+    if engine == "kokoro":
+        wanted = f"kokoro:{name or KOKORO_VOICES[0]}"
+        info = next((v for v in kokoro_voices() if v.id == wanted), None)
+        if info is None:
+            return VoiceInfo(
+                id=voice,
+                engine="kokoro",
+                languages=("ja",),
+                ready=False,
+                reason=f"Kokoro has no voice {name!r}.",
+                hint="Pick one of: " + ", ".join(KOKORO_VOICES),
+            )
+        if normalize(language).split("-")[0] != "ja":
+            return replace(
+                info, ready=False, reason="The Kokoro voices speak Japanese only.", hint="Use espeak or Piper."
+            )
+        return info
+    return VoiceInfo(
+        id=voice,
+        engine=engine,
+        languages=(),
+        ready=False,
+        reason=f"Unknown voice {voice!r}.",
+        hint="Use 'espeak', 'espeak:<voice>', 'piper:<.onnx path or name>' or 'kokoro:<voice>'.",
+    )
 
 
 #: Languages espeak cannot really read (Japanese: kana only, kanji come out letter by letter): a ready neural
