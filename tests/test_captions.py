@@ -88,19 +88,29 @@ def test_a_caption_the_fonts_cannot_draw_is_stopped_with_a_clear_message() -> No
     assert "Edit" in err.hint
 
 
-def test_a_script_without_a_font_names_the_script_package(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_font_package_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     import pipelines.fonts as fonts
 
-    real = fonts._cmap
-
-    def without_thai(script: str) -> frozenset[int]:
-        return frozenset() if script == "thai" else real(script)
-
-    monkeypatch.setattr(fonts, "_cmap", without_thai)
-    with pytest.raises(BackendError) as info:
-        check_caption_fonts([("ผิว", "th")])
-    assert "U+0E1C" in str(info.value)
+    real = fonts._package_dir
+    monkeypatch.setattr(fonts, "_package_dir", lambda name: None if name == "manimgx_fonts" else real(name))
+    fonts.font_path.cache_clear()
+    fonts._cmap.cache_clear()
+    try:
+        with pytest.raises(BackendError) as info:
+            check_caption_fonts([("ผิว", "th")])
+    finally:
+        monkeypatch.undo()
+        fonts.font_path.cache_clear()
+        fonts._cmap.cache_clear()
+    assert "thai" in str(info.value)
     assert "pip install manimgx-fonts" in info.value.hint
+
+
+def test_a_script_the_fonts_do_not_cover_is_named() -> None:
+    with pytest.raises(BackendError) as info:
+        check_caption_fonts([("გამარჯობა", "ka")])
+    assert "U+10D2" in str(info.value) and "ka:" in str(info.value)
+    assert "thai" in info.value.hint and "cjk" in info.value.hint
 
 
 def test_empty_caption_draws_nothing_and_file_name_aspects_work() -> None:

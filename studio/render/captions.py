@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFilter
 
-from pipelines.fonts import SCRIPT_FONTS, font_package, missing_glyphs, script_of_char
+from pipelines.fonts import SCRIPT_FONTS, missing_glyphs
 from studio.model.errors import BackendError
 from studio.render.text import normalize, render_text_block, wrap_text
 
@@ -135,7 +135,8 @@ def check_caption_fonts(items: Iterable[tuple[str, str]]) -> None:
     """Stop before rendering when a caption has a character no installed font can draw.
 
     `items` are (text, language) pairs. The error lists each language with its offending characters (and
-    their code points) and says which font package to install or which lines to edit.
+    their code points) and which scripts the fonts cover; a script whose font package is not installed stops
+    earlier, naming the package to install.
     """
     problems: dict[str, dict[str, list[str]]] = {}
     for text, language in items:
@@ -144,18 +145,14 @@ def check_caption_fonts(items: Iterable[tuple[str, str]]) -> None:
     if not problems:
         return
     lines = ["Some captions have characters no installed font can draw; they would render as empty boxes:"]
-    packages: set[str] = set()
     for language, chars in problems.items():
         shown = ", ".join(f"“{ch}” U+{ord(ch):04X}" for ch in chars)
         example = next(iter(chars.values()))[0]
         lines.append(f"  • {language}: {shown} (in “{_shorten(example)}”)")
-        for ch in chars:
-            script = script_of_char(ch)
-            if script in SCRIPT_FONTS:
-                packages.add(font_package(script))
-    hint = "Edit those captions (emoji and pictographs cannot be burned in; write the words instead)"
-    if packages:
-        hint += f", or install the fonts for that script: pip install {' '.join(sorted(packages))}"
+    hint = (
+        "Edit those captions: emoji and pictographs cannot be burned in, write the words instead. "
+        f"Caption fonts cover these scripts: {', '.join(sorted(SCRIPT_FONTS))}"
+    )
     raise BackendError("\n".join(lines), hint + ".")
 
 
