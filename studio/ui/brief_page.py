@@ -32,6 +32,17 @@ from studio.model import Brief, MarketTarget, Segment
 from studio.ui.page import Page, heading
 
 ASPECTS = ("9:16", "1:1", "16:9")
+FIELD_LABELS = {
+    "brand": "Brand",
+    "product": "Product",
+    "category": "Category",
+    "selling_points": "Selling points",
+    "markets": "Market",
+    "segments": "Segment",
+    "duration_s": "Duration",
+    "aspect_ratios": "Aspect ratios",
+    "master_language": "Master language",
+}
 
 
 def starter_brief() -> Brief:
@@ -278,8 +289,14 @@ class BriefPage(Page):
         except ValidationError as e:
             problems = []
             for err in e.errors():
-                where = ".".join(str(p) for p in err["loc"]) or "brief"
-                problems.append(f"{where}: {err['msg'].removeprefix('Value error, ')}")
+                loc = list(err["loc"])
+                where = FIELD_LABELS.get(str(loc[0]), str(loc[0])) if loc else "Brief"
+                if len(loc) > 1:
+                    where += " " + " ".join(str(p + 1) if isinstance(p, int) else str(p) for p in loc[1:])
+                message = err["msg"].removeprefix("Value error, ")
+                if err["type"] == "too_short":
+                    message = "needs at least one"
+                problems.append(f"{where}: {message}")
             return None, problems
 
     def commit(self) -> bool:

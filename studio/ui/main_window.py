@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +32,7 @@ from studio.ui.flow import STEPS, StepState, step_status
 from studio.ui.jobs_adapter import QtJobs
 from studio.ui.jobs_dock import JobsDock
 from studio.ui.page import EmptyPage, Page
+from studio.ui.settings import qsettings
 
 MAX_RECENT = 8
 STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
@@ -93,7 +94,7 @@ class MainWindow(QMainWindow):
         self.jobs = jobs or QtJobs(parent=self)
         self.doc: ProjectDocument | None = None
         self.render_stage: Callable[..., Any] = render_stage
-        self.settings = QSettings("Qianmian", "Studio")
+        self.settings = qsettings()
         self._settings_dialog: Any = None
         self._close_confirmed = False
         self._tray: Any = None
@@ -564,6 +565,8 @@ class MainWindow(QMainWindow):
 
     def _job_progress(self, job: Job) -> None:
         running = self.jobs.running()
+        self.stop_action.setEnabled(bool(running))
+        self.cancel_action.setEnabled(bool(self.jobs.queued()))
         if not running:
             self.progress.hide()
             if job.state is JobState.FINISHED:

@@ -7,6 +7,7 @@ and `save` touch QSettings. If the core ever needs these settings headless, this
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -37,12 +38,16 @@ class UserSettings:
         return list(dict.fromkeys([paths.models_dir(), *(Path(f).expanduser() for f in self.model_folders)]))
 
 
-def _qsettings() -> QSettings:
+def qsettings() -> QSettings:
+    """The app's settings store; under QIANMIAN_HOME (tests, portable installs) an INI file there instead."""
+    home = os.environ.get("QIANMIAN_HOME")
+    if home:
+        return QSettings(str(Path(home) / "settings.ini"), QSettings.Format.IniFormat)
     return QSettings("Qianmian", "Studio")
 
 
 def load_settings(store: QSettings | None = None) -> UserSettings:
-    s = store or _qsettings()
+    s = store or qsettings()
     values: dict[str, Any] = {}
     for f in fields(UserSettings):
         raw = s.value(f"settings/{f.name}")
@@ -58,7 +63,7 @@ def load_settings(store: QSettings | None = None) -> UserSettings:
 
 
 def save_settings(settings: UserSettings, store: QSettings | None = None) -> None:
-    s = store or _qsettings()
+    s = store or qsettings()
     for name, value in asdict(settings).items():
         s.setValue(f"settings/{name}", value)
     s.sync()
