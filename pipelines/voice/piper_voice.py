@@ -14,7 +14,7 @@ import numpy as np
 from pipelines.voice import registry
 from pipelines.voice.registry import PIPER_HINT, find_piper_model
 from pipelines.voice.speech import Speech, as_float32
-from studio.model.errors import BackendError
+from studio.model.errors import BackendError, StudioError
 from studio.model.project import WordTiming
 from studio.model.requests import VoiceRequest
 from studio.model.stage import CancelToken, ProgressFn, check, report
@@ -41,7 +41,14 @@ def load_voice(model: Path) -> object:
                 hint="Copy the voice's .onnx.json config next to the .onnx file.",
             )
         try:
-            voice = PiperVoice.load(model, config_path=config, include_alignments=registry.has_module("onnx"))
+            from studio import paths  # where side files of a voice (Chinese, Hebrew frontends) are kept
+
+            voice = PiperVoice.load(
+                model,
+                config_path=config,
+                include_alignments=registry.has_module("onnx"),
+                download_dir=paths.cache_dir() / "piper",
+            )
         except Exception as exc:
             raise BackendError(
                 f"Could not load the Piper voice {model}: {exc}",
@@ -66,22 +73,30 @@ def synthesize_piper(
     report(on_progress, 0.0, f"Voicing (Piper {model.stem})")
     voice = load_voice(model)
     check(cancel)
-    sentences = max(1, len(voice.phonemize(request.text)))
-    length_scale = voice.config.length_scale / max(0.1, request.rate)
-    config = SynthesisConfig(length_scale=length_scale)
-    pieces: list[np.ndarray] = []
-    phonemes: list[list[tuple[str, int]]] = []
-    aligned = True
-    sample_rate = voice.config.sample_rate
-    for i, chunk in enumerate(voice.synthesize(request.text, syn_config=config, include_alignments=True)):
-        pieces.append(as_float32(chunk.audio_float_array))
-        sample_rate = chunk.sample_rate
-        if chunk.phoneme_alignments:
-            phonemes.append([(a.phoneme, int(a.num_samples)) for a in chunk.phoneme_alignments])
-        else:
-            aligned = False
-        report(on_progress, (i + 1) / sentences, f"Voicing (Piper {model.stem})")
-        check(cancel)
+    try:
+        sentences = max(1, len(voice.phonemize(request.text)))
+        length_scale = voice.config.length_scale / max(0.1, request.rate)
+        config = SynthesisConfig(length_scale=length_scale)
+        pieces: list[np.ndarray] = []
+        phonemes: list[list[tuple[str, int]]] = []
+        aligned = True
+        sample_rate = voice.config.sample_rate
+        for i, chunk in enumerate(voice.synthesize(request.text, syn_config=config, include_alignments=True)):
+            pieces.append(as_float32(chunk.audio_float_array))
+            sample_rate = chunk.sample_rate
+            if chunk.phoneme_alignments:
+                phonemes.append([(a.phoneme, int(a.num_samples)) for a in chunk.phoneme_alignments])
+            else:
+                aligned = False
+            report(on_progress, (i + 1) / sentences, f"Voicing (Piper {model.stem})")
+            check(cancel)
+    except StudioError:
+        raise
+    except Exception as exc:  # Piper's frontends raise anything from KeyError to network errors
+        raise BackendError(
+            f"The Piper voice {model.stem} could not speak {request.text[:40]!r}: {exc}",
+            hint="Try the espeak voice for this line, or another Piper voice for the language.",
+        ) from exc
     samples = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
     words = _words(request.text, phonemes, sample_rate, voice) if aligned else []
     report(on_progress, 1.0, f"Voiced {len(samples) / sample_rate:.1f} s")
