@@ -90,8 +90,13 @@ def test_diffusion_sizes_follow_the_family() -> None:
 
 
 def test_generate_candidates_store_assets_and_reuse(store: ProjectStore) -> None:
-    req = TakesRequest(project_dir=store.root, variant_ids=("th-night-owls", "th-guochao"), shot_ids=("s1", "s2"),
-                       aspect="1:1", candidates=2)  # fmt: skip
+    req = TakesRequest(
+        project_dir=store.root,
+        variant_ids=("th-night-owls", "th-guochao"),
+        shot_ids=("s1", "s2"),
+        aspect="1:1",
+        candidates=2,
+    )
     takes = generate_takes(req)
     assert len(takes) == 8
     assert {t.request.seed for t in takes if t.shot_id == "s1"} == {takes[0].request.seed, takes[0].request.seed + 1}
@@ -136,6 +141,9 @@ def test_cancel_leaves_no_take_and_no_new_asset(store: ProjectStore) -> None:
             token.cancel()
 
     with pytest.raises(Cancelled):
-        generate_takes(TakesRequest(project_dir=store.root, variant_ids=("th-night-owls",), aspect="1:1"),
-                       on_progress=on_progress, cancel=token)  # fmt: skip
+        generate_takes(
+            TakesRequest(project_dir=store.root, variant_ids=("th-night-owls",), aspect="1:1"),
+            on_progress=on_progress,
+            cancel=token,
+        )
     assert not store.assets.exists() or not any(store.assets.iterdir())

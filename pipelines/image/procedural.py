@@ -178,8 +178,19 @@ def draw_stars(s: Scene, y1: float) -> None:
     for _ in range(5):
         x, y = s.rng.uniform(0.05, 0.95) * s.w, s.rng.uniform(0.05, 0.9) * y1
         a, b = s.u * 1.6, s.u * 0.35
-        s.draw.polygon([(x, y - a), (x + b, y - b), (x + a, y), (x + b, y + b), (x, y + a), (x - b, y + b),
-                        (x - a, y), (x - b, y - b)], fill=(255, 248, 220))  # fmt: skip
+        s.draw.polygon(
+            [
+                (x, y - a),
+                (x + b, y - b),
+                (x + a, y),
+                (x + b, y + b),
+                (x, y + a),
+                (x - b, y + b),
+                (x - a, y),
+                (x - b, y - b),
+            ],
+            fill=(255, 248, 220),
+        )
 
 
 def draw_skyline(s: Scene, base: float, height: float) -> None:
@@ -228,8 +239,9 @@ def draw_neon(s: Scene, y: float) -> None:
         y0 = y + i * s.u * 12
         for k in range(3, 0, -1):
             g = s.u * 0.8 * k
-            s.odraw.rounded_rectangle([x0 - g, y0 - g, x0 + bw + g, y0 + bh + g], radius=s.u * 2 + g,
-                                      outline=(*col, 50), width=int(s.u))  # fmt: skip
+            s.odraw.rounded_rectangle(
+                [x0 - g, y0 - g, x0 + bw + g, y0 + bh + g], radius=s.u * 2 + g, outline=(*col, 50), width=int(s.u)
+            )
         s.draw.rounded_rectangle([x0, y0, x0 + bw, y0 + bh], radius=s.u * 2, outline=col, width=max(2, int(s.u * 0.6)))
         for j in range(4):
             cx = x0 + bw * (0.15 + 0.22 * j)
@@ -381,8 +393,11 @@ def _face(s: Scene, cx: float, cy: float, rw: float, rh: float, look: Look, deta
         d.ellipse([x - rw * 0.08, ey - rh * 0.07, x + rw * 0.08, ey + rh * 0.07], fill=(50, 32, 24))
         d.ellipse([x - rw * 0.03, ey - rh * 0.05, x + rw * 0.01, ey - rh * 0.02], fill=(255, 255, 255))
         d.line([(x - rw * 0.2, ey - rh * 0.17), (x + rw * 0.18, ey - rh * 0.2)], fill=look.hair, width=int(rw * 0.05))
-    d.line([(cx, ey + rh * 0.05), (cx - rw * 0.06, cy + rh * 0.32), (cx + rw * 0.04, cy + rh * 0.34)],
-           fill=shade(look.skin, 0.75), width=max(2, int(rw * 0.03)))  # fmt: skip
+    d.line(
+        [(cx, ey + rh * 0.05), (cx - rw * 0.06, cy + rh * 0.32), (cx + rw * 0.04, cy + rh * 0.34)],
+        fill=shade(look.skin, 0.75),
+        width=max(2, int(rw * 0.03)),
+    )
     d.chord([cx - rw * 0.25, cy + rh * 0.42, cx + rw * 0.25, cy + rh * 0.65], 0, 180, fill=(196, 64, 84))
     d.line([(cx - rw * 0.25, cy + rh * 0.53), (cx + rw * 0.25, cy + rh * 0.53)], fill=(150, 40, 60), width=2)
     for sx in (-1, 1):
@@ -396,10 +411,13 @@ def _torso(s: Scene, cx: float, top: float, shoulder: float, bottom: float, look
     d.rectangle([cx - neck, top - shoulder * 0.25, cx + neck, top + shoulder * 0.1], fill=shade(look.skin, 0.9))
     if look.hanfu:
         sleeve = shoulder * 1.45
-        d.polygon([(cx - shoulder, top), (cx + shoulder, top), (cx + sleeve, bottom), (cx - sleeve, bottom)],
-                  fill=look.outfit)  # fmt: skip
-        d.polygon([(cx - neck * 1.6, top), (cx + neck * 1.6, top), (cx - shoulder * 0.35, top + (bottom - top) * 0.55)],
-                  fill=(245, 238, 220))  # fmt: skip
+        d.polygon(
+            [(cx - shoulder, top), (cx + shoulder, top), (cx + sleeve, bottom), (cx - sleeve, bottom)], fill=look.outfit
+        )
+        d.polygon(
+            [(cx - neck * 1.6, top), (cx + neck * 1.6, top), (cx - shoulder * 0.35, top + (bottom - top) * 0.55)],
+            fill=(245, 238, 220),
+        )
         w = max(3, int(shoulder * 0.07))
         d.line([(cx + neck * 1.6, top), (cx - shoulder * 0.35, top + (bottom - top) * 0.55)], fill=look.trim, width=w)
         d.line([(cx - neck * 1.6, top), (cx + shoulder * 0.05, top + (bottom - top) * 0.3)], fill=look.trim, width=w)
@@ -421,8 +439,15 @@ def figure_standing(s: Scene, cx: float, feet: float, height: float, look: Look)
     _torso(s, cx, top + head * 2.1, shoulder, hips, look)
     leg = max(3, int(height * 0.06))
     if look.hanfu:
-        s.draw.polygon([(cx - shoulder * 1.1, hips), (cx + shoulder * 1.1, hips), (cx + shoulder * 1.4, feet),
-                        (cx - shoulder * 1.4, feet)], fill=shade(look.outfit, 0.85))  # fmt: skip
+        s.draw.polygon(
+            [
+                (cx - shoulder * 1.1, hips),
+                (cx + shoulder * 1.1, hips),
+                (cx + shoulder * 1.4, feet),
+                (cx - shoulder * 1.4, feet),
+            ],
+            fill=shade(look.outfit, 0.85),
+        )
         return
     s.draw.line([(cx - shoulder * 0.4, hips), (cx - shoulder * 0.5, feet)], fill=s.ink, width=leg)
     s.draw.line([(cx + shoulder * 0.4, hips), (cx + shoulder * 0.6, feet)], fill=s.ink, width=leg)
@@ -436,15 +461,19 @@ def bottle(s: Scene, cx: float, base: float, height: float) -> None:
     glass = mix(s.accent, (255, 236, 200), 0.35)
     s.odraw.ellipse([cx - bw * 1.6, base - height * 0.95, cx + bw * 1.6, base + height * 0.1], fill=(*s.light, 60))
     d.rounded_rectangle([cx - bw, body_top, cx + bw, base], radius=bw * 0.3, fill=glass)
-    d.rounded_rectangle([cx - bw * 0.85, body_top + height * 0.1, cx - bw * 0.55, base - height * 0.06],
-                        radius=bw * 0.1, fill=shade(glass, 1.45))  # fmt: skip
+    d.rounded_rectangle(
+        [cx - bw * 0.85, body_top + height * 0.1, cx - bw * 0.55, base - height * 0.06],
+        radius=bw * 0.1,
+        fill=shade(glass, 1.45),
+    )
     d.rectangle([cx - bw * 0.75, base - height * 0.4, cx + bw * 0.75, base - height * 0.16], fill=(250, 248, 242))
     d.line([(cx - bw * 0.5, base - height * 0.3), (cx + bw * 0.5, base - height * 0.3)], fill=s.ink, width=3)
     d.line([(cx - bw * 0.3, base - height * 0.24), (cx + bw * 0.3, base - height * 0.24)], fill=s.accent, width=3)
     collar_top = body_top - height * 0.12
     d.rectangle([cx - bw * 0.45, collar_top, cx + bw * 0.45, body_top + 2], fill=(205, 170, 90))
-    d.rounded_rectangle([cx - bw * 0.3, collar_top - height * 0.22, cx + bw * 0.3, collar_top + 2],
-                        radius=bw * 0.3, fill=(30, 28, 34))  # fmt: skip
+    d.rounded_rectangle(
+        [cx - bw * 0.3, collar_top - height * 0.22, cx + bw * 0.3, collar_top + 2], radius=bw * 0.3, fill=(30, 28, 34)
+    )
 
 
 # --- compositions ---------------------------------------------------------------------------------------------------

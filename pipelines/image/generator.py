@@ -1,0 +1,444 @@
+"""Diffusion on the local device: one model resident at a time, progress per step, cancel within one step.
+
+Called from the job queue's single GPU worker, so there is one generation at a time; the lock only guards
+against a second caller (tests, CLI) sharing the process. torch/diffusers are imported here, never at app start.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from pipelines.image import device as devices
+from pipelines.image.registry import ModelInfo, find_model, require_ready
+from pipelines.image.result import ImageResult
+from studio.model.errors import BackendError, Cancelled
+from studio.model.requests import ImageRequest, LoraRef
+from studio.model.stage import CancelToken, ProgressFn, check, report
+
+#: Scheduler names a request may give → diffusers class (and extra config).
+SCHEDULERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "euler": ("EulerDiscreteScheduler", {}),
+    "euler-a": ("EulerAncestralDiscreteScheduler", {}),
+    "ddim": ("DDIMScheduler", {}),
+    "dpm++": ("DPMSolverMultistepScheduler", {}),
+    "dpm++-karras": ("DPMSolverMultistepScheduler", {"use_karras_sigmas": True}),
+    "unipc": ("UniPCMultistepScheduler", {}),
+    "lcm": ("LCMScheduler", {}),
+    "pndm": ("PNDMScheduler", {}),
+}
+
+
+@dataclass
+class Resident:
+    """The one model on the device: its text-to-image pipeline and an image-to-image view sharing its weights."""
+
+    info: ModelInfo
+    device: devices.DeviceChoice
+    t2i: Any
+    i2i: Any = None
+    scheduler_config: Any = None
+    offloaded: bool = False
+    loras: tuple[LoraRef, ...] = ()
+    ip_adapter: bool = False
+    load_s: float = 0.0
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+class Generator:
+    """Loads models on demand, keeps exactly one resident, and runs requests through it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.resident: Resident | None = None
+        self.oom_hook: Callable[[int], None] | None = None
+        """Test seam: called with the attempt number before each pipeline call (raise to simulate OOM)."""
+
+    # --- loading ----------------------------------------------------------------------------------------------------
+
+    def unload(self) -> None:
+        with self._lock:
+            if self.resident is not None:
+                self.resident = None
+                devices.free_memory()
+
+    def load(self, info: ModelInfo, device: devices.DeviceChoice | None = None) -> Resident:
+        """The resident pipeline for `info`, loading it (and freeing the previous one) when it is not resident."""
+        with self._lock:
+            require_ready(info)
+            device = device or devices.pick_device(info.family)
+            r = self.resident
+            if r is not None and r.info.id == info.id and r.info.path == info.path and r.device == device:
+                return r
+            self.unload()
+            started = time.perf_counter()
+            pipe = _load_pipeline(info, device)
+            resident = Resident(info=info, device=device, t2i=pipe, scheduler_config=pipe.scheduler.config)
+            _place(resident)
+            resident.load_s = time.perf_counter() - started
+            self.resident = resident
+            return resident
+
+    # --- running ----------------------------------------------------------------------------------------------------
+
+    def run(
+        self,
+        requests: list[ImageRequest],
+        *,
+        on_progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        assets: Path | None = None,
+    ) -> list[ImageResult]:
+        """One batch: every request must share model, size, steps, guidance, scheduler, LoRAs and init image."""
+        first = requests[0]
+        with self._lock:
+            check(cancel)
+            info = find_model(first.model)
+            report(on_progress, 0.0, f"Loading {info.id}")
+            resident = self.load(info)
+            check(cancel)
+            pipe = _prepare(resident, first)
+            init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
+            reference = _open(first.reference_image, assets, None, None) if first.reference_image else None
+            consistency = "ip-adapter" if reference is not None and _ip_adapter(resident) else "seed-lock"
+            if init is not None:
+                pipe = resident.i2i or _image_to_image(resident)
+            images = self._ladder(resident, pipe, requests, init, reference, consistency, on_progress, cancel)
+        info_common = {
+            "device": resident.device.name,
+            "dtype": resident.device.dtype,
+            "family": info.family_key,
+            "offload": resident.offloaded,
+        }
+        return [
+            ImageResult(
+                image=img, backend=f"diffusers:{info.id}", seed=r.seed, consistency=consistency, info=dict(info_common)
+            )
+            for img, r in zip(images, requests, strict=True)
+        ]
+
+    def _ladder(
+        self,
+        resident: Resident,
+        pipe: Any,
+        requests: list[ImageRequest],
+        init: Image.Image | None,
+        reference: Image.Image | None,
+        consistency: str,
+        on_progress: ProgressFn | None,
+        cancel: CancelToken | None,
+    ) -> list[Image.Image]:
+        """On out-of-memory: retry with model CPU offload, then in smaller batches, then say what to do."""
+        attempt = 0
+        chunk = len(requests)
+        while True:
+            try:
+                out: list[Image.Image] = []
+                for start in range(0, len(requests), chunk):
+                    part = requests[start : start + chunk]
+                    if self.oom_hook is not None:
+                        self.oom_hook(attempt)
+                    lo, hi = start / len(requests), (start + len(part)) / len(requests)
+                    out += _call(
+                        pipe,
+                        part,
+                        init,
+                        reference if consistency == "ip-adapter" else None,
+                        _scaled(on_progress, lo, hi),
+                        cancel,
+                    )
+                return out
+            except Cancelled:
+                raise
+            except Exception as e:
+                if not devices.is_out_of_memory(e):
+                    raise
+                devices.free_memory()
+                attempt += 1
+                if not resident.offloaded and resident.device.kind == "cuda":
+                    resident.t2i.enable_model_cpu_offload(device=resident.device.name)
+                    resident.offloaded = True
+                    report(on_progress, 0.0, "Out of GPU memory: retrying with model offload")
+                elif chunk > 1:
+                    chunk = max(1, chunk // 2)
+                    report(on_progress, 0.0, f"Out of memory: retrying {chunk} image(s) at a time")
+                else:
+                    first = requests[0]
+                    raise BackendError(
+                        f"{resident.info.id} ran out of memory on {resident.device.name} at "
+                        f"{first.width}×{first.height}, even one image at a time with offload.",
+                        "Close other GPU programs, pick a smaller aspect or model (SD 1.5), or set "
+                        "QIANMIAN_DEVICE=cpu (slow but always fits).",
+                    ) from e
+
+
+def _scaled(on_progress: ProgressFn | None, lo: float, hi: float) -> ProgressFn | None:
+    from studio.model.stage import sub_progress
+
+    return sub_progress(on_progress, lo, hi)
+
+
+def _load_pipeline(info: ModelInfo, device: devices.DeviceChoice) -> Any:
+    import torch
+    from diffusers import AutoPipelineForText2Image, DiffusionPipeline
+    from diffusers.utils import logging as dlogging
+
+    dlogging.disable_progress_bar()
+    dtype = device.torch_dtype() if device.kind != "cpu" else torch.float32
+    try:
+        if info.kind == "single-file":
+            assert info.config is not None
+            cls = _pipeline_class(info)
+            return cls.from_single_file(str(info.path), config=str(info.config), local_files_only=True, dtype=dtype)
+        try:
+            return AutoPipelineForText2Image.from_pretrained(
+                str(info.path), dtype=dtype, local_files_only=True, use_safetensors=True
+            )
+        except ValueError:
+            return DiffusionPipeline.from_pretrained(
+                str(info.path), dtype=dtype, local_files_only=True, use_safetensors=True
+            )
+    except (OSError, ValueError, RuntimeError, KeyError) as e:
+        raise BackendError(
+            f"Could not load the image model {info.id} from {info.path}: {e}",
+            "Check the folder is complete (the model list says what is missing); models load from local files only.",
+        ) from e
+
+
+def _pipeline_class(info: ModelInfo) -> Any:
+    import diffusers
+
+    name = {
+        "sd15": "StableDiffusionPipeline",
+        "sdxl": "StableDiffusionXLPipeline",
+        "sd3": "StableDiffusion3Pipeline",
+        "flux": "FluxPipeline",
+    }[info.family]
+    return getattr(diffusers, name)
+
+
+def _place(r: Resident) -> None:
+    """Move to the device, or offload when VRAM is short; slicing and VAE tiling where they save memory."""
+    pipe = r.t2i
+    pipe.set_progress_bar_config(disable=True)
+    if devices.needs_offload(r.device, r.info.family):
+        pipe.enable_model_cpu_offload(device=r.device.name)
+        r.offloaded = True
+    else:
+        pipe.to(r.device.name)
+    low_vram = r.device.vram_gb is not None and r.device.vram_gb < 8
+    if r.device.kind == "mps" or low_vram:
+        pipe.enable_attention_slicing()
+    vae = getattr(pipe, "vae", None)
+    if vae is not None and (low_vram or r.device.kind == "mps") and hasattr(vae, "enable_tiling"):
+        vae.enable_tiling()
+
+
+def _image_to_image(r: Resident) -> Any:
+    from diffusers import AutoPipelineForImage2Image
+
+    r.i2i = AutoPipelineForImage2Image.from_pipe(r.t2i)
+    r.i2i.set_progress_bar_config(disable=True)
+    return r.i2i
+
+
+def _prepare(r: Resident, request: ImageRequest) -> Any:
+    """Scheduler and LoRAs as the request asks (components are shared, so the img2img view follows)."""
+    import diffusers
+
+    pipe = r.t2i
+    if request.scheduler:
+        if request.scheduler not in SCHEDULERS:
+            raise BackendError(
+                f"Unknown scheduler {request.scheduler!r}.", f"Use one of: {', '.join(SCHEDULERS)} (or none)."
+            )
+        cls_name, extra = SCHEDULERS[request.scheduler]
+        pipe.scheduler = getattr(diffusers, cls_name).from_config(r.scheduler_config, **extra)
+    elif type(pipe.scheduler).__name__ != r.scheduler_config.get("_class_name", ""):
+        pipe.scheduler = getattr(diffusers, r.scheduler_config["_class_name"]).from_config(r.scheduler_config)
+    if r.i2i is not None:
+        r.i2i.scheduler = pipe.scheduler
+    if request.loras != r.loras:
+        _set_loras(r, request.loras)
+    return pipe
+
+
+def _set_loras(r: Resident, loras: tuple[LoraRef, ...]) -> None:
+    pipe = r.t2i
+    if r.loras:
+        pipe.unload_lora_weights()
+    names, weights = [], []
+    for i, lora in enumerate(loras):
+        path = Path(lora.path).expanduser()
+        if path.suffix != ".safetensors":
+            raise BackendError(
+                f"LoRA {path.name} is not a .safetensors file: refused, pickle files can run code when loaded.",
+                "Use the .safetensors release of the LoRA.",
+            )
+        if not path.is_file():
+            raise BackendError(f"LoRA file {path} does not exist.", "Check the path in the shot or project settings.")
+        name = f"lora{i}"
+        try:
+            pipe.load_lora_weights(str(path.parent), weight_name=path.name, adapter_name=name, local_files_only=True)
+        except (ValueError, KeyError, RuntimeError) as e:
+            raise BackendError(
+                f"LoRA {path.name} does not fit {r.info.id} ({r.info.family}): {e}",
+                "Pick a LoRA trained for this model family.",
+            ) from e
+        names.append(name)
+        weights.append(lora.scale)
+    if names:
+        pipe.set_adapters(names, adapter_weights=weights)
+    r.loras = loras
+
+
+def _ip_adapter(r: Resident) -> bool:
+    """Load IP-Adapter weights when they exist locally; False means consistency falls back to seed+prompt locking."""
+    if r.ip_adapter:
+        return True
+    folder = r.info.ip_adapter
+    if folder is None or r.info.family not in ("sd15", "sdxl"):
+        return False
+    weights = sorted(folder.rglob("*.safetensors"))
+    weights = [w for w in weights if "image_encoder" not in w.parts]
+    if not weights:
+        return False
+    try:
+        r.t2i.load_ip_adapter(
+            str(folder),
+            subfolder=str(weights[0].parent.relative_to(folder)) or "",
+            weight_name=weights[0].name,
+            image_encoder_folder="image_encoder",
+            local_files_only=True,
+        )
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return False
+    r.ip_adapter = True
+    return True
+
+
+def _open(name: str, assets: Path | None, width: int | None, height: int | None) -> Image.Image:
+    path = Path(name)
+    if not path.is_absolute() and assets is not None:
+        path = assets / name
+    if not path.is_file():
+        raise BackendError(f"The image {name} to start from is missing.", "Generate the master take again.")
+    img = Image.open(path).convert("RGB")
+    if width and height and img.size != (width, height):
+        img = _cover(img, width, height)
+    return img
+
+
+def _cover(img: Image.Image, width: int, height: int) -> Image.Image:
+    """Scale to cover the target and crop the centre: composition kept, no stretching."""
+    scale = max(width / img.width, height / img.height)
+    size = (max(width, round(img.width * scale)), max(height, round(img.height * scale)))
+    img = img.resize(size, Image.Resampling.LANCZOS)
+    left, top = (img.width - width) // 2, (img.height - height) // 2
+    return img.crop((left, top, left + width, top + height))
+
+
+def _call(
+    pipe: Any,
+    requests: list[ImageRequest],
+    init: Image.Image | None,
+    reference: Image.Image | None,
+    on_progress: ProgressFn | None,
+    cancel: CancelToken | None,
+) -> list[Image.Image]:
+    import torch
+
+    first = requests[0]
+    n = len(requests)
+
+    def on_step(p: Any, step: int, timestep: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+        total = max(1, int(getattr(p, "num_timesteps", 0) or first.steps))
+        report(on_progress, (step + 1) / total, f"Step {step + 1}/{total}")
+        if cancel is not None and cancel.cancelled:
+            p._interrupt = True
+        return kwargs
+
+    kwargs: dict[str, Any] = {
+        "prompt": [r.prompt for r in requests],
+        "num_inference_steps": first.steps,
+        "guidance_scale": first.guidance,
+        "generator": [torch.Generator("cpu").manual_seed(r.seed) for r in requests],
+        "callback_on_step_end": on_step,
+        "output_type": "pil",
+    }
+    if first.guidance > 1.0 and any(r.negative_prompt for r in requests):
+        kwargs["negative_prompt"] = [r.negative_prompt for r in requests]
+    if init is not None:
+        kwargs["image"] = [init] * n
+        kwargs["strength"] = first.strength
+    else:
+        kwargs["width"], kwargs["height"] = first.width, first.height
+    if reference is not None:
+        kwargs["ip_adapter_image"] = reference
+    report(on_progress, 0.0, f"Generating {n} image(s)")
+    with torch.inference_mode():
+        result = pipe(**kwargs)
+    if cancel is not None and cancel.cancelled:
+        raise Cancelled()
+    images = [img.convert("RGB") for img in result.images]
+    return [
+        img if img.size == (first.width, first.height) else _cover(img, first.width, first.height) for img in images
+    ]
+
+
+_GENERATOR = Generator()
+
+
+def generator() -> Generator:
+    return _GENERATOR
+
+
+def diffuse(
+    request: ImageRequest,
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    assets: Path | None = None,
+) -> ImageResult:
+    return _GENERATOR.run([request], on_progress=on_progress, cancel=cancel, assets=assets)[0]
+
+
+def diffuse_batch(
+    requests: list[ImageRequest],
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    assets: Path | None = None,
+) -> list[ImageResult]:
+    """Requests grouped by what must match in one pipeline call; each group is one batch."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, r in enumerate(requests):
+        key = (
+            r.model,
+            r.width,
+            r.height,
+            r.steps,
+            r.guidance,
+            r.scheduler,
+            r.loras,
+            r.init_image,
+            r.strength if r.init_image else None,
+            r.reference_image,
+        )
+        groups.setdefault(key, []).append(i)
+    out: list[ImageResult | None] = [None] * len(requests)
+    done = 0
+    for idx in groups.values():
+        part = _scaled(on_progress, done / len(requests), (done + len(idx)) / len(requests))
+        for i, res in zip(
+            idx, _GENERATOR.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets), strict=True
+        ):
+            out[i] = res
+        done += len(idx)
+    return [r for r in out if r is not None]

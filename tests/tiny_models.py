@@ -1,0 +1,173 @@
+"""Tiny random SD 1.5 and SDXL pipelines saved the way creators keep models: diffusers folders and single files.
+
+Built once per test session (a few seconds) into a temp folder; tests point the registry at it through
+QIANMIAN_IMAGE_MODELS. The single-file checkpoint is written in the original (LDM) key layout that real `.safetensors`
+checkpoints use, so it goes through diffusers' `from_single_file` conversion exactly like a downloaded model.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._arch import build_pipeline  # noqa: E402
+
+UNET_TOP = {
+    "time_embedding.linear_1.": "time_embed.0.",
+    "time_embedding.linear_2.": "time_embed.2.",
+    "add_embedding.linear_1.": "label_emb.0.0.",
+    "add_embedding.linear_2.": "label_emb.0.2.",
+    "conv_in.": "input_blocks.0.0.",
+    "conv_norm_out.": "out.0.",
+    "conv_out.": "out.2.",
+}
+RESNET = {
+    "norm1.": "in_layers.0.",
+    "conv1.": "in_layers.2.",
+    "time_emb_proj.": "emb_layers.1.",
+    "norm2.": "out_layers.0.",
+    "conv2.": "out_layers.3.",
+    "conv_shortcut.": "skip_connection.",
+}
+
+
+def unet_to_ldm(state: dict[str, Any], config: Any) -> dict[str, Any]:
+    """diffusers UNet2DConditionModel keys → `model.diffusion_model.*` (the inverse of diffusers' converter)."""
+    per = config.layers_per_block + 1
+    up_has_attn = ["CrossAttn" in t for t in config.up_block_types]
+    out = {}
+    for key, value in state.items():
+        new = key
+        for a, b in UNET_TOP.items():
+            if key.startswith(a):
+                new = b + key[len(a) :]
+        if m := re.match(r"down_blocks\.(\d+)\.(resnets|attentions)\.(\d+)\.(.*)", key):
+            i, kind, j, rest = int(m[1]), m[2], int(m[3]), m[4]
+            rest = _resnet(rest) if kind == "resnets" else rest
+            new = f"input_blocks.{per * i + j + 1}.{0 if kind == 'resnets' else 1}.{rest}"
+        elif m := re.match(r"down_blocks\.(\d+)\.downsamplers\.0\.conv\.(.*)", key):
+            new = f"input_blocks.{per * (int(m[1]) + 1)}.0.op.{m[2]}"
+        elif m := re.match(r"up_blocks\.(\d+)\.(resnets|attentions)\.(\d+)\.(.*)", key):
+            i, kind, j, rest = int(m[1]), m[2], int(m[3]), m[4]
+            rest = _resnet(rest) if kind == "resnets" else rest
+            new = f"output_blocks.{per * i + j}.{0 if kind == 'resnets' else 1}.{rest}"
+        elif m := re.match(r"up_blocks\.(\d+)\.upsamplers\.0\.(.*)", key):
+            i = int(m[1])
+            new = f"output_blocks.{per * i + per - 1}.{2 if up_has_attn[i] else 1}.{m[2]}"
+        elif m := re.match(r"mid_block\.attentions\.0\.(.*)", key):
+            new = f"middle_block.1.{m[1]}"
+        elif m := re.match(r"mid_block\.resnets\.(\d+)\.(.*)", key):
+            new = f"middle_block.{2 * int(m[1])}.{_resnet(m[2])}"
+        out["model.diffusion_model." + new] = value
+    return out
+
+
+def _resnet(rest: str) -> str:
+    for a, b in RESNET.items():
+        if rest.startswith(a):
+            return b + rest[len(a) :]
+    return rest
+
+
+def vae_to_ldm(state: dict[str, Any], config: Any) -> dict[str, Any]:
+    """diffusers AutoencoderKL keys → `first_stage_model.*` (decoder blocks reversed, attention as 1×1 convs)."""
+    n = len(config.block_out_channels)
+    attn = {"group_norm.": "norm.", "to_q.": "q.", "to_k.": "k.", "to_v.": "v.", "to_out.0.": "proj_out."}
+    out = {}
+    for key, value in state.items():
+        new = key.replace("conv_norm_out.", "norm_out.").replace("conv_shortcut.", "nin_shortcut.")
+        if m := re.match(r"encoder\.down_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", new):
+            new = f"encoder.down.{m[1]}.block.{m[2]}.{m[3]}"
+        elif m := re.match(r"encoder\.down_blocks\.(\d+)\.downsamplers\.0\.(.*)", new):
+            new = f"encoder.down.{m[1]}.downsample.{m[2]}"
+        elif m := re.match(r"decoder\.up_blocks\.(\d+)\.resnets\.(\d+)\.(.*)", new):
+            new = f"decoder.up.{n - 1 - int(m[1])}.block.{m[2]}.{m[3]}"
+        elif m := re.match(r"decoder\.up_blocks\.(\d+)\.upsamplers\.0\.(.*)", new):
+            new = f"decoder.up.{n - 1 - int(m[1])}.upsample.{m[2]}"
+        elif m := re.match(r"(encoder|decoder)\.mid_block\.resnets\.(\d+)\.(.*)", new):
+            new = f"{m[1]}.mid.block_{int(m[2]) + 1}.{m[3]}"
+        elif m := re.match(r"(encoder|decoder)\.mid_block\.attentions\.0\.(.*)", new):
+            rest = m[2]
+            for a, b in attn.items():
+                if rest.startswith(a):
+                    rest = b + rest[len(a) :]
+            if rest.endswith("weight") and value.ndim == 2:
+                value = value[:, :, None, None]
+            new = f"{m[1]}.mid.attn_1.{rest}"
+        out["first_stage_model." + new] = value
+    return out
+
+
+def clip_to_ldm(state: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """transformers CLIPTextModel keys → `<prefix>text_model.*` as in original checkpoints."""
+    return {prefix + ("" if k.startswith("text_model.") else "text_model.") + k: v for k, v in state.items()}
+
+
+def save_sd15_single_file(pipe: Any, path: Path) -> Path:
+    from safetensors.torch import save_file
+
+    state = {}
+    state.update(unet_to_ldm(pipe.unet.state_dict(), pipe.unet.config))
+    state.update(vae_to_ldm(pipe.vae.state_dict(), pipe.vae.config))
+    state.update(clip_to_ldm(pipe.text_encoder.state_dict(), "cond_stage_model.transformer."))
+    save_file({k: v.contiguous() for k, v in state.items()}, str(path))
+    return path
+
+
+@dataclass(frozen=True)
+class TinyModels:
+    root: Path
+    """Folder the registry scans (QIANMIAN_IMAGE_MODELS)."""
+    sd15: Path
+    sdxl: Path
+    single: Path
+    """Single-file SD 1.5 checkpoint; its configs sit beside it in `<stem>/`."""
+
+
+def build_tiny_models(root: Path) -> TinyModels:
+    root.mkdir(parents=True, exist_ok=True)
+    work = root.parent / f"{root.name}-work"
+    sd15 = build_pipeline("sd15", "tiny", work / "sd15", seed=1)
+    sd15.save_pretrained(str(root / "tiny-sd15"), safe_serialization=True)
+    sdxl = build_pipeline("sdxl", "tiny", work / "sdxl", seed=2)
+    sdxl.save_pretrained(str(root / "tiny-sdxl"), safe_serialization=True)
+    single = save_sd15_single_file(sd15, root / "tiny-sd15-single.safetensors")
+    sd15.save_config(str(root / "tiny-sd15-single"))
+    for name in ("unet", "vae", "scheduler"):
+        getattr(sd15, name).save_config(str(root / "tiny-sd15-single" / name))
+    sd15.text_encoder.config.save_pretrained(str(root / "tiny-sd15-single" / "text_encoder"))
+    sd15.tokenizer.save_pretrained(str(root / "tiny-sd15-single" / "tokenizer"))
+    return TinyModels(root=root, sd15=root / "tiny-sd15", sdxl=root / "tiny-sdxl", single=single)
+
+
+_BUILT: TinyModels | None = None
+
+
+def tiny_models() -> TinyModels:
+    """Build once per test process (tests in several files share it); removed when the process exits."""
+    global _BUILT
+    if _BUILT is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        base = Path(tempfile.mkdtemp(prefix="qm-tiny-models-"))
+        atexit.register(shutil.rmtree, base, ignore_errors=True)
+        _BUILT = build_tiny_models(base / "models")
+    return _BUILT
+
+
+def use_tiny_models(monkeypatch: Any, tmp_path: Path) -> TinyModels:
+    """Point the registry at the tiny models only (an empty HF cache, so the machine's own cache is not scanned)."""
+    models = tiny_models()
+    monkeypatch.setenv("QIANMIAN_IMAGE_MODELS", str(models.root))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setenv("QIANMIAN_DEVICE", "cpu")
+    return models
