@@ -46,7 +46,7 @@ def test_brief_form_validates_and_undoes(window, qtbot):
     page.brand.setText("Lumi Pro")
     page.brand.editingFinished.emit()
     assert doc.project.brief.brand == "Lumi Pro"
-    assert doc.dirty and "*" not in window.windowTitle() or window.isWindowModified()
+    assert (doc.dirty and "*" not in window.windowTitle()) or window.isWindowModified()
 
     # an invalid brief is refused with a message naming the field; the project keeps its last valid brief
     page.selling_points.setPlainText("")
@@ -161,7 +161,9 @@ def test_insight_edit_and_variant_shot_edit_undo(window):
 
 def test_plan_runs_as_a_job_and_is_one_undo_step(window, qtbot):
     doc = window.doc
-    doc.edit("Clear plan", ("storyboard", "variants"), lambda p: (setattr(p, "storyboard", None), setattr(p, "variants", [])))
+    doc.edit(
+        "Clear plan", ("storyboard", "variants"), lambda p: (setattr(p, "storyboard", None), setattr(p, "variants", []))
+    )
     assert window.steps.item(2).text().startswith("○")
     job = window.start_plan()
     qtbot.waitUntil(lambda: doc.project.storyboard is not None, timeout=30_000)

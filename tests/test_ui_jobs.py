@@ -32,7 +32,9 @@ def chatty(request, *, on_progress=None, cancel=None):
 
 def broken(request, *, on_progress=None, cancel=None):
     report(on_progress, 0.3, "loading the model")
-    raise BackendError("Model folder /models/x has no unet/.", "Is it a diffusers folder? Pick the folder that holds model_index.json.")
+    raise BackendError(
+        "Model folder /models/x has no unet/.", "Is it a diffusers folder? Pick the folder that holds model_index.json."
+    )
 
 
 @pytest.fixture

@@ -632,7 +632,7 @@ class MainWindow(QMainWindow):
             self.close()
 
         box.finished.connect(answered)
-        box.open()
+        box.show()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
