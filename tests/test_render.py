@@ -91,6 +91,7 @@ def test_shot_lengths_fill_the_brief(rendered) -> None:
     assert set(result.shot_durations) == {s[0] for s in SHOTS}
     video = files(store, result, "video")["9:16"]
     assert abs(probe(video).duration_s - brief.duration_s) <= 0.5
+    assert sum(result.shot_durations.values()) == pytest.approx(probe(video).duration_s, abs=0.05), "end card counted"
     assert result.flags == []
 
 

@@ -8,6 +8,7 @@ over their own small rectangle, from premultiplied sprites made once per cue; th
 
 from __future__ import annotations
 
+import colorsys
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -121,10 +122,18 @@ def _color(value: str, default: tuple[int, int, int]) -> tuple[int, int, int]:
         return default
 
 
+def _accent(palette: tuple[str, ...]) -> tuple[int, int, int]:
+    """The most vivid colour of the palette (the call-to-action button), or a warm pink without one."""
+    colors = [_color(c, (0, 0, 0)) for c in palette]
+    if not colors:
+        return (232, 93, 117)
+    return max(colors, key=lambda c: (lambda h, s, v: s * v)(*colorsys.rgb_to_hsv(*(x / 255 for x in c))))
+
+
 def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
     """The closing frame: brand (logo file or the name set in type), call to action, legal line."""
     short = min(width, height)
-    accent = _color(card.palette[0], (232, 93, 117)) if card.palette else (232, 93, 117)
+    accent = _accent(card.palette)
     if card.background is not None and card.background.is_file():
         with Image.open(card.background) as im:
             bg = cover(im, width, height)
@@ -147,8 +156,10 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
             bold=True,
             stroke_px=max(1, round(short * 0.004)),
         )
-    canvas.alpha_composite(logo, ((width - logo.width) // 2, max(0, round(height * 0.40) - logo.height)))
-    y = round(height * 0.40) + round(short * 0.05)
+    # Everything stays above the bottom third, where burned-in captions of a line spoken over the card sit.
+    brand_bottom = round(height * 0.36)
+    canvas.alpha_composite(logo, ((width - logo.width) // 2, max(0, brand_bottom - logo.height)))
+    y = brand_bottom + round(short * 0.04)
     if card.call_to_action:
         size = round(short * CTA_SIZE)
         cta = render_text_block(card.call_to_action, card.language, size_px=size, max_width=width * 0.7, bold=True)
@@ -159,6 +170,7 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
         )
         pill.alpha_composite(cta, (pad_x, pad_y))
         canvas.alpha_composite(pill, ((width - pill.width) // 2, y))
+        y += pill.height + round(short * 0.05)
     if card.legal:
         legal = render_text_block(
             card.legal,
@@ -167,8 +179,7 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
             max_width=width * 0.8,
             color=(225, 225, 225, 255),
         )
-        bottom = round(height * (0.84 if height > width else 0.93))
-        canvas.alpha_composite(legal, ((width - legal.width) // 2, max(0, bottom - legal.height)))
+        canvas.alpha_composite(legal, ((width - legal.width) // 2, y))
     return np.ascontiguousarray(np.asarray(canvas.convert("RGB")))
 
 

@@ -1,15 +1,18 @@
 """Fit a variant's shots to its spoken lines and to the brief's duration.
 
 Every localized line is synthesized (or reused from the project's voice lines) and measured; each shot then gets
-at least the time its line needs, and the shots as a group are stretched or squeezed, within limits, so that the
-shots plus the end card add up to the brief's duration. The end card is part of that total: a 15 s brief is
-13 s of shots and a 2 s end card, so the deliverable is exactly as long as the platform slot it was briefed for.
-When the lines together need more time than the brief allows, the cut runs long rather than clipping a word, and
-each line that grew past its planned shot is flagged with how much to cut.
+at least the time its line needs, and the shots as a group are stretched or squeezed, within limits, so that they
+add up to the brief's duration. The end card is part of that total and of the last shot's length: a 15 s brief
+with a 3 s closing shot shows that shot's picture for 1 s and the end card for 2 s, so the shot lengths written
+back to the storyboard always add up to the length of the video. When the lines together need more time than
+the brief allows, the whole variant's voice is first sped up (at most `MAX_RATE`); what still does not fit makes
+the cut run long rather than clipping a word, and each line that grew past its planned shot is flagged with how
+much to cut.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +34,15 @@ MAX_STRETCH = 1.6
 #: The end card: its normal length, and how short it may get when the lines need the time.
 END_CARD_S = 2.0
 MIN_END_CARD_S = 1.2
+#: The fastest a voice is pushed (× its natural rate) to fit the brief before lines are flagged instead.
+MAX_RATE = 1.35
 #: Leading and trailing audio quieter than this (dBFS) is trimmed off a synthesized line before it is measured.
 SILENCE_DB = -45.0
 
 
 @dataclass(frozen=True)
 class TimingFit:
-    """Shot lengths (same order as the input), the end card's length, and the seconds each shot's line overflows."""
+    """Picture time per shot (same order as the input), the end card's length, and each line's overflow (s)."""
 
     durations: list[float]
     end_card_s: float
@@ -46,6 +51,15 @@ class TimingFit:
     @property
     def total_s(self) -> float:
         return sum(self.durations) + self.end_card_s
+
+    @property
+    def shot_lengths(self) -> list[float]:
+        """Storyboard lengths: the picture time, with the end card counted in the last shot."""
+        return [*self.durations[:-1], self.durations[-1] + self.end_card_s] if self.durations else []
+
+    @property
+    def over_s(self) -> float:
+        return sum(self.overflow)
 
 
 def fit_timing(
@@ -57,24 +71,34 @@ def fit_timing(
 ) -> TimingFit:
     """Shot lengths that hold every line and add up (with the end card) to `target_s` when that is possible.
 
+    `planned` are storyboard lengths, the last one including the end card; the fit returns picture time.
+
     Each shot lies in [low, high]: low is what its line needs (lead + speech + tail) or a minimum share of its plan,
     high is a stretch of its plan. One scale factor k applied to every planned length, clamped to those limits, is
     found by bisection so the sum hits the target; leftover time beyond every shot's high goes to the end card.
-    When even the lows do not fit, the end card shrinks to its minimum and the shots stay at their lows: the
-    video runs long and `overflow` says which lines grew past their planned shots, by how much.
+    The last line may run on over the end card. When even the lows do not fit, the end card shrinks towards its
+    minimum and the shots stay at their lows: the video runs long and `overflow` shares the excess among the
+    lines that grew past their planned shots.
     """
-    if len(planned) != len(speech):
+    if len(planned) != len(speech) or not planned:
         raise ValueError("planned and speech must have one entry per shot")
+    planned = [*planned[:-1], max(MIN_SHOT_S, planned[-1] - end_card_s)]
     need = [VOICE_LEAD_S + s + VOICE_TAIL_S if s else 0.0 for s in speech]
-    low = [max(MIN_SHOT_S, MIN_SQUEEZE * p, n) for p, n in zip(planned, need, strict=True)]
+
+    def lows(card: float) -> list[float]:
+        """The last line may run on over the end card, so its shot needs only what the card does not cover."""
+        wants = [*need[:-1], max(0.0, need[-1] - card)]
+        return [max(MIN_SHOT_S, MIN_SQUEEZE * p, n) for p, n in zip(planned, wants, strict=True)]
+
+    low = lows(end_card_s)
+    while sum(low) + end_card_s > target_s and end_card_s > MIN_END_CARD_S:
+        end_card_s = max(MIN_END_CARD_S, end_card_s - 0.05)
+        low = lows(end_card_s)
     high = [max(lo, MAX_STRETCH * p) for lo, p in zip(low, planned, strict=True)]
     shots_target = target_s - end_card_s
-    if sum(low) > shots_target:
-        end_card_s = max(MIN_END_CARD_S, min(end_card_s, target_s - sum(low)))
-        shots_target = target_s - end_card_s
     if sum(low) >= shots_target:
         over = sum(low) - shots_target
-        grew = [max(0.0, n - p) for n, p in zip(need, planned, strict=True)]
+        grew = [max(0.0, lo - p) for lo, p in zip(low, planned, strict=True)]
         total_grew = sum(grew) or 1.0
         overflow = [over * g / total_grew if over > 1e-6 else 0.0 for g in grew]
         return TimingFit(low, end_card_s, overflow)
@@ -110,6 +134,16 @@ class SpokenLine:
     @property
     def duration_s(self) -> float:
         return len(self.samples) / self.sample_rate
+
+
+def speed_up(speech: list[float | None], fit: TimingFit, rate: float = 1.0) -> float:
+    """The voice rate that would make the lines fit (what the overflow asks of the spoken time), at most MAX_RATE."""
+    spoken = sum(s or 0.0 for s in speech)
+    if fit.over_s <= 0.05 or spoken <= 0:
+        return rate
+    left = spoken - fit.over_s
+    wanted = rate * spoken / left if left > 0 else MAX_RATE
+    return min(MAX_RATE, round(math.ceil(wanted * 1.02 / 0.05 - 1e-9) * 0.05, 2))
 
 
 def voice_for(project: Project, language: str) -> str:
@@ -149,6 +183,7 @@ def synthesize_lines(
     store: ProjectStore,
     variant: Variant,
     *,
+    rate: float = 1.0,
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> dict[str, SpokenLine]:
@@ -165,7 +200,7 @@ def synthesize_lines(
     for n, shot in enumerate(spoken):
         check(cancel)
         report(on_progress, n / max(1, len(spoken)), f"Voice {n + 1}/{len(spoken)}")
-        request = VoiceRequest(text=shot.voiceover.strip(), language=variant.language, voice=voice)
+        request = VoiceRequest(text=shot.voiceover.strip(), language=variant.language, voice=voice, rate=round(rate, 2))
         cached = _cached_speech(project, store, request, variant.id, shot.shot_id)
         if cached is not None:
             speech, line = cached
@@ -213,6 +248,8 @@ def _cut_estimate(text: str, line_s: float, cut_s: float) -> str:
 def too_long_flags(variant: Variant, lines: dict[str, SpokenLine], fit: TimingFit, target_s: float) -> list[Flag]:
     """One 'too-long' flag per line that pushes the cut past the brief's duration, saying how much to cut."""
     flags = []
+    rates = {line.voice_line.request.rate for line in lines.values()}
+    rate_note = f" even spoken {max(rates):g}× faster" if rates and max(rates) > 1.0 else ""
     for shot, over in zip(variant.shots, fit.overflow, strict=True):
         if over <= 0.05 or shot.shot_id not in lines:
             continue
@@ -221,10 +258,9 @@ def too_long_flags(variant: Variant, lines: dict[str, SpokenLine], fit: TimingFi
             Flag(
                 kind="too-long",
                 message=(
-                    f"{variant.id} shot {shot.shot_id}: the line takes {line.duration_s:.1f} s but the shot was "
-                    f"planned for {shot.duration_s:.1f} s, and the cut runs {fit.total_s - target_s:.1f} s over "
-                    f"{target_s:g} s. Cut {over:.1f} s ({_cut_estimate(line.text, line.duration_s, over)}) from "
-                    f"“{line.text}”."
+                    f"{variant.id} shot {shot.shot_id}: the line takes {line.duration_s:.1f} s"
+                    f"{rate_note} and the cut runs {fit.total_s - target_s:.1f} s over {target_s:g} s. "
+                    f"Cut {over:.1f} s ({_cut_estimate(line.text, line.duration_s, over)}) from “{line.text}”."
                 ),
             )
         )

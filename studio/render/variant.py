@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio.model import ASPECT_SIZES, Deliverable, Flag, ProjectStore, ValidationFailed, VoiceLine
+from studio.model import ASPECT_SIZES, Deliverable, Flag, Project, ProjectStore, ValidationFailed, Variant, VoiceLine
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.render import audio as sound
 from studio.render.captions import check_caption_fonts
@@ -19,7 +19,7 @@ from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, en
 from studio.render.frames import FrameSource
 from studio.render.subtitles import write_srt, write_vtt
 from studio.render.timeline import Timeline, build_timeline
-from studio.render.timing import fit_timing, synthesize_lines, too_long_flags
+from studio.render.timing import SpokenLine, TimingFit, fit_timing, speed_up, synthesize_lines, too_long_flags
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,23 @@ def soundtrack(timeline: Timeline, wav: Path, *, music: Path | None, loudness_lu
     sound.write_wav(wav, mixed)
 
 
-def render_variant(
+@dataclass
+class Cut:
+    """Everything decided before the first frame: the project, the fitted timing, the timeline, the flags."""
+
+    store: ProjectStore
+    project: Project
+    variant: Variant
+    fit: TimingFit
+    lines: dict[str, SpokenLine]
+    timeline: Timeline
+    flags: list[Flag]
+
+
+def prepare_cut(
     request: RenderVariantRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
-) -> VariantRender:
-    """One variant, every requested aspect: MP4 (H.264 + AAC), SRT and VTT named `<variant>_<9x16>.*`."""
+) -> Cut:
+    """Load, speak (speeding the voice up if the lines overrun), fit, lay out the timeline, check caption fonts."""
     store = ProjectStore(request.project_dir)
     project = store.load()
     try:
@@ -94,13 +107,21 @@ def render_variant(
         ) from None
     if not variant.shots:
         raise ValidationFailed(f"Variant {variant.id} has no shots.", "Plan the storyboard and variants first.")
-    sizes = {aspect: frame_size(aspect, request.scale) for aspect in request.aspects}
+    for aspect in request.aspects:
+        frame_size(aspect, request.scale)
 
     report(on_progress, 0.0, "Voice-over")
-    lines = synthesize_lines(project, store, variant, on_progress=sub_progress(on_progress, 0.0, 0.08), cancel=cancel)
-    speech = [lines[s.shot_id].duration_s if s.shot_id in lines else None for s in variant.shots]
     target = project.brief.duration_s
-    fit = fit_timing([s.duration_s for s in variant.shots], speech, target)
+    planned = [s.duration_s for s in variant.shots]
+    rate = 1.0
+    for _ in range(3):
+        lines = synthesize_lines(project, store, variant, rate=rate, on_progress=on_progress, cancel=cancel)
+        speech = [lines[s.shot_id].duration_s if s.shot_id in lines else None for s in variant.shots]
+        fit = fit_timing(planned, speech, target)
+        faster = speed_up(speech, fit, rate)
+        if faster <= rate:
+            break
+        rate = faster
     flags = too_long_flags(variant, lines, fit, target)
     timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
     card = timeline.end_card
@@ -109,6 +130,16 @@ def render_variant(
         + [(t, variant.language) for t in (card.call_to_action, card.legal, card.brand) if t]
     )
     check(cancel)
+    return Cut(store, project, variant, fit, lines, timeline, flags)
+
+
+def render_variant(
+    request: RenderVariantRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> VariantRender:
+    """One variant, every requested aspect: MP4 (H.264 + AAC), SRT and VTT named `<variant>_<9x16>.*`."""
+    cut = prepare_cut(request, on_progress=sub_progress(on_progress, 0.0, 0.08), cancel=cancel)
+    store, project, variant, timeline = cut.store, cut.project, cut.variant, cut.timeline
+    sizes = {aspect: frame_size(aspect, request.scale) for aspect in request.aspects}
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
     deliverables: list[Deliverable] = []
@@ -151,7 +182,7 @@ def render_variant(
     report(on_progress, 1.0, f"{variant.id} rendered")
     return VariantRender(
         deliverables=deliverables,
-        voice_lines=[line.voice_line for line in lines.values()],
-        shot_durations={c.shot_id: round(c.duration_s, 3) for c in timeline.clips},
-        flags=flags,
+        voice_lines=[line.voice_line for line in cut.lines.values()],
+        shot_durations={s.shot_id: round(d, 3) for s, d in zip(variant.shots, cut.fit.shot_lengths, strict=True)},
+        flags=cut.flags,
     )
