@@ -62,24 +62,54 @@ def is_master_language(ctx: VariantContext) -> bool:
     return ctx.language_code.split("-")[0].lower() == ctx.brief.master_language.split("-")[0].lower()
 
 
+def supplied_line(kind: str, key: str, beat: str, ctx: VariantContext) -> str | None:
+    """Copy written for this variant's language (brief copy, else the market's CTA phrase for the CTA beat)."""
+    copy = variant_copy(ctx)
+    table = (copy.lines if kind == "voice-over" else copy.captions) if copy else {}
+    if key in table:
+        return table[key]
+    if beat in CTA_BEATS:
+        if copy and copy.call_to_action:
+            return copy.call_to_action
+        phrases = ctx.market.call_to_action.get(ctx.language.code, [])
+        if phrases:
+            return phrases[0]
+    return None
+
+
+def lines_to_translate(storyboard: Storyboard, ctx: VariantContext) -> list[str]:
+    """Master lines this variant would otherwise show untranslated."""
+    if is_master_language(ctx):
+        return []
+    out: list[str] = []
+    for shot in storyboard.shots:
+        key = shot_copy_key(storyboard.shots, shot.id)
+        for kind, text in (("voice-over", shot.voiceover), ("caption", shot.on_screen_text)):
+            if text.strip() and supplied_line(kind, key, shot.beat, ctx) is None and text not in out:
+                out.append(text)
+    return out
+
+
 def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext, flags: list[Flag]) -> tuple[str, str]:
     """(text, back-translation) for a voice-over or caption: supplied copy, then the LLM, then a flagged fallback."""
     if not master_text.strip():
         return "", ""
     if is_master_language(ctx):
         return master_text, ""
-    copy = variant_copy(ctx)
-    table = (copy.lines if kind == "voice-over" else copy.captions) if copy else {}
-    if key in table:
-        return table[key], ""
-    if beat in CTA_BEATS:
-        if copy and copy.call_to_action:
-            return copy.call_to_action, ""
-        phrases = ctx.market.call_to_action.get(ctx.language.code, [])
-        if phrases:
-            return phrases[0], ""
+    supplied = supplied_line(kind, key, beat, ctx)
+    if supplied is not None:
+        return supplied, ""
     tr = ctx.translations.get(master_text)
     if tr is not None:
+        flags.append(
+            Flag(
+                kind="other",
+                message=(
+                    f"Machine-translated {kind} ({tr.source}); back-translation: \u201c{tr.back}\u201d. "
+                    "Have a native speaker review it before delivery."
+                ),
+            )
+        )
         return tr.text, tr.back
     table_name = "lines" if kind == "voice-over" else "captions"
     flags.append(

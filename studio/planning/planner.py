@@ -1,16 +1,69 @@
-"""plan_project: brief → personas and insights → master storyboard → localized variants (offline, from packs)."""
+"""plan_project: brief → personas and insights → master storyboard → localized variants.
+
+Offline and deterministic from the knowledge packs; with an LLM configured it adds insights and translates lines the
+brief has no copy for (each with a back-translation). Any LLM failure falls back to the offline plan.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Literal
+
+from pipelines.text import LLMClient, LLMSettings, client_from_settings
 from studio.model.brief import Brief
+from studio.model.errors import BackendError
 from studio.model.ids import slug
 from studio.model.project import Insight, Persona, Project
-from studio.model.stage import CancelToken, ProgressFn, check, report
-from studio.planning.context import resolve_contexts
+from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+from studio.planning.context import Translation, VariantContext, resolve_contexts
 from studio.planning.insights import brief_insights, persona_and_insights
 from studio.planning.knowledge import Knowledge, load_knowledge
-from studio.planning.localize import localize_variant
+from studio.planning.llm import enrich_insights, report_fallback, translate_lines
+from studio.planning.localize import lines_to_translate, localize_variant
 from studio.planning.storyboard import plan_storyboard
+
+PERSONA_FIELD = {
+    "need": "needs",
+    "pain-point": "pain_points",
+    "local-context": "local_context",
+    "language": "platform_voice",
+}
+LLMChoice = LLMClient | LLMSettings | Literal["auto"] | None
+
+
+def resolve_llm(llm: LLMChoice) -> LLMClient | None:
+    """'auto' reads QIANMIAN_LLM_* from the environment; None plans offline."""
+    if llm == "auto":
+        return client_from_settings(LLMSettings.from_env())
+    if isinstance(llm, LLMSettings):
+        return client_from_settings(llm)
+    return llm
+
+
+def _translate_all(
+    client: LLMClient,
+    contexts: list[VariantContext],
+    storyboard,
+    on_progress: ProgressFn | None,
+    cancel: CancelToken | None,
+) -> list[VariantContext]:
+    """One translation round per language (variants sharing a language share its lines)."""
+    by_language: dict[str, tuple[VariantContext, list[str]]] = {}
+    for ctx in contexts:
+        lines = lines_to_translate(storyboard, ctx)
+        if lines:
+            _, known = by_language.setdefault(ctx.language_code, (ctx, []))
+            known += [t for t in lines if t not in known]
+    done: dict[str, dict[str, Translation]] = {}
+    for i, (code, (ctx, lines)) in enumerate(by_language.items()):
+        check(cancel)
+        step = sub_progress(on_progress, i / len(by_language), (i + 1) / len(by_language))
+        report(step, 0.0, f"Translating {len(lines)} lines into {ctx.language.name}")
+        try:
+            done[code] = translate_lines(client, lines, ctx, on_progress=step, cancel=cancel)
+        except BackendError as e:
+            report_fallback(step, 1.0, f"translation into {ctx.language.name}", e)
+    return [dataclasses.replace(c, translations=done.get(c.language_code, {})) for c in contexts]
 
 
 def plan_project(
@@ -20,12 +73,15 @@ def plan_project(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     knowledge: Knowledge | None = None,
+    llm: LLMChoice = "auto",
 ) -> Project:
-    """Plan a whole project offline: deterministic, rule-based, every insight citing the pack entry it came from."""
+    """Plan a whole project. Every insight cites its source; every shot cites the insights it serves."""
     knowledge = knowledge or load_knowledge()
     report(on_progress, 0.0, "Reading the knowledge packs")
     contexts = resolve_contexts(brief, knowledge)
     category = contexts[0].category
+    client = resolve_llm(llm)
+    llm_share = 0.6 if client else 0.0
     check(cancel)
 
     personas: list[Persona] = []
@@ -34,18 +90,36 @@ def plan_project(
         persona, found = persona_and_insights(ctx)
         personas.append(persona)
         insights += found
-    report(on_progress, 0.2, f"{len(personas)} personas, {len(insights)} insights")
+    if client is not None:
+        step = sub_progress(on_progress, 0.05, 0.05 + llm_share / 3)
+        try:
+            extra = enrich_insights(client, brief, personas, on_progress=step, cancel=cancel)
+        except BackendError as e:
+            report_fallback(step, 1.0, "insights", e)
+            extra = []
+        insights += extra
+        by_id = {p.id: p for p in personas}
+        for ins in extra:
+            persona = by_id[ins.persona_id or ""]
+            getattr(persona, PERSONA_FIELD[ins.kind]).append(ins.text)
+    report(on_progress, 0.1 + llm_share / 3, f"{len(personas)} personas, {len(insights)} insights")
     check(cancel)
 
     structure = knowledge.structure_for(brief.duration_s)
     storyboard = plan_storyboard(brief, category, structure, insights)
-    report(on_progress, 0.3, f"Storyboard: {len(storyboard.shots)} shots ({structure.name})")
+    start = 0.2 + llm_share / 3
+    report(on_progress, start, f"Storyboard: {len(storyboard.shots)} shots ({structure.name})")
+    if client is not None:
+        contexts = _translate_all(
+            client, contexts, storyboard, sub_progress(on_progress, start, start + 2 * llm_share / 3), cancel
+        )
+        start += 2 * llm_share / 3
 
     variants = []
     for i, ctx in enumerate(contexts):
         check(cancel)
         variants.append(localize_variant(storyboard, ctx))
-        report(on_progress, 0.3 + 0.7 * (i + 1) / len(contexts), f"Localized {ctx.variant_id}")
+        report(on_progress, start + (1 - start) * (i + 1) / len(contexts), f"Localized {ctx.variant_id}")
     return Project(
         name=name or slug(f"{brief.brand} {brief.product}"),
         brief=brief,

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from studio.model.errors import ProjectError
 from studio.model.project import LocalizedShot, Project, Shot
-from studio.planning.context import VariantContext, resolve_contexts
+from studio.planning.context import Translation, VariantContext, resolve_contexts
 from studio.planning.knowledge import Knowledge, load_knowledge
-from studio.planning.localize import apply_overrides, derive_shot, fit_variant, source_hash
+from studio.planning.localize import (
+    apply_overrides,
+    derive_shot,
+    fit_variant,
+    is_master_language,
+    source_hash,
+    supplied_line,
+)
 from studio.planning.storyboard import shot_copy_key
 
 COMPARED = {
@@ -24,6 +33,21 @@ COMPARED = {
 
 def _derived(shot: Shot, index: int, shots: list[Shot], ctx: VariantContext) -> LocalizedShot:
     return derive_shot(shot, index, shot_copy_key(shots, shot.id), ctx)
+
+
+def _memory(current: LocalizedShot, master: Shot, key: str, ctx: VariantContext) -> dict[str, Translation]:
+    """Translations the variant already holds (machine-made or hand-edited) for the master lines, to keep them."""
+    if is_master_language(ctx):
+        return {}
+    memory: dict[str, Translation] = {}
+    pairs = (
+        ("voice-over", master.voiceover, current.voiceover, current.back_translation),
+        ("caption", master.on_screen_text, current.caption, ""),
+    )
+    for kind, source, text, back in pairs:
+        if source.strip() and text != source and supplied_line(kind, key, master.beat, ctx) is None:
+            memory[source] = Translation(text, back, "kept from the earlier plan")
+    return memory
 
 
 def apply_master_edit(project: Project, edited: Shot, *, knowledge: Knowledge | None = None) -> list[tuple[str, str]]:
@@ -53,6 +77,9 @@ def apply_master_edit(project: Project, edited: Shot, *, knowledge: Knowledge | 
         if ctx is None:
             continue
         pos = next((i for i, s in enumerate(variant.shots) if s.shot_id == edited.id), None)
+        if pos is not None:
+            key = shot_copy_key(old_shots, edited.id)
+            ctx = dataclasses.replace(ctx, translations=_memory(variant.shots[pos], old_shots[index], key, ctx))
         before = _derived(old_shots[index], index, old_shots, ctx)
         fresh = _derived(edited, index, new_shots, ctx)
         if pos is None:

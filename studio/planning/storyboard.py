@@ -104,12 +104,13 @@ def _visual(beat: Beat, category: Category, benefits: list[Benefit], n: int) -> 
 
 
 def cite(beat: Beat, insights: list[Insight]) -> list[str]:
-    """Insight ids this beat serves: per persona the first insight of each kind it serves, and brief-wide ones."""
+    """Insight ids this beat serves: per persona the first pack (and first LLM) insight of each kind it serves."""
     ids: list[str] = []
-    seen: set[tuple[str | None, str]] = set()
+    seen: set[tuple[str | None, str, bool]] = set()
     for ins in insights:
-        if ins.kind in beat.serves and (ins.persona_id, ins.kind) not in seen:
-            seen.add((ins.persona_id, ins.kind))
+        key = (ins.persona_id, ins.kind, ins.source.startswith("llm:"))
+        if ins.kind in beat.serves and key not in seen:
+            seen.add(key)
             ids.append(ins.id)
     if beat.beat == "hook":
         ids = [i.id for i in insights if i.source == "brief.notes"] + ids
