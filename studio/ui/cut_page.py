@@ -214,6 +214,7 @@ class CutPage(Page):
         finally:
             self._filling = False
         self._fill_lines()
+        self._open_video()
 
     def _fill_lines(self) -> None:
         if self._filling:
@@ -248,7 +249,7 @@ class CutPage(Page):
         if self._filling or not self.videos.count():
             return
         path = Path(self.videos.currentData())
-        if path.exists():
+        if path.exists() and path != self.player.source:
             self.player.open(path)
 
     def _line_edited(self, item: QTableWidgetItem) -> None:

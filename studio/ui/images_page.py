@@ -72,7 +72,8 @@ class ImagesPage(Page):
         self.variant = QComboBox()
         self.variant.setObjectName("takesVariant")
         self.variant.setAccessibleName("Variant")
-        self.variant.currentIndexChanged.connect(lambda _i: self._fill_shots())
+        self.variant.currentIndexChanged.connect(self._variant_changed)
+        self._chosen: tuple[str | None] | None = None  # the creator's pick, kept across refreshes
         self.aspect = QComboBox()
         self.aspect.setAccessibleName("Aspect ratio")
         self.shots = QListWidget()
@@ -170,18 +171,22 @@ class ImagesPage(Page):
             return
         self._filling = True
         try:
-            current = self.variant_id()
             self.variant.clear()
             self.aspect.clear()
             if self.doc is not None:
                 self.variant.addItem("Master storyboard", None)
                 for v in self.doc.project.variants:
                     self.variant.addItem(v.name, v.id)
-                index = self.variant.findData(current)
+                index = self.variant.findData(self._chosen[0]) if self._chosen is not None else -1
                 self.variant.setCurrentIndex(index if index >= 0 else (1 if self.variant.count() > 1 else 0))
                 self.aspect.addItems(self.doc.project.brief.aspect_ratios)
         finally:
             self._filling = False
+        self._fill_shots()
+
+    def _variant_changed(self, _index: int) -> None:
+        if not self._filling:
+            self._chosen = (self.variant_id(),)
         self._fill_shots()
 
     def _fill_shots(self) -> None:

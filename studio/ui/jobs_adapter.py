@@ -96,6 +96,10 @@ class QtJobs(QObject):
     def busy(self) -> bool:
         return any(not j.state.done for j in self.queue.jobs)
 
+    def settled(self) -> bool:
+        """Every job has ended and its end was handled on the main thread (results merged)."""
+        return all(j.state.done and j.id in self._reported for j in self.queue.jobs)
+
     def stop_running(self) -> None:
         self.queue.stop_running()
 

@@ -6,11 +6,11 @@ result into the project on the main thread. Nothing here touches a widget.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio import paths
 from studio.model import Brief, Project, VoiceRequest
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 
@@ -85,7 +85,7 @@ def preview_voice(
 
     speech = synthesize(request.voice, on_progress=sub_progress(on_progress, 0.0, 0.9), cancel=cancel)
     check(cancel)
-    folder = request.out_dir or Path(tempfile.gettempdir()) / "qianmian-preview"
+    folder = request.out_dir or paths.cache_dir() / "voice-preview"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{request.voice.key()[:16]}.wav"
     tmp = path.with_suffix(".partial.wav")
