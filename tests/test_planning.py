@@ -158,3 +158,33 @@ def test_plan_is_deterministic_and_round_trips(brief: Brief, project) -> None:
     dump = project.model_dump(exclude={"created"})
     assert again.model_dump(exclude={"created"}) == dump
     assert Project.model_validate_json(project.model_dump_json()).model_dump(exclude={"created"}) == dump
+
+
+def test_a_line_without_the_variant_script_is_flagged(brief: Brief) -> None:
+    data = brief.model_dump(by_alias=True)
+    data["copy"]["th"]["captions"]["proof"] = "Sweat turns to starlight"
+    p = plan_project(Brief.model_validate(data), llm=None)
+    proof = p.variant("th-night-owls").shot("s4")
+    assert proof.caption == "Sweat turns to starlight", "supplied copy is still used as written"
+    assert [f for f in proof.flags if f.kind == "untranslated" and "no Thai text" in f.message]
+    assert not [f for f in p.variant("th-night-owls").shot("s3").flags if f.kind == "untranslated"]
+
+
+def test_non_english_master_without_copy_plans_in_english_and_flags_the_rest() -> None:
+    b = Brief.model_validate(
+        {
+            "brand": "A",
+            "product": "B",
+            "category": "skincare",
+            "selling_points": ["bright glow"],
+            "markets": [{"code": "CN"}, {"code": "US"}],
+            "segments": [{"id": "a", "name": "A"}],
+            "master_language": "zh",
+        }
+    )
+    p = plan_project(b, llm=None)
+    assert p.storyboard.language == "en", "the planner's own lines are English; the storyboard says so"
+    cn, us = p.variant("cn-a"), p.variant("us-a")
+    assert all(any(f.kind == "untranslated" for f in s.flags) for s in cn.shots[:-1])
+    assert cn.shots[-1].voiceover == "立即购买"
+    assert not [f for s in us.shots for f in s.flags if f.kind == "untranslated"]

@@ -103,6 +103,10 @@ def client_from_settings(settings: LLMSettings) -> LLMClient | None:
         from pipelines.text.gguf import GGUFClient
 
         return GGUFClient(
-            settings.gguf_path, n_ctx=settings.n_ctx, threads=settings.threads, json_mode=settings.json_mode
+            settings.gguf_path,
+            n_ctx=settings.n_ctx,
+            threads=settings.threads,
+            json_mode=settings.json_mode,
+            timeout_s=settings.timeout_s,
         )
     return None

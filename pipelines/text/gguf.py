@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,16 @@ def load_server(path: Path, *, n_ctx: int = 4096, threads: int | None = None, po
 
 class GGUFClient:
     def __init__(
-        self, path: str | Path, *, n_ctx: int = 4096, threads: int | None = None, json_mode: str = "schema"
+        self,
+        path: str | Path,
+        *,
+        n_ctx: int = 4096,
+        threads: int | None = None,
+        json_mode: str = "schema",
+        timeout_s: float = 300.0,
     ) -> None:
         self.path = Path(path)
+        self.timeout_s = timeout_s
         self.n_ctx = n_ctx
         self.threads = threads
         self.json_mode = json_mode
@@ -87,6 +95,7 @@ class GGUFClient:
             request["response_format"] = fmt
         parts: list[str] = []
         errors: list[str] = []
+        deadline = time.monotonic() + self.timeout_s
 
         def on_chunk(chunk: Any) -> bool:
             if isinstance(chunk, dict) and "error" in chunk:
@@ -97,6 +106,9 @@ class GGUFClient:
                 if text:
                     parts.append(text)
             report(on_progress, len(parts) / max_tokens * 0.95, f"{self.name}: {len(parts)} tokens")
+            if time.monotonic() > deadline:
+                errors.append(f"no complete reply within {self.timeout_s:g} s")
+                return True
             return cancel is not None and cancel.cancelled
 
         result = server.handle_chat_completions(request, on_chunk)

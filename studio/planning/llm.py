@@ -23,6 +23,7 @@ from studio.model.errors import ValidationFailed
 from studio.model.project import Insight, Persona
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.planning.context import Translation, VariantContext
+from studio.planning.storyboard import line_language
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def translate_lines(
     backward = complete_json(
         client,
         back_prompt.messages(
-            language=ctx.language.name, master_language=ctx.brief.master_language, lines=_lines_json(translated)
+            language=ctx.language.name, master_language=line_language(ctx.brief), lines=_lines_json(translated)
         ),
         LinesReply,
         repair_prompt=repair,

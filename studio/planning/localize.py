@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 
+from pipelines.fonts import script_for_language, script_of_char
 from studio.model.brief import SuppliedCopy
 from studio.model.ids import stable_hash
 from studio.model.project import Flag, LocalizedShot, Shot, Storyboard, Variant
 from studio.planning.context import VariantContext
 from studio.planning.speech import fit_lines
-from studio.planning.storyboard import shot_copy_key
+from studio.planning.storyboard import line_language, shot_copy_key
 
 FRAMING_WORDS = {
     "wide": "wide establishing shot",
@@ -59,7 +60,7 @@ def variant_copy(ctx: VariantContext) -> SuppliedCopy | None:
 
 
 def is_master_language(ctx: VariantContext) -> bool:
-    return ctx.language_code.split("-")[0].lower() == ctx.brief.master_language.split("-")[0].lower()
+    return ctx.language_code.split("-")[0].lower() == line_language(ctx.brief).split("-")[0].lower()
 
 
 def supplied_line(kind: str, key: str, beat: str, ctx: VariantContext) -> str | None:
@@ -95,6 +96,8 @@ def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext,
     if not master_text.strip():
         return "", ""
     if is_master_language(ctx):
+        if beat in CTA_BEATS and script_flags(kind, master_text, ctx):
+            return supplied_line(kind, key, beat, ctx) or master_text, ""
         return master_text, ""
     supplied = supplied_line(kind, key, beat, ctx)
     if supplied is not None:
@@ -116,13 +119,29 @@ def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext,
         Flag(
             kind="untranslated",
             message=(
-                f"No {ctx.language.name} {kind} for beat '{key}': showing the {ctx.brief.master_language} line "
+                f"No {ctx.language.name} {kind} for beat '{key}': showing the {line_language(ctx.brief)} line "
                 f"\u201c{master_text}\u201d. Add [copy.{ctx.language_code}.{table_name}] {key} to the brief, "
                 "configure an LLM to translate, or edit the line."
             ),
         )
     )
     return master_text, ""
+
+
+def script_flags(kind: str, text: str, ctx: VariantContext) -> list[Flag]:
+    """A line for a Thai (Han, Arabic...) variant with no Thai (Han, Arabic...) letters in it is not localized."""
+    script = script_for_language(ctx.language_code)
+    if script == "latin" or not text.strip() or any(script_of_char(ch) == script for ch in text):
+        return []
+    return [
+        Flag(
+            kind="untranslated",
+            message=(
+                f"The {ctx.language.name} {kind} \u201c{text}\u201d has no {ctx.language.script} text: "
+                f"write it in {ctx.language.name} (brief copy [copy.{ctx.language_code}]) or configure an LLM."
+            ),
+        )
+    ]
 
 
 def claim_flags(text: str, ctx: VariantContext) -> list[Flag]:
@@ -180,6 +199,9 @@ def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> Locali
     flags: list[Flag] = []
     voiceover, back = _line("voice-over", shot.voiceover, key, shot.beat, ctx, flags)
     caption, _ = _line("caption", shot.on_screen_text, key, shot.beat, ctx, flags)
+    for kind, text in (("voice-over", voiceover), ("caption", caption)):
+        if not any(f.kind == "untranslated" and f" {kind} " in f.message for f in flags):
+            flags += script_flags(kind, text, ctx)
     for text in _dedup([voiceover, caption]):
         flags += claim_flags(text, ctx)
     return LocalizedShot(

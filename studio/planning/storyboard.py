@@ -51,6 +51,13 @@ def shot_copy_key(shots: list[Shot], shot_id: str) -> str:
     return copy_key(beat, sum(1 for s in shots[:idx] if s.beat == beat))
 
 
+def line_language(brief: Brief) -> str:
+    """The language the master lines are in: the brief's master language when copy is supplied in it; otherwise
+    English, the language of the planner's own line templates."""
+    copy = brief.copy_by_language.get(brief.master_language)
+    return brief.master_language if copy and (copy.lines or copy.captions) else "en"
+
+
 def master_copy(brief: Brief) -> SuppliedCopy:
     return brief.copy_by_language.get(brief.master_language) or SuppliedCopy()
 
@@ -150,6 +157,6 @@ def plan_storyboard(brief: Brief, category: Category, structure: Structure, insi
     return Storyboard(
         concept=f"{brief.brand} {brief.product} — {tagline}",
         theme=f"{brief.tone}; {benefits[0].id} first: {brief.selling_points[0]}",
-        language=brief.master_language,
+        language=line_language(brief),
         shots=shots,
     )
