@@ -214,6 +214,19 @@ class Style(Pack):
         return v
 
 
+class MarketTable(dict[str, Market]):
+    """Markets by code; 'th' finds 'TH' (briefs and callers spell codes either way)."""
+
+    def __getitem__(self, code: str) -> Market:
+        return super().__getitem__(code.upper())
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and super().__contains__(code.upper())
+
+    def get(self, code: str, default: Market | None = None) -> Market | None:  # type: ignore[override]
+        return super().get(code.upper(), default)
+
+
 @dataclass(frozen=True)
 class Knowledge:
     root: Path
@@ -279,7 +292,8 @@ def _load(root: Path) -> Knowledge:
                 )
             packs[key] = pack
         found[kind] = packs
-    return Knowledge(root, found["markets"], found["categories"], found["structures"], found["styles"])  # type: ignore[arg-type]
+    markets = MarketTable(found["markets"])  # type: ignore[arg-type]
+    return Knowledge(root, markets, found["categories"], found["structures"], found["styles"])  # type: ignore[arg-type]
 
 
 def load_knowledge(root: Path | None = None) -> Knowledge:

@@ -241,12 +241,13 @@ def fit_variant(shots: list[LocalizedShot], master: Storyboard, ctx: VariantCont
             s.duration_s = fit.durations[i]
         if i in fit.over:
             secs, cut = fit.over[i]
+            unit = rate.unit if cut > 1 else rate.unit.removesuffix("s")
             s.flags.append(
                 Flag(
                     kind="too-long",
                     message=(
                         f"The {ctx.language.name} line runs {secs:g} s over its {s.duration_s:g} s shot at "
-                        f"{rate.per_second:g} {rate.unit}/s: cut about {cut} {rate.unit}."
+                        f"{rate.per_second:g} {rate.unit}/s: cut about {cut} {unit}."
                     ),
                 )
             )
