@@ -303,6 +303,22 @@ def _single_file(
     )
 
 
+_SCAN_CACHE: dict[tuple[object, ...], list[ModelInfo]] = {}
+
+
+def _cached_scan(extra: tuple[Path, ...]) -> list[ModelInfo]:
+    """A scan is reused while no scanned folder or entry in it changed (mtimes), so a generation skips the walk."""
+    roots = [*model_folders(list(extra)), *([hf_cache_dir()] if hf_cache_dir() else [])]
+    signature = tuple(
+        (str(p), p.stat().st_mtime_ns) for r in roots if r is not None and r.is_dir() for p in (r, *r.iterdir())
+    )
+    key = (extra, signature)
+    if key not in _SCAN_CACHE:
+        _SCAN_CACHE.clear()
+        _SCAN_CACHE[key] = scan(list(extra))
+    return _SCAN_CACHE[key]
+
+
 def find_model(model_id: str, extra: list[Path] | None = None) -> ModelInfo:
     """The model a request names (an id from the scan, or a path); errors say what was found instead."""
     direct = Path(model_id).expanduser()
@@ -310,7 +326,7 @@ def find_model(model_id: str, extra: list[Path] | None = None) -> ModelInfo:
         return next((m for m in scan([direct.parent], include_hf_cache=False) if m.path == direct), None) or (
             inspect_folder(direct)
         )
-    models = scan(extra)
+    models = _cached_scan(tuple(extra or ()))
     for m in models:
         if m.id == model_id:
             return m
