@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import subprocess
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -105,28 +106,40 @@ def generated_bed(duration_s: float, *, bpm: int = BED_BPM, seed: int = 7) -> np
     hat_noise = rng.standard_normal(round(0.05 * sr)).astype(np.float32)
     hat = np.diff(hat_noise, prepend=0.0) * np.exp(-np.arange(len(hat_noise)) / sr * 80)
 
-    bars = math.ceil(duration_s / bar) + 1
-    for b in range(bars):
-        chord = _PROGRESSION[b % len(_PROGRESSION)]
-        start = round(b * bar * sr)
+    @cache
+    def pad(chord_index: int) -> tuple[np.ndarray, np.ndarray]:
+        chord = _PROGRESSION[chord_index]
+        wave_l = np.zeros(len(t_bar))
+        wave_r = np.zeros(len(t_bar))
         for i, note in enumerate((*chord, chord[0] - 12)):
             f = _hz(note)
-            detune = 1.0 + 0.0025 * (1 if i % 2 else -1)
-            wave_l = np.sin(2 * np.pi * f * t_bar) + 0.25 * np.sin(2 * np.pi * 2 * f * t_bar)
-            wave_r = np.sin(2 * np.pi * f * detune * t_bar) + 0.25 * np.sin(2 * np.pi * 2 * f * detune * t_bar)
+            g = 1.0 + 0.0025 * (1 if i % 2 else -1)
             level = 0.05 if i < 3 else 0.07
-            _add(left, start, (wave_l * pad_env * level).astype(np.float32))
-            _add(right, start, (wave_r * pad_env * level).astype(np.float32))
+            wave_l += level * (np.sin(2 * np.pi * f * t_bar) + 0.25 * np.sin(4 * np.pi * f * t_bar))
+            wave_r += level * (np.sin(2 * np.pi * f * g * t_bar) + 0.25 * np.sin(4 * np.pi * f * g * t_bar))
+        return (wave_l * pad_env).astype(np.float32), (wave_r * pad_env).astype(np.float32)
+
+    @cache
+    def pluck(note: int) -> np.ndarray:
+        f = _hz(note)
+        tone = np.sin(2 * np.pi * f * t_pl) + 0.35 * np.sin(4 * np.pi * f * t_pl) + 0.1 * np.sin(6 * np.pi * f * t_pl)
+        return (tone * pluck_env * 0.06).astype(np.float32)
+
+    bars = math.ceil(duration_s / bar) + 1
+    for b in range(bars):
+        chord_index = b % len(_PROGRESSION)
+        chord = _PROGRESSION[chord_index]
+        start = round(b * bar * sr)
+        pad_l, pad_r = pad(chord_index)
+        _add(left, start, pad_l)
+        _add(right, start, pad_r)
         arp = [chord[0] + 12, chord[1] + 12, chord[2] + 12, chord[1] + 12]
         for k in range(8):
-            f = _hz(arp[k % 4] + (12 if k == 6 else 0))
-            sig = (
-                np.sin(2 * np.pi * f * t_pl) + 0.35 * np.sin(4 * np.pi * f * t_pl) + 0.1 * np.sin(6 * np.pi * f * t_pl)
-            ) * pluck_env
+            sig = pluck(arp[k % 4] + (12 if k == 6 else 0))
             pan = 0.35 if k % 2 else -0.35
             s = round((b * bar + k * eighth) * sr)
-            _add(left, s, (sig * 0.06 * (1 - pan)).astype(np.float32))
-            _add(right, s, (sig * 0.06 * (1 + pan)).astype(np.float32))
+            _add(left, s, sig * np.float32(1 - pan))
+            _add(right, s, sig * np.float32(1 + pan))
         for k in range(4):
             s = round((b * bar + k * beat) * sr)
             if k in (0, 2):
@@ -202,23 +215,38 @@ def duck_gain(voice: np.ndarray, *, depth_db: float = DUCK_DB) -> np.ndarray:
     return np.interp(np.arange(n), np.arange(frames) * hop + hop / 2, env).astype(np.float32)
 
 
-def true_peak(audio: np.ndarray) -> float:
-    """Peak magnitude after 4× oversampling (linear)."""
+def oversampled_peaks(audio: np.ndarray, *, block: int = 5 * SAMPLE_RATE) -> np.ndarray:
+    """Per input sample, the largest magnitude among its 4 oversampled points over all channels.
+
+    Done in blocks (with filter context on both sides) so a long soundtrack never holds a 4× copy in memory.
+    """
     from scipy.signal import resample_poly
 
-    over = resample_poly(audio, 4, 1, axis=0)
-    return float(np.max(np.abs(over), initial=0.0))
+    frames = audio.reshape(len(audio), -1)
+    n = len(frames)
+    out = np.zeros(n, np.float32)
+    ctx = 64
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        lo, hi = max(0, start - ctx), min(n, stop + ctx)
+        for ch in range(frames.shape[1]):
+            over = np.abs(resample_poly(np.ascontiguousarray(frames[lo:hi, ch]), 4, 1))
+            over = over[4 * (start - lo) : 4 * (stop - lo)]
+            peak = np.maximum(np.maximum(over[0::4], over[1::4]), np.maximum(over[2::4], over[3::4]))
+            np.maximum(out[start:stop], peak, out=out[start:stop])
+    return out
+
+
+def true_peak(audio: np.ndarray) -> float:
+    """Peak magnitude after 4× oversampling (linear)."""
+    return float(oversampled_peaks(audio).max(initial=0.0))
 
 
 def _limit(audio: np.ndarray, ceiling: float) -> np.ndarray:
     """Look-ahead peak limiter: gain ≤ ceiling / true peak around every peak, ramped over 5 ms, held 40 ms."""
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
-    from scipy.signal import resample_poly
 
-    over = np.abs(resample_poly(audio, 4, 1, axis=0)).max(axis=1)
-    n = len(audio)
-    per_sample = np.pad(over, (0, max(0, 4 * n - len(over))))[: 4 * n].reshape(n, 4).max(axis=1)
-    need = np.minimum(1.0, ceiling / np.maximum(per_sample, 1e-9))
+    need = np.minimum(1.0, ceiling / np.maximum(oversampled_peaks(audio), 1e-9))
     if need.min() >= 1.0:
         return audio
     ramp = round(0.005 * SAMPLE_RATE)
