@@ -239,12 +239,12 @@ def _unsafe_name(name: str) -> str | None:
 
 
 def _member_kind_problem(info: zipfile.ZipInfo) -> str | None:
-    mode = info.external_attr >> 16
+    kind = stat.S_IFMT(info.external_attr >> 16)  # 0: written without Unix file type (a plain file)
     if info.flag_bits & 0x1:
         return "encrypted member"
-    if mode and stat.S_ISLNK(mode):
+    if kind == stat.S_IFLNK:
         return "symbolic link"
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
         return "not a regular file (device, pipe or socket)"
     return None
 
