@@ -12,8 +12,8 @@ from tiny_models import TinyModels, use_tiny_models
 
 from pipelines.image import generate_image, generate_images
 from pipelines.image.generator import generator
-from pipelines.image.registry import scan
-from studio.model import BackendError, Cancelled, CancelToken, ImageRequest, Progress
+from pipelines.image.registry import find_model, scan
+from studio.model import BackendError, Cancelled, CancelToken, ImageRequest, LoraRef, Progress
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
@@ -140,3 +140,87 @@ def test_batch_matches_single_calls(models: TinyModels) -> None:
     single = generate_image(req(seed=2, prompt="a red lantern"))
     assert np.abs(arr(batch[1].image) - arr(single.image)).mean() < 2
     assert [r.seed for r in batch] == [1, 2]
+
+
+def test_lora_attaches_and_detaches(models: TinyModels) -> None:
+    from pipelines.image.registry import lora_files
+
+    assert models.lora in lora_files()
+    plain = generate_image(req())
+    styled = generate_image(req(loras=(LoraRef(path=str(models.lora), scale=1.0),)))
+    assert np.abs(arr(plain.image) - arr(styled.image)).mean() > 0.5
+    assert np.array_equal(arr(generate_image(req()).image), arr(plain.image)), "the LoRA is removed again"
+    with pytest.raises(BackendError, match="pickle"):
+        generate_image(req(loras=(LoraRef(path=str(models.lora.with_suffix(".bin"))),)))
+
+
+def test_reference_without_ip_adapter_falls_back_to_seed_lock(models: TinyModels, tmp_path: Path) -> None:
+    Image.new("RGB", (64, 64), (200, 120, 90)).save(tmp_path / "face.png")
+    res = generate_image(req(reference_image="face.png"), assets=tmp_path)
+    assert res.consistency == "seed-lock"
+    assert find_model("tiny-sd15").ip_adapter is None
+
+
+def test_hf_cache_snapshot_is_found_and_loads(models: TinyModels, tmp_path: Path, monkeypatch) -> None:
+    cache = tmp_path / "hub"
+    snap = cache / "models--studio--tiny-cached" / "snapshots" / "0123abcd"
+    shutil.copytree(models.sd15, snap)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    info = find_model("studio/tiny-cached")
+    assert info.kind == "hf-cache" and info.family == "sd15" and info.ready
+    assert generate_image(req("studio/tiny-cached")).image.size == (64, 64)
+
+
+def test_out_of_memory_ladder_offload_then_smaller_batches_then_clear_error() -> None:
+    """The ladder runs on a fake CUDA resident whose pipeline raises torch's OOM error a given number of times."""
+    from types import SimpleNamespace
+
+    import torch
+
+    from pipelines.image.device import DeviceChoice
+    from pipelines.image.generator import Generator, Resident
+    from pipelines.image.registry import ModelInfo
+
+    class FakePipe:
+        def __init__(self, failures: int) -> None:
+            self.failures, self.calls, self.offloaded, self.num_timesteps = failures, [], False, 1
+
+        def __call__(self, **kw: object) -> SimpleNamespace:
+            self.calls.append(len(kw["prompt"]))  # type: ignore[arg-type]
+            if self.failures:
+                self.failures -= 1
+                raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+            return SimpleNamespace(images=[Image.new("RGB", (64, 64))] * len(kw["prompt"]))  # type: ignore[arg-type]
+
+        def enable_model_cpu_offload(self, device: str | None = None) -> None:
+            self.offloaded = True
+
+    info = ModelInfo(id="fake", path=Path("/nonexistent"), family="sdxl", kind="folder", ready=True)
+
+    def ladder(failures: int) -> tuple[FakePipe, list[Image.Image]]:
+        pipe = FakePipe(failures)
+        resident = Resident(info=info, device=DeviceChoice("cuda", "float16", 6.0), t2i=pipe)
+        images = Generator()._ladder(resident, pipe, [req(seed=i) for i in range(4)], None, None, "none", None, None)
+        return pipe, images
+
+    pipe, images = ladder(1)
+    assert pipe.offloaded and pipe.calls == [4, 4] and len(images) == 4
+    pipe, images = ladder(2)
+    assert pipe.calls == [4, 4, 2, 2] and len(images) == 4
+    with pytest.raises(BackendError) as err:
+        ladder(99)
+    assert "out of memory" in err.value.message and "QIANMIAN_DEVICE=cpu" in err.value.hint
+
+
+def test_device_override_and_cpu_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from pipelines.image.device import pick_device
+
+    monkeypatch.setenv("QIANMIAN_DEVICE", "cpu")
+    choice = pick_device("sdxl")
+    assert choice.name == "cpu" and choice.dtype == "float32" and torch.get_num_threads() == 1
+    if not torch.cuda.is_available():
+        monkeypatch.setenv("QIANMIAN_DEVICE", "cuda")
+        with pytest.raises(BackendError, match="QIANMIAN_DEVICE"):
+            pick_device()

@@ -129,6 +129,8 @@ class TinyModels:
     sdxl: Path
     single: Path
     """Single-file SD 1.5 checkpoint; its configs sit beside it in `<stem>/`."""
+    lora: Path
+    """A LoRA for the tiny SD 1.5 UNet (random, non-zero), in diffusers' .safetensors LoRA format."""
 
 
 def build_tiny_models(root: Path) -> TinyModels:
@@ -144,7 +146,28 @@ def build_tiny_models(root: Path) -> TinyModels:
         getattr(sd15, name).save_config(str(root / "tiny-sd15-single" / name))
     sd15.text_encoder.config.save_pretrained(str(root / "tiny-sd15-single" / "text_encoder"))
     sd15.tokenizer.save_pretrained(str(root / "tiny-sd15-single" / "tokenizer"))
-    return TinyModels(root=root, sd15=root / "tiny-sd15", sdxl=root / "tiny-sdxl", single=single)
+    lora = save_lora(sd15, root / "lora")
+    return TinyModels(root=root, sd15=root / "tiny-sd15", sdxl=root / "tiny-sdxl", single=single, lora=lora)
+
+
+def save_lora(pipe: Any, folder: Path) -> Path:
+    import torch
+    from diffusers import StableDiffusionPipeline
+    from diffusers.utils import convert_state_dict_to_diffusers
+    from peft import LoraConfig
+    from peft.utils import get_peft_model_state_dict
+
+    torch.manual_seed(5)
+    unet = pipe.unet
+    unet.add_adapter(
+        LoraConfig(r=4, lora_alpha=8, target_modules=["to_q", "to_k", "to_v", "to_out.0"], init_lora_weights=False)
+    )
+    state = convert_state_dict_to_diffusers(get_peft_model_state_dict(unet))
+    StableDiffusionPipeline.save_lora_weights(
+        str(folder), unet_lora_layers=state, safe_serialization=True, weight_name="tiny-style.safetensors"
+    )
+    unet.delete_adapters("default")
+    return folder / "tiny-style.safetensors"
 
 
 _BUILT: TinyModels | None = None

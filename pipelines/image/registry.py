@@ -90,7 +90,7 @@ def family_from_keys(keys: list[str]) -> tuple[Family, str]:
     def has(prefix: str) -> bool:
         return any(k.startswith(prefix) for k in keys)
 
-    if any(".lora_down." in k or ".lora_A." in k or k.startswith("lora_unet_") for k in keys):
+    if any(".lora_down." in k or ".lora.down." in k or ".lora_A." in k or k.startswith("lora_unet_") for k in keys):
         return "unknown", "lora"
     if has("image_proj.") and has("ip_adapter."):
         return "unknown", "ip-adapter"
