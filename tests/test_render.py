@@ -185,3 +185,50 @@ def test_cancel_leaves_no_video(tmp_path: Path) -> None:
             cancel=token,
         )
     assert not [p for p in store.renders.iterdir() if p.suffix == ".mp4" or "partial" in p.name]
+
+
+def test_broadcast_loudness_creator_music_and_wide_frame(tmp_path: Path) -> None:
+    import soundfile
+
+    rate = 44100
+    t = np.arange(3 * rate) / rate
+    soundfile.write(tmp_path / "bed.wav", (0.2 * np.sin(2 * np.pi * 261.6 * t)).astype(np.float32), rate)
+    store = build_project(tmp_path / "p", aspects=("16:9",))
+    result = render_variant(
+        RenderVariantRequest(
+            store.root,
+            VARIANT,
+            ("16:9",),
+            tmp_path / "out",
+            music=tmp_path / "bed.wav",
+            loudness_lufs=-23.0,
+            scale=0.2,
+        )
+    )
+    video = next(Path(d.path) for d in result.deliverables if d.kind == "video")
+    assert video.is_absolute() and video.name == f"{VARIANT}_16x9.mp4", "outside the project: absolute paths"
+    info = probe(video)
+    assert (info.width, info.height) == (384, 216)
+    sound = stereo_audio(video)
+    assert abs(loudness(sound) - (-23.0)) <= 1.0
+    cues = read_srt(video.with_suffix(".srt"))
+    gap = sound[round(cues[0].end_s * SAMPLE_RATE) + 4800 : round(cues[1].start_s * SAMPLE_RATE) - 2400]
+    spectrum = np.abs(np.fft.rfft(gap.mean(axis=1)))
+    freqs = np.fft.rfftfreq(len(gap), 1 / SAMPLE_RATE)
+    assert freqs[np.argmax(spectrum)] == pytest.approx(261.6, abs=3), "the creator's music plays between lines"
+
+
+def test_lines_too_long_for_the_brief_are_flagged(tmp_path: Path) -> None:
+    long_line = "This line is far too long to be spoken in the little time this very short brief allows for it."
+    shots = [
+        ("s1", "hook", 1.5, "push-in", long_line, "", (80, 80, 80)),
+        ("s2", "cta", 1.5, "static", "Buy.", "", (90, 60, 60)),
+    ]
+    store = build_project(tmp_path / "p", duration_s=3.0, shots=shots)
+    result = render_variant(RenderVariantRequest(store.root, VARIANT, ("9:16",), store.renders, scale=0.15))
+    assert [f.kind for f in result.flags] == ["too-long"]
+    assert "s1" in result.flags[0].message and "words" in result.flags[0].message
+    assert result.voice_lines[0].request.rate > 1.0, "the voice was sped up before giving up"
+    video = store.root / next(d.path for d in result.deliverables if d.kind == "video")
+    assert probe(video).duration_s == pytest.approx(sum(result.shot_durations.values()), abs=0.05)
+    assert probe(video).duration_s > 3.5, "runs long rather than clipping the line"

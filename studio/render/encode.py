@@ -17,7 +17,7 @@ import queue
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +91,6 @@ def encode(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     label: str = "Encoding",
-    on_frame: Callable[[int], None] | None = None,
 ) -> Path:
     """Encode `frames` (each (h, w, 3) uint8) to `out`; `out` appears only when the whole file is written."""
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -139,8 +138,6 @@ def encode(
             except BrokenPipeError:
                 break
             written += 1
-            if on_frame is not None:
-                on_frame(written)
             if written % step == 0:
                 report(on_progress, written / max(1, n_frames), f"{label}: frame {written}/{n_frames}")
         with contextlib.suppress(BrokenPipeError):

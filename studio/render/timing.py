@@ -13,7 +13,9 @@ much to cut.
 from __future__ import annotations
 
 import math
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,6 @@ import numpy as np
 
 from studio.model import BackendError, Flag, Project, ProjectStore, Variant, VoiceLine, VoiceRequest, WordTiming
 from studio.model.stage import CancelToken, ProgressFn, check, report
-from studio.model.store import temp_path_for
 
 #: Pause before a line starts in its shot (lets the picture land first) and after it ends (breath before the cut).
 VOICE_LEAD_S = 0.25
@@ -210,12 +211,15 @@ def synthesize_lines(
                 speech = synthesize(request, cancel=cancel)
             except BackendError as e:
                 raise BackendError(f"Shot {shot.shot_id} of {variant.id}: {e.message}", e.hint) from e
-            tmp = temp_path_for(store.assets / f"voice-{request.key()[:16]}.wav")
+            store.assets.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=".voice-", suffix=".wav", dir=store.assets)  # unique across threads
+            os.close(fd)
+            tmp = Path(name)
             try:
                 save_speech(speech, tmp)
-                asset = store.put_asset_file(Path(tmp), "wav")
+                asset = store.put_asset_file(tmp, "wav")
             finally:
-                Path(tmp).unlink(missing_ok=True)
+                tmp.unlink(missing_ok=True)
             words = list(speech.words)
             line = VoiceLine(
                 shot_id=shot.shot_id,

@@ -154,6 +154,8 @@ def render_variant(
         wav = Path(tmp) / "mix.wav"
         report(on_progress, 0.08, "Sound")
         music = request.music or (Path(project.settings.music) if project.settings.music else None)
+        if music is not None and not music.is_absolute():
+            music = store.root / music  # a project setting names its music relative to the project folder
         soundtrack(timeline, wav, music=music, loudness_lufs=request.loudness_lufs)
         check(cancel)
         span = 0.9 / max(1, len(request.aspects))
