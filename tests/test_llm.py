@@ -172,12 +172,13 @@ class FakePlanner:
         self.prompts: list[str] = []
 
     def chat(self, messages, *, schema=None, max_tokens=512, temperature=0.2, on_progress=None, cancel=None) -> str:
-        system, user = messages[0]["content"], messages[-1]["content"]
+        system, user = messages[0]["content"], messages[1]["content"]
         self.prompts.append(system)
         if "strategist" in system:
             personas = extract_json(user[user.index("Personas") :])
             items = [{"persona_id": p["id"], "kind": "need", "text": f"wants proof for {p['id']}"} for p in personas]
-            items.append({"persona_id": "p-nobody", "kind": "need", "text": "dropped: unknown persona"})
+            if "previous reply" not in messages[-1]["content"]:
+                items.append({"persona_id": "p-nobody", "kind": "need", "text": "invented persona: repaired"})
             return json.dumps({"insights": items})
         lines = extract_json(user[user.index("[") :])
         if "back into" in system:
@@ -211,6 +212,7 @@ def test_planning_with_an_llm_translates_and_back_translates(brief_without_thai:
     cited = {i for s in p.storyboard.shots for i in s.insight_ids}
     assert {i.id for i in llm_insights} <= cited
     assert sum(1 for x in fake.prompts if "copywriter" in x) == 1, "one translation round for Thai, shared by variants"
+    assert sum(1 for x in fake.prompts if "strategist" in x) == 2, "an invented persona id is repaired once"
 
 
 def test_planning_falls_back_offline_when_the_llm_fails(brief_without_thai: Brief) -> None:

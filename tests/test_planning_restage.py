@@ -80,3 +80,22 @@ def test_duration_edit_refits_and_keeps_total(project: Project) -> None:
 def test_unknown_shot_is_a_clear_error(project: Project) -> None:
     with pytest.raises(ProjectError, match="s1, s2"):
         apply_master_edit(project, project.storyboard.shot("s1").model_copy(update={"id": "s99"}))
+
+
+def test_relocalize_after_a_hand_edit_recomposes_the_prompt(project: Project) -> None:
+    from studio.planning import relocalize_shot
+
+    shot = project.variant("th-night-owls").shot("s4")
+    shot.overrides["setting"] = "Chao Phraya riverside at night"
+    shot.overrides["voiceover"] = "เหงื่อกลายเป็นแสงดาว ทั้งคืน"
+    fresh = relocalize_shot(project, "th-night-owls", "s4")
+    assert fresh is project.variant("th-night-owls").shot("s4")
+    assert fresh.setting == "Chao Phraya riverside at night" and "Chao Phraya riverside" in fresh.prompt
+    assert fresh.voiceover == "เหงื่อกลายเป็นแสงดาว ทั้งคืน" and fresh.stale
+    assert not project.variant("th-late-shift").shot("s4").stale
+    s4 = project.storyboard.shot("s4").model_copy(update={"visual": "stars on skin"})
+    apply_master_edit(project, s4)
+    again = project.variant("th-night-owls").shot("s4")
+    assert "Chao Phraya riverside" in again.prompt and "stars on skin" in again.prompt
+    with pytest.raises(ProjectError):
+        relocalize_shot(project, "th-night-owls", "s42")

@@ -3,6 +3,6 @@
 from studio.planning.context import UnknownPackError
 from studio.planning.knowledge import Knowledge, load_knowledge
 from studio.planning.planner import plan_project
-from studio.planning.restage import apply_master_edit
+from studio.planning.restage import apply_master_edit, relocalize_shot
 
-__all__ = ["Knowledge", "UnknownPackError", "apply_master_edit", "load_knowledge", "plan_project"]
+__all__ = ["Knowledge", "UnknownPackError", "apply_master_edit", "load_knowledge", "plan_project", "relocalize_shot"]

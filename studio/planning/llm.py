@@ -14,7 +14,7 @@ from pathlib import Path
 from string import Template
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from pipelines.text import ChatMessage, LLMClient, complete_json
 from studio import paths
@@ -66,7 +66,7 @@ def load_prompt(name: str) -> Prompt:
 class LLMInsight(BaseModel):
     persona_id: str
     kind: Literal["need", "pain-point", "local-context", "language"]
-    text: str = Field(min_length=3, max_length=400)
+    text: str = Field(min_length=3, max_length=200)
 
 
 class InsightReply(BaseModel):
@@ -74,12 +74,21 @@ class InsightReply(BaseModel):
 
 
 class Line(BaseModel):
-    id: str
-    text: str
+    id: str = Field(max_length=8)
+    text: str = Field(max_length=400)
 
 
 class LinesReply(BaseModel):
     lines: list[Line]
+
+
+def _bounded(
+    base: type[BaseModel], field: str, item: type[BaseModel], most: int, id_field: str, ids: list[str]
+) -> type[BaseModel]:
+    """The reply schema narrowed to this call: ids limited to the known ones and at most `most` items, so
+    constrained decoding cannot invent an id or run on past what was asked."""
+    narrowed = create_model(item.__name__, __base__=item, **{id_field: (Literal[tuple(ids)], ...)})  # type: ignore[call-overload]
+    return create_model(base.__name__, __base__=base, **{field: (list[narrowed], Field(max_length=most))})  # type: ignore[call-overload]
 
 
 def enrich_insights(
@@ -93,6 +102,7 @@ def enrich_insights(
 ) -> list[Insight]:
     """New insights per persona from the LLM; unknown persona ids and duplicates are dropped."""
     prompt = load_prompt("insights")
+    by_id = {p.id: p for p in personas}
     brief_view = brief.model_dump(include={"brand", "product", "category", "selling_points", "tone", "notes"})
     persona_view = [
         p.model_dump(include={"id", "name", "summary", "needs", "pain_points", "local_context"}) for p in personas
@@ -104,16 +114,22 @@ def enrich_insights(
             personas=json.dumps(persona_view, ensure_ascii=False, indent=1),
             max_per_persona=str(max_per_persona),
         ),
-        InsightReply,
+        _bounded(
+            InsightReply,
+            "insights",
+            LLMInsight,
+            max_per_persona * len(personas),
+            "persona_id",
+            [p.id for p in personas],
+        ),
         repair_prompt=load_prompt("repair").user,
         on_progress=on_progress,
         cancel=cancel,
     )
-    by_id = {p.id: p for p in personas}
     known = {(p.id, t.lower()) for p in personas for t in (*p.needs, *p.pain_points, *p.local_context)}
     counts: dict[str, int] = {}
     out: list[Insight] = []
-    for item in reply.insights:
+    for item in reply.insights:  # type: ignore[attr-defined]
         persona = by_id.get(item.persona_id)
         text = item.text.strip()
         if persona is None or (persona.id, text.lower()) in known or counts.get(persona.id, 0) >= max_per_persona:
@@ -162,7 +178,7 @@ def translate_lines(
             idioms=idioms,
             lines=_lines_json(ids),
         ),
-        LinesReply,
+        _bounded(LinesReply, "lines", Line, len(ids), "id", list(ids)),
         repair_prompt=repair,
         max_tokens=max(256, 80 * len(ids)),
         on_progress=sub_progress(on_progress, 0.0, 0.6),
@@ -176,7 +192,7 @@ def translate_lines(
         back_prompt.messages(
             language=ctx.language.name, master_language=line_language(ctx.brief), lines=_lines_json(translated)
         ),
-        LinesReply,
+        _bounded(LinesReply, "lines", Line, len(translated), "id", list(translated)),
         repair_prompt=repair,
         max_tokens=max(256, 60 * len(translated)),
         on_progress=sub_progress(on_progress, 0.6, 1.0),

@@ -7,6 +7,7 @@ shots it touches (see restage.py) and compare hashes.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from pipelines.fonts import script_for_language, script_of_char
 from studio.model.brief import SuppliedCopy
@@ -157,8 +158,19 @@ def claim_flags(text: str, ctx: VariantContext) -> list[Flag]:
     return flags
 
 
-def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> LocalizedShot:
-    """One localized shot from its master shot, before speech-rate fitting and hand overrides."""
+def _article(noun: str) -> str:
+    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+
+
+def derive_shot(
+    shot: Shot, index: int, key: str, ctx: VariantContext, overrides: dict[str, Any] | None = None
+) -> LocalizedShot:
+    """One localized shot from its master shot, before speech-rate fitting.
+
+    Hand-set talent, wardrobe, setting and motifs in `overrides` go into the composed prompt; every overridden
+    field, the prompt included, keeps the creator's value.
+    """
+    overrides = overrides or {}
     m, style, cat = ctx.market, ctx.style, ctx.category
     at_home = shot.beat in cat.home_beats
     home = (style.home if style and style.home else "") or m.home
@@ -178,7 +190,12 @@ def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> Locali
         wardrobe = f"{wardrobe}, {m.prompt_modesty}"
     if style and style.talent:
         talent = f"{talent}, {style.talent}"
-    who = f"hands of a {talent.split(',')[0]}" if shot.framing == "product" else talent
+    talent = str(overrides.get("talent", talent))
+    wardrobe = str(overrides.get("wardrobe", wardrobe))
+    setting = str(overrides.get("setting", setting))
+    if isinstance(overrides.get("motifs"), list):
+        motifs = list(overrides["motifs"])
+    who = f"the hands of {_article(talent.split(',')[0])}" if shot.framing == "product" else talent
     look = style.look if style else "bright commercial photography, natural skin texture"
     palette_words = (style.palette_words if style and style.palette_words else "") or m.palette_words
     prompt = ", ".join(
@@ -204,7 +221,7 @@ def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> Locali
             flags += script_flags(kind, text, ctx)
     for text in _dedup([voiceover, caption]):
         flags += claim_flags(text, ctx)
-    return LocalizedShot(
+    out = LocalizedShot(
         shot_id=shot.id,
         duration_s=shot.duration_s,
         prompt=prompt,
@@ -218,7 +235,9 @@ def derive_shot(shot: Shot, index: int, key: str, ctx: VariantContext) -> Locali
         back_translation=back,
         flags=flags,
         source_hash=source_hash(shot),
+        overrides=dict(overrides),
     )
+    return apply_overrides(out)
 
 
 def apply_overrides(shot: LocalizedShot) -> LocalizedShot:

@@ -9,7 +9,6 @@ from studio.model.project import LocalizedShot, Project, Shot
 from studio.planning.context import Translation, VariantContext, resolve_contexts
 from studio.planning.knowledge import Knowledge, load_knowledge
 from studio.planning.localize import (
-    apply_overrides,
     derive_shot,
     fit_variant,
     is_master_language,
@@ -31,8 +30,10 @@ COMPARED = {
 }
 
 
-def _derived(shot: Shot, index: int, shots: list[Shot], ctx: VariantContext) -> LocalizedShot:
-    return derive_shot(shot, index, shot_copy_key(shots, shot.id), ctx)
+def _derived(
+    shot: Shot, index: int, shots: list[Shot], ctx: VariantContext, overrides: dict | None = None
+) -> LocalizedShot:
+    return derive_shot(shot, index, shot_copy_key(shots, shot.id), ctx, overrides)
 
 
 def _memory(current: LocalizedShot, master: Shot, key: str, ctx: VariantContext) -> dict[str, Translation]:
@@ -80,19 +81,18 @@ def apply_master_edit(project: Project, edited: Shot, *, knowledge: Knowledge | 
         if pos is not None:
             key = shot_copy_key(old_shots, edited.id)
             ctx = dataclasses.replace(ctx, translations=_memory(variant.shots[pos], old_shots[index], key, ctx))
-        before = _derived(old_shots[index], index, old_shots, ctx)
-        fresh = _derived(edited, index, new_shots, ctx)
+        kept = dict(variant.shots[pos].overrides) if pos is not None else {}
+        before = _derived(old_shots[index], index, old_shots, ctx, kept)
+        fresh = _derived(edited, index, new_shots, ctx, kept)
         if pos is None:
             variant.shots.insert(min(index, len(variant.shots)), fresh)
             stale.append((variant.id, edited.id))
             continue
         current = variant.shots[pos]
-        fresh.overrides = dict(current.overrides)
         changed = fresh.model_dump(include=COMPARED) != before.model_dump(include=COMPARED)
         if not changed:
             current.source_hash = source_hash(edited)
             continue
-        apply_overrides(fresh)
         fresh.stale = True
         variant.shots[pos] = fresh
         master_s = {s.id: s.duration_s for s in new_shots}
@@ -102,3 +102,35 @@ def apply_master_edit(project: Project, edited: Shot, *, knowledge: Knowledge | 
         fit_variant(variant.shots, board, ctx)
         stale.append((variant.id, edited.id))
     return stale
+
+
+def relocalize_shot(
+    project: Project, variant_id: str, shot_id: str, *, knowledge: Knowledge | None = None
+) -> LocalizedShot:
+    """Re-derive one variant shot after a creator edits its `overrides` (e.g. a new setting): the prompt is
+    recomposed with the hand-set talent, wardrobe, setting and motifs; marked stale when anything changed."""
+    board = project.storyboard
+    if board is None:
+        raise ProjectError("This project has no storyboard yet.", "Plan the project first.")
+    try:
+        variant = project.variant(variant_id)
+        pos = next(i for i, s in enumerate(variant.shots) if s.shot_id == shot_id)
+        index = next(i for i, s in enumerate(board.shots) if s.id == shot_id)
+    except (KeyError, StopIteration):
+        raise ProjectError(f"No shot '{shot_id}' in variant '{variant_id}'.", "Pick a shot the variant has.") from None
+    contexts = {c.variant_id: c for c in resolve_contexts(project.brief, knowledge or load_knowledge())}
+    if variant_id not in contexts:
+        raise ProjectError(
+            f"Variant '{variant_id}' no longer matches the brief's markets and segments.", "Re-plan the project."
+        )
+    current = variant.shots[pos]
+    key = shot_copy_key(board.shots, shot_id)
+    ctx = dataclasses.replace(
+        contexts[variant_id], translations=_memory(current, board.shots[index], key, contexts[variant_id])
+    )
+    fresh = derive_shot(board.shots[index], index, key, ctx, dict(current.overrides))
+    fresh.duration_s = current.duration_s if "duration_s" not in current.overrides else fresh.duration_s
+    fresh.stale = current.stale or fresh.model_dump(include=COMPARED) != current.model_dump(include=COMPARED)
+    variant.shots[pos] = fresh
+    fit_variant(variant.shots, board, ctx)
+    return fresh
