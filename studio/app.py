@@ -9,6 +9,12 @@ from collections.abc import Sequence
 _T0 = time.perf_counter()
 
 
+def configure_runtime() -> None:
+    """Worker threads hand the GIL back every millisecond (Python's default is 5 ms), so the UI thread, which
+    needs it after each Qt call, waits less while images and videos are being made."""
+    sys.setswitchinterval(0.001)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """`qianmian [PROJECT_FOLDER]`: open the studio, and the project folder if one is given."""
     argv = list(sys.argv if argv is None else [sys.argv[0] if sys.argv else "qianmian", *argv])
@@ -17,6 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    configure_runtime()
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName("Qianmian")
     app.setApplicationName("Studio")
@@ -32,7 +39,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     folder = next((a for a in argv[1:] if not a.startswith("-")), None)
     if folder:
-        window.open_project(folder)
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: window.open_project(folder))  # after the first frame is on screen
     return int(app.exec())
 
 

@@ -70,6 +70,7 @@ def test_brief_form_validates_and_undoes(window, qtbot):
 
 
 def test_storyboard_edits_keep_variants_in_step_and_undo(window):
+    window.go_to(2)
     page = window.pages["storyboard"]
     doc = window.doc
     project = doc.project
@@ -112,6 +113,7 @@ def test_storyboard_edits_keep_variants_in_step_and_undo(window):
 
 
 def test_shot_table_variant_column_is_an_override(window):
+    window.go_to(2)
     page = window.pages["storyboard"]
     model = page.table_model
     doc = window.doc
@@ -137,6 +139,7 @@ def test_shot_table_variant_column_is_an_override(window):
 
 
 def test_insight_edit_and_variant_shot_edit_undo(window):
+    window.go_to(1)
     audience = window.pages["audience"]
     doc = window.doc
     first = doc.project.insights[0].model_copy(deep=True)
@@ -146,6 +149,7 @@ def test_insight_edit_and_variant_shot_edit_undo(window):
     audience.add_insight()
     assert len(doc.project.insights) == len(window.pages["audience"].model._ids)
 
+    window.go_to(3)
     variants = window.pages["variants"]
     variants.matrix.setCurrentCell(0, 0)
     vid = variants.selected_variant()
@@ -170,6 +174,6 @@ def test_plan_runs_as_a_job_and_is_one_undo_step(window, qtbot):
     assert job.state.value == "finished"
     assert doc.undo_stack.undoText() == "Plan"
     assert window.pages["storyboard"].board.count() == len(doc.project.storyboard.shots)
-    assert window.stack.currentWidget() is window.pages["storyboard"]
+    assert window.current_page() is window.pages["storyboard"]
     window.undo()
     assert doc.project.storyboard is None

@@ -122,6 +122,6 @@ def test_nothing_is_modal_while_a_job_runs(window, qtbot):
     window.go_to(3)
     window.show_settings()
     assert QApplication.activeModalWidget() is None
-    assert window.stack.currentIndex() == 3
+    assert window.steps.currentRow() == 3 and window.stack.currentWidget() is window.welcome
     window.jobs.stop_running()
     qtbot.waitUntil(lambda: job.state is JobState.CANCELLED, timeout=5_000)

@@ -79,7 +79,7 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
     wait_job(qtbot, window, 60_000)
     project = window.doc.project
     assert project.storyboard is not None and len(project.variants) == 1
-    assert window.stack.currentWidget() is window.pages["storyboard"]
+    assert window.current_page() is window.pages["storyboard"]
     window.go_to(1)
     snap("2-audience")
     window.go_to(2)
@@ -103,7 +103,9 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
     assert cut.quick.isChecked()
     qtbot.mouseClick(cut.render_one, Qt.MouseButton.LeftButton)
     wait_job(qtbot, window, 240_000)
-    assert cut.player.source is not None and cut.player.source.suffix == ".mp4"
+    assert cut.player.pending is not None and cut.player.pending.suffix == ".mp4"
+    qtbot.mouseClick(cut.player.play_button, Qt.MouseButton.LeftButton)
+    assert cut.player.source.suffix == ".mp4"
     qtbot.waitUntil(lambda: cut.player.position.maximum() > 5_000, timeout=10_000)  # the player read its length
     cut.lines.setCurrentCell(0, 1)
     qtbot.mouseClick(cut.preview_button, Qt.MouseButton.LeftButton)  # hear one line

@@ -139,6 +139,9 @@ class AudiencePage(Page):
         self.model.doc = doc
         super().set_document(doc)
 
+    def sync_models(self, parts: frozenset[str]) -> None:
+        self.model.reload()
+
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return

@@ -58,6 +58,18 @@ class PreviewPlayer(QWidget):
         layout.addLayout(self.video_box, 1)
         layout.addLayout(controls)
         self.source: Path | None = None
+        self.pending: Path | None = None
+        self.hint = QLabel("")
+        self.hint.setWordWrap(True)
+        self.video_box.addWidget(self.hint)
+
+    def cue(self, path: Path) -> None:
+        """Remember a file to play; the media stack loads only when Play is pressed (it is slow to start)."""
+        if path == self.source:
+            return
+        self.pending = path
+        self.hint.setText(f"Press Play to watch {path.name}")
+        self.hint.show()
 
     def player(self) -> Any:
         if self._player is None:
@@ -78,13 +90,17 @@ class PreviewPlayer(QWidget):
         return self._player
 
     def open(self, path: Path, *, play: bool = False) -> None:
-        self.source = path
+        self.source, self.pending = path, None
+        self.hint.hide()
         player = self.player()
         player.setSource(QUrl.fromLocalFile(str(path)))
         if play:
             player.play()
 
     def toggle(self) -> None:
+        if self.pending is not None:
+            self.open(self.pending, play=True)
+            return
         if self.source is None:
             return
         player = self.player()
@@ -249,8 +265,8 @@ class CutPage(Page):
         if self._filling or not self.videos.count():
             return
         path = Path(self.videos.currentData())
-        if path.exists() and path != self.player.source:
-            self.player.open(path)
+        if path.exists():
+            self.player.cue(path)
 
     def _line_edited(self, item: QTableWidgetItem) -> None:
         if self._filling or self.doc is None or item.column() not in (1, 2):

@@ -77,6 +77,7 @@ class ProjectDocument(QObject):
     """A project folder opened for editing."""
 
     changed = Signal(object)  # frozenset[str] of parts
+    dirty_changed = Signal(bool)
     recovery_available = Signal(str)  # when an autosave newer than project.json was found
     saved = Signal()
 
@@ -87,7 +88,7 @@ class ProjectDocument(QObject):
         self.store = store
         self.project = project
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda _clean: self.changed.emit(frozenset()))
+        self.undo_stack.cleanChanged.connect(lambda clean: self.dirty_changed.emit(not clean))
         self._autosaved_index = self.undo_stack.index()
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setInterval(self.AUTOSAVE_MS)
@@ -182,11 +183,7 @@ class ProjectDocument(QObject):
 
 
 def _same(a: Any, b: Any) -> bool:
-    if hasattr(a, "model_dump") and hasattr(b, "model_dump"):
-        return a.model_dump() == b.model_dump()
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
+    return a == b  # pydantic models compare field by field
 
 
 def _assign_parts(target: Project, source: Project, parts: Iterable[str]) -> None:

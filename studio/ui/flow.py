@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from studio.model import Project
+if TYPE_CHECKING:
+    from studio.model import Project
 
 
 class StepState(StrEnum):

@@ -1,32 +1,51 @@
-"""Give Qt the Noto fonts the studio ships, so Thai, Arabic, CJK… lines show in tables on any system."""
+"""Give Qt the Noto fonts the studio ships, so Thai, Arabic, CJK… lines show in tables on any system.
+
+The files are found and read by a quiet job (that needs Pillow and the font packages); the main thread only
+registers the bytes, once per script, when a project that writes in that script is opened.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from PySide6.QtGui import QFontDatabase
 
-_done = False
+_registered: set[str] = set()
 
 
-def register_bundled_fonts() -> list[str]:
-    """Add every script's Noto file as an application font (Qt's fallback then finds them); returns the families.
+@dataclass(frozen=True)
+class FontFilesRequest:
+    scripts: tuple[str, ...]
 
-    Called once, after the window is shown: reading the font files must not delay the first frame.
-    """
-    global _done
-    if _done:
-        return []
-    _done = True
-    try:
-        from pipelines.fonts import SCRIPT_FONTS, font_path
-    except ImportError:
-        return []
-    families: list[str] = []
-    for script in SCRIPT_FONTS:
+
+def read_font_files(request: FontFilesRequest, *, on_progress: Any = None, cancel: Any = None) -> dict[str, bytes]:
+    """Worker side: the font file of each script, as bytes (missing packages are skipped; readiness reports them)."""
+    from pipelines.fonts import font_path
+
+    out = {}
+    for script in request.scripts:
         try:
-            path = font_path(script)
-        except Exception:  # a missing font package is reported by the readiness check, not here
+            out[script] = font_path(script).read_bytes()
+        except Exception:
             continue
-        font_id = QFontDatabase.addApplicationFont(str(path))
+    return out
+
+
+def scripts_for_languages(languages: set[str]) -> tuple[str, ...]:
+    from pipelines.fonts import script_for_language
+
+    return tuple(sorted({"latin", *(script_for_language(lang) for lang in languages)} - _registered))
+
+
+def register(fonts: dict[str, bytes]) -> list[str]:
+    """Main thread: add each font as an application font; Qt's fallback then draws those scripts."""
+    families: list[str] = []
+    for script, data in fonts.items():
+        if script in _registered:
+            continue
+        _registered.add(script)
+        font_id = QFontDatabase.addApplicationFontFromData(data)
         if font_id >= 0:
             families.extend(QFontDatabase.applicationFontFamilies(font_id))
     return families

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from studio.model import Take
 from studio.ui.page import Page, heading
-from studio.ui.thumbnails import load_thumbnail, placeholder, shot_thumbnail
+from studio.ui.thumbnails import load_thumbnail, shot_thumbnail, take_pixmap
 
 SHOT_THUMB = QSize(54, 96)
 TAKE_THUMB = QSize(144, 256)
@@ -64,7 +64,7 @@ class CompareDialog(QDialog):
 
 class ImagesPage(Page):
     step = "images"
-    parts = frozenset({"takes", "storyboard", "variants", "brief"})
+    parts = frozenset({"takes", "storyboard", "variants", "brief", "thumbnails"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -169,6 +169,9 @@ class ImagesPage(Page):
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
+        if parts == frozenset({"thumbnails"}):
+            self._fill_shots()
+            return
         self._filling = True
         try:
             self.variant.clear()
@@ -201,7 +204,9 @@ class ImagesPage(Page):
         dpr = self.devicePixelRatioF()
         for shot in doc.project.storyboard.shots:
             picked = doc.project.selected_take(shot.id, self.variant_id())
-            icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, self.variant_id(), SHOT_THUMB, dpr))
+            icon = QIcon(
+                shot_thumbnail(doc.root, doc.project, shot.id, self.variant_id(), SHOT_THUMB, dpr, self.thumbs())
+            )
             item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image"))
             item.setData(Qt.ItemDataRole.UserRole, shot.id)
             self.shots.addItem(item)
@@ -219,9 +224,7 @@ class ImagesPage(Page):
         dpr = self.devicePixelRatioF()
         picked = self.doc.project.selected_take(self.shot_id(), self.variant_id()) if takes else None
         for take in takes:
-            pixmap = load_thumbnail(self.doc.root / "assets" / take.asset, TAKE_THUMB, dpr) or placeholder(
-                TAKE_THUMB, "missing file", take.asset, dpr
-            )
+            pixmap = take_pixmap(self.thumbs(), self.doc.root / "assets" / take.asset, TAKE_THUMB, dpr, take.shot_id)
             mark = "✓ picked · " if picked is not None and take.id == picked.id else ""
             item = QListWidgetItem(QIcon(pixmap), f"{mark}seed {take.request.seed}\n{take.backend}")
             item.setData(Qt.ItemDataRole.UserRole, take.id)

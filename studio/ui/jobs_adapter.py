@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-from studio.jobs import Job, JobQueue, JobState
+if TYPE_CHECKING:  # the queue (and the schema behind it) loads on first use, after the window is up
+    from studio.jobs import Job, JobQueue
 
 
 class QtJobs(QObject):
     """Owns the app's JobQueue and re-emits its changes on the main thread.
 
-    Worker threads only record which jobs changed and post one queued relay; a burst of progress reports from a
-    fast stage becomes a single update per event-loop turn, so the queue of events never floods the UI.
+    Worker threads only record which jobs changed and post one queued relay; the main thread then delivers what
+    changed at most every `INTERVAL_MS`, so a burst of progress reports from a fast stage costs the UI one update,
+    and the event loop never floods.
     `job_done` fires once per job when it reaches a final state; results are merged by the caller's `on_done`.
     """
 
@@ -24,21 +26,37 @@ class QtJobs(QObject):
     job_done = Signal(object)  # Job (finished, failed or cancelled)
     job_failed = Signal(object)  # Job
     _relay = Signal()
+    INTERVAL_MS = 40
 
     def __init__(self, queue: JobQueue | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.queue = queue or JobQueue()
+        self._queue = queue
         self._lock = threading.Lock()
         self._pending: dict[int, Job] = {}
         self._seen: set[int] = set()
         self._reported: set[int] = set()
         self._callbacks: dict[int, Callable[[Job], None]] = {}
-        self._relay.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.queue.changed.connect(self._on_changed)
+        self._quiet: set[int] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self._deliver)
+        self._relay.connect(self._schedule, Qt.ConnectionType.QueuedConnection)
+        if queue is not None:
+            queue.changed.connect(self._on_changed)
+
+    @property
+    def queue(self) -> JobQueue:
+        if self._queue is None:
+            from studio.jobs import JobQueue
+
+            self._queue = JobQueue()
+            self._queue.changed.connect(self._on_changed)
+        return self._queue
 
     @property
     def jobs(self) -> list[Job]:
-        return self.queue.jobs
+        return self._queue.jobs if self._queue is not None else []
 
     def _on_changed(self, job: Job) -> None:
         """Any thread: remember the job and post one relay if none is waiting."""
@@ -47,6 +65,11 @@ class QtJobs(QObject):
             self._pending[job.id] = job
         if first:
             self._relay.emit()
+
+    @Slot()
+    def _schedule(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start()
 
     @Slot()
     def _deliver(self) -> None:
@@ -65,7 +88,7 @@ class QtJobs(QObject):
                 callback(job)
             if job.id not in self._reported:
                 self._reported.add(job.id)
-                if job.state is JobState.FAILED:
+                if job.state == "failed" and job.id not in self._quiet:
                     self.job_failed.emit(job)
                 self.job_done.emit(job)
 
@@ -77,9 +100,16 @@ class QtJobs(QObject):
         *,
         lane: str = "cpu",
         on_done: Callable[[Job], None] | None = None,
+        quiet: bool = False,
     ) -> Job:
-        """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state)."""
+        """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state).
+
+        A quiet job (thumbnails, fonts) is housekeeping: it is not listed in the dock and its failure is not
+        announced; its `on_done` still runs.
+        """
         job = self.queue.submit(title, stage, request, lane=lane)  # type: ignore[arg-type]
+        if quiet:
+            self._quiet.add(job.id)
         if on_done is not None:
             with self._lock:
                 self._callbacks[job.id] = on_done
@@ -87,28 +117,35 @@ class QtJobs(QObject):
                 self._on_changed(job)
         return job
 
+    def is_quiet(self, job: Job) -> bool:
+        return job.id in self._quiet
+
     def running(self) -> list[Job]:
-        return [j for j in self.queue.jobs if j.state is JobState.RUNNING]
+        return [j for j in self.jobs if j.state == "running" and j.id not in self._quiet]
 
     def queued(self) -> list[Job]:
-        return [j for j in self.queue.jobs if j.state is JobState.QUEUED]
+        return [j for j in self.jobs if j.state == "queued" and j.id not in self._quiet]
 
     def busy(self) -> bool:
-        return any(not j.state.done for j in self.queue.jobs)
+        return any(not j.state.done for j in self.jobs)
 
     def settled(self) -> bool:
         """Every job has ended and its end was handled on the main thread (results merged)."""
-        return all(j.state.done and j.id in self._reported for j in self.queue.jobs)
+        return all(j.state.done and j.id in self._reported for j in self.jobs)
 
     def stop_running(self) -> None:
-        self.queue.stop_running()
+        if self._queue is not None:
+            self._queue.stop_running()
 
     def cancel_queued(self) -> None:
-        self.queue.cancel_queued()
+        if self._queue is not None:
+            self._queue.cancel_queued()
 
     def stop(self, job: Job) -> None:
         self.queue.stop(job)
 
     def shutdown(self) -> None:
-        self.queue.changed.disconnect(self._on_changed)
-        self.queue.shutdown(wait=True)
+        if self._queue is not None:
+            self._queue.changed.disconnect(self._on_changed)
+            self._queue.shutdown(wait=True)
+            self._queue = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence
@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.jobs import Job, JobState
 from studio.ui.jobs_adapter import QtJobs
+
+if TYPE_CHECKING:
+    from studio.jobs import Job
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -47,6 +49,7 @@ class JobTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._jobs: list[Job] = []
         self._row: dict[int, int] = {}
+        self.jobs_adapter = jobs
         jobs.job_added.connect(self._add)
         jobs.job_changed.connect(self._update)
 
@@ -79,17 +82,17 @@ class JobTableModel(QAbstractTableModel):
             if col == 3:
                 return format_eta(job.eta_s())
             if col == 4:
-                return f"{job.error} — {job.hint}" if job.state is JobState.FAILED and job.hint else job.message
+                return f"{job.error} — {job.hint}" if job.state == "failed" and job.hint else job.message
         if role == Qt.ItemDataRole.UserRole:
             return job.fraction
-        if role == Qt.ItemDataRole.ToolTipRole and job.state is JobState.FAILED:
+        if role == Qt.ItemDataRole.ToolTipRole and job.state == "failed":
             return f"{job.error}\n\nWhat to do: {job.hint}" if job.hint else job.error
-        if role == Qt.ItemDataRole.ForegroundRole and job.state is JobState.FAILED:
+        if role == Qt.ItemDataRole.ForegroundRole and job.state == "failed":
             return QColor("#d64541")
         return None
 
     def _add(self, job: Job) -> None:
-        if job.id in self._row:
+        if job.id in self._row or self.jobs_adapter.is_quiet(job):
             return
         row = len(self._jobs)
         self.beginInsertRows(QModelIndex(), row, row)
@@ -170,26 +173,33 @@ class JobsDock(QDockWidget):
         layout.addWidget(self.table)
         self.setWidget(body)
 
+        self._shown: tuple[bool, bool, str] = (True, True, "")
         jobs.job_changed.connect(self._refresh)
         jobs.job_failed.connect(self._failed)
         self._refresh()
 
     def _refresh(self, _job: Job | None = None) -> None:
+        """Touch a widget only when what it shows changes (each Qt call waits for the GIL while workers run)."""
         running = self.jobs.running()
         queued = self.jobs.queued()
-        self.stop_button.setEnabled(bool(running))
-        self.cancel_button.setEnabled(bool(queued))
         if running:
             job = running[0]
             eta = format_eta(job.eta_s())
             text = f"{job.title}: {job.fraction:.0%}" + (f", {eta}" if eta else "")
             if queued:
                 text += f" — {len(queued)} waiting"
-            self.summary.setText(text)
         elif queued:
-            self.summary.setText(f"{len(queued)} waiting")
+            text = f"{len(queued)} waiting"
         else:
-            self.summary.setText("No jobs running.")
+            text = "No jobs running."
+        state = (bool(running), bool(queued), text)
+        if state == self._shown:
+            return
+        if state[:2] != self._shown[:2]:
+            self.stop_button.setEnabled(state[0])
+            self.cancel_button.setEnabled(state[1])
+        self.summary.setText(text)
+        self._shown = state
 
     def _failed(self, job: Job) -> None:
         self.notify.emit(f"{job.title} failed", f"{job.error}\n{job.hint}" if job.hint else job.error)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -25,24 +24,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.jobs import Job, JobState
-from studio.model import StudioError
-from studio.ui.document import ProjectDocument
 from studio.ui.flow import STEPS, StepState, step_status
 from studio.ui.jobs_adapter import QtJobs
 from studio.ui.jobs_dock import JobsDock
-from studio.ui.page import EmptyPage, Page
+from studio.ui.page import Page, escape
 from studio.ui.settings import qsettings
+from studio.ui.thumbnails import Thumbnails
+
+if TYPE_CHECKING:  # the schema, the queue and the pages load after the first frame
+    from studio.jobs import Job
+    from studio.ui.document import ProjectDocument
+
+
+def _studio_error() -> type[Exception]:
+    from studio.model import StudioError
+
+    return StudioError
+
 
 MAX_RECENT = 8
 STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
 
 
 def render_stage(request: Any, *, on_progress: Any = None, cancel: Any = None) -> Any:
-    """The render, imported only when it runs (it pulls in moviepy and the image backends)."""
+    """The render, imported only when it runs (it pulls in the video stack); also reads back the project it saved,
+    here on the worker, so the UI thread only merges."""
+    from studio.model import ProjectStore
+    from studio.ui.stages import RenderOutcome
     from studio.workflow import render
 
-    return render(request, on_progress=on_progress, cancel=cancel)
+    result = render(request, on_progress=on_progress, cancel=cancel)
+    return RenderOutcome(result=result, project=ProjectStore(request.project_dir).load())
 
 
 class NotificationBar(QFrame):
@@ -76,9 +88,44 @@ class NotificationBar(QFrame):
             button.clicked.connect(callback)
             button.clicked.connect(self.hide)
             self.actions_box.addWidget(button)
-        body = html.escape(text).replace("\n", "<br>")
-        self.label.setText(f"<b>{html.escape(title)}</b><br>{body}")
+        body = escape(text).replace("\n", "<br>")
+        self.label.setText(f"<b>{escape(title)}</b><br>{body}")
         self.show()
+
+
+class WelcomePage(QWidget):
+    """What the window shows before a project is open: start a new one, open one, or pick a recent one."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.setObjectName("welcomePage")
+        self.window_ = window
+        title = QLabel("<h1>Qianmian Studio</h1><p>From an audience brief to a video per market and audience.</p>")
+        title.setWordWrap(True)
+        new = QPushButton("&New project…")
+        new.setObjectName("welcomeNew")
+        new.clicked.connect(window.choose_new_project)
+        open_ = QPushButton("&Open project…")
+        open_.clicked.connect(window.choose_project)
+        self.recent = QListWidget()
+        self.recent.setObjectName("welcomeRecent")
+        self.recent.setAccessibleName("Recent projects")
+        self.recent.itemActivated.connect(lambda item: window.open_project(item.text()))
+        recent_label = QLabel("&Recent projects:")
+        recent_label.setBuddy(self.recent)
+        buttons = QHBoxLayout()
+        buttons.addWidget(new)
+        buttons.addWidget(open_)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(buttons)
+        layout.addWidget(recent_label)
+        layout.addWidget(self.recent, 1)
+
+    def fill(self, recent: list[str]) -> None:
+        self.recent.clear()
+        self.recent.addItems(recent)
 
 
 class MainWindow(QMainWindow):
@@ -92,12 +139,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Qianmian Studio")
         self.resize(1280, 820)
         self.jobs = jobs or QtJobs(parent=self)
+        self.thumbnails = Thumbnails(self.jobs, self)
+        self.thumbnails.ready.connect(self._thumbnails_ready)
         self.doc: ProjectDocument | None = None
         self.render_stage: Callable[..., Any] = render_stage
         self.settings = qsettings()
         self._settings_dialog: Any = None
         self._close_confirmed = False
         self._tray: Any = None
+        self._stale_pages: dict[str, frozenset[str]] = {}
+        self._step_texts: dict[int, str] = {}
+        self._progress_shown: tuple[Any, ...] = ()
 
         self.steps = QListWidget()
         self.steps.setObjectName("flowSteps")
@@ -105,15 +157,18 @@ class MainWindow(QMainWindow):
         self.steps.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
-        for key, title in STEPS:
-            page = self._make_page(key, title.replace("&&", "&"))
-            page.window_actions = self
-            self.pages[key] = page
-            self.stack.addWidget(page)
+        self._slots: list[QWidget] = []
+        for _key, title in STEPS:
+            slot = QWidget()  # the page itself is built when first needed
+            QVBoxLayout(slot).setContentsMargins(0, 0, 0, 0)
+            self._slots.append(slot)
+            self.stack.addWidget(slot)
             item = QListWidgetItem(title.replace("&&", "&"))
-            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setData(Qt.ItemDataRole.UserRole, _key)
             self.steps.addItem(item)
-        self.steps.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.welcome = WelcomePage(self)
+        self.stack.addWidget(self.welcome)
+        self.steps.currentRowChanged.connect(self._show_step)
 
         self.notifications = NotificationBar()
         self.recovery_bar = NotificationBar()
@@ -145,12 +200,42 @@ class MainWindow(QMainWindow):
         self.jobs.job_changed.connect(self._job_progress)
 
         self._make_actions()
+        self.welcome.fill(self.recent_projects())
         self.steps.setCurrentRow(0)
         self._refresh_steps()
 
     # --- construction --------------------------------------------------------------------------------------------
 
-    def _make_page(self, key: str, title: str) -> Page:
+    def _show_step(self, row: int) -> None:
+        if self.doc is None or row < 0:
+            self.stack.setCurrentWidget(self.welcome)
+            return
+        key = STEPS[row][0]
+        page = self.page(key)
+        stale = self._stale_pages.pop(key, None)
+        if stale is not None:
+            page.refresh(stale)
+        self.stack.setCurrentIndex(row)
+
+    def current_page(self) -> Page | None:
+        """The page on screen (None while the welcome page shows)."""
+        row = self.steps.currentRow()
+        if self.doc is None or row < 0:
+            return None
+        return self.pages.get(STEPS[row][0])
+
+    def page(self, key: str) -> Page:
+        """The page of a step, built on first use (its module, and the schema, load only then)."""
+        if key not in self.pages:
+            index = [k for k, _t in STEPS].index(key)
+            page = self._make_page(key)
+            page.window_actions = self
+            self.pages[key] = page
+            self._slots[index].layout().addWidget(page)
+            page.set_document(self.doc)
+        return self.pages[key]
+
+    def _make_page(self, key: str) -> Page:
         if key == "audience":
             from studio.ui.audience_page import AudiencePage
 
@@ -179,7 +264,7 @@ class MainWindow(QMainWindow):
             from studio.ui.deliver_page import DeliverPage
 
             return DeliverPage()
-        return EmptyPage(title, "Open a project to see this step.")
+        raise KeyError(key)
 
     def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
         action = QAction(text, self)
@@ -254,7 +339,7 @@ class MainWindow(QMainWindow):
             return self.open_project(folder)
         try:
             store.create(Project(name=Path(folder).name, brief=brief or starter_brief()))
-        except StudioError as e:
+        except _studio_error() as e:
             self.notify("Could not create the project", str(e))
             return False
         ok = self.open_project(folder)
@@ -267,9 +352,11 @@ class MainWindow(QMainWindow):
             self.open_project(folder)
 
     def open_project(self, folder: str | Path) -> bool:
+        from studio.ui.document import ProjectDocument
+
         try:
             doc = ProjectDocument.open(folder, self)
-        except StudioError as e:
+        except _studio_error() as e:
             self.notify("Could not open the project", str(e))
             return False
         self.set_document(doc)
@@ -293,23 +380,38 @@ class MainWindow(QMainWindow):
             self.doc.changed.disconnect(self._document_changed)
             self.doc.deleteLater()
         self.doc = doc
+        self._stale_pages.clear()
+        self._step_texts.clear()
         self.recovery_bar.hide()
         if doc is not None:
             doc.changed.connect(self._document_changed)
+            doc.dirty_changed.connect(lambda _dirty: self._update_title())
             doc.undo_stack.canUndoChanged.connect(self._update_actions)
             doc.undo_stack.canRedoChanged.connect(self._update_actions)
+        if doc is not None:
+            self._load_fonts()
+            for key, _title in STEPS:
+                self.page(key)
         for page in self.pages.values():
             page.set_document(doc)
+        self._show_step(self.steps.currentRow())
         self._refresh_steps()
         self._update_actions()
         self._update_title()
         self.document_changed.emit(doc)
 
     def _document_changed(self, parts: frozenset[str]) -> None:
-        """The one subscriber to document changes: it fans out to the pages that show those parts."""
-        for page in self.pages.values():
-            if page.wants(parts):
+        """The one subscriber to document changes: the page on screen redraws now; a hidden page that shows those
+        parts remembers them and redraws when it is next shown (fewer Qt calls while workers hold the GIL)."""
+        current = self.current_page()
+        for key, page in self.pages.items():
+            if not page.wants(parts):
+                continue
+            if page is current:
                 page.refresh(parts)
+            else:
+                page.sync_models(parts)
+                self._stale_pages[key] = self._stale_pages.get(key, frozenset()) | parts
         self._refresh_steps()
         self._update_actions()
         self._update_title()
@@ -319,11 +421,16 @@ class MainWindow(QMainWindow):
             item = self.steps.item(row)
             label = title.replace("&&", "&")
             if self.doc is None:
+                self._step_texts.pop(row, None)
                 item.setText(label)
                 item.setToolTip("")
                 continue
             status = step_status(self.doc.project, key, self.doc.root)
-            item.setText(f"{STATE_MARK[status.state]}  {label}\n     {status.note}")
+            text = f"{STATE_MARK[status.state]}  {label}\n     {status.note}"
+            if self._step_texts.get(row) == text:
+                continue
+            self._step_texts[row] = text
+            item.setText(text)
             item.setToolTip(f"{label}: {status.state.value} — {status.note}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {status.state.value}: {status.note}")
 
@@ -358,7 +465,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             self.doc.save()
-        except StudioError as e:
+        except _studio_error() as e:
             self.notify("Could not save", str(e))
             return False
         self.statusBar().showMessage(f"Saved {self.doc.store.project_file}", 4000)
@@ -377,6 +484,7 @@ class MainWindow(QMainWindow):
         items = [str(folder)] + [p for p in self.recent_projects() if p != str(folder)]
         self.settings.setValue("recentProjects", items[:MAX_RECENT])
         self._fill_recent()
+        self.welcome.fill(self.recent_projects())
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -399,12 +507,12 @@ class MainWindow(QMainWindow):
         """Queue a stage; `on_success(result)` merges its result on the main thread. Failures reach the dock."""
 
         def done(job: Job) -> None:
-            if job.state is JobState.FINISHED and on_success is not None:
+            if job.state == "finished" and on_success is not None:
                 try:
                     on_success(job.result)
-                except StudioError as e:
+                except _studio_error() as e:
                     self.notify(f"{title}: the result could not be used", str(e))
-            elif job.state is JobState.CANCELLED:
+            elif job.state == "cancelled":
                 self.statusBar().showMessage(f"{title}: stopped", 4000)
 
         return self.jobs.submit(title, stage, request, lane=lane, on_done=done)
@@ -428,15 +536,26 @@ class MainWindow(QMainWindow):
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
             title += " (preview)"
-        return self.run_job(title, self.render_stage, request, on_success=self._for_this_document(self._render_done))
+        saved_at = self.doc.undo_stack.index()
+        return self.run_job(
+            title,
+            self.render_stage,
+            request,
+            on_success=self._for_this_document(lambda result: self._render_done(result, saved_at)),
+        )
 
-    def _render_done(self, _result: Any) -> None:
-        """The render saved its takes, voice lines and deliverables to project.json: merge those parts back."""
+    def _render_done(self, result: Any, saved_at: int | None = None) -> None:
+        """The render saved its takes, voice lines and deliverables to project.json: merge those parts back.
+
+        With no edit since the render started, memory then equals the file, so nothing is written again.
+        """
         if self.doc is None:
             return
-        from studio.model import ProjectStore
+        on_disk = getattr(result, "project", None)
+        if on_disk is None:
+            from studio.model import ProjectStore
 
-        on_disk = ProjectStore(self.doc.root).load()
+            on_disk = ProjectStore(self.doc.root).load()
         durations = {(v.id, s.shot_id): s.duration_s for v in on_disk.variants for s in v.shots}
 
         def merge(project: Any) -> None:
@@ -448,10 +567,12 @@ class MainWindow(QMainWindow):
                     if (v.id, s.shot_id) in durations:
                         s.duration_s = durations[(v.id, s.shot_id)]
 
+        untouched = saved_at is not None and self.doc.undo_stack.index() == saved_at
         self.doc.edit("Render", ("takes", "voice_lines", "deliverables", "variants"), merge)
-        if not self.doc.dirty:
-            return
-        self.save()
+        if untouched:
+            self.doc.undo_stack.setClean()
+        elif self.doc.dirty:
+            self.save()
 
     def _for_this_document(self, merge: Callable[[Any], None]) -> Callable[[Any], None]:
         """Wrap a result merge so a job that ends after another project was opened changes nothing."""
@@ -559,23 +680,36 @@ class MainWindow(QMainWindow):
 
         def done(job: Job) -> None:
             if dialog is not None:
-                dialog.show_readiness(job.result if job.state is JobState.FINISHED else None, job.error)
+                dialog.show_readiness(job.result if job.state == "finished" else None, job.error)
 
         return self.jobs.submit("Check voices, fonts and models", check_readiness, request, on_done=done)
 
     def _job_progress(self, job: Job) -> None:
+        if self.jobs.is_quiet(job):
+            return
         running = self.jobs.running()
-        self.stop_action.setEnabled(bool(running))
-        self.cancel_action.setEnabled(bool(self.jobs.queued()))
-        if not running:
+        current = running[0] if running else None
+        shown = (
+            bool(running),
+            bool(self.jobs.queued()),
+            current.id if current else None,
+            int(current.fraction * 1000) if current else -1,
+        )
+        if shown == self._progress_shown:
+            return  # nothing visible changed: no Qt call at all
+        before, self._progress_shown = self._progress_shown, shown
+        if not before or before[:2] != shown[:2]:
+            self.stop_action.setEnabled(shown[0])
+            self.cancel_action.setEnabled(shown[1])
+        if current is None:
             self.progress.hide()
-            if job.state is JobState.FINISHED:
+            if job.state == "finished":
                 self.statusBar().showMessage(f"{job.title}: done", 4000)
             return
-        current = running[0]
-        self.progress.show()
-        self.progress.setValue(int(current.fraction * 1000))
-        self.progress.setFormat(f"{current.title}: %p%")
+        if not before or before[2] != shown[2]:
+            self.progress.setFormat(f"{current.title}: %p%")
+            self.progress.show()
+        self.progress.setValue(shown[3])
 
     def notify(self, title: str, text: str) -> None:
         """Tell the creator without stopping them: the notification bar, and the system tray when there is one."""
@@ -637,12 +771,25 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: self.steps.setFocus())
-        QTimer.singleShot(0, self._after_first_frame)
 
-    def _after_first_frame(self) -> None:
-        """Work that must not delay the first frame: the bundled fonts for non-Latin scripts."""
-        from studio.ui.fonts import register_bundled_fonts
+    def _load_fonts(self) -> None:
+        """The bundled fonts for the scripts this project writes in, read by a quiet job, registered here."""
+        from studio.ui import fonts
 
-        if register_bundled_fonts():
-            for page in self.pages.values():
-                page.update()
+        languages = {self.doc.project.brief.master_language, *(v.language for v in self.doc.project.variants)}
+        languages |= {m.language for m in self.doc.project.brief.markets if m.language}
+        scripts = fonts.scripts_for_languages(languages)
+        if not scripts:
+            return
+
+        def done(job: Job) -> None:
+            if job.state == "finished" and fonts.register(job.result):
+                for page in self.pages.values():
+                    page.update()
+
+        self.jobs.submit("Fonts", fonts.read_font_files, fonts.FontFilesRequest(scripts), on_done=done, quiet=True)
+
+    def _thumbnails_ready(self) -> None:
+        for key in ("storyboard", "images"):
+            if key in self.pages:
+                self.pages[key].refresh(frozenset({"thumbnails"}))

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from studio.ui.document import ProjectDocument
+if TYPE_CHECKING:
+    from studio.ui.document import ProjectDocument
+
+
+def escape(text: str) -> str:
+    """HTML-escape for rich-text labels (the stdlib's html module drags in a large entity table at start-up)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 class Page(QWidget):
@@ -23,11 +31,18 @@ class Page(QWidget):
         self.doc = doc
         self.refresh(frozenset(self.parts) or frozenset({"*"}))
 
+    def thumbs(self):
+        """The window's thumbnail cache (None for a page shown on its own, e.g. in a test)."""
+        return getattr(self.window_actions, "thumbnails", None)
+
     def wants(self, parts: frozenset[str]) -> bool:
         return not parts or "*" in parts or bool(parts & self.parts)
 
     def refresh(self, parts: frozenset[str]) -> None:
         """Redraw from self.doc; subclasses override."""
+
+    def sync_models(self, parts: frozenset[str]) -> None:
+        """Keep Qt item models in step with the project even while the page is hidden (cheap; views stay put)."""
 
 
 def heading(text: str) -> QLabel:

@@ -31,6 +31,14 @@ def plan_brief(
 
 
 @dataclass(frozen=True)
+class RenderOutcome:
+    """What the render job hands the window: the workflow's result and the project it saved, read on the worker."""
+
+    result: Any
+    project: Project
+
+
+@dataclass(frozen=True)
 class MakeTakesRequest:
     project_dir: Path
     variant_ids: tuple[str | None, ...]

@@ -75,7 +75,7 @@ class ShotBoard(QListWidget):
 
 class StoryboardPage(Page):
     step = "storyboard"
-    parts = frozenset({"storyboard", "takes", "variants"})
+    parts = frozenset({"storyboard", "takes", "variants", "thumbnails"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +163,9 @@ class StoryboardPage(Page):
         self.table_model.set_document(doc)
         super().set_document(doc)
 
+    def sync_models(self, parts: frozenset[str]) -> None:
+        self.table_model.reload()
+
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
@@ -182,7 +185,7 @@ class StoryboardPage(Page):
             self.concept.setText(f"<b>{sb.concept}</b> — {sb.theme} · {sb.total_duration():.1f} s")
             dpr = self.devicePixelRatioF()
             for shot in sb.shots:
-                icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, None, THUMB, dpr))
+                icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, None, THUMB, dpr, self.thumbs()))
                 item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}\n{shot.duration_s:.1f} s")
                 item.setData(Qt.ItemDataRole.UserRole, shot.id)
                 item.setToolTip(f"{shot.visual}\n\nVO: {shot.voiceover}")
@@ -195,7 +198,8 @@ class StoryboardPage(Page):
                 self.board.setCurrentRow(order.index(current))
         finally:
             self._filling = False
-        self.table_model.reload()
+        if parts != frozenset({"thumbnails"}):
+            self.table_model.reload()
 
     def _board_selected(self, row: int) -> None:
         if not self._filling and row >= 0:

@@ -178,6 +178,9 @@ class VariantsPage(Page):
         else:
             self.detail.setText("Pick a cell to see its shot list.")
 
+    def sync_models(self, parts: frozenset[str]) -> None:
+        self.shot_model.reload()
+
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
