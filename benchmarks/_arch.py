@@ -148,11 +148,11 @@ def sdxl_components(scale: Scale, tokenizer: Any) -> dict[str, Any]:
             addition_time_embed_dim=8,
             transformer_layers_per_block=(1, 1),
             projection_class_embeddings_input_dim=80,  # 6 * 8 + 32
-            cross_attention_dim=64,
+            cross_attention_dim=80,  # 32 (first encoder) + 48 (second)
             norm_num_groups=4,
         )
         te1 = _clip(scale, hidden=32, layers=2, heads=4, projection=False, act="gelu")
-        te2 = _clip(scale, hidden=32, layers=2, heads=4, projection=True, act="gelu")
+        te2 = _clip(scale, hidden=48, layers=2, heads=4, projection=True, act="gelu")
     else:
         unet = UNet2DConditionModel(
             sample_size=128,

@@ -50,6 +50,8 @@ def test_registry_finds_folders_and_single_files(models: TinyModels) -> None:
     assert single.kind == "single-file" and single.family == "sd15" and single.ready
     assert single.config == models.root / "tiny-sd15-single"
     assert found["tiny-sd15"].native_size == 64
+    assert found["tiny-sdxl-single"].family == "sdxl" and found["tiny-sdxl-single"].kind == "single-file"
+    assert not any(m.id == "lora" or m.id.startswith("tiny-style") for m in found.values()), "LoRAs are not models"
 
 
 def test_registry_refuses_pickle_and_reports_missing_vae(models: TinyModels, tmp_path: Path) -> None:
@@ -79,10 +81,14 @@ def test_generate_deterministic_with_step_progress(models: TinyModels) -> None:
     assert np.abs(arr(a.image) - arr(c.image)).mean() > 1
 
 
-def test_single_file_loads_to_the_same_model(models: TinyModels) -> None:
-    folder = generate_image(req("tiny-sd15"))
-    single = generate_image(req("tiny-sd15-single"))
-    assert single.backend == "diffusers:tiny-sd15-single"
+@pytest.mark.parametrize(
+    ("folder_id", "single_id"), [("tiny-sd15", "tiny-sd15-single"), ("tiny-sdxl", "tiny-sdxl-single")]
+)
+def test_single_file_loads_to_the_same_model(models: TinyModels, folder_id: str, single_id: str) -> None:
+    assert find_model(single_id).kind == "single-file"
+    folder = generate_image(req(folder_id))
+    single = generate_image(req(single_id))
+    assert single.backend == f"diffusers:{single_id}"
     assert np.abs(arr(folder.image) - arr(single.image)).max() <= 1, "LDM keys converted back to the same weights"
 
 

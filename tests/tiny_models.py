@@ -121,6 +121,67 @@ def save_sd15_single_file(pipe: Any, path: Path) -> Path:
     return path
 
 
+def open_clip_to_ldm(state: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """transformers CLIPTextModelWithProjection keys → OpenCLIP layout (fused q/k/v, transposed projection)."""
+    import torch
+
+    out: dict[str, Any] = {}
+    qkv: dict[str, dict[str, Any]] = {}
+    for key, value in state.items():
+        k = key.removeprefix("text_model.")
+        if k == "embeddings.position_embedding.weight":
+            out[prefix + "positional_embedding"] = value
+        elif k == "embeddings.token_embedding.weight":
+            out[prefix + "token_embedding.weight"] = value
+        elif k.startswith("final_layer_norm."):
+            out[prefix + "ln_final." + k.split(".")[-1]] = value
+        elif k == "text_projection.weight":
+            out[prefix + "text_projection"] = value.T.contiguous()
+        elif m := re.match(r"encoder\.layers\.(\d+)\.self_attn\.([qkv])_proj\.(weight|bias)", k):
+            qkv.setdefault(f"{m[1]}.{m[3]}", {})[m[2]] = value
+        elif m := re.match(r"encoder\.layers\.(\d+)\.(.*)", k):
+            rest = (
+                m[2]
+                .replace("layer_norm1", "ln_1")
+                .replace("layer_norm2", "ln_2")
+                .replace("mlp.fc1", "mlp.c_fc")
+                .replace("mlp.fc2", "mlp.c_proj")
+                .replace("self_attn.out_proj", "attn.out_proj")
+            )
+            out[f"{prefix}transformer.resblocks.{m[1]}.{rest}"] = value
+    for name, parts in qkv.items():
+        layer, kind = name.split(".")
+        fused = torch.cat([parts["q"], parts["k"], parts["v"]], dim=0)
+        out[f"{prefix}transformer.resblocks.{layer}.attn.in_proj_{kind}"] = fused
+    return out
+
+
+def save_sdxl_single_file(pipe: Any, path: Path) -> Path:
+    from safetensors.torch import save_file
+
+    state = {}
+    state.update(unet_to_ldm(pipe.unet.state_dict(), pipe.unet.config))
+    state.update(vae_to_ldm(pipe.vae.state_dict(), pipe.vae.config))
+    state.update(clip_to_ldm(pipe.text_encoder.state_dict(), "conditioner.embedders.0.transformer."))
+    state.update(open_clip_to_ldm(pipe.text_encoder_2.state_dict(), "conditioner.embedders.1.model."))
+    save_file({k: v.contiguous() for k, v in state.items()}, str(path))
+    return path
+
+
+def save_configs(pipe: Any, folder: Path) -> None:
+    """The configs and tokenizers a single-file checkpoint needs beside it to load offline (no weights)."""
+    pipe.save_config(str(folder))
+    for name, component in pipe.components.items():
+        if component is None:
+            continue
+        if name.startswith("tokenizer"):
+            component.save_pretrained(str(folder / name))
+        elif name.startswith("text_encoder"):
+            component.config.save_pretrained(str(folder / name))
+        elif hasattr(component, "save_config"):
+            component.save_config(str(folder / name))
+
+
 @dataclass(frozen=True)
 class TinyModels:
     root: Path
@@ -129,6 +190,7 @@ class TinyModels:
     sdxl: Path
     single: Path
     """Single-file SD 1.5 checkpoint; its configs sit beside it in `<stem>/`."""
+    single_xl: Path
     lora: Path
     """A LoRA for the tiny SD 1.5 UNet (random, non-zero), in diffusers' .safetensors LoRA format."""
 
@@ -141,13 +203,18 @@ def build_tiny_models(root: Path) -> TinyModels:
     sdxl = build_pipeline("sdxl", "tiny", work / "sdxl", seed=2)
     sdxl.save_pretrained(str(root / "tiny-sdxl"), safe_serialization=True)
     single = save_sd15_single_file(sd15, root / "tiny-sd15-single.safetensors")
-    sd15.save_config(str(root / "tiny-sd15-single"))
-    for name in ("unet", "vae", "scheduler"):
-        getattr(sd15, name).save_config(str(root / "tiny-sd15-single" / name))
-    sd15.text_encoder.config.save_pretrained(str(root / "tiny-sd15-single" / "text_encoder"))
-    sd15.tokenizer.save_pretrained(str(root / "tiny-sd15-single" / "tokenizer"))
+    save_configs(sd15, root / "tiny-sd15-single")
+    save_sdxl_single_file(sdxl, root / "tiny-sdxl-single.safetensors")
+    save_configs(sdxl, root / "tiny-sdxl-single")
     lora = save_lora(sd15, root / "lora")
-    return TinyModels(root=root, sd15=root / "tiny-sd15", sdxl=root / "tiny-sdxl", single=single, lora=lora)
+    return TinyModels(
+        root=root,
+        sd15=root / "tiny-sd15",
+        sdxl=root / "tiny-sdxl",
+        single=single,
+        single_xl=root / "tiny-sdxl-single.safetensors",
+        lora=lora,
+    )
 
 
 def save_lora(pipe: Any, folder: Path) -> Path:
