@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from studio.model.brief import Brief
-from studio.model.requests import ImageRequest, VoiceRequest
+from studio.model.requests import ImageRequest, LoraRef, VoiceRequest
 
 SCHEMA_VERSION = 1
 
@@ -175,6 +175,7 @@ class Deliverable(Doc):
 class ProjectSettings(Doc):
     image_model: str = "procedural"
     image_steps: int = 25
+    image_loras: list[LoraRef] = Field(default_factory=list, description="LoRA files applied to every image.")
     voices: dict[str, str] = Field(default_factory=dict, description="Voice id per language; default espeak.")
     music: str | None = Field(default=None, description="Path to a music bed; None = generated bed.")
     loudness_lufs: float = -14.0
