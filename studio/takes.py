@@ -53,6 +53,7 @@ class TakesRequest:
     """Diffusion: variant shots restyle the master shot's picked take with image-to-image."""
     strength: float = 0.55
     loras: tuple[LoraRef, ...] = ()
+    """Added to the project's LoRAs (settings.image_loras) for this run."""
     reference_image: str | None = None
     """Asset name of a character or product image kept consistent across shots."""
     batch_size: int = 4
@@ -136,7 +137,7 @@ def image_request_for(
     if model == PROCEDURAL:
         width, height = ASPECT_SIZES.get(aspect, ASPECT_SIZES["9:16"])
         step_count, guidance = steps or project.settings.image_steps, 0.0
-        init_image = None
+        init_image, loras = None, ()
     else:
         family, native = _model_family(model)
         family_steps, guidance = FAMILY_DEFAULTS.get(family, (None, 6.5))
@@ -245,7 +246,7 @@ def generate_takes(
             model=model,
             seed=_base_seed(project, request, variant_id, shot_id),
             steps=request.steps,
-            loras=request.loras + request.extra_loras.get(shot_id, ()),
+            loras=(*project.settings.image_loras, *request.loras, *request.extra_loras.get(shot_id, ())),
             init_image=init,
             strength=request.strength,
             reference_image=request.reference_image,

@@ -8,17 +8,21 @@ import numpy as np
 import pytest
 from PIL import Image
 from test_takes import make_project
-from tiny_models import use_tiny_models
+from tiny_models import TinyModels, use_tiny_models
 
-from studio.model import Cancelled, CancelToken, Progress, ProjectStore
+from studio.model import Cancelled, CancelToken, LoraRef, Progress, ProjectStore
 from studio.takes import TakesRequest, generate_takes, image_request_for
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
 
 @pytest.fixture
-def store(tmp_path: Path, sample_brief_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProjectStore:
-    use_tiny_models(monkeypatch, tmp_path)
+def models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TinyModels:
+    return use_tiny_models(monkeypatch, tmp_path)
+
+
+@pytest.fixture
+def store(tmp_path: Path, sample_brief_path: Path, models: TinyModels) -> ProjectStore:
     store = make_project(tmp_path / "proj", sample_brief_path)
     project = store.load()
     project.settings.image_model = "tiny-sd15"
@@ -72,3 +76,16 @@ def test_cancel_mid_denoising_leaves_nothing(store: ProjectStore) -> None:
             cancel=token,
         )
     assert not store.assets.exists() or not any(store.assets.iterdir())
+
+
+def test_lora_per_project_and_per_shot(store: ProjectStore, models: TinyModels) -> None:
+    project = store.load()
+    project.settings.image_loras = [LoraRef(path=str(models.lora), scale=0.5)]
+    store.save(project)
+    shot_lora = LoraRef(path=str(models.lora), scale=1.5)
+    takes = generate_takes(
+        TakesRequest(project_dir=store.root, shot_ids=("s1", "s2"), aspect="1:1", extra_loras={"s2": (shot_lora,)})
+    )
+    by_shot = {t.shot_id: t for t in takes}
+    assert [lr.scale for lr in by_shot["s1"].request.loras] == [0.5]
+    assert [lr.scale for lr in by_shot["s2"].request.loras] == [0.5, 1.5]
