@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.jobs_dock.toggleViewAction())
         for i, (_key, title) in enumerate(STEPS):
-            action = self._action(title, lambda i=i: self.go_to(i), f"Ctrl+{i + 1}")
+            action = self._action(title, lambda _checked=False, i=i: self.go_to(i), f"Ctrl+{i + 1}")
             view.addAction(action)
 
         toolbar = self.addToolBar("Main")
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
         self.recovery_bar.hide()
         if doc is not None:
             doc.changed.connect(self._document_changed)
-            doc.dirty_changed.connect(lambda _dirty: self._update_title())
+            doc.dirty_changed.connect(self._update_title)
             doc.undo_stack.canUndoChanged.connect(self._update_actions)
             doc.undo_stack.canRedoChanged.connect(self._update_actions)
         if doc is not None:
@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{label}: {status.state.value} — {status.note}")
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{label}, {status.state.value}: {status.note}")
 
-    def _update_title(self) -> None:
+    def _update_title(self, *_: Any) -> None:
         if self.doc is None:
             self.setWindowTitle("Qianmian Studio")
             return
@@ -490,7 +490,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.recent_projects()
         for path in recent:
-            self.recent_menu.addAction(path, lambda p=path: self.open_project(p))
+            self.recent_menu.addAction(path, lambda _checked=False, p=path: self.open_project(p))
         self.recent_menu.setEnabled(bool(recent))
 
     # --- jobs --------------------------------------------------------------------------------------------------
