@@ -82,8 +82,8 @@ def test_storyboard_edits_keep_variants_in_step_and_undo(window):
     new_ids = [s.id for s in project.storyboard.shots]
     assert len(new_ids) == len(ids) + 1 and new_ids[2] not in ids
     assert all([s.shot_id for s in v.shots] == new_ids for v in project.variants)
-    assert all(v.shots[2].stale for v in project.variants)
-    assert step_status(project, "variants").state is StepState.STALE
+    assert all(v.shots[2].prompt for v in project.variants), "each variant gets a localized copy to draw"
+    assert step_status(project, "images").state is StepState.MISSING
 
     page.board.setCurrentRow(0)
     page.split_shot()

@@ -54,8 +54,15 @@ def window(qtbot, tmp_path: Path):
     win.jobs.shutdown()
 
 
-def test_settings_dialog_saves_and_keeps_the_key_in_the_keyring(window, qtbot, memory_keyring, tmp_path):
+ENV = ("QIANMIAN_LLM_BASE_URL", "QIANMIAN_LLM_MODEL", "QIANMIAN_IMAGE_MODELS", "QIANMIAN_DEVICE")
+
+
+def test_settings_dialog_saves_and_keeps_the_key_in_the_keyring(window, qtbot, memory_keyring, tmp_path, monkeypatch):
     from studio.ui.settings import KEYRING_SERVICE, load_settings, qsettings
+
+    for name in ENV:  # saving applies the settings to this process: restore its environment afterwards
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
     window.show_settings()
     dialog = window._settings_dialog
@@ -79,6 +86,22 @@ def test_settings_dialog_saves_and_keeps_the_key_in_the_keyring(window, qtbot, m
     dialog.api_key.clear()
     dialog.load()
     assert dialog.api_key.text() == "sk-test-123"
+
+    # the core gets the settings the way the CLI does, and finds the key where the LLM client looks
+    from pipelines.text.client import LLMSettings
+
+    env: dict[str, str] = {}
+    from studio.ui.settings import apply_to_environment
+
+    apply_to_environment(s, env)
+    assert env["QIANMIAN_LLM_BASE_URL"] == "http://127.0.0.1:11434/v1" and env["QIANMIAN_DEVICE"] == "cpu"
+    assert env["QIANMIAN_IMAGE_MODELS"] == str(tmp_path / "models")
+    llm = LLMSettings.from_env(env)
+    assert llm.api_key == "sk-test-123" and llm.model == "qwen2.5:7b"
+
+    # a new project starts with the creator's voices and image model
+    window.new_project(tmp_path / "fresh")
+    assert window.doc.project.settings.voices == {"th": "espeak:th"}
 
 
 def test_without_a_keyring_the_dialog_says_so(window, monkeypatch):

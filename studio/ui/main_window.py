@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
         self.doc: ProjectDocument | None = None
         self.render_stage: Callable[..., Any] = render_stage
         self.settings = qsettings()
+        from studio.ui.settings import apply_to_environment, load_settings
+
+        apply_to_environment(load_settings(self.settings))
         self._settings_dialog: Any = None
         self._close_confirmed = False
         self._tray: Any = None
@@ -337,8 +340,13 @@ class MainWindow(QMainWindow):
         if store.exists():
             self.notify("That folder already holds a project", f"{store.root} was opened instead; nothing was changed.")
             return self.open_project(folder)
+        from studio.model import ProjectSettings
+        from studio.ui.settings import load_settings
+
+        user = load_settings(self.settings)
+        defaults = ProjectSettings(image_model=user.image_model or "procedural", voices=dict(user.voices))
         try:
-            store.create(Project(name=Path(folder).name, brief=brief or starter_brief()))
+            store.create(Project(name=Path(folder).name, brief=brief or starter_brief(), settings=defaults))
         except _studio_error() as e:
             self.notify("Could not create the project", str(e))
             return False
@@ -656,9 +664,16 @@ class MainWindow(QMainWindow):
         if self._settings_dialog is None:
             self._settings_dialog = SettingsDialog(self)
             self._settings_dialog.check_requested.connect(self.start_readiness_check)
+            self._settings_dialog.saved.connect(self._settings_saved)
         self._settings_dialog.load()
         self._settings_dialog.show()
         self._settings_dialog.raise_()
+
+    def _settings_saved(self, settings: Any) -> None:
+        from studio.ui.settings import apply_to_environment
+
+        apply_to_environment(settings)
+        self.statusBar().showMessage("Settings saved", 4000)
 
     def start_readiness_check(self) -> Job | None:
         from studio.ui.readiness import check_readiness, readiness_request

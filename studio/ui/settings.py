@@ -16,7 +16,8 @@ from PySide6.QtCore import QSettings
 
 from studio import paths
 
-KEYRING_SERVICE = "Qianmian Studio"
+#: The same service name the LLM client reads the key from (pipelines/text/client.py), user name = endpoint URL.
+KEYRING_SERVICE = "qianmian-studio"
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
 
@@ -67,6 +68,24 @@ def save_settings(settings: UserSettings, store: QSettings | None = None) -> Non
     for name, value in asdict(settings).items():
         s.setValue(f"settings/{name}", value)
     s.sync()
+
+
+def apply_to_environment(settings: UserSettings, env: dict[str, str] | None = None) -> None:
+    """Hand the settings to the core the way the CLI gets them: QIANMIAN_* variables the stages read.
+
+    Only what the creator set is written; an empty setting leaves a variable from the shell as it was.
+    The API key is not copied: the LLM client reads it from the keyring by endpoint.
+    """
+    env = os.environ if env is None else env
+    values = {
+        "QIANMIAN_LLM_BASE_URL": settings.llm_endpoint,
+        "QIANMIAN_LLM_MODEL": settings.llm_model,
+        "QIANMIAN_IMAGE_MODELS": os.pathsep.join(settings.model_folders),
+        "QIANMIAN_DEVICE": "" if settings.device == "auto" else settings.device,
+    }
+    for name, value in values.items():
+        if value:
+            env[name] = value
 
 
 # --- the API key ------------------------------------------------------------------------------------------------

@@ -1,17 +1,33 @@
 """Edits of the master storyboard that keep every variant in step (Qt-free; the UI wraps each in an undo step).
 
-A variant holds one localized shot per master shot, in the same order. Changing a master shot marks the variants'
-copies stale (their prompt and lines were derived from it); fields a creator overrode by hand stay as they are.
+A variant holds one localized shot per master shot, in the same order. Changing a master shot re-derives the
+variants' copies with the planner (`apply_master_edit`), which marks a copy stale only where it really changed;
+fields a creator overrode by hand stay as they are. Without the planner, every copy is marked stale.
 """
 
 from __future__ import annotations
 
 import re
 
-from studio.model import LocalizedShot, Project, Shot
+from studio.model import LocalizedShot, Project, Shot, StudioError
 
 #: Master fields whose change makes the localized copies out of date.
 DERIVED_FROM = frozenset({"visual", "voiceover", "on_screen_text", "beat", "framing", "camera"})
+#: Variant fields from which the planner composes the image prompt.
+PROMPT_PARTS = frozenset({"talent", "wardrobe", "setting", "motifs"})
+
+
+def _restage(project: Project, edited: Shot) -> bool:
+    """Let the planner re-derive the variants from an edited master shot; False when it cannot."""
+    try:
+        from studio.planning import apply_master_edit
+    except ImportError:
+        return False
+    try:
+        apply_master_edit(project, edited)
+    except StudioError:
+        return False
+    return True
 
 
 def next_shot_id(project: Project) -> str:
@@ -60,8 +76,9 @@ def add_shot(project: Project, after_id: str | None = None, *, beat: str = "new"
     index = next((i + 1 for i, s in enumerate(shots) if s.id == after_id), len(shots))
     shots.insert(index, new)
     project.storyboard.shots = shots
-    for variant in project.variants:
-        variant.shots = [*variant.shots, _localized_from(new)]
+    if not _restage(project, new):
+        for variant in project.variants:
+            variant.shots = [*variant.shots, _localized_from(new)]
     _sync_variant_order(project)
     return new.id
 
@@ -96,6 +113,10 @@ def delete_shot(project: Project, shot_id: str) -> None:
 
 def set_master_field(project: Project, shot_id: str, field: str, value: object) -> None:
     shot = project.storyboard.shot(shot_id)
+    if field in DERIVED_FROM:
+        edited = Shot.model_validate({**shot.model_dump(), field: value})
+        if _restage(project, edited):
+            return
     setattr(shot, field, value)
     if field == "duration_s":
         for variant in project.variants:
@@ -114,3 +135,10 @@ def set_variant_field(project: Project, variant_id: str, shot_id: str, field: st
     shot = project.variant(variant_id).shot(shot_id)
     setattr(shot, field, value)
     shot.overrides = {**shot.overrides, field: value}
+    if field in PROMPT_PARTS:
+        try:
+            from studio.planning import relocalize_shot
+
+            relocalize_shot(project, variant_id, shot_id)  # the prompt now includes the hand-set part
+        except (ImportError, StudioError):
+            pass
