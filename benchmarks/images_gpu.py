@@ -41,6 +41,8 @@ def main(argv: list[str] | None = None) -> float:
     ap.add_argument("--steps", type=int, default=None)
     ap.add_argument("--n", type=int, default=4, help="single images per measurement")
     ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--oom-check", action="store_true", help="then cap GPU memory and watch the OOM ladder recover")
+    ap.add_argument("--cap-gb", type=float, default=10.0)
     args = ap.parse_args(argv)
 
     import torch
@@ -136,9 +138,61 @@ def main(argv: list[str] | None = None) -> float:
                 flush=True,
             )
         generator().unload()
+    if args.oom_check:
+        oom_check(args, sizes[-1], steps)
     ratio = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
     print(f"gpu_ours_vs_bare={ratio:.3f}")
     return ratio
+
+
+def oom_check(args: argparse.Namespace, size: int, steps: int) -> None:
+    """A real out-of-memory: this process may use only --cap-gb, so a batch that fits 80 GB does not fit."""
+    import torch
+
+    from pipelines.image import generate_images
+    from pipelines.image.generator import generator
+    from studio.model.requests import ImageRequest
+    from studio.model.stage import Progress
+
+    if not args.device.startswith("cuda"):
+        print("# oom-check needs CUDA; skipped")
+        return
+    family = args.families.split(",")[-1]
+    generator().unload()
+    total = torch.cuda.get_device_properties(0).total_memory
+    torch.cuda.set_per_process_memory_fraction(min(1.0, args.cap_gb * 2**30 / total))
+    messages: list[str] = []
+
+    def on_progress(p: Progress) -> None:
+        if not p.message.startswith("Step") and p.message not in messages:
+            messages.append(p.message)
+
+    reqs = [
+        ImageRequest(
+            shot_id=f"s{i}",
+            prompt="oom check",
+            model=f"random-{family}",
+            width=size,
+            height=size,
+            steps=steps,
+            guidance=5.0,
+            seed=i,
+        )
+        for i in range(args.batch)
+    ]
+    t = time.perf_counter()
+    try:
+        out = generate_images(reqs, on_progress=on_progress)
+        result = f"recovered: {len(out)} images, offload={out[0].info['offload']}"
+    except Exception as e:  # the report line is the point here
+        result = f"failed: {type(e).__name__}: {str(e).splitlines()[0]}"
+    print(
+        f"# oom-check {family} {size}px batch {args.batch} under {args.cap_gb:.0f} GiB: {result} "
+        f"in {time.perf_counter() - t:.1f}s; ladder: {' | '.join(messages)}",
+        flush=True,
+    )
+    torch.cuda.set_per_process_memory_fraction(1.0)
+    generator().unload()
 
 
 if __name__ == "__main__":

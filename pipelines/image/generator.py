@@ -231,7 +231,15 @@ def _place(r: Resident) -> None:
         pipe.enable_model_cpu_offload(device=r.device.name)
         r.offloaded = True
     else:
-        pipe.to(r.device.name)
+        try:
+            pipe.to(r.device.name)
+        except Exception as e:
+            if not devices.is_out_of_memory(e) or r.device.kind != "cuda":
+                raise
+            pipe.to("cpu")
+            devices.free_memory()
+            pipe.enable_model_cpu_offload(device=r.device.name)
+            r.offloaded = True
     low_vram = r.device.vram_gb is not None and r.device.vram_gb < 8
     if r.device.kind == "mps" or low_vram:
         pipe.enable_attention_slicing()
