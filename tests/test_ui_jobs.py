@@ -125,3 +125,19 @@ def test_nothing_is_modal_while_a_job_runs(window, qtbot):
     assert window.steps.currentRow() == 3 and window.stack.currentWidget() is window.welcome
     window.jobs.stop_running()
     qtbot.waitUntil(lambda: job.state is JobState.CANCELLED, timeout=5_000)
+
+
+def test_a_diffusion_model_loads_in_the_background_when_its_project_opens(window, qtbot, tmp_path):
+    from studio import paths
+    from studio.model import ProjectStore, load_brief
+    from studio.planning import plan_project
+
+    project = plan_project(load_brief(paths.sample_brief()), name="demo")
+    project.settings.image_model = "no-such-model"
+    ProjectStore(tmp_path / "demo").create(project)
+    assert window.open_project(tmp_path / "demo")  # opening does not wait for the model
+    job = next(j for j in window.jobs.jobs if j.title == "Load image model no-such-model")
+    qtbot.waitUntil(lambda: job.state is JobState.FAILED, timeout=30_000)
+    qtbot.waitUntil(window.notifications.isVisible, timeout=5_000)
+    title, text = window.notifications.history[-1]
+    assert "no-such-model" in title + text and job.hint

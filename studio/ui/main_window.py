@@ -398,6 +398,7 @@ class MainWindow(QMainWindow):
             doc.undo_stack.canRedoChanged.connect(self._update_actions)
         if doc is not None:
             self._load_fonts()
+            self._warm_up(doc)
             for key, _title in STEPS:
                 self.page(key)
         for page in self.pages.values():
@@ -803,6 +804,15 @@ class MainWindow(QMainWindow):
                     page.update()
 
         self.jobs.submit("Fonts", fonts.read_font_files, fonts.FontFilesRequest(scripts), on_done=done, quiet=True)
+
+    def _warm_up(self, doc: ProjectDocument) -> Job | None:
+        """A diffusion model is loaded in the background as soon as a project that uses one opens."""
+        model = doc.project.settings.image_model
+        if model in ("", "procedural"):
+            return None
+        from studio.ui.stages import WarmUpRequest, warm_up_image_model
+
+        return self.run_job(f"Load image model {model}", warm_up_image_model, WarmUpRequest(model), lane="gpu")
 
     def _thumbnails_ready(self) -> None:
         for key in ("storyboard", "images"):

@@ -101,3 +101,24 @@ def preview_voice(
     tmp.replace(path)
     report(on_progress, 1.0, f"{speech.duration_s:.1f} s ({speech.backend})")
     return VoicePreview(path=path, duration_s=speech.duration_s, backend=speech.backend)
+
+
+@dataclass(frozen=True)
+class WarmUpRequest:
+    model: str
+
+
+def warm_up_image_model(
+    request: WarmUpRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> str:
+    """Load torch, diffusers and the project's image model on the GPU lane while the creator reads the storyboard,
+    so the first Generate does not wait for them. The model stays resident for the takes that follow."""
+    from pipelines.image.generator import generator
+    from pipelines.image.registry import find_model
+
+    report(on_progress, 0.0, f"Loading {request.model}")
+    check(cancel)
+    info = find_model(request.model)
+    generator().load(info)
+    report(on_progress, 1.0, f"{request.model} is ready")
+    return request.model
