@@ -85,3 +85,15 @@ def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output)
     assert not window.jobs_dock.stop_button.isEnabled()
     assert not list((folder / "renders").glob("*.mp4")), "a stopped render must not leave a video behind"
     assert ProjectStore(folder).load().deliverables == []
+
+
+def test_a_folder_that_is_not_a_project_is_explained(window, tmp_path):
+    assert not window.open_project(tmp_path)
+    title, text = window.notifications.history[-1]
+    assert title == "Could not open the project"
+    assert "not a Qianmian project" in text and "project.json" in text
+    (tmp_path / "project.json").write_text('{"name": "x", "brief": {"brand": 1}', encoding="utf-8")
+    assert not window.open_project(tmp_path)
+    assert "cannot be read" in window.notifications.history[-1][1]
+    assert (tmp_path / "project.json").read_text(encoding="utf-8").startswith('{"name"'), "nothing is changed"
+    assert window.doc is None and window.stack.currentWidget() is window.welcome
