@@ -128,13 +128,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
-    args, rest = parser.parse_known_args(argv)
-    if args.command is None:
-        from studio.app import main as app_main
+    if argv[:1] == ["--self-test"]:
+        from studio.selftest import run  # what an installed bundle runs to prove it works, headless
 
-        return app_main(rest)
-    if rest:
-        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        return run()
+    commands = {"demo", "plan", "render", "-h", "--help", "--quiet"}
+    if not argv or argv[0] not in commands:
+        from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
+
+        return app_main(argv)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
     try:
         return int(args.func(args))
     except Cancelled as e:
