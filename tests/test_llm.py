@@ -223,3 +223,22 @@ def test_planning_falls_back_offline_when_the_llm_fails(brief_without_thai: Brie
     assert any(f.kind == "untranslated" for f in p.variant("th-night-owls").shot("s2").flags)
     assert not [i for i in p.insights if i.source.startswith("llm:")]
     assert seen[-1].fraction == 1.0
+
+
+class EchoTranslator(FakePlanner):
+    """A weak model that 'translates' by copying the source: the line must stay flagged, not pass as Thai."""
+
+    def chat(self, messages, **kwargs) -> str:
+        system, user = messages[0]["content"], messages[1]["content"]
+        if "copywriter" in system:
+            return json.dumps({"lines": extract_json(user[user.index("[") :])})
+        return super().chat(messages, **kwargs)
+
+
+def test_an_echoed_translation_is_not_accepted(brief_without_thai: Brief) -> None:
+    p = plan_project(brief_without_thai, llm=EchoTranslator())
+    s2 = p.variant("th-night-owls").shot("s2")
+    assert s2.voiceover == p.storyboard.shot("s2").voiceover
+    assert any(f.kind == "untranslated" for f in s2.flags)
+    assert not any("Machine-translated" in f.message for f in s2.flags)
+    assert any("gave no usable translation" in f.message for f in s2.flags)

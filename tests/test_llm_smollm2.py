@@ -98,3 +98,28 @@ def test_missing_gguf_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BackendError, match="does not exist") as e:
         GGUFClient(tmp_path / "nope.gguf").chat(MESSAGES)
     assert "QIANMIAN_LLM_GGUF" in e.value.hint
+
+
+@pytest.mark.slow
+def test_plan_with_the_real_model_end_to_end(gguf: GGUFClient) -> None:
+    """The whole LLM planning path on SmolLM2: every reply is schema-constrained and validated (a 135M English
+    model writes poor Thai, which is exactly why each translation carries a back-translation and a review flag)."""
+    from studio import paths
+    from studio.model import Brief, load_brief
+    from studio.planning import plan_project
+
+    data = load_brief(paths.sample_brief()).model_dump(by_alias=True)
+    del data["copy"]["th"]["lines"]["problem"], data["copy"]["th"]["captions"]["problem"]
+    data["markets"] = [{"code": "TH", "language": "th"}]
+    data["segments"] = data["segments"][:1]
+    seen: list[Progress] = []
+    project = plan_project(Brief.model_validate(data), llm=gguf, on_progress=seen.append)
+    th = project.variant("th-night-owls")
+    assert [i for i in project.insights if i.source.startswith("llm:")] or [p for p in seen if "offline" in p.message]
+    s2 = th.shot("s2")
+    thai = any("\u0e00" <= ch <= "\u0e7f" for ch in s2.voiceover)
+    machine = any("Machine-translated" in f.message for f in s2.flags)
+    untranslated = any(f.kind == "untranslated" for f in s2.flags)
+    assert (thai and machine and s2.back_translation) or untranslated, "never English in a Thai variant unflagged"
+    assert not [f for s in th.shots if s.shot_id != "s2" for f in s.flags if f.kind == "untranslated"]
+    assert seen[-1].fraction == 1.0

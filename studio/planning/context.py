@@ -35,6 +35,7 @@ class VariantContext:
     category: Category
     index: int
     translations: Mapping[str, Translation] = field(default_factory=dict)
+    translator: str = ""
 
     @property
     def persona_id(self) -> str:

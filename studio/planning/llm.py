@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import logging
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, create_model
 
@@ -83,12 +84,21 @@ class LinesReply(BaseModel):
 
 
 def _bounded(
-    base: type[BaseModel], field: str, item: type[BaseModel], most: int, id_field: str, ids: list[str]
+    base: type[BaseModel],
+    field: str,
+    item: type[BaseModel],
+    most: int,
+    id_field: str,
+    ids: list[str],
+    text_chars: int | None = None,
 ) -> type[BaseModel]:
-    """The reply schema narrowed to this call: ids limited to the known ones and at most `most` items, so
-    constrained decoding cannot invent an id or run on past what was asked."""
-    narrowed = create_model(item.__name__, __base__=item, **{id_field: (Literal[tuple(ids)], ...)})  # type: ignore[call-overload]
-    return create_model(base.__name__, __base__=base, **{field: (list[narrowed], Field(max_length=most))})  # type: ignore[call-overload]
+    """The reply schema narrowed to this call: ids limited to the known ones, at most `most` items and lines of at
+    most `text_chars`, so constrained decoding cannot invent an id or run on past what was asked."""
+    fields: dict[str, Any] = {id_field: (Literal[tuple(ids)], ...)}
+    if text_chars:
+        fields["text"] = (str, Field(min_length=1, max_length=text_chars))
+    narrowed = create_model(item.__name__, __base__=item, **fields)
+    return create_model(base.__name__, __base__=base, **{field: (list[narrowed], Field(min_length=1, max_length=most))})  # type: ignore[call-overload]
 
 
 def enrich_insights(
@@ -150,6 +160,11 @@ def enrich_insights(
     return out
 
 
+def _room(lines: Iterable[str]) -> int:
+    """Characters a translated line may take: generous for scripts that need more, bounded for runaway models."""
+    return max(40, 3 * max((len(t) for t in lines), default=0))
+
+
 def _lines_json(lines: dict[str, str]) -> str:
     return json.dumps([{"id": k, "text": v} for k, v in lines.items()], ensure_ascii=False, indent=1)
 
@@ -178,13 +193,19 @@ def translate_lines(
             idioms=idioms,
             lines=_lines_json(ids),
         ),
-        _bounded(LinesReply, "lines", Line, len(ids), "id", list(ids)),
+        _bounded(LinesReply, "lines", Line, len(ids), "id", list(ids), _room(ids.values())),
         repair_prompt=repair,
         max_tokens=max(256, 80 * len(ids)),
         on_progress=sub_progress(on_progress, 0.0, 0.6),
         cancel=cancel,
     )
-    translated = {line.id: line.text.strip() for line in forward.lines if line.id in ids and line.text.strip()}
+    translated = {
+        line.id: line.text.strip()
+        for line in forward.lines
+        if line.id in ids and line.text.strip() and line.text.strip() != ids[line.id].strip()
+    }
+    if not translated:
+        return {}
     check(cancel)
     back_prompt = load_prompt("back_translate")
     backward = complete_json(
@@ -192,7 +213,7 @@ def translate_lines(
         back_prompt.messages(
             language=ctx.language.name, master_language=line_language(ctx.brief), lines=_lines_json(translated)
         ),
-        _bounded(LinesReply, "lines", Line, len(translated), "id", list(translated)),
+        _bounded(LinesReply, "lines", Line, len(translated), "id", list(translated), _room(translated.values())),
         repair_prompt=repair,
         max_tokens=max(256, 60 * len(translated)),
         on_progress=sub_progress(on_progress, 0.6, 1.0),

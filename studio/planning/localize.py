@@ -116,13 +116,18 @@ def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext,
         )
         return tr.text, tr.back
     table_name = "lines" if kind == "voice-over" else "captions"
+    llm_hint = (
+        f"the LLM ({ctx.translator}) gave no usable translation, so edit the line"
+        if ctx.translator
+        else "configure an LLM to translate, or edit the line"
+    )
     flags.append(
         Flag(
             kind="untranslated",
             message=(
                 f"No {ctx.language.name} {kind} for beat '{key}': showing the {line_language(ctx.brief)} line "
-                f"\u201c{master_text}\u201d. Add [copy.{ctx.language_code}.{table_name}] {key} to the brief, "
-                "configure an LLM to translate, or edit the line."
+                f"\u201c{master_text}\u201d. Add [copy.{ctx.language_code}.{table_name}] {key} to the brief; "
+                f"{llm_hint}."
             ),
         )
     )
@@ -139,7 +144,7 @@ def script_flags(kind: str, text: str, ctx: VariantContext) -> list[Flag]:
             kind="untranslated",
             message=(
                 f"The {ctx.language.name} {kind} \u201c{text}\u201d has no {ctx.language.script} text: "
-                f"write it in {ctx.language.name} (brief copy [copy.{ctx.language_code}]) or configure an LLM."
+                f"write it in {ctx.language.name} (brief copy [copy.{ctx.language_code}]) or have it translated."
             ),
         )
     ]

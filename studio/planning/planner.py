@@ -63,7 +63,9 @@ def _translate_all(
             done[code] = translate_lines(client, lines, ctx, on_progress=step, cancel=cancel)
         except BackendError as e:
             report_fallback(step, 1.0, f"translation into {ctx.language.name}", e)
-    return [dataclasses.replace(c, translations=done.get(c.language_code, {})) for c in contexts]
+    return [
+        dataclasses.replace(c, translations=done.get(c.language_code, {}), translator=client.name) for c in contexts
+    ]
 
 
 def plan_project(
