@@ -188,3 +188,12 @@ def test_non_english_master_without_copy_plans_in_english_and_flags_the_rest() -
     assert all(any(f.kind == "untranslated" for f in s.flags) for s in cn.shots[:-1])
     assert cn.shots[-1].voiceover == "立即购买"
     assert not [f for s in us.shots for f in s.flags if f.kind == "untranslated"]
+
+
+def test_caption_characters_without_a_font_are_flagged(brief: Brief) -> None:
+    data = brief.model_dump(by_alias=True)
+    data["copy"]["th"]["captions"]["cta"] = "สั่งเลย \U0001e900"
+    p = plan_project(Brief.model_validate(data), llm=None)
+    (flag,) = [f for f in p.variant("th-night-owls").shot("s5").flags if f.kind == "font"]
+    assert "U+1E900" in flag.message
+    assert not [f for v in p.variants for s in v.shots[:-1] for f in s.flags if f.kind == "font"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipelines.fonts import script_for_language, script_of_char
+from pipelines.fonts import missing_glyphs, script_for_language, script_of_char
 from studio.model.brief import SuppliedCopy
 from studio.model.ids import stable_hash
 from studio.model.project import Flag, LocalizedShot, Shot, Storyboard, Variant
@@ -226,6 +226,17 @@ def derive_shot(
             flags += script_flags(kind, text, ctx)
     for text in _dedup([voiceover, caption]):
         flags += claim_flags(text, ctx)
+    missing = missing_glyphs(caption, ctx.language_code) if caption else []
+    if missing:
+        flags.append(
+            Flag(
+                kind="font",
+                message=(
+                    f"The caption has characters no installed font draws: {' '.join(missing)} "
+                    f"({', '.join(f'U+{ord(c):04X}' for c in missing)}); they would show as boxes."
+                ),
+            )
+        )
     out = LocalizedShot(
         shot_id=shot.id,
         duration_s=shot.duration_s,
