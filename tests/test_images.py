@@ -201,18 +201,23 @@ def test_out_of_memory_ladder_offload_then_smaller_batches_then_clear_error() ->
         def enable_model_cpu_offload(self, device: str | None = None) -> None:
             self.offloaded = True
 
+        def enable_attention_slicing(self) -> None:
+            self.sliced = True
+
     info = ModelInfo(id="fake", path=Path("/nonexistent"), family="sdxl", kind="folder", ready=True)
 
     def ladder(failures: int) -> tuple[FakePipe, list[Image.Image]]:
         pipe = FakePipe(failures)
         resident = Resident(info=info, device=DeviceChoice("cuda", "float16", 6.0), t2i=pipe)
-        images = Generator()._ladder(resident, pipe, [req(seed=i) for i in range(4)], None, None, "none", None, None)
+        images, _ = Generator()._ladder(resident, pipe, [req(seed=i) for i in range(4)], None, None, "none", None, None)
         return pipe, images
 
     pipe, images = ladder(1)
     assert pipe.offloaded and pipe.calls == [4, 4] and len(images) == 4
     pipe, images = ladder(2)
     assert pipe.calls == [4, 4, 2, 2] and len(images) == 4
+    pipe, images = ladder(4)
+    assert pipe.calls == [4, 4, 2, 1, 1, 1, 1, 1] and pipe.sliced and len(images) == 4
     with pytest.raises(BackendError) as err:
         ladder(99)
     assert "out of memory" in err.value.message and "QIANMIAN_DEVICE=cpu" in err.value.hint

@@ -78,12 +78,34 @@ class Generator:
                 return r
             self.unload()
             started = time.perf_counter()
-            pipe = _load_pipeline(info, device)
-            resident = Resident(info=info, device=device, t2i=pipe, scheduler_config=pipe.scheduler.config)
-            _place(resident)
+            try:
+                resident = self._fresh(info, device, offload=False)
+            except Exception as e:
+                if not devices.is_out_of_memory(e) or device.kind != "cuda":
+                    raise
+                devices.free_memory()
+                resident = self._fresh(info, device, offload=True)
             resident.load_s = time.perf_counter() - started
             self.resident = resident
             return resident
+
+    def _fresh(self, info: ModelInfo, device: devices.DeviceChoice, *, offload: bool) -> Resident:
+        """Load from disk and place; a half-moved pipeline after an OOM is never reused."""
+        pipe = _load_pipeline(info, device)
+        resident = Resident(info=info, device=device, t2i=pipe, scheduler_config=pipe.scheduler.config)
+        _place(resident, offload=offload)
+        return resident
+
+    def _reload_offloaded(self, request: ImageRequest, img2img: bool, tiled: bool) -> tuple[Resident, Any]:
+        assert self.resident is not None
+        info, device = self.resident.info, self.resident.device
+        self.unload()
+        resident = self._fresh(info, device, offload=True)
+        if tiled:
+            _low_memory(resident)
+        self.resident = resident
+        pipe = _prepare(resident, request)
+        return resident, (_image_to_image(resident) if img2img else pipe)
 
     # --- running ----------------------------------------------------------------------------------------------------
 
@@ -109,7 +131,15 @@ class Generator:
             consistency = "ip-adapter" if reference is not None and _ip_adapter(resident) else "seed-lock"
             if init is not None:
                 pipe = resident.i2i or _image_to_image(resident)
-            images = self._ladder(resident, pipe, requests, init, reference, consistency, on_progress, cancel)
+            reload = None
+            if resident.device.kind == "cuda":
+
+                def reload(tiled: bool) -> tuple[Resident, Any]:
+                    return self._reload_offloaded(first, init is not None, tiled)
+
+            images, resident = self._ladder(
+                resident, pipe, requests, init, reference, consistency, on_progress, cancel, reload
+            )
         info_common = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,
@@ -133,8 +163,14 @@ class Generator:
         consistency: str,
         on_progress: ProgressFn | None,
         cancel: CancelToken | None,
-    ) -> list[Image.Image]:
-        """On out-of-memory: retry with model CPU offload, then in smaller batches, then say what to do."""
+        reload: Callable[[bool], tuple[Resident, Any]] | None = None,
+    ) -> tuple[list[Image.Image], Resident]:
+        """On out-of-memory: retry with model CPU offload, then smaller batches, then VAE tiling and attention
+        slicing, then say what to do.
+
+        `reload` gives a freshly loaded, offloaded pipeline: after an OOM, accelerate's hooks may have left modules
+        on either device, so each retry on CUDA starts from a clean load (seconds, from the page cache).
+        """
         attempt = 0
         chunk = len(requests)
         while True:
@@ -153,7 +189,7 @@ class Generator:
                         _scaled(on_progress, lo, hi),
                         cancel,
                     )
-                return out
+                return out, resident
             except Cancelled:
                 raise
             except Exception as e:
@@ -161,13 +197,25 @@ class Generator:
                     raise
                 devices.free_memory()
                 attempt += 1
+                tiled = bool(resident.extras.get("low_memory"))
                 if not resident.offloaded and resident.device.kind == "cuda":
-                    resident.t2i.enable_model_cpu_offload(device=resident.device.name)
-                    resident.offloaded = True
                     report(on_progress, 0.0, "Out of GPU memory: retrying with model offload")
+                    if reload is not None:
+                        resident, pipe = reload(tiled)
+                    else:
+                        resident.t2i.enable_model_cpu_offload(device=resident.device.name)
+                        resident.offloaded = True
                 elif chunk > 1:
                     chunk = max(1, chunk // 2)
                     report(on_progress, 0.0, f"Out of memory: retrying {chunk} image(s) at a time")
+                    if reload is not None:
+                        resident, pipe = reload(tiled)
+                elif not tiled:
+                    report(on_progress, 0.0, "Out of memory: retrying with VAE tiling and attention slicing")
+                    if reload is not None:
+                        resident, pipe = reload(True)
+                    else:
+                        _low_memory(resident)
                 else:
                     first = requests[0]
                     raise BackendError(
@@ -223,29 +271,32 @@ def _pipeline_class(info: ModelInfo) -> Any:
     return getattr(diffusers, name)
 
 
-def _place(r: Resident) -> None:
+def _place(r: Resident, *, offload: bool = False) -> None:
     """Move to the device, or offload when VRAM is short; slicing and VAE tiling where they save memory."""
     pipe = r.t2i
     pipe.set_progress_bar_config(disable=True)
-    if devices.needs_offload(r.device, r.info.family):
+    if offload or devices.needs_offload(r.device, r.info.family):
         pipe.enable_model_cpu_offload(device=r.device.name)
         r.offloaded = True
     else:
-        try:
-            pipe.to(r.device.name)
-        except Exception as e:
-            if not devices.is_out_of_memory(e) or r.device.kind != "cuda":
-                raise
-            pipe.to("cpu")
-            devices.free_memory()
-            pipe.enable_model_cpu_offload(device=r.device.name)
-            r.offloaded = True
+        pipe.to(r.device.name)
     low_vram = r.device.vram_gb is not None and r.device.vram_gb < 8
     if r.device.kind == "mps" or low_vram:
         pipe.enable_attention_slicing()
     vae = getattr(pipe, "vae", None)
     if vae is not None and (low_vram or r.device.kind == "mps") and hasattr(vae, "enable_tiling"):
         vae.enable_tiling()
+
+
+def _low_memory(r: Resident) -> None:
+    """The last memory savers: decode the image in tiles and compute attention in slices (slower, much smaller)."""
+    pipe = r.t2i
+    if hasattr(pipe, "enable_attention_slicing"):
+        pipe.enable_attention_slicing()
+    vae = getattr(pipe, "vae", None)
+    if vae is not None and hasattr(vae, "enable_tiling"):
+        vae.enable_tiling()
+    r.extras["low_memory"] = True
 
 
 def _image_to_image(r: Resident) -> Any:
