@@ -38,3 +38,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf out build dist .pytest_cache
+
+# One-folder installer for this platform: dist/qianmian/qianmian (PyInstaller, packaging/qianmian.spec).
+# QIANMIAN_BUNDLE_LITE=1 leaves out torch/diffusers (procedural frames only); QIANMIAN_BUNDLE_VOICES=1 adds Piper.
+bundle: $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[packaging]"
+	$(BIN)/python -m PyInstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/qianmian.spec
+	cp packaging/qianmian.desktop packaging/qianmian.png dist/qianmian/
+	dist/qianmian/qianmian --self-test

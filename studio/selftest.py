@@ -80,11 +80,14 @@ def run(argv: list[str] | None = None) -> int:
         print(f"SELF-TEST FAILED: {type(e).__name__}: {e}", file=sys.stderr)
         print(f"  work folder kept for inspection: {work}", file=sys.stderr)
         return 1
-    print(f"SELF-TEST OK: {video}")
-    if not keep:
+    if keep:
+        print(f"SELF-TEST OK: {video}")
+    else:
         import shutil
 
+        size = video.stat().st_size
         shutil.rmtree(work, ignore_errors=True)
+        print(f"SELF-TEST OK: rendered {video.name} ({size} bytes); work folder removed (--keep keeps it)")
     return 0
 
 
