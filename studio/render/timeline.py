@@ -2,6 +2,8 @@
 
 Built once per variant from the fitted timing; every aspect ratio renders the same timeline at its own size.
 A shot's `transition` says how it hands over to what follows (the next shot, or the end card after the last).
+Camera move and transition come from the master shot unless the variant shot overrides them ("camera",
+"transition" in `LocalizedShot.overrides`).
 """
 
 from __future__ import annotations
@@ -125,8 +127,8 @@ def build_timeline(
                 image=image,
                 start_s=t,
                 duration_s=duration,
-                camera=ms.camera if ms else "static",
-                transition_out=ms.transition if ms else "crossfade",
+                camera=str(shot.overrides.get("camera") or (ms.camera if ms else "static")),
+                transition_out=str(shot.overrides.get("transition") or (ms.transition if ms else "crossfade")),
             )
         )
         line = lines.get(shot.shot_id)
