@@ -6,6 +6,7 @@ against a second caller (tests, CLI) sharing the process. torch/diffusers are im
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -63,10 +64,16 @@ class Generator:
     # --- loading ----------------------------------------------------------------------------------------------------
 
     def unload(self) -> None:
+        """Free the device: weights go back to the CPU first, so a stray reference cannot pin GPU memory."""
         with self._lock:
-            if self.resident is not None:
-                self.resident = None
-                devices.free_memory()
+            r, self.resident = self.resident, None
+            if r is not None and r.device.kind != "cpu":
+                with contextlib.suppress(Exception):
+                    if r.offloaded:
+                        r.t2i.remove_all_hooks()
+                    r.t2i.to("cpu")
+            del r
+            devices.free_memory()
 
     def load(self, info: ModelInfo, device: devices.DeviceChoice | None = None) -> Resident:
         """The resident pipeline for `info`, loading it (and freeing the previous one) when it is not resident."""
@@ -78,11 +85,13 @@ class Generator:
                 return r
             self.unload()
             started = time.perf_counter()
+            resident = None
             try:
                 resident = self._fresh(info, device, offload=False)
             except Exception as e:
                 if not devices.is_out_of_memory(e) or device.kind != "cuda":
                     raise
+            if resident is None:  # out of memory while moving to the GPU: start again, offloaded
                 devices.free_memory()
                 resident = self._fresh(info, device, offload=True)
             resident.load_s = time.perf_counter() - started
@@ -195,35 +204,38 @@ class Generator:
             except Exception as e:
                 if not devices.is_out_of_memory(e):
                     raise
-                devices.free_memory()
-                attempt += 1
-                tiled = bool(resident.extras.get("low_memory"))
-                if not resident.offloaded and resident.device.kind == "cuda":
-                    report(on_progress, 0.0, "Out of GPU memory: retrying with model offload")
-                    if reload is not None:
-                        resident, pipe = reload(tiled)
-                    else:
-                        resident.t2i.enable_model_cpu_offload(device=resident.device.name)
-                        resident.offloaded = True
-                elif chunk > 1:
-                    chunk = max(1, chunk // 2)
-                    report(on_progress, 0.0, f"Out of memory: retrying {chunk} image(s) at a time")
-                    if reload is not None:
-                        resident, pipe = reload(tiled)
-                elif not tiled:
-                    report(on_progress, 0.0, "Out of memory: retrying with VAE tiling and attention slicing")
-                    if reload is not None:
-                        resident, pipe = reload(True)
-                    else:
-                        _low_memory(resident)
+                reason = str(e).splitlines()[0]
+            # Outside the except block: the traceback (and the activations its frames hold) is gone now.
+            out = []
+            devices.free_memory()
+            attempt += 1
+            tiled = bool(resident.extras.get("low_memory"))
+            if not resident.offloaded and resident.device.kind == "cuda":
+                report(on_progress, 0.0, "Out of GPU memory: retrying with model offload")
+                if reload is not None:
+                    resident, pipe = reload(tiled)
                 else:
-                    first = requests[0]
-                    raise BackendError(
-                        f"{resident.info.id} ran out of memory on {resident.device.name} at "
-                        f"{first.width}×{first.height}, even one image at a time with offload.",
-                        "Close other GPU programs, pick a smaller aspect or model (SD 1.5), or set "
-                        "QIANMIAN_DEVICE=cpu (slow but always fits).",
-                    ) from e
+                    resident.t2i.enable_model_cpu_offload(device=resident.device.name)
+                    resident.offloaded = True
+            elif chunk > 1:
+                chunk = max(1, chunk // 2)
+                report(on_progress, 0.0, f"Out of memory: retrying {chunk} image(s) at a time")
+                if reload is not None:
+                    resident, pipe = reload(tiled)
+            elif not tiled:
+                report(on_progress, 0.0, "Out of memory: retrying with VAE tiling and attention slicing")
+                if reload is not None:
+                    resident, pipe = reload(True)
+                else:
+                    _low_memory(resident)
+            else:
+                first = requests[0]
+                raise BackendError(
+                    f"{resident.info.id} ran out of memory on {resident.device.name} at "
+                    f"{first.width}×{first.height}, even one image at a time with offload ({reason}).",
+                    "Close other GPU programs, pick a smaller aspect or model (SD 1.5), or set "
+                    "QIANMIAN_DEVICE=cpu (slow but always fits).",
+                )
 
 
 def _scaled(on_progress: ProgressFn | None, lo: float, hi: float) -> ProgressFn | None:
