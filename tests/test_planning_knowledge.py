@@ -125,3 +125,18 @@ def test_hanfu_brief_restyles_the_guochao_segment_only() -> None:
     assert "kimono" in hanfu.shots[0].negative_prompt
     assert p.variant("sg-city-commuters").shots[0].voiceover == "Hair that flows like silk."
     assert not [f for v in p.variants for s in v.shots for f in s.flags]
+
+
+def test_pack_check_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from studio.planning.__main__ import main
+
+    assert main([]) == 0
+    assert "all valid" in capsys.readouterr().out
+    root = tmp_path / "k"
+    shutil.copytree(paths.knowledge_dir(), root)
+    (root / "styles" / "broken.toml").write_text('id = "broken"\n', encoding="utf-8")
+    clear_cache()
+    assert main([str(root)]) == 1
+    err = capsys.readouterr().err
+    assert "broken.toml" in err and "wardrobe" in err
+    clear_cache()
