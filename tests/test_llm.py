@@ -242,3 +242,22 @@ def test_an_echoed_translation_is_not_accepted(brief_without_thai: Brief) -> Non
     assert any(f.kind == "untranslated" for f in s2.flags)
     assert not any("Machine-translated" in f.message for f in s2.flags)
     assert any("gave no usable translation" in f.message for f in s2.flags)
+
+
+def test_servers_without_json_schema_support_step_down_to_json_object() -> None:
+    formats: list[Any] = []
+
+    def deepseek_like(request: httpx.Request) -> httpx.Response:
+        fmt = json.loads(request.content).get("response_format")
+        formats.append(fmt)
+        if fmt and fmt["type"] != "json_object":
+            return httpx.Response(400, json={"error": {"message": "response_format type is unavailable"}})
+        return httpx.Response(
+            200, headers={"content-type": "text/event-stream"}, content=_sse('{"answer": "a", ', '"score": 1}')
+        )
+
+    client = OpenAICompatClient("http://llm.test/v1", transport=httpx.MockTransport(deepseek_like))
+    assert complete_json(client, [{"role": "user", "content": "q"}], Answer) == Answer(answer="a", score=1)
+    assert [f["type"] for f in formats] == ["json_schema", "json_object"]
+    complete_json(client, [{"role": "user", "content": "q"}], Answer)
+    assert formats[-1]["type"] == "json_object", "the step down is remembered"

@@ -75,6 +75,23 @@ class OpenAICompatClient:
         on_progress: ProgressFn | None = None,
         cancel: CancelToken | None = None,
     ) -> str:
+        while True:
+            try:
+                return self._chat_once(messages, schema, max_tokens, temperature, on_progress, cancel)
+            except _FormatRejected:
+                # DeepSeek and older servers take only json_object, some none at all: step down and remember it.
+                # Without a response_format nothing is rejected for it, so this ends after two steps at most.
+                self.json_mode = "object" if self.json_mode == "schema" else "none"
+
+    def _chat_once(
+        self,
+        messages: list[ChatMessage],
+        schema: dict[str, Any] | None,
+        max_tokens: int,
+        temperature: float,
+        on_progress: ProgressFn | None,
+        cancel: CancelToken | None,
+    ) -> str:
         body: dict[str, Any] = {
             "messages": messages,
             "max_tokens": max_tokens,
@@ -97,14 +114,17 @@ class OpenAICompatClient:
                 try:
                     if response.status_code >= 400:
                         response.read()
-                        raise _http_error(response, self.base_url)
+                        error = _http_error(response, self.base_url)
+                        if fmt and response.status_code in (400, 422) and "response_format" in response.text:
+                            raise _FormatRejected(str(error))
+                        raise error
                     for chunk in _sse_chunks(response):
                         check(cancel)
                         parts.append(chunk)
                         report(on_progress, len(parts) / max_tokens * 0.95, f"{self.name}: {len(parts)} tokens")
                 finally:
                     done.set()
-        except Cancelled:
+        except (Cancelled, _FormatRejected):
             raise
         except httpx.TimeoutException as e:
             raise BackendError(
@@ -120,6 +140,10 @@ class OpenAICompatClient:
             ) from e
         report(on_progress, 1.0, f"{self.name}: done")
         return "".join(parts)
+
+
+class _FormatRejected(Exception):
+    """The server refused the response_format (HTTP 400/422 naming it)."""
 
 
 def _http_error(response: httpx.Response, base_url: str) -> BackendError:
