@@ -45,6 +45,12 @@ def load_server(path: Path, *, n_ctx: int = 4096, threads: int | None = None, po
         ) from e
 
 
+def unload_all() -> None:
+    """Free every loaded model (switching models, or the app closing)."""
+    with _LOCK:
+        _SERVERS.clear()
+
+
 class GGUFClient:
     def __init__(
         self,
