@@ -302,6 +302,9 @@ def test_editor_xml_reads_back_through_its_adapter(campaign, rendered: Path, ada
     audio = [t for t in timeline.tracks if t.kind == otio.schema.TrackKind.Audio]
     assert sorted(len(t.find_clips()) for t in video) == sorted([len(variant.shots), len(variant.shots), 1])
     assert len(audio) == 2
+    if adapter == "fcp_xml":  # the sequence is set up vertical, at the delivery size
+        xml = (_handoff(rendered, variant.id) / f"{variant.id}{suffix}").read_text("utf-8")
+        assert "<width>1080</width>" in xml and "<height>1920</height>" in xml
     names = {c.name for t in video for c in t.find_clips()}
     assert f"01 {variant.shots[0].shot_id} hook" in names
     for t in video:

@@ -1,5 +1,6 @@
 """Editor timelines of one variant: OpenTimelineIO (`.otio`), Final Cut 7 XML (Premiere, Resolve) and FCPXML.
 
+The FCP7 sequence carries the delivery frame size (1080×1920 for 9:16), so Premiere opens it vertical.
 Tracks, bottom to top: V1 pictures (one still per shot, named after the shot), V2 captions (transparent PNG titles
 drawn exactly like the burned-in ones, named by their text), V3 the rendered video as a disabled reference;
 A1 voice-over (one clip per line), A2 music. Caption texts are also sequence markers. The `.otio` file points at
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.export.shots import VariantSheet
+from studio.model import ASPECT_SIZES
 from studio.model.store import atomic_write_text
 
 XML_ADAPTERS = {"fcp_xml": ("_fcp7.xml", "otio-fcp-adapter"), "fcpx_xml": ("_fcpx.fcpxml", "otio-fcpx-xml-adapter")}
@@ -66,6 +68,10 @@ def build_timeline(sheet: VariantSheet, media: Media, fps: int, *, base: Path | 
         "segment": v.segment,
         "aspect": sheet.aspect,
     }
+    width, height = ASPECT_SIZES.get(sheet.aspect, ASPECT_SIZES["9:16"])
+    rate = {"timebase": str(fps), "ntsc": "FALSE"}
+    sample = {"width": str(width), "height": str(height), "pixelaspectratio": "square", "rate": rate}
+    timeline.metadata["fcp_xml"] = {"media": {"video": {"format": {"samplecharacteristics": sample}}}}
     pictures = otio.schema.Track(name="V1 Pictures", kind=otio.schema.TrackKind.Video)
     captions = otio.schema.Track(name="V2 Captions", kind=otio.schema.TrackKind.Video)
     voice = otio.schema.Track(name="A1 Voice", kind=otio.schema.TrackKind.Audio)
