@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.model import Project, ProjectError, ProjectStore, Variant, VoiceLine
+from studio.render.timing import END_CARD_S, VOICE_LEAD_S
 
-#: Where the voice starts inside its shot (the render's `studio.render.timing.VOICE_LEAD_S`).
-VOICE_LEAD_S = 0.25
-#: End card length when the variant has not been rendered yet (the render's default).
-END_CARD_S = 2.0
+__all__ = ["END_CARD_S", "VOICE_LEAD_S", "ShotRow", "VariantSheet", "timecode", "variant_sheet"]
 
 
 @dataclass(frozen=True)
