@@ -82,6 +82,11 @@ class Scene:
         return shade(min(self.palette, key=luminance), 0.35)
 
     @property
+    def figure_w(self) -> float:
+        """Width a portrait-framed subject is sized by: the frame width, capped for landscape frames."""
+        return min(self.w, self.h * 0.62)
+
+    @property
     def accent(self) -> RGB:
         return max(self.palette, key=lambda c: max(c) - min(c))
 
@@ -536,8 +541,8 @@ def compose_medium(s: Scene, motifs: list[str], look: Look) -> None:
     ground = s.horizon + (s.h - s.horizon) * 0.3
     _backdrop(s, motifs, ground, 0.8)
     cx = s.w * s.rng.uniform(0.45, 0.55)
-    shoulder = s.w * 0.27
-    head_rw = s.w * 0.13
+    shoulder = s.figure_w * 0.27
+    head_rw = s.figure_w * 0.13
     head_cy = s.h * 0.42
     _face(s, cx, head_cy, head_rw, head_rw * 1.3, look, detail=True)
     _torso(s, cx, head_cy + head_rw * 1.6, shoulder, s.h, look)
@@ -550,9 +555,9 @@ def compose_close_up(s: Scene, motifs: list[str], look: Look) -> None:
     if "sparkles" in kinds:
         draw_sparkles(s, 0, s.h)
     cx, cy = s.w * 0.5, s.h * 0.47
-    rw = s.w * 0.36
+    rw = s.figure_w * 0.36
     rh = min(rw * 1.32, s.h * 0.4)
-    _torso(s, cx, cy + rh * 0.95, s.w * 0.55, s.h, look)
+    _torso(s, cx, cy + rh * 0.95, s.figure_w * 0.55, s.h, look)
     _face(s, cx, cy, rw, rh, look, detail=True)
 
 
@@ -599,12 +604,12 @@ def compose_product(s: Scene, motifs: list[str], look: Look) -> None:
         draw_flowers(s, ground * 0.5, ground)
     s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.6))
     cx = s.w * 0.5
-    pw, ph = s.w * 0.36, s.u * 6
+    pw, ph = s.figure_w * 0.36, s.u * 6
     top = ground - s.u * 2
     s.draw.rectangle([cx - pw, top, cx + pw, s.h * 0.86], fill=shade(s.light, 0.92))
     s.draw.ellipse([cx - pw, top - ph, cx + pw, top + ph], fill=shade(s.light, 1.05))
     s.draw.ellipse([cx - pw, s.h * 0.86 - ph, cx + pw, s.h * 0.86 + ph], fill=shade(s.light, 0.8))
-    bottle(s, cx, top, min(s.h * 0.42, s.w * 1.0))
+    bottle(s, cx, top, min(s.h * 0.42, s.figure_w))
 
 
 COMPOSITIONS: dict[str, Callable[[Scene, list[str], Look], None]] = {
