@@ -232,3 +232,15 @@ def test_lines_too_long_for_the_brief_are_flagged(tmp_path: Path) -> None:
     video = store.root / next(d.path for d in result.deliverables if d.kind == "video")
     assert probe(video).duration_s == pytest.approx(sum(result.shot_durations.values()), abs=0.05)
     assert probe(video).duration_s > 3.5, "runs long rather than clipping the line"
+
+
+def test_caption_a_font_cannot_draw_stops_before_any_work(tmp_path: Path) -> None:
+    store = build_project(tmp_path / "p")
+    project = store.load()
+    project.variants[0].shots[1].caption = "Glow ✨ on"
+    store.save(project)
+    assets_before = set(store.assets.iterdir())
+    with pytest.raises(BackendError, match="U\\+2728"):
+        render_variant(RenderVariantRequest(store.root, VARIANT, ("9:16",), tmp_path / "out", scale=SCALE))
+    assert set(store.assets.iterdir()) == assets_before, "no voice was synthesized"
+    assert not (tmp_path / "out").exists()

@@ -142,17 +142,31 @@ def build_timeline(
         elif shot.caption.strip():
             captions.append(Cue(round(t + VOICE_LEAD_S, 3), round(t + duration - VOICE_LEAD_S, 3), shot.caption))
         t += duration
-    brief = project.brief
-    copy = brief.copy_by_language.get(variant.language)
+    brand, cta, legal = end_card_copy(project, variant)
     end_card = EndCard(
         start_s=t,
         duration_s=fit.end_card_s,
-        brand=brief.brand,
-        call_to_action=_first(variant.call_to_action, copy.call_to_action if copy else None, brief.call_to_action),
-        legal=_first(variant.legal, copy.legal if copy else None, brief.legal),
+        brand=brand,
+        call_to_action=cta,
+        legal=legal,
         language=variant.language,
         palette=tuple(variant.palette),
         background=clips[-1].image if clips else None,
         logo=logo,
     )
     return Timeline(variant.id, variant.language, clips, end_card, voice, captions, subtitles)
+
+
+def end_card_copy(project: Project, variant: Variant) -> tuple[str, str, str]:
+    """Brand, call to action and legal line in the variant's language (variant, then brief copy, then brief)."""
+    brief = project.brief
+    copy = brief.copy_by_language.get(variant.language)
+    cta = _first(variant.call_to_action, copy.call_to_action if copy else None, brief.call_to_action)
+    legal = _first(variant.legal, copy.legal if copy else None, brief.legal)
+    return brief.brand, cta, legal
+
+
+def texts_on_screen(project: Project, variant: Variant) -> list[tuple[str, str]]:
+    """Every (text, language) the cut will draw or write: captions, spoken lines, end card. For the font check."""
+    items = [(t, variant.language) for s in variant.shots for t in (s.caption, s.voiceover) if t.strip()]
+    return items + [(t, variant.language) for t in end_card_copy(project, variant) if t]

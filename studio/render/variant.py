@@ -18,7 +18,7 @@ from studio.render.captions import check_caption_fonts
 from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, encode
 from studio.render.frames import FrameSource
 from studio.render.subtitles import write_srt, write_vtt
-from studio.render.timeline import Timeline, build_timeline
+from studio.render.timeline import Timeline, build_timeline, texts_on_screen
 from studio.render.timing import SpokenLine, TimingFit, fit_timing, speed_up, synthesize_lines, too_long_flags
 
 
@@ -109,6 +109,7 @@ def prepare_cut(
         raise ValidationFailed(f"Variant {variant.id} has no shots.", "Plan the storyboard and variants first.")
     for aspect in request.aspects:
         frame_size(aspect, request.scale)
+    check_caption_fonts(texts_on_screen(project, variant))  # before any voice is made or frame encoded
 
     report(on_progress, 0.0, "Voice-over")
     target = project.brief.duration_s
@@ -124,11 +125,6 @@ def prepare_cut(
         rate = faster
     flags = too_long_flags(variant, lines, fit, target)
     timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
-    card = timeline.end_card
-    check_caption_fonts(
-        [(c.text, variant.language) for c in (*timeline.captions, *timeline.subtitles)]
-        + [(t, variant.language) for t in (card.call_to_action, card.legal, card.brand) if t]
-    )
     check(cancel)
     return Cut(store, project, variant, fit, lines, timeline, flags)
 
