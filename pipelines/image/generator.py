@@ -137,6 +137,8 @@ class Generator:
             pipe = _prepare(resident, first)
             init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
             reference = _open(first.reference_image, assets, None, None) if first.reference_image else None
+            if reference is None:
+                _drop_ip_adapter(resident)
             consistency = "ip-adapter" if reference is not None and _ip_adapter(resident) else "seed-lock"
             if init is not None:
                 pipe = resident.i2i or _image_to_image(resident)
@@ -376,8 +378,9 @@ def _ip_adapter(r: Resident) -> bool:
     folder = r.info.ip_adapter
     if folder is None or r.info.family not in ("sd15", "sdxl"):
         return False
-    weights = sorted(folder.rglob("*.safetensors"))
-    weights = [w for w in weights if "image_encoder" not in w.parts]
+    weights = [w for w in sorted(folder.rglob("*.safetensors")) if "image_encoder" not in w.parts]
+    xl = [w for w in weights if "xl" in str(w.relative_to(folder)).lower()]
+    weights = xl if r.info.family == "sdxl" else [w for w in weights if w not in xl]
     if not weights:
         return False
     try:
@@ -390,8 +393,18 @@ def _ip_adapter(r: Resident) -> bool:
         )
     except (OSError, ValueError, KeyError, RuntimeError):
         return False
+    r.t2i.set_ip_adapter_scale(0.6)
     r.ip_adapter = True
+    r.i2i = None  # rebuilt from the pipeline that now holds the image encoder
     return True
+
+
+def _drop_ip_adapter(r: Resident) -> None:
+    """A loaded IP-Adapter expects a reference image on every call; requests without one run without it."""
+    if r.ip_adapter:
+        r.t2i.unload_ip_adapter()
+        r.ip_adapter = False
+        r.i2i = None
 
 
 def _open(name: str, assets: Path | None, width: int | None, height: int | None) -> Image.Image:
