@@ -39,6 +39,29 @@ def cover(image: Image.Image, width: int, height: int) -> Image.Image:
     return resized.crop((left, top, left + width, top + height))
 
 
+#: A take whose shape differs from the frame's by more than this factor is shown whole over a blurred fill of
+#: itself (a 9:16 take in a 16:9 frame would otherwise lose two thirds of its height to the crop).
+REFRAME_LIMIT = 1.4
+
+
+def fit_to_frame(image: Image.Image, width: int, height: int) -> Image.Image:
+    """Cover when the shapes are close; otherwise the whole image centred over a blurred, darkened cover."""
+    ratio = (image.width / image.height) / (width / height)
+    if 1 / REFRAME_LIMIT <= ratio <= REFRAME_LIMIT:
+        return cover(image, width, height)
+    small = cover(image, max(2, width // 8), max(2, height // 8))
+    fill = small.filter(ImageFilter.GaussianBlur(max(1, min(width, height) // 200)))
+    fill = Image.blend(fill, Image.new("RGB", fill.size, (0, 0, 0)), 0.35).resize(
+        (width, height), Image.Resampling.BICUBIC
+    )
+    scale = min(width / image.width, height / image.height)
+    inner = image.convert("RGB").resize(
+        (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.LANCZOS
+    )
+    fill.paste(inner, ((width - inner.width) // 2, (height - inner.height) // 2))
+    return fill
+
+
 class CameraClip:
     """One shot's pictures: the canvas and the window that moves across it."""
 
@@ -47,7 +70,7 @@ class CameraClip:
         self.width, self.height = width, height
         cw, ch = round(width * OVERSCAN / 2) * 2, round(height * OVERSCAN / 2) * 2
         with Image.open(clip.image) as im:
-            self.canvas = np.asarray(cover(im, cw, ch))
+            self.canvas = np.asarray(fit_to_frame(im, cw, ch))
         self._static: np.ndarray | None = None
 
     def window(self, p: float) -> tuple[float, float, float, float]:
@@ -131,6 +154,12 @@ def _accent(palette: tuple[str, ...]) -> tuple[int, int, int]:
     return max(colors, key=lambda c: (lambda h, s, v: s * v)(*colorsys.rgb_to_hsv(*(x / 255 for x in c))))
 
 
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    """Relative luminance (WCAG), 0 black … 1 white."""
+    lin = [(c / 255) / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
 def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
     """The closing frame: brand (logo file or the name set in type), call to action, legal line."""
     short = min(width, height)
@@ -139,7 +168,7 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
         with Image.open(card.background) as im:
             small = cover(im, max(2, width // 4), max(2, height // 4))  # blur small, scale up: same look, 1/16 work
         bg = small.filter(ImageFilter.GaussianBlur(short * 0.03 / 4)).resize((width, height), Image.Resampling.BICUBIC)
-        bg = Image.blend(bg, Image.new("RGB", bg.size, (8, 8, 16)), 0.55)
+        bg = Image.blend(bg, Image.new("RGB", bg.size, (8, 8, 16)), 0.65)
     else:
         base = _color(card.palette[-1], (20, 20, 32)) if len(card.palette) > 1 else (20, 20, 32)
         bg = Image.new("RGB", (width, height), base)
@@ -163,7 +192,10 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
     y = brand_bottom + round(short * 0.04)
     if card.call_to_action:
         size = round(short * CTA_SIZE)
-        cta = render_text_block(card.call_to_action, card.language, size_px=size, max_width=width * 0.7, bold=True)
+        ink = (20, 20, 24, 255) if _luminance(accent) > 0.45 else (255, 255, 255, 255)  # readable on the button
+        cta = render_text_block(
+            card.call_to_action, card.language, size_px=size, max_width=width * 0.7, bold=True, color=ink
+        )
         pad_x, pad_y = round(size * 0.8), round(size * 0.35)
         pill = Image.new("RGBA", (cta.width + 2 * pad_x, cta.height + 2 * pad_y), (0, 0, 0, 0))
         ImageDraw.Draw(pill).rounded_rectangle(
