@@ -139,3 +139,19 @@ def test_long_line_splits_into_cues_at_word_times(tmp_path: Path) -> None:
     first_words = len(cues[0].text.split())
     assert cues[1].start_s == pytest.approx(0.25 + words[first_words].start_s, abs=0.002), "split at a word start"
     assert all(a.end_s <= b.start_s + 1e-6 for a, b in itertools.pairwise(cues))
+
+
+def test_a_take_of_another_shape_is_shown_whole_over_a_blurred_fill() -> None:
+    from studio.render.frames import fit_to_frame
+
+    tall = Image.new("RGB", (90, 160), (0, 0, 255))
+    tall.paste((255, 0, 0), (0, 0, 90, 20))  # red top band, which a cover crop into 16:9 would cut away
+    wide = np.asarray(fit_to_frame(tall, 320, 180)).astype(int)
+    centre = wide[:, 160]
+    assert (centre[:10] == (255, 0, 0)).all(axis=1).all(), "the top of the take is still there"
+    assert (np.abs(centre[-10:] - (0, 0, 255)) < 8).all(), "and its bottom"
+    side = wide[:, 10]
+    assert side.max() < 200, "the sides are a darkened blur, not black bars"
+    assert side.sum() > 0
+    close = np.asarray(fit_to_frame(Image.new("RGB", (100, 100), (9, 9, 9)), 120, 100))
+    assert close.shape == (100, 120, 3) and (close == 9).all(), "close shapes are simply cropped to cover"

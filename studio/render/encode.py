@@ -1,9 +1,10 @@
 """Stream raw RGB frames into one ffmpeg process: H.264 yuv420p + AAC, faststart, written under a temp name.
 
-Why not moviepy's FFMPEG_VideoWriter: it appends `-pix_fmt yuva420p` after any parameters we pass for libx264
-(ffmpeg then falls back with a warning), gives no handle on the pipe size and blocks on an undrained stderr pipe;
-the frames go through the same `stdin.write(bytes)` either way, so measured speed is the same. The binary is the
-one imageio-ffmpeg ships (moviepy uses it too).
+Why not moviepy's FFMPEG_VideoWriter: measured, it is exactly as fast (120 frames of 1080×1920, veryfast:
+3.87/3.68 s here, 3.53/3.82 s through moviepy; both do `stdin.write(frame bytes)`), but it appends
+`-pix_fmt yuva420p` after our parameters for libx264 (ffmpeg falls back with a warning), leaves stderr in an
+undrained pipe and gives no handle on the pipe size, cancellation or the temp-name-then-rename. The binary is the
+one imageio-ffmpeg ships (moviepy uses it too); moviepy stays the tool for reading clips back.
 
 Frames are produced on a second thread while this one feeds ffmpeg: OpenCV and NumPy release the GIL, so picture
 generation overlaps with x264's own threads and the pipe copies.
