@@ -167,6 +167,24 @@ def test_reference_without_ip_adapter_falls_back_to_seed_lock(models: TinyModels
     assert find_model("tiny-sd15").ip_adapter is None
 
 
+def test_ip_adapter_is_used_when_its_weights_are_local(
+    models: TinyModels, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shelf = tmp_path / "shelf"
+    shutil.copytree(models.sd15, shelf / "with-ip")
+    shutil.copytree(models.ip_adapter, shelf / "with-ip" / "ip_adapter")
+    monkeypatch.setenv("QIANMIAN_IMAGE_MODELS", str(shelf))
+    assert find_model("with-ip").ip_adapter == shelf / "with-ip" / "ip_adapter"
+    for name, colour in (("red.png", (230, 30, 30)), ("blue.png", (20, 40, 220))):
+        Image.new("RGB", (64, 64), colour).save(tmp_path / name)
+    red = generate_image(req("with-ip", reference_image="red.png"), assets=tmp_path)
+    blue = generate_image(req("with-ip", reference_image="blue.png"), assets=tmp_path)
+    assert red.consistency == "ip-adapter" == blue.consistency
+    assert np.abs(arr(red.image) - arr(blue.image)).mean() > 0.5, "the reference image steers the result"
+    plain = generate_image(req("with-ip"))
+    assert plain.consistency == "seed-lock" and not generator().resident.ip_adapter
+
+
 def test_hf_cache_snapshot_is_found_and_loads(models: TinyModels, tmp_path: Path, monkeypatch) -> None:
     cache = tmp_path / "hub"
     snap = cache / "models--studio--tiny-cached" / "snapshots" / "0123abcd"

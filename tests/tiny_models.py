@@ -193,6 +193,8 @@ class TinyModels:
     single_xl: Path
     lora: Path
     """A LoRA for the tiny SD 1.5 UNet (random, non-zero), in diffusers' .safetensors LoRA format."""
+    ip_adapter: Path
+    """IP-Adapter kit for the tiny SD 1.5 (h94 layout: models/image_encoder/, models/ip-adapter_sd15.safetensors)."""
 
 
 def build_tiny_models(root: Path) -> TinyModels:
@@ -206,6 +208,7 @@ def build_tiny_models(root: Path) -> TinyModels:
     save_configs(sd15, root / "tiny-sd15-single")
     save_sdxl_single_file(sdxl, root / "tiny-sdxl-single.safetensors")
     save_configs(sdxl, root / "tiny-sdxl-single")
+    ip_adapter = save_ip_adapter(sd15, root.parent / "ip-adapter-kit")
     lora = save_lora(sd15, root / "lora")
     return TinyModels(
         root=root,
@@ -214,7 +217,48 @@ def build_tiny_models(root: Path) -> TinyModels:
         single=single,
         single_xl=root / "tiny-sdxl-single.safetensors",
         lora=lora,
+        ip_adapter=ip_adapter,
     )
+
+
+def save_ip_adapter(pipe: Any, folder: Path) -> Path:
+    """A random IP-Adapter (image projection + per-cross-attention k/v) and a tiny CLIP image encoder."""
+    import torch
+    from safetensors.torch import save_file
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    torch.manual_seed(6)
+    models = folder / "models"
+    encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=32,
+            intermediate_size=37,
+            projection_dim=32,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            image_size=32,
+            patch_size=4,
+        )
+    )
+    encoder.save_pretrained(str(models / "image_encoder"), safe_serialization=True)
+    unet = pipe.unet
+    cad = unet.config.cross_attention_dim
+    state = {
+        "image_proj.proj.weight": torch.randn(4 * cad, 32) * 0.2,
+        "image_proj.proj.bias": torch.zeros(4 * cad),
+        "image_proj.norm.weight": torch.ones(cad),
+        "image_proj.norm.bias": torch.zeros(cad),
+    }
+    key = 1
+    for name in unet.attn_processors:
+        if name.endswith("attn1.processor"):
+            continue
+        hidden = unet.get_submodule(name.removesuffix(".processor")).to_q.out_features
+        state[f"ip_adapter.{key}.to_k_ip.weight"] = torch.randn(hidden, cad) * 0.5
+        state[f"ip_adapter.{key}.to_v_ip.weight"] = torch.randn(hidden, cad) * 0.5
+        key += 2
+    save_file(state, str(models / "ip-adapter_sd15.safetensors"))
+    return folder
 
 
 def save_lora(pipe: Any, folder: Path) -> Path:
