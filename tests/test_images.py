@@ -253,3 +253,31 @@ def test_device_override_and_cpu_threads(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.setenv("QIANMIAN_DEVICE", "cuda")
         with pytest.raises(BackendError, match="QIANMIAN_DEVICE"):
             pick_device()
+
+
+def test_registry_tells_sd3_flux_and_turbo_apart(tmp_path: Path) -> None:
+    """Family from model_index.json for folders, from tensor names for single files (headers only, no torch)."""
+    import json
+
+    from safetensors.numpy import save_file
+
+    shelf = tmp_path / "shelf"
+    for name, cls in (
+        ("sd3-medium", "StableDiffusion3Pipeline"),
+        ("flux-schnell", "FluxPipeline"),
+        ("sdxl-turbo", "StableDiffusionXLPipeline"),
+    ):
+        (shelf / name).mkdir(parents=True)
+        (shelf / name / "model_index.json").write_text(json.dumps({"_class_name": cls, "vae": ["diffusers", "X"]}))
+    tiny = np.zeros((1,), np.float16)
+    save_file({"double_blocks.0.img_attn.qkv.weight": tiny}, str(shelf / "flux-dev-fp8.safetensors"))
+    save_file({"model.diffusion_model.joint_blocks.0.x_block.attn.qkv.weight": tiny}, str(shelf / "sd35.safetensors"))
+    save_file({"cond_stage_model.model.transformer.resblocks.0.ln_1.weight": tiny}, str(shelf / "sd21.safetensors"))
+    found = {m.id: m for m in scan([shelf], include_hf_cache=False)}
+    assert found["sd3-medium"].family == "sd3" and found["flux-schnell"].family == "flux"
+    assert found["sdxl-turbo"].turbo and found["sdxl-turbo"].family_key == "sdxl-turbo"
+    assert any("no vae/" in p for p in found["flux-schnell"].problems)
+    assert found["flux-dev-fp8"].family == "flux" and not found["flux-dev-fp8"].ready
+    assert "needs the model's configs" in found["flux-dev-fp8"].problems[0]
+    assert found["sd35"].family == "sd3"
+    assert "2.x" in found["sd21"].problems[0]
