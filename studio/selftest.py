@@ -1,7 +1,8 @@
 """`qianmian --self-test`: plan, render and export one tiny variant headless, so a built bundle proves it works.
 
 It uses the embedded backends only (procedural frames, espeak-ng voice, bundled fonts and ffmpeg), touches no model
-hub and no display, and checks the files it made: an MP4 with a video stream, subtitles, the storyboard PDF.
+hub and no display, and checks the files it made: an MP4 with frames, subtitles, and every hand-off export
+(storyboard PDF, contact sheet, CSV, XLSX, OTIO, FCP7 and FCPX XML), which proves the bundle carries their parts.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def _check_video(path: Path) -> float:
 def self_test(work_dir: Path, *, log=print) -> Path:
     """Plan the sample brief (one market, one segment, 6 s), render it small, export its hand-off files."""
     from studio import paths
-    from studio.export import ExportRequest, export_variant
+    from studio.export import EXPORT_KINDS, ExportRequest, export_variant
     from studio.model import ProjectStore, load_brief
     from studio.planning import plan_project
     from studio.workflow import RenderRequest, render
@@ -61,9 +62,12 @@ def self_test(work_dir: Path, *, log=print) -> Path:
         _check_file(store.root / d.path, f"the {d.kind} file")
     log(f"rendered {video.name}: {seconds:.1f} s of video ({time.perf_counter() - started:.1f} s)")
 
-    exported = export_variant(ExportRequest(project_dir=store.root, variant_id=variant.id, kinds=("pdf", "csv")))
+    exported = export_variant(ExportRequest(project_dir=store.root, variant_id=variant.id))
     for d in exported.deliverables:
         _check_file(store.root / d.path, f"the {d.kind} export")
+    kinds = sorted({d.kind for d in exported.deliverables})
+    if kinds != sorted(EXPORT_KINDS) or sum(d.kind == "xml" for d in exported.deliverables) != 2:
+        raise RuntimeError(f"the hand-off export is incomplete: made {kinds}, expected {sorted(EXPORT_KINDS)}")
     log(f"exported {', '.join(Path(d.path).name for d in exported.deliverables)}")
     return video
 
