@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import colorsys
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -224,35 +225,56 @@ class FrameSource:
         self.width, self.height, self.fps, self.aspect = width, height, fps, aspect
         self.n_frames = round(timeline.duration_s * fps)
         self._clips: dict[int, CameraClip] = {}
-        self._end: np.ndarray | None = None
         self._sprites: dict[int, Sprite] = {}
+        self._end: np.ndarray | None = None
+        self._ahead: dict[object, Future] = {}
+        self._pool: ThreadPoolExecutor | None = None
 
-    def sprites(self) -> list[Sprite]:
-        """Make every caption sprite now (before encoding starts)."""
-        return [self._sprite(i) for i in range(len(self.timeline.captions))]
+    def _made(self, key: object, make: Callable[[], object]) -> object:
+        """A prepared piece: from the look-ahead worker when it was queued there, else made now."""
+        pending = self._ahead.pop(key, None)
+        return pending.result() if pending is not None else make()
+
+    def _prefetch(self, key: object, make: Callable[[], object]) -> None:
+        if self._pool is not None and key not in self._ahead:
+            self._ahead[key] = self._pool.submit(make)
+
+    def _make_sprite(self, index: int) -> Sprite:
+        cue = self.timeline.captions[index]
+        ov = caption_overlay(cue.text, self.timeline.language, self.width, self.height, aspect=self.aspect)
+        return Sprite.from_rgba(ov.image, ov.x, ov.y, self.width, self.height)
 
     def _sprite(self, index: int) -> Sprite:
         if index not in self._sprites:
-            cue = self.timeline.captions[index]
-            ov = caption_overlay(cue.text, self.timeline.language, self.width, self.height, aspect=self.aspect)
-            self._sprites[index] = Sprite.from_rgba(ov.image, ov.x, ov.y, self.width, self.height)
+            self._sprites[index] = self._made(("sprite", index), lambda: self._make_sprite(index))
         return self._sprites[index]
+
+    def sprites(self) -> list[Sprite]:
+        return [self._sprite(i) for i in range(len(self.timeline.captions))]
 
     def end_card(self) -> np.ndarray:
         if self._end is None:
-            self._end = end_card_frame(self.timeline.end_card, self.width, self.height)
+            card = self.timeline.end_card
+            self._end = self._made("end", lambda: end_card_frame(card, self.width, self.height))
         return self._end
+
+    def _camera(self, index: int) -> CameraClip:
+        clips = self.timeline.clips
+        if index not in self._clips:
+            self._clips[index] = self._made(("clip", index), lambda: CameraClip(clips[index], self.width, self.height))
+            for old in [k for k in self._clips if k < index - 1]:
+                del self._clips[old]
+            if index + 1 < len(clips) and index + 1 not in self._clips:  # the next canvas, made while this plays
+                nxt = clips[index + 1]
+                self._prefetch(("clip", index + 1), lambda: CameraClip(nxt, self.width, self.height))
+        return self._clips[index]
 
     def _item(self, index: int, t: float) -> tuple[np.ndarray, bool]:
         clips = self.timeline.clips
         if index >= len(clips):
             return self.end_card(), False
-        if index not in self._clips:
-            self._clips[index] = CameraClip(clips[index], self.width, self.height)
-            for old in [k for k in self._clips if k < index - 1]:
-                del self._clips[old]
         clip = clips[index]
-        return self._clips[index].frame((t - clip.start_s) / clip.duration_s)
+        return self._camera(index).frame((t - clip.start_s) / clip.duration_s)
 
     def _fade_length(self, index: int) -> float:
         clips = self.timeline.clips
@@ -262,7 +284,24 @@ class FrameSource:
         return min(CROSSFADE_S, clips[index].duration_s / 2, following / 2)
 
     def __iter__(self) -> Iterator[np.ndarray]:
+        """Frames in order. A look-ahead worker makes the next canvas, the caption sprites and the end card
+        while earlier frames are encoded, so the stream never waits on a LANCZOS resize or a text layout."""
         cv2.setNumThreads(1)  # the encoder has the cores; OpenCV's own pool only adds contention (measured)
+        with ThreadPoolExecutor(1, thread_name_prefix="qm-lookahead") as pool:
+            self._pool = pool
+            try:
+                for i in range(len(self.timeline.captions)):
+                    self._prefetch(("sprite", i), lambda i=i: self._make_sprite(i))
+                card = self.timeline.end_card
+                self._prefetch("end", lambda: end_card_frame(card, self.width, self.height))
+                yield from self._frames()
+            finally:
+                self._pool = None
+                for pending in self._ahead.values():
+                    pending.cancel()
+                self._ahead.clear()
+
+    def _frames(self) -> Iterator[np.ndarray]:
         tl = self.timeline
         bounds = [c.end_s for c in tl.clips]
         cues = tl.captions

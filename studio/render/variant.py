@@ -8,14 +8,25 @@ Deliverable paths are relative to the project folder when `out_dir` lies inside 
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studio.model import ASPECT_SIZES, Deliverable, Flag, Project, ProjectStore, ValidationFailed, Variant, VoiceLine
+from studio.model import (
+    ASPECT_SIZES,
+    BackendError,
+    Deliverable,
+    Flag,
+    Project,
+    ProjectStore,
+    ValidationFailed,
+    Variant,
+    VoiceLine,
+)
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.render import audio as sound
 from studio.render.captions import check_caption_fonts
-from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, encode
+from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, encode, mux
 from studio.render.frames import FrameSource
 from studio.render.subtitles import write_srt, write_vtt
 from studio.render.timeline import Timeline, build_timeline, texts_on_screen
@@ -146,32 +157,45 @@ def render_variant(
         "segment": variant.segment,
         "duration_s": round(timeline.duration_s, 3),
     }
-    with tempfile.TemporaryDirectory(prefix="qm-audio-") as tmp:
+    music = request.music or (Path(project.settings.music) if project.settings.music else None)
+    if music is not None and not music.is_absolute():
+        music = store.root / music  # a project setting names its music relative to the project folder
+    if music is not None and not music.is_file():
+        raise BackendError(
+            f"The music file {music} does not exist.", "Pick another file, or none for the generated bed."
+        )
+    with tempfile.TemporaryDirectory(prefix="qm-cut-") as tmp, ThreadPoolExecutor(1, "qm-sound") as sound_pool:
         wav = Path(tmp) / "mix.wav"
-        report(on_progress, 0.08, "Sound")
-        music = request.music or (Path(project.settings.music) if project.settings.music else None)
-        if music is not None and not music.is_absolute():
-            music = store.root / music  # a project setting names its music relative to the project folder
-        soundtrack(timeline, wav, music=music, loudness_lufs=request.loudness_lufs)
-        check(cancel)
+        report(on_progress, 0.08, "Sound and picture")
+        # The soundtrack is mastered while the first picture encodes; it is muxed in once both are done.
+        mastered = sound_pool.submit(soundtrack, timeline, wav, music=music, loudness_lufs=request.loudness_lufs)
         span = 0.9 / max(1, len(request.aspects))
         for n, aspect in enumerate(request.aspects):
             width, height = sizes[aspect]
             stem = f"{variant.id}_{aspect_tag(aspect)}"
             source = FrameSource(timeline, width, height, request.fps, aspect)
-            source.sprites()
-            source.end_card()
             video = request.out_dir / f"{stem}.mp4"
-            encode(
-                source,
-                source.n_frames,
-                EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads),
-                video,
-                audio=wav,
-                on_progress=sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span),
-                cancel=cancel,
-                label=f"{aspect} picture",
-            )
+            settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
+            progress = sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span)
+            label = f"{aspect} picture"
+            if mastered.done():
+                mastered.result()
+                encode(
+                    source,
+                    source.n_frames,
+                    settings,
+                    video,
+                    audio=wav,
+                    on_progress=progress,
+                    cancel=cancel,
+                    label=label,
+                )
+            else:
+                picture = Path(tmp) / f"{stem}.picture.mp4"
+                encode(source, source.n_frames, settings, picture, on_progress=progress, cancel=cancel, label=label)
+                mastered.result()
+                mux(picture, wav, video, cancel=cancel)
+                picture.unlink(missing_ok=True)
             srt, vtt = request.out_dir / f"{stem}.srt", request.out_dir / f"{stem}.vtt"
             write_srt(timeline.subtitles, srt)
             write_vtt(timeline.subtitles, vtt, language=variant.language)
