@@ -138,3 +138,13 @@ def test_readiness_check_per_market(window, qtbot, test_output):
     assert rows[0][0] == "✗ TH" and rows[0][2].startswith("✗")
     assert rows[0][4].startswith("✗") and rows[1][4].startswith("✗")
     assert dialog.readiness.item(0, 2).toolTip()
+
+
+def test_voice_readiness_knows_every_sample_language() -> None:
+    from studio.ui.readiness import _voice
+
+    for language in ("zh", "th", "id", "ja", "ar", "hi"):
+        check = _voice(language, "", ())
+        assert check.ready, (language, check)
+    missing = _voice("en", "piper:no-such-voice", ())
+    assert not missing.ready and missing.hint

@@ -55,23 +55,14 @@ def _language(brief: Brief, code: str, language: str | None) -> str:
 
 
 def _voice(language: str, wanted: str, folders: tuple[Path, ...]) -> Check:
-    from pipelines.voice import list_voices
+    """Asks the voice registry, which knows each engine's language names (espeak calls Mandarin 'cmn')."""
+    from pipelines.voice import voice_info
 
-    voices = list_voices(folders)
-    base = language.split("-")[0].lower()
-    if not wanted or wanted == "espeak":
-        candidates = [v for v in voices if v.engine == "espeak" and base in {x.split("-")[0] for x in v.languages}]
-        if candidates:
-            return Check(True, f"espeak ({candidates[0].name or candidates[0].id})")
-        return Check(False, f"no espeak voice speaks {language}", "Pick another voice for this language in Settings.")
-    match = next((v for v in voices if v.id == wanted), None)
-    if match is None and wanted.startswith("espeak:"):
-        match = next((v for v in voices if v.engine == "espeak" and wanted[7:] in (v.id[7:], *v.languages)), None)
-    if match is None:
-        return Check(False, f"voice {wanted!r} not found", "Add its folder under Settings → Voice folders.")
-    if not match.ready:
-        return Check(False, f"{wanted}: {match.reason}", match.hint)
-    return Check(True, match.name or match.id)
+    voice = wanted or "espeak"
+    info = voice_info(voice, language, folders)
+    if not info.ready:
+        return Check(False, f"{voice}: {info.reason}", info.hint or "Pick another voice for this language in Settings.")
+    return Check(True, f"{info.engine} ({info.name or info.id})")
 
 
 def _font(language: str, lines: tuple[str, ...]) -> Check:
