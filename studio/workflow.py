@@ -132,6 +132,7 @@ def render(
     check(cancel)
 
     workers = request.workers or min(len(variant_ids), os.cpu_count() or 1)
+    threads = max(1, (os.cpu_count() or 1) // workers)  # x264 threads per variant: parallel encodes share the cores
     progress = _Aggregate(on_progress, 0.25, 0.98, len(variant_ids))
 
     def render_one(index: int, variant_id: str) -> VariantRender:
@@ -145,6 +146,7 @@ def render(
                 loudness_lufs=project.settings.loudness_lufs,
                 fps=project.settings.fps,
                 scale=request.scale,
+                threads=threads,
             ),
             on_progress=progress.part(index, variant_id),
             cancel=cancel,
