@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio import paths
+from studio.jobs.process import call_in_process
 from studio.model import Deliverable, Project, ProjectError, ProjectStore, load_brief
 from studio.model.stage import CancelToken, Progress, ProgressFn, check, report, sub_progress
 from studio.model.store import atomic_write_text
@@ -136,7 +137,9 @@ def render(
     progress = _Aggregate(on_progress, 0.25, 0.98, len(variant_ids))
 
     def render_one(index: int, variant_id: str) -> VariantRender:
-        return render_variant(
+        # Each variant cuts in its own process: frame generation then uses every core and never holds the app's GIL.
+        return call_in_process(
+            render_variant,
             RenderVariantRequest(
                 project_dir=store.root,
                 variant_id=variant_id,

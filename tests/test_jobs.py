@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -65,4 +66,55 @@ def test_failure_keeps_message_and_hint() -> None:
         job.wait(5)
     assert job.state is JobState.FAILED
     assert job.error == "model folder X has no unet/" and job.hint == "Is it a diffusers folder?"
+    queue.shutdown()
+
+
+def test_stage_in_a_child_process_reports_and_returns() -> None:
+    import os
+
+    from process_stages import count
+
+    from studio.jobs.process import call_in_process
+    from studio.model import Progress
+
+    seen: list[Progress] = []
+    n, pid = call_in_process(count, 5, on_progress=seen.append)
+    assert n == 5 and pid != os.getpid()
+    assert seen and seen[-1].fraction == pytest.approx(1.0) and seen[-1].message == "step 5"
+
+
+def test_child_process_cancel_and_errors_keep_their_type() -> None:
+    from process_stages import crash, fail, wait_for_cancel
+
+    from studio.jobs.process import call_in_process
+    from studio.model import StudioError
+
+    token = CancelToken()
+    threading.Timer(1.5, token.cancel).start()
+    with pytest.raises(Cancelled):
+        call_in_process(wait_for_cancel, None, cancel=token)
+    with pytest.raises(BackendError) as info:
+        call_in_process(fail, None)
+    assert info.value.hint == "Is it a diffusers folder?"
+    with pytest.raises(StudioError, match="exit code 3"):
+        call_in_process(crash, None)
+
+
+def test_process_lane_runs_the_stage_out_of_process_and_stops_it() -> None:
+    import os
+
+    from process_stages import count, wait_for_cancel
+
+    queue = JobQueue()
+    job = queue.submit("count", count, 3, lane="process")
+    n, pid = job.wait(60)
+    assert n == 3 and pid != os.getpid() and job.state is JobState.FINISHED
+    waiting = queue.submit("wait", wait_for_cancel, None, lane="process")
+    deadline = time.monotonic() + 30
+    while waiting.fraction < 0.1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    queue.stop(waiting)
+    with pytest.raises(Cancelled):
+        waiting.wait(30)
+    assert waiting.state is JobState.CANCELLED
     queue.shutdown()

@@ -18,10 +18,13 @@ from typing import Any, Literal
 
 from psygnal import Signal
 
+from studio.jobs.process import call_in_process
 from studio.model.errors import Cancelled, StudioError
 from studio.model.stage import CancelToken, Progress
 
-Lane = Literal["cpu", "gpu"]
+Lane = Literal["cpu", "gpu", "process"]
+"""cpu: a small thread pool; gpu: the one GPU worker; process: a CPU slot whose stage runs in a child process
+(renders: heavy Python and numpy that must not take the app's GIL)."""
 StageFn = Callable[..., Any]
 
 
@@ -106,7 +109,10 @@ class JobQueue:
             self.changed.emit(job)
 
         try:
-            result = stage(request, on_progress=on_progress, cancel=job.cancel_token)
+            if job.lane == "process":
+                result = call_in_process(stage, request, on_progress=on_progress, cancel=job.cancel_token)
+            else:
+                result = stage(request, on_progress=on_progress, cancel=job.cancel_token)
         except Cancelled:
             self._finish(job, JobState.CANCELLED, message="Stopped.")
             raise

@@ -14,6 +14,16 @@ class StudioError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n  → {self.hint}" if self.hint else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickle message and hint whatever the subclass's constructor takes (errors cross process boundaries)."""
+        return (_rebuild, (type(self), self.message, self.hint))
+
+
+def _rebuild(cls: type[StudioError], message: str, hint: str) -> StudioError:
+    error = cls.__new__(cls)
+    StudioError.__init__(error, message, hint)
+    return error
+
 
 class ValidationFailed(StudioError):
     """A brief or project file does not match the schema; names the file, the field and the fix."""

@@ -46,17 +46,6 @@ MAX_RECENT = 8
 STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
 
 
-def render_stage(request: Any, *, on_progress: Any = None, cancel: Any = None) -> Any:
-    """The render, imported only when it runs (it pulls in the video stack); also reads back the project it saved,
-    here on the worker, so the UI thread only merges."""
-    from studio.model import ProjectStore
-    from studio.ui.stages import RenderOutcome
-    from studio.workflow import render
-
-    result = render(request, on_progress=on_progress, cancel=cancel)
-    return RenderOutcome(result=result, project=ProjectStore(request.project_dir).load())
-
-
 class NotificationBar(QFrame):
     """In-window notifications: what happened and what to do. Never modal; the newest replaces the last."""
 
@@ -142,7 +131,8 @@ class MainWindow(QMainWindow):
         self.thumbnails = Thumbnails(self.jobs, self)
         self.thumbnails.ready.connect(self._thumbnails_ready)
         self.doc: ProjectDocument | None = None
-        self.render_stage: Callable[..., Any] = render_stage
+        self.render_stage: Callable[..., Any] | None = None
+        """None: the built-in render, run out of process; tests may set a stand-in (run on a CPU thread)."""
         self.settings = qsettings()
         from studio.ui.settings import apply_to_environment, load_settings
 
@@ -546,10 +536,13 @@ class MainWindow(QMainWindow):
         if scale < 1:
             title += " (preview)"
         saved_at = self.doc.undo_stack.index()
+        from studio.ui.stages import render_stage
+
         return self.run_job(
             title,
-            self.render_stage,
+            self.render_stage or render_stage,
             request,
+            lane="cpu" if self.render_stage else "process",
             on_success=self._for_this_document(lambda result: self._render_done(result, saved_at)),
         )
 

@@ -38,6 +38,16 @@ class RenderOutcome:
     project: Project
 
 
+def render_stage(request: Any, *, on_progress: Any = None, cancel: Any = None) -> Any:
+    """The render, imported only when it runs (it pulls in the video stack); also reads back the project it saved,
+    here on the worker, so the UI thread only merges."""
+    from studio.model import ProjectStore
+    from studio.workflow import render
+
+    result = render(request, on_progress=on_progress, cancel=cancel)
+    return RenderOutcome(result=result, project=ProjectStore(request.project_dir).load())
+
+
 @dataclass(frozen=True)
 class MakeTakesRequest:
     project_dir: Path

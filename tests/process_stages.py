@@ -1,0 +1,32 @@
+"""Stages that tests run in a child process (a spawned child imports them by module name)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from studio.model import BackendError
+from studio.model.stage import CancelToken, ProgressFn, check, report
+
+
+def count(n: int, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> tuple[int, int]:
+    for i in range(n):
+        check(cancel)
+        report(on_progress, (i + 1) / n, f"step {i + 1}")
+        time.sleep(0.06)
+    return n, os.getpid()
+
+
+def wait_for_cancel(_: object, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> None:
+    report(on_progress, 0.1, "waiting")
+    for _ in range(600):
+        check(cancel)
+        time.sleep(0.05)
+
+
+def fail(_: object, **_kw: object) -> None:
+    raise BackendError("model folder X has no unet/", "Is it a diffusers folder?")
+
+
+def crash(_: object, **_kw: object) -> None:
+    os._exit(3)
