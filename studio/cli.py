@@ -101,6 +101,33 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from studio.export import CampaignExportRequest, export_campaign
+
+    request = CampaignExportRequest(
+        Path(args.project),
+        out=Path(args.out) if args.out else None,
+        variant_ids=tuple(args.variant) if args.variant else None,
+        include_videos=not args.no_videos,
+        include_media=not args.no_media,
+    )
+    result = _run_job("Export", export_campaign, request, quiet=args.quiet)
+    print(f"Review bundle: {result.zip_path.resolve()} ({len(result.manifest['files'])} files)")
+    for d in result.deliverables:
+        print(f"  {d.variant_id:<22} {d.kind:<5} {(Path(args.project) / d.path).resolve()}")
+    for warning in result.warnings:
+        print(f"  ! {warning}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from studio.export import ImportRequest, import_bundle
+
+    report = _run_job("Import", import_bundle, ImportRequest(Path(args.bundle), Path(args.out)), quiet=args.quiet)
+    print(report.summary())
+    return 0 if report.ok else 3
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -122,6 +149,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--aspect", action="append", choices=["9:16", "1:1", "16:9"], help="aspect ratio (repeatable)")
     p.add_argument("--out", help="output folder (default: PROJECT/renders)")
     p.set_defaults(func=cmd_render)
+
+    p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")
+    p.add_argument("project")
+    p.add_argument("--out", help="zip to write (default: PROJECT/renders/<name>_review.zip)")
+    p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
+    p.add_argument("--no-videos", action="store_true", help="leave the rendered videos out of the zip")
+    p.add_argument("--no-media", action="store_true", help="leave the stills and audio out of the zip")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
+    p.add_argument("bundle")
+    p.add_argument("--out", required=True, help="an empty or new folder")
+    p.set_defaults(func=cmd_import)
     return parser
 
 
@@ -131,8 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--self-test"]:
         from studio.selftest import run  # what an installed bundle runs to prove it works, headless
 
-        return run()
-    commands = {"demo", "plan", "render", "-h", "--help", "--quiet"}
+        return run(argv[1:])
+    commands = {"demo", "plan", "render", "export", "import-bundle", "-h", "--help", "--quiet"}
     if not argv or argv[0] not in commands:
         from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
 

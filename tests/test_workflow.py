@@ -105,3 +105,15 @@ def test_cli_plan_and_bad_brief(tmp_path: Path, sample_brief_path: Path, capsys:
     err = capsys.readouterr().err
     assert str(bad) in err and "product" in err
     assert not (tmp_path / "q" / "project.json").exists()
+
+
+def test_cli_export_and_safe_import(
+    thai_render: tuple[ProjectStore, str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, variant_id, _ = thai_render
+    zip_path = tmp_path / "review.zip"
+    assert cli_main(["--quiet", "export", str(store.root), "--variant", variant_id, "--out", str(zip_path)]) == 0
+    assert "Review bundle" in capsys.readouterr().out and zip_path.is_file()
+    assert cli_main(["--quiet", "import-bundle", str(zip_path), "--out", str(tmp_path / "in")]) == 0
+    imported = {p.suffix for p in (tmp_path / "in").rglob("*") if p.is_file()}
+    assert {".mp4", ".pdf", ".csv", ".otio"} <= imported
