@@ -30,3 +30,9 @@ def fail(_: object, **_kw: object) -> None:
 
 def crash(_: object, **_kw: object) -> None:
     os._exit(3)
+
+
+def report_then_crash(_: object, *, on_progress: ProgressFn | None = None, **_kw: object) -> None:
+    report(on_progress, 1.0, "last words")  # a full fraction is always sent, then the process dies
+    time.sleep(0.3)
+    os._exit(4)

@@ -84,7 +84,7 @@ def test_stage_in_a_child_process_reports_and_returns() -> None:
 
 
 def test_child_process_cancel_and_errors_keep_their_type() -> None:
-    from process_stages import crash, fail, wait_for_cancel
+    from process_stages import crash, fail, report_then_crash, wait_for_cancel
 
     from studio.jobs.process import call_in_process
     from studio.model import StudioError
@@ -98,6 +98,8 @@ def test_child_process_cancel_and_errors_keep_their_type() -> None:
     assert info.value.hint == "Is it a diffusers folder?"
     with pytest.raises(StudioError, match="exit code 3"):
         call_in_process(crash, None)
+    with pytest.raises(StudioError, match="exit code 4"):
+        call_in_process(report_then_crash, None)
 
 
 def test_process_lane_runs_the_stage_out_of_process_and_stops_it() -> None:

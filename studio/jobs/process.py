@@ -82,15 +82,15 @@ def call_in_process(
             try:
                 message = messages.get(timeout=0.1)
             except queue.Empty:
-                if not process.is_alive():
-                    with contextlib.suppress(queue.Empty):
-                        message = messages.get(timeout=0.5)  # a last message may still be in the pipe
-                        break
+                if process.is_alive():
+                    continue
+                try:
+                    message = messages.get(timeout=0.5)  # what it sent last may still be in the pipe
+                except queue.Empty:
                     raise StudioError(
                         f"The worker process stopped unexpectedly (exit code {process.exitcode}).",
                         "Try again; if it happens again, free some memory or render fewer variants at once.",
                     ) from None
-                continue
             if message[0] == "progress":
                 if on_progress is not None:
                     on_progress(Progress(message[1], message[2]))
