@@ -113,6 +113,7 @@ def render(
     from studio.render.variant import RenderVariantRequest, render_variant
     from studio.takes import TakesRequest, generate_takes
 
+    cancel = cancel or CancelToken()  # one variant failing stops its siblings
     store = ProjectStore(request.project_dir)
     project = store.load()
     variant_ids = _select_variants(project, request.variant_ids)
@@ -160,11 +161,10 @@ def render(
         try:
             renders = [f.result() for f in futures]
         except BaseException:
-            if cancel is not None:
-                cancel.cancel()  # stop the siblings too
+            cancel.cancel()
             raise
 
-    project = store.load()  # the takes step saved it; merge this run's results on top
+    project = store.load()  # the creator may have saved edits while it rendered: merge on top of them
     rendered = set(variant_ids)
     project.voice_lines = [v for v in project.voice_lines if v.variant_id not in rendered]
     project.deliverables = [d for d in project.deliverables if not (d.variant_id in rendered and d.aspect in aspects)]
