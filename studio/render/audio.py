@@ -9,7 +9,6 @@ ceiling. The ceiling sits 0.5 dB under the -1 dBTP target because AAC encoding a
 from __future__ import annotations
 
 import math
-import subprocess
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -150,18 +149,26 @@ def generated_bed(duration_s: float, *, bpm: int = BED_BPM, seed: int = 7) -> np
     return np.stack([left, right], axis=1)
 
 
-def _decode_with_ffmpeg(path: Path) -> tuple[np.ndarray, int]:
-    import imageio_ffmpeg
+def _decode_with_moviepy(path: Path) -> tuple[np.ndarray, int]:
+    """Compressed music (MP3, M4A/AAC…) that libsndfile cannot read, decoded by moviepy's ffmpeg reader."""
+    from moviepy import AudioFileClip
+    from moviepy.video.io.ffmpeg_reader import ffmpeg_parse_infos
 
-    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "2"]
-    cmd += ["-ar", str(SAMPLE_RATE), "-"]
-    proc = subprocess.run(cmd, capture_output=True, check=False)
-    if proc.returncode != 0 or not proc.stdout:
+    try:
+        # Probe first: a reader that fails half-built complains again from its destructor.
+        if not ffmpeg_parse_infos(str(path), decode_file=False).get("audio_found"):
+            raise ValueError("no audio stream")
+        clip = AudioFileClip(str(path), fps=SAMPLE_RATE)
+    except (OSError, KeyError, ValueError, IndexError) as e:
         raise BackendError(
-            f"Cannot read the music file {path}: {proc.stderr.decode(errors='replace').strip()[-300:]}",
+            f"Cannot read the music file {path}: {str(e).strip()[-300:]}",
             "Use a WAV, FLAC, OGG or MP3 file, or leave the music empty to use the generated bed.",
-        )
-    return np.frombuffer(proc.stdout, np.float32).reshape(-1, 2).copy(), SAMPLE_RATE
+        ) from e
+    try:
+        data = clip.to_soundarray(fps=SAMPLE_RATE, nbytes=2).astype(np.float32)
+    finally:
+        clip.close()
+    return data.reshape(len(data), -1), SAMPLE_RATE
 
 
 def load_bed(path: Path, duration_s: float) -> np.ndarray:
@@ -174,7 +181,7 @@ def load_bed(path: Path, duration_s: float) -> np.ndarray:
     try:
         data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
     except (RuntimeError, soundfile.LibsndfileError):
-        data, rate = _decode_with_ffmpeg(path)
+        data, rate = _decode_with_moviepy(path)
     if data.shape[1] == 1:
         data = np.repeat(data, 2, axis=1)
     data = resample(data[:, :2], int(rate))
