@@ -1,7 +1,8 @@
 """Random-weight Stable Diffusion pipelines built from configs: tiny ones for tests, real-size ones for GPU timing.
 
 Dev tool shared by `tests/tiny_models.py` and the benchmarks; the product never imports it. Nothing is downloaded:
-the tokenizer is a character-level CLIP BPE vocabulary written here (CLIP's byte alphabet, no merges).
+the CLIP tokenizer is a character-level BPE vocabulary written here (CLIP's byte alphabet, no merges), and the T5
+tokenizer (SD3, FLUX) a character-level Unigram vocabulary. SD3 and FLUX exist at the tiny scale only.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-Family = Literal["sd15", "sdxl"]
+Family = Literal["sd15", "sdxl", "sd3", "flux"]
 Scale = Literal["tiny", "full"]
 
 
@@ -41,6 +42,40 @@ def clip_tokenizer(folder: Path, max_length: int = 77) -> Any:
     return tok
 
 
+def t5_tokenizer(folder: Path, max_length: int = 512) -> Any:
+    """A T5 tokenizer (Unigram, fast) over ASCII characters, with and without the word-start mark; saved to `folder`."""
+    import string
+
+    from transformers import T5TokenizerFast
+
+    folder.mkdir(parents=True, exist_ok=True)
+    chars = string.ascii_letters + string.digits + string.punctuation
+    pieces = [("<pad>", 0.0), ("</s>", 0.0), ("<unk>", 0.0), ("\u2581", -2.0)]
+    pieces += [(c, -3.0) for c in chars] + [("\u2581" + c, -2.5) for c in chars]
+    tok = T5TokenizerFast(vocab=pieces, extra_ids=0, model_max_length=max_length)
+    tok.save_pretrained(str(folder))
+    return tok
+
+
+def _t5(d_model: int) -> Any:
+    from transformers import T5Config, T5EncoderModel
+
+    cfg = T5Config(
+        vocab_size=256,
+        d_model=d_model,
+        d_kv=8,
+        d_ff=37,
+        num_layers=2,
+        num_heads=4,
+        relative_attention_num_buckets=8,
+        feed_forward_proj="gated-gelu",
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+    )
+    return T5EncoderModel(cfg)
+
+
 def _clip(scale: Scale, *, hidden: int, layers: int, heads: int, projection: bool, act: str = "quick_gelu") -> Any:
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
 
@@ -60,7 +95,8 @@ def _clip(scale: Scale, *, hidden: int, layers: int, heads: int, projection: boo
     return (CLIPTextModelWithProjection if projection else CLIPTextModel)(cfg)
 
 
-def _vae(scale: Scale) -> Any:
+def _vae(scale: Scale, *, latent_channels: int = 4, shift: float | None = None, scaling: float = 0.18215) -> Any:
+    """SD 1.5/SDXL: 4 latent channels with quant convs; SD3/FLUX: 16 channels, no quant convs, a shift factor."""
     from diffusers import AutoencoderKL
 
     if scale == "tiny":
@@ -70,10 +106,14 @@ def _vae(scale: Scale) -> Any:
             out_channels=3,
             down_block_types=("DownEncoderBlock2D",) * 2,
             up_block_types=("UpDecoderBlock2D",) * 2,
-            latent_channels=4,
+            latent_channels=latent_channels,
             norm_num_groups=4,
             layers_per_block=1,
             sample_size=64,
+            scaling_factor=scaling,
+            shift_factor=shift,
+            use_quant_conv=shift is None,
+            use_post_quant_conv=shift is None,
         )
     return AutoencoderKL(
         block_out_channels=(128, 256, 512, 512),
@@ -186,16 +226,94 @@ def sdxl_components(scale: Scale, tokenizer: Any) -> dict[str, Any]:
     }
 
 
+def sd3_components(tokenizer: Any, t5_tok: Any) -> dict[str, Any]:
+    """Tiny SD3: MMDiT over a 16-channel latent (patch 2), two projected CLIPs (pooled 32+32) and a T5 (width 64)."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, SD3Transformer2DModel
+
+    transformer = SD3Transformer2DModel(
+        sample_size=32,
+        patch_size=2,
+        in_channels=16,
+        out_channels=16,
+        num_layers=1,
+        attention_head_dim=8,
+        num_attention_heads=4,
+        joint_attention_dim=64,  # the T5 width; the two CLIPs' 32+32 are padded to it
+        caption_projection_dim=32,
+        pooled_projection_dim=64,
+        pos_embed_max_size=32,
+    )
+    return {
+        "transformer": transformer,
+        "vae": _vae("tiny", latent_channels=16, shift=0.0609, scaling=1.5035),
+        "text_encoder": _clip("tiny", hidden=32, layers=2, heads=4, projection=True, act="gelu"),
+        "text_encoder_2": _clip("tiny", hidden=32, layers=2, heads=4, projection=True, act="gelu"),
+        "text_encoder_3": _t5(64),
+        "tokenizer": tokenizer,
+        "tokenizer_2": tokenizer,
+        "tokenizer_3": t5_tok,
+        "scheduler": FlowMatchEulerDiscreteScheduler(shift=3.0),
+    }
+
+
+def flux_components(tokenizer: Any, t5_tok: Any) -> dict[str, Any]:
+    """Tiny FLUX.1-dev layout: 16-channel latent packed 2×2 (64 in), CLIP pooled (32), T5 (64), guidance embedding."""
+    from diffusers import FlowMatchEulerDiscreteScheduler, FluxTransformer2DModel
+
+    transformer = FluxTransformer2DModel(
+        patch_size=1,
+        in_channels=64,
+        num_layers=1,
+        num_single_layers=1,
+        attention_head_dim=16,
+        num_attention_heads=2,
+        joint_attention_dim=64,
+        pooled_projection_dim=32,
+        guidance_embeds=True,
+        axes_dims_rope=(4, 4, 8),
+    )
+    scheduler = FlowMatchEulerDiscreteScheduler(
+        shift=3.0,
+        use_dynamic_shifting=True,
+        base_shift=0.5,
+        max_shift=1.15,
+        base_image_seq_len=256,
+        max_image_seq_len=4096,
+    )
+    return {
+        "transformer": transformer,
+        "vae": _vae("tiny", latent_channels=16, shift=0.1159, scaling=0.3611),
+        "text_encoder": _clip("tiny", hidden=32, layers=2, heads=4, projection=False, act="gelu"),
+        "text_encoder_2": _t5(64),
+        "tokenizer": tokenizer,
+        "tokenizer_2": t5_tok,
+        "scheduler": scheduler,
+        "image_encoder": None,
+        "feature_extractor": None,
+    }
+
+
 def build_pipeline(family: Family, scale: Scale, workdir: Path, *, seed: int = 0, device: str = "cpu") -> Any:
     """A random-weight pipeline (weights drawn on `device`, so real-size models build in seconds on a GPU)."""
     import torch
-    from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
+    from diffusers import FluxPipeline, StableDiffusion3Pipeline, StableDiffusionPipeline, StableDiffusionXLPipeline
 
+    if family in ("sd3", "flux") and scale != "tiny":
+        raise ValueError(f"{family} is built at the tiny scale only")
     tokenizer = clip_tokenizer(workdir / "tokenizer")
+    t5_tok = t5_tokenizer(workdir / "tokenizer_t5") if family in ("sd3", "flux") else None
     torch.manual_seed(seed)
     with torch.device(device):
-        parts = sd15_components(scale, tokenizer) if family == "sd15" else sdxl_components(scale, tokenizer)
-    cls = StableDiffusionPipeline if family == "sd15" else StableDiffusionXLPipeline
-    pipe = cls(**parts, requires_safety_checker=False) if family == "sd15" else cls(**parts)
+        if family == "sd15":
+            parts = sd15_components(scale, tokenizer)
+        elif family == "sdxl":
+            parts = sdxl_components(scale, tokenizer)
+        else:
+            parts = (sd3_components if family == "sd3" else flux_components)(tokenizer, t5_tok)
+    if family == "sd15":
+        pipe = StableDiffusionPipeline(**parts, requires_safety_checker=False)
+    else:
+        cls = {"sdxl": StableDiffusionXLPipeline, "sd3": StableDiffusion3Pipeline, "flux": FluxPipeline}[family]
+        pipe = cls(**parts)
     pipe.set_progress_bar_config(disable=True)
     return pipe

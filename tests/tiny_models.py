@@ -305,3 +305,24 @@ def use_tiny_models(monkeypatch: Any, tmp_path: Path) -> TinyModels:
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
     monkeypatch.setenv("QIANMIAN_DEVICE", "cpu")
     return models
+
+
+_FLOW: Path | None = None
+
+
+def tiny_flow_models() -> Path:
+    """Folder holding tiny-sd3/ and tiny-flux/ (flow-matching families), built apart from the SD 1.5/SDXL set so
+    tests of one do not pay for the other; once per test process, removed when it exits."""
+    global _FLOW
+    if _FLOW is None:
+        import atexit
+        import shutil
+        import tempfile
+
+        base = Path(tempfile.mkdtemp(prefix="qm-tiny-flow-models-"))
+        atexit.register(shutil.rmtree, base, ignore_errors=True)
+        for seed, family in ((3, "sd3"), (4, "flux")):
+            pipe = build_pipeline(family, "tiny", base / "work" / family, seed=seed)
+            pipe.save_pretrained(str(base / "models" / f"tiny-{family}"), safe_serialization=True)
+        _FLOW = base / "models"
+    return _FLOW
