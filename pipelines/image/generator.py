@@ -331,6 +331,12 @@ def _prepare(r: Resident, request: ImageRequest) -> Any:
             raise BackendError(
                 f"Unknown scheduler {request.scheduler!r}.", f"Use one of: {', '.join(SCHEDULERS)} (or none)."
             )
+        if "FlowMatch" in r.scheduler_config.get("_class_name", ""):
+            raise BackendError(
+                f"{r.info.id} ({r.info.family}) is a flow-matching model: the {request.scheduler!r} scheduler "
+                "would produce noise with it.",
+                "Leave the scheduler unset for SD3 and FLUX models; they use their own.",
+            )
         cls_name, extra = SCHEDULERS[request.scheduler]
         pipe.scheduler = getattr(diffusers, cls_name).from_config(r.scheduler_config, **extra)
     elif type(pipe.scheduler).__name__ != r.scheduler_config.get("_class_name", ""):
@@ -461,7 +467,7 @@ def _call(
     if init is not None:
         kwargs["image"] = [init] * n
         kwargs["strength"] = first.strength
-    else:
+    if init is None or _takes_size(pipe):
         kwargs["width"], kwargs["height"] = first.width, first.height
     if reference is not None:
         kwargs["ip_adapter_image"] = reference
@@ -474,6 +480,15 @@ def _call(
     return [
         img if img.size == (first.width, first.height) else _cover(img, first.width, first.height) for img in images
     ]
+
+
+def _takes_size(pipe: Any) -> bool:
+    """SD3/FLUX image-to-image size the init image to width×height, defaulting to the model's native size (1024 for
+    FLUX) rather than the image's, so they must be told; SD 1.5/SDXL image-to-image take no size and keep the image's.
+    """
+    import inspect
+
+    return "width" in inspect.signature(type(pipe).__call__).parameters
 
 
 _GENERATOR = Generator()

@@ -136,7 +136,7 @@ def _component_problems(folder: Path, index: dict) -> list[str]:
         if not sub.is_dir():
             problems.append(f"this folder has no {name}/ (model_index.json lists {spec[1]})")
             continue
-        if name in ("tokenizer", "tokenizer_2", "scheduler"):
+        if name.startswith("tokenizer") or name == "scheduler":  # SD3 has tokenizer_3: configs and vocab, no weights
             continue
         files = [p for p in sub.iterdir() if p.is_file()]
         if not any(p.name == "config.json" for p in files):
