@@ -150,3 +150,26 @@ def test_flow_matching_models_refuse_other_schedulers(models: Path) -> None:
     with pytest.raises(BackendError) as info:
         generate_image(req("sd3", scheduler="euler"))
     assert "flow-matching" in info.value.message and "unset" in info.value.hint
+
+
+def test_takes_restyle_a_variant_from_the_sd3_master(models: Path, tmp_path: Path, sample_brief_path: Path) -> None:
+    from test_takes import make_project
+
+    from studio.takes import TakesRequest, generate_takes
+
+    store = make_project(tmp_path / "proj", sample_brief_path)
+    project = store.load()
+    project.settings.image_model = "tiny-sd3"
+    project.settings.image_steps = 2
+    store.save(project)
+    takes = generate_takes(
+        TakesRequest(project_dir=store.root, variant_ids=("th-guochao",), shot_ids=("s1",), aspect="9:16", steps=4)
+    )
+    master = next(t for t in takes if t.variant_id is None)
+    variant = next(t for t in takes if t.variant_id == "th-guochao")
+    assert variant.request.init_image == master.asset and variant.backend == "diffusers:tiny-sd3"
+    assert master.request.guidance == 5.0, "the SD3 family default"
+    size = (master.request.width, master.request.height)
+    assert size[1] > size[0] and abs(size[0] * size[1] - 64 * 64) / (64 * 64) < 0.1
+    assert Image.open(store.asset_path(master.asset)).size == size
+    assert Image.open(store.asset_path(variant.asset)).size == size
