@@ -261,3 +261,23 @@ def test_servers_without_json_schema_support_step_down_to_json_object() -> None:
     assert [f["type"] for f in formats] == ["json_schema", "json_object"]
     complete_json(client, [{"role": "user", "content": "q"}], Answer)
     assert formats[-1]["type"] == "json_object", "the step down is remembered"
+
+
+class NothingNew(FakePlanner):
+    """A model that answers the insight prompt validly but only repeats what the personas already hold."""
+
+    def chat(self, messages, **kwargs) -> str:
+        system, user = messages[0]["content"], messages[1]["content"]
+        if "strategist" in system:
+            personas = extract_json(user[user.index("Personas") :])
+            items = [{"persona_id": p["id"], "kind": "need", "text": p["needs"][0]} for p in personas]
+            return json.dumps({"insights": items})
+        return super().chat(messages, **kwargs)
+
+
+def test_an_llm_that_adds_no_insights_is_reported(brief_without_thai: Brief) -> None:
+    seen: list[Progress] = []
+    p = plan_project(brief_without_thai, llm=NothingNew(), on_progress=seen.append)
+    assert not [i for i in p.insights if i.source.startswith("llm:")]
+    assert any("added no new insights; keeping the offline ones" in x.message for x in seen)
+    assert p.variant("th-night-owls").shot("s2").back_translation, "translation still went through the LLM"

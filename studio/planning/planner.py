@@ -96,6 +96,8 @@ def plan_project(
         step = sub_progress(on_progress, 0.05, 0.05 + llm_share / 3)
         try:
             extra = enrich_insights(client, brief, personas, on_progress=step, cancel=cancel)
+            if not extra:
+                report(step, 1.0, f"LLM {client.name} added no new insights; keeping the offline ones")
         except BackendError as e:
             report_fallback(step, 1.0, "insights", e)
             extra = []
