@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from tiny_models import TinyModels, use_tiny_models
+from tiny_models import StopAtFirstStep, TinyModels, pixels, use_tiny_models
 
 from pipelines.image import generate_image, generate_images
 from pipelines.image.generator import generator
 from pipelines.image.registry import find_model, scan
-from studio.model import BackendError, Cancelled, CancelToken, ImageRequest, LoraRef, Progress
+from studio.model import BackendError, Cancelled, ImageRequest, LoraRef, Progress
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
@@ -36,10 +36,6 @@ def req(model: str = "tiny-sd15", **kw: object) -> ImageRequest:
     }
     base.update(kw)
     return ImageRequest(**base)  # type: ignore[arg-type]
-
-
-def arr(img: Image.Image) -> np.ndarray:
-    return np.asarray(img, dtype=np.int16)
 
 
 def test_registry_finds_folders_and_single_files(models: TinyModels) -> None:
@@ -77,8 +73,8 @@ def test_generate_deterministic_with_step_progress(models: TinyModels) -> None:
     assert len(steps) == generator().resident.t2i.num_timesteps and steps[-1].fraction == 1.0
     b = generate_image(req())
     c = generate_image(req(seed=8))
-    assert np.array_equal(arr(a.image), arr(b.image)), "same seed → identical pixels on CPU"
-    assert np.abs(arr(a.image) - arr(c.image)).mean() > 1
+    assert np.array_equal(pixels(a.image), pixels(b.image)), "same seed → identical pixels on CPU"
+    assert np.abs(pixels(a.image) - pixels(c.image)).mean() > 1
 
 
 @pytest.mark.parametrize(
@@ -89,7 +85,7 @@ def test_single_file_loads_to_the_same_model(models: TinyModels, folder_id: str,
     folder = generate_image(req(folder_id))
     single = generate_image(req(single_id))
     assert single.backend == f"diffusers:{single_id}"
-    assert np.abs(arr(folder.image) - arr(single.image)).max() <= 1, "LDM keys converted back to the same weights"
+    assert np.abs(pixels(folder.image) - pixels(single.image)).max() <= 1, "LDM keys converted back to the same weights"
 
 
 def test_sdxl_and_model_switch_frees_previous(models: TinyModels) -> None:
@@ -103,17 +99,10 @@ def test_sdxl_and_model_switch_frees_previous(models: TinyModels) -> None:
 
 
 def test_cancel_stops_within_one_step(models: TinyModels) -> None:
-    token = CancelToken()
-    steps: list[Progress] = []
-
-    def on_progress(p: Progress) -> None:
-        if p.message.startswith("Step"):
-            steps.append(p)
-            token.cancel()
-
+    stop = StopAtFirstStep()
     with pytest.raises(Cancelled):
-        generate_image(req(steps=6), on_progress=on_progress, cancel=token)
-    assert len(steps) == 1
+        generate_image(req(steps=6), on_progress=stop, cancel=stop.token)
+    assert len(stop.steps) == 1
 
 
 def test_image_to_image_starts_from_the_init_image(models: TinyModels, tmp_path: Path) -> None:
@@ -129,8 +118,8 @@ def test_image_to_image_starts_from_the_init_image(models: TinyModels, tmp_path:
     assert 1 <= len(steps) == generator().resident.i2i.num_timesteps < 4
     again = generate_image(req(init_image="master.png", strength=0.5, steps=4), assets=tmp_path)
     other = generate_image(req(init_image="other.png", strength=0.5, steps=4), assets=tmp_path)
-    assert np.array_equal(arr(out.image), arr(again.image))
-    assert np.abs(arr(out.image) - arr(other.image)).mean() > 1
+    assert np.array_equal(pixels(out.image), pixels(again.image))
+    assert np.abs(pixels(out.image) - pixels(other.image)).mean() > 1
     with pytest.raises(BackendError):
         generate_image(req(init_image="missing.png"), assets=tmp_path)
 
@@ -144,7 +133,7 @@ def test_batch_matches_single_calls(models: TinyModels) -> None:
         generator().oom_hook = None
     assert len(calls) == 1, "requests that share model and size run as one pipeline call"
     single = generate_image(req(seed=2, prompt="a red lantern"))
-    assert np.abs(arr(batch[1].image) - arr(single.image)).mean() < 2
+    assert np.abs(pixels(batch[1].image) - pixels(single.image)).mean() < 2
     assert [r.seed for r in batch] == [1, 2]
 
 
@@ -154,8 +143,8 @@ def test_lora_attaches_and_detaches(models: TinyModels) -> None:
     assert models.lora in lora_files()
     plain = generate_image(req())
     styled = generate_image(req(loras=(LoraRef(path=str(models.lora), scale=1.0),)))
-    assert np.abs(arr(plain.image) - arr(styled.image)).mean() > 0.5
-    assert np.array_equal(arr(generate_image(req()).image), arr(plain.image)), "the LoRA is removed again"
+    assert np.abs(pixels(plain.image) - pixels(styled.image)).mean() > 0.5
+    assert np.array_equal(pixels(generate_image(req()).image), pixels(plain.image)), "the LoRA is removed again"
     with pytest.raises(BackendError, match="pickle"):
         generate_image(req(loras=(LoraRef(path=str(models.lora.with_suffix(".bin"))),)))
 
@@ -180,7 +169,7 @@ def test_ip_adapter_is_used_when_its_weights_are_local(
     red = generate_image(req("with-ip", reference_image="red.png"), assets=tmp_path)
     blue = generate_image(req("with-ip", reference_image="blue.png"), assets=tmp_path)
     assert red.consistency == "ip-adapter" == blue.consistency
-    assert np.abs(arr(red.image) - arr(blue.image)).mean() > 0.5, "the reference image steers the result"
+    assert np.abs(pixels(red.image) - pixels(blue.image)).mean() > 0.5, "the reference image steers the result"
     plain = generate_image(req("with-ip"))
     assert plain.consistency == "seed-lock" and not generator().resident.ip_adapter
 

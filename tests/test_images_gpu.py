@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tiny_models import TinyModels, use_tiny_models
+from tiny_models import StopAtFirstStep, TinyModels, use_tiny_models
 
 from pipelines.image import generate_image, generate_images
 from pipelines.image.generator import generator
-from studio.model import Cancelled, CancelToken, ImageRequest, Progress
+from studio.model import Cancelled, ImageRequest
 
 torch = pytest.importorskip("torch")
 pytestmark = [
@@ -54,14 +54,7 @@ def test_cuda_half_precision_and_repeatable(models: TinyModels, model: str) -> N
 
 
 def test_cuda_cancel_within_one_step(models: TinyModels) -> None:
-    token = CancelToken()
-    steps: list[Progress] = []
-
-    def on_progress(p: Progress) -> None:
-        if p.message.startswith("Step"):
-            steps.append(p)
-            token.cancel()
-
+    stop = StopAtFirstStep()
     with pytest.raises(Cancelled):
-        generate_image(req(steps=8), on_progress=on_progress, cancel=token)
-    assert len(steps) == 1
+        generate_image(req(steps=8), on_progress=stop, cancel=stop.token)
+    assert len(stop.steps) == 1

@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 import pytest
 from PIL import Image
-from tiny_models import tiny_flow_models
+from tiny_models import StopAtFirstStep, pixels, tiny_flow_models
 
 from pipelines.image import generate_image, generate_images
 from pipelines.image.generator import _image_to_image, generator
 from pipelines.image.registry import scan
-from studio.model import BackendError, Cancelled, CancelToken, ImageRequest, Progress
+from studio.model import BackendError, Cancelled, ImageRequest, Progress
 
 pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning")
 
@@ -48,10 +48,6 @@ def req(family: str, **kw: object) -> ImageRequest:
     }
     base.update(kw)
     return ImageRequest(**base)  # type: ignore[arg-type]
-
-
-def arr(img: Image.Image) -> np.ndarray:
-    return np.asarray(img, dtype=np.int16)
 
 
 def step_reports(seen: list[Progress]) -> list[Progress]:
@@ -86,9 +82,9 @@ def test_text_to_image_sized_deterministic_with_step_progress(models: Path, fami
     assert len(steps) == pipe.num_timesteps == 2 and steps[-1].fraction == 1.0
     b = generate_image(req(family))
     c = generate_image(req(family, seed=8))
-    assert np.array_equal(arr(a.image), arr(b.image)), "same seed → identical pixels on CPU"
-    assert np.abs(arr(a.image) - arr(c.image)).mean() > 1.0, "another seed → another image"
-    assert arr(a.image).std() > 1.0, "not a flat image"
+    assert np.array_equal(pixels(a.image), pixels(b.image)), "same seed → identical pixels on CPU"
+    assert np.abs(pixels(a.image) - pixels(c.image)).mean() > 1.0, "another seed → another image"
+    assert pixels(a.image).std() > 1.0, "not a flat image"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -120,30 +116,23 @@ def test_image_to_image_encodes_the_init_at_the_requested_size(
     assert len(steps) == generator().resident.i2i.num_timesteps == 2, "strength 0.5 of 4 steps"
     assert steps[-1].fraction == 1.0
     b = generate_image(restyle, assets=tmp_path)
-    assert np.array_equal(arr(a.image), arr(b.image))
+    assert np.array_equal(pixels(a.image), pixels(b.image))
     fresh = generate_image(req(family, steps=4))
-    assert np.abs(arr(a.image) - arr(fresh.image)).mean() > 1.0, "the init image changes the result"
+    assert np.abs(pixels(a.image) - pixels(fresh.image)).mean() > 1.0, "the init image changes the result"
 
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_cancel_stops_within_one_step(models: Path, family: str) -> None:
-    token = CancelToken()
-    steps: list[Progress] = []
-
-    def on_progress(p: Progress) -> None:
-        if p.message.startswith("Step"):
-            steps.append(p)
-            token.cancel()
-
+    stop = StopAtFirstStep()
     with pytest.raises(Cancelled):
-        generate_image(req(family, steps=6), on_progress=on_progress, cancel=token)
-    assert len(steps) == 1
+        generate_image(req(family, steps=6), on_progress=stop, cancel=stop.token)
+    assert len(stop.steps) == 1
 
 
 def test_batch_keeps_each_seed(models: Path) -> None:
     results = generate_images([req("flux", seed=7), req("flux", seed=8)])
     assert [r.seed for r in results] == [7, 8] and all(r.image.size == (64, 96) for r in results)
-    assert np.abs(arr(results[0].image) - arr(results[1].image)).mean() > 1.0
+    assert np.abs(pixels(results[0].image) - pixels(results[1].image)).mean() > 1.0
 
 
 def test_flow_matching_models_refuse_other_schedulers(models: Path) -> None:

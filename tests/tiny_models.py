@@ -326,3 +326,25 @@ def tiny_flow_models() -> Path:
             pipe.save_pretrained(str(base / "models" / f"tiny-{family}"), safe_serialization=True)
         _FLOW = base / "models"
     return _FLOW
+
+
+def pixels(img: Any) -> Any:
+    """An image as signed ints, so differences between two images do not wrap around."""
+    import numpy as np
+
+    return np.asarray(img, dtype=np.int16)
+
+
+class StopAtFirstStep:
+    """A progress listener that cancels on the first denoising step: cancel must take effect within one step."""
+
+    def __init__(self) -> None:
+        from studio.model import CancelToken
+
+        self.token = CancelToken()
+        self.steps: list[Any] = []
+
+    def __call__(self, p: Any) -> None:
+        if p.message.startswith("Step"):
+            self.steps.append(p)
+            self.token.cancel()
