@@ -15,6 +15,10 @@ SCHEMA_VERSION = 1
 Framing = Literal["wide", "medium", "close-up", "extreme-close-up", "product"]
 Camera = Literal["static", "push-in", "pull-out", "pan-left", "pan-right", "tilt-up", "tilt-down"]
 Transition = Literal["cut", "crossfade"]
+#: Where a localized line came from, most trusted first. "untranslated" means the variant shows another language.
+LineOrigin = Literal[
+    "master", "brief-copy", "translator-file", "creator-edit", "market-pack", "phrase-bank", "llm", "untranslated"
+]
 
 
 def _now() -> str:
@@ -49,6 +53,28 @@ class Insight(Doc):
     source: str = Field(default="planner", description="Where it came from: a knowledge pack entry or the LLM.")
 
 
+class LineSource(Doc):
+    """What a master line says, as material: each language can then say it in its own words (phrase banks,
+    translators) instead of translating the English sentence."""
+
+    kind: Literal[
+        "selling-point", "pain", "need", "occasion", "insight", "claim", "tagline", "call-to-action", "copy", "other"
+    ] = "other"
+    text: str = Field(default="", description="The material as written (a selling point, a pain point, a claim...).")
+    index: int | None = Field(default=None, description="Index into the brief's selling_points or mandatory_claims.")
+    tags: list[str] = Field(default_factory=list, description="Lexicon tags the planner knows (benefit, pain, occasion).")
+
+
+class LineStatus(Doc):
+    """Where one localized line came from and whether it is really in the variant's language."""
+
+    origin: LineOrigin
+    language_ok: bool | None = Field(default=None, description="Identified as the variant's language; None: unchecked.")
+    detected: str = Field(default="", description="The language identification found, when it was checked.")
+    reviewed: bool = Field(default=False, description="A native speaker approved it.")
+    note: str = ""
+
+
 class Shot(Doc):
     """A master shot, in the master language."""
 
@@ -63,6 +89,7 @@ class Shot(Doc):
     sound_cue: str = ""
     transition: Transition = "crossfade"
     insight_ids: list[str] = Field(default_factory=list)
+    line_source: LineSource | None = Field(default=None, description="What the voice-over and caption say.")
 
 
 class Storyboard(Doc):
@@ -100,6 +127,12 @@ class LocalizedShot(Doc):
     voiceover: str = ""
     caption: str = ""
     back_translation: str = ""
+    line_status: dict[str, LineStatus] = Field(
+        default_factory=dict, description="Per line kind ('voice-over', 'caption'): origin and language check."
+    )
+    alternatives: list[str] = Field(
+        default_factory=list, description="Shorter voice-overs in the variant's language, best first (speech fit)."
+    )
     flags: list[Flag] = Field(default_factory=list)
     overrides: dict[str, str | list[str] | float] = Field(
         default_factory=dict, description="Fields a creator set by hand; kept when the master changes."
@@ -119,6 +152,9 @@ class Variant(Doc):
     palette: list[str] = Field(default_factory=list)
     call_to_action: str = ""
     legal: str = ""
+    line_status: dict[str, LineStatus] = Field(
+        default_factory=dict, description="Per variant-level line ('call-to-action', 'legal'): origin and check."
+    )
     shots: list[LocalizedShot] = Field(default_factory=list)
 
     def shot(self, shot_id: str) -> LocalizedShot:
@@ -169,6 +205,9 @@ class Deliverable(Doc):
     kind: Literal["video", "srt", "vtt", "pdf", "csv", "xlsx", "otio", "xml", "png", "zip"]
     path: str = Field(description="Relative to the project folder.")
     duration_s: float | None = None
+    status: Literal["final", "draft"] = "final"
+    reasons: list[str] = Field(default_factory=list, description="Why a draft is not final (untranslated lines...).")
+    sub_variant: str = Field(default="", description="A/B test cell (hook × call to action), empty for the main cut.")
     created: str = Field(default_factory=_now)
 
 
