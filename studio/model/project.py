@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from studio.model.brief import Brief
-from studio.model.requests import ImageRequest, LoraRef, VoiceRequest
+from studio.model.requests import CastMember, ImageRequest, LoraRef, VoiceRequest
 
 SCHEMA_VERSION = 1
 
@@ -124,6 +124,9 @@ class LocalizedShot(Doc):
     wardrobe: str = ""
     setting: str = ""
     motifs: list[str] = Field(default_factory=list)
+    cast: list[CastMember] = Field(default_factory=list, description="Who is in the shot (age, gender, skin, dress).")
+    props: list[str] = Field(default_factory=list, description="The product category's props and scene objects.")
+    occasion: str = Field(default="", description="The segment's occasion this shot is set in.")
     voiceover: str = ""
     caption: str = ""
     back_translation: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from studio.model.ids import stable_hash
@@ -18,6 +20,17 @@ class Request(BaseModel):
 class LoraRef(Request):
     path: str
     scale: float = 1.0
+
+
+class CastMember(Request):
+    """One person in a shot, as parameters: prompts name them and the default frames draw them."""
+
+    role: str = Field(default="lead", description="What they are in the scene: lead, grandmother, child, friend...")
+    age: Literal["child", "teen", "young-adult", "adult", "senior"] = "young-adult"
+    gender: Literal["woman", "man", "person"] = "person"
+    skin_tone: Literal["light", "medium", "olive", "brown", "dark"] = "medium"
+    hijab: bool = Field(default=False, description="Head covering (hijab, tudung, headscarf).")
+    modest: bool = Field(default=False, description="Covered shoulders, arms and knees.")
 
 
 class ImageRequest(Request):
@@ -44,6 +57,10 @@ class ImageRequest(Request):
     motifs: tuple[str, ...] = ()
     label: str = ""
     headline: str = ""
+    category: str = Field(default="", description="Product category pack id: which props and scenes to draw.")
+    props: tuple[str, ...] = ()
+    cast: tuple[CastMember, ...] = ()
+    occasion: str = Field(default="", description="The segment's occasion, e.g. 'iftar table', 'race day'.")
 
 
 class VoiceRequest(Request):
