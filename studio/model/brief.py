@@ -71,6 +71,14 @@ class Brief(Strict):
         default_factory=dict, alias="copy", description="Supplied copy per BCP-47 language."
     )
     notes: str = ""
+    names: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per language, how a brand or product name is written there, e.g. ja = { Lumi = 'ルミ' }.",
+    )
+    pronunciations: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Per language, how the voice reads a name when it differs from how it is written.",
+    )
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
 
