@@ -369,7 +369,9 @@ def parse_script(text: str, *, filename: str = "", language: str | None = None) 
             "(NAME: line, or 旁白：……).",
         )
     words = " ".join(b.text for s in scenes for b in s.blocks if b.kind in ("dialogue", "super"))
-    lang = title.get("language") or detect_language(words or " ".join(b.text for s in scenes for b in s.blocks), language)
+    lang = title.get("language") or detect_language(
+        words or " ".join(b.text for s in scenes for b in s.blocks), language
+    )
     return Script(title=title, scenes=scenes, language=lang, source=source)
 
 
@@ -402,7 +404,7 @@ def script_shots(script: Script) -> list[ScriptShot]:
 
 
 def infer_framing(shot: ScriptShot) -> Framing | None:
-    for text, any_case in [(n, True) for n in shot.notes] + [(a, False) for a in shot.action + [shot.heading]]:
+    for text, any_case in [(n, True) for n in shot.notes] + [(a, False) for a in [*shot.action, shot.heading]]:
         for pattern, framing in FRAMING_WORDS:
             if re.search(pattern, text, re.I if any_case else 0):
                 return framing
@@ -452,7 +454,12 @@ ZH_SETTING_PREFIX = re.compile(r"^(内景|外景|内/外景)[。.，,：:\s]*")
 
 
 def _visual(shot: ScriptShot) -> str:
-    action = " ".join(ZH_SETTING_PREFIX.sub("", a) for a in shot.action).strip() or " ".join(shot.notes) or " ".join(shot.supers) or " ".join(shot.lines)
+    action = (
+        " ".join(ZH_SETTING_PREFIX.sub("", a) for a in shot.action).strip()
+        or " ".join(shot.notes)
+        or " ".join(shot.supers)
+        or " ".join(shot.lines)
+    )
     sentences = re.split(r"(?<=[.!?。！？])\s*", action)
     visual = " ".join(s for s in sentences[:2] if s).strip()
     place = _place(shot.heading)
@@ -484,7 +491,7 @@ def beats_for(n: int, structure: Structure) -> list[Beat]:
     out = [beats[0]]
     for i in range(1, n - 1):
         out.append(middle[min(len(middle) - 1, (i - 1) * len(middle) // max(1, n - 2))])
-    return out + [beats[-1]]
+    return [*out, beats[-1]]
 
 
 # --- the brief ---------------------------------------------------------------------------------------------------
@@ -530,8 +537,11 @@ def require_brief_keys(data: dict[str, Any], source: str, brief_given: bool) -> 
     raise ValidationFailed(
         f"{source} does not say its {', '.join(missing)}: a plan needs them to make variants.",
         f"Add {title_keys} to the script's title page (e.g. `Markets: TH, ID`, `Segments: Night owls`), "
-        + ("or add those keys to the brief given with --brief." if brief_given else "or pass --brief BRIEF.toml "
-           "with brand, product, category, [[markets]] and [[segments]]."),
+        + (
+            "or add those keys to the brief given with --brief."
+            if brief_given
+            else "or pass --brief BRIEF.toml with brand, product, category, [[markets]] and [[segments]]."
+        ),
     )
 
 
@@ -559,7 +569,9 @@ class ScriptPlan:
     beats: list[Beat]
 
 
-def storyboard_from_script(script: Script, brief: Brief | None = None, knowledge: Knowledge | None = None) -> ScriptPlan:
+def storyboard_from_script(
+    script: Script, brief: Brief | None = None, knowledge: Knowledge | None = None
+) -> ScriptPlan:
     """Master shots and the brief to plan them with; raises ValidationFailed naming missing brief keys."""
     knowledge = knowledge or load_knowledge()
     data = script_brief_data(script, brief)
@@ -578,9 +590,9 @@ def storyboard_from_script(script: Script, brief: Brief | None = None, knowledge
         if phrases:  # the brief's default CTA is English; a Chinese script closes in Chinese
             data["call_to_action"] = phrases[0]
     if not data.get("selling_points"):
-        data["selling_points"] = [
-            x for x in [*(t for s in raw for t in s.supers), script.title.get("title", "")] if x
-        ][:3] or [next((s.voiceover for s in raw if s.voiceover), data.get("product", "the product"))]
+        data["selling_points"] = [x for x in [*(t for s in raw for t in s.supers), script.title.get("title", "")] if x][
+            :3
+        ] or [next((s.voiceover for s in raw if s.voiceover), data.get("product", "the product"))]
     structure = knowledge.structure_for(total)
     beats = beats_for(len(raw), structure)
     shots: list[Shot] = []
