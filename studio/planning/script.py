@@ -22,7 +22,7 @@ from studio.model.errors import ValidationFailed
 from studio.model.ids import slug
 from studio.model.project import Camera, Framing, Insight, LineSource, Project, Shot, Storyboard
 from studio.model.stage import CancelToken, ProgressFn
-from studio.model.store import format_validation_error, load_brief
+from studio.model.store import format_validation_error
 from studio.planning.knowledge import Beat, Category, Knowledge, SpeechRate, Structure, load_knowledge
 from studio.planning.speech import LEAD_S, spoken_seconds
 from studio.planning.storyboard import cite, copy_key
@@ -504,9 +504,21 @@ def _duration(value: str) -> float | None:
     return float(m.group(2)) + (60 * int(m.group(1)) if m.group(1) else 0)
 
 
-def script_brief_data(script: Script, brief: Brief | None) -> dict[str, Any]:
+BriefData = Brief | dict[str, Any] | None
+
+
+def brief_fields(brief: BriefData) -> dict[str, Any]:
+    """The keys a brief sets (a brief beside a script may be partial: the title page gives the rest)."""
+    if brief is None:
+        return {}
+    if isinstance(brief, Brief):
+        return brief.model_dump(by_alias=True, exclude_unset=True)
+    return dict(brief)
+
+
+def script_brief_data(script: Script, brief: BriefData) -> dict[str, Any]:
     """The brief's fields with the title page on top (the script is the document being planned)."""
-    data: dict[str, Any] = brief.model_dump(by_alias=True, exclude_unset=True) if brief else {}
+    data = brief_fields(brief)
     t = script.title
     for key in ("brand", "product", "category", "tone", "call_to_action", "notes"):
         if t.get(key):
@@ -569,9 +581,7 @@ class ScriptPlan:
     beats: list[Beat]
 
 
-def storyboard_from_script(
-    script: Script, brief: Brief | None = None, knowledge: Knowledge | None = None
-) -> ScriptPlan:
+def storyboard_from_script(script: Script, brief: BriefData = None, knowledge: Knowledge | None = None) -> ScriptPlan:
     """Master shots and the brief to plan them with; raises ValidationFailed naming missing brief keys."""
     knowledge = knowledge or load_knowledge()
     data = script_brief_data(script, brief)
@@ -652,7 +662,7 @@ def storyboard_from_script(
 
 def plan_script(
     script_text: str,
-    brief: Brief | None = None,
+    brief: BriefData = None,
     *,
     filename: str = "",
     name: str | None = None,
@@ -665,7 +675,7 @@ def plan_script(
     from studio.planning.planner import plan_project
 
     knowledge = knowledge or load_knowledge()
-    hint = brief.master_language if brief is not None else None
+    hint = brief_fields(brief).get("master_language")
     script = parse_script(script_text, filename=filename, language=hint)
     plan = storyboard_from_script(script, brief, knowledge)
 
@@ -698,6 +708,16 @@ def read_script(path: Path) -> str:
         ) from None
 
 
+def read_brief_fields(path: Path) -> dict[str, Any]:
+    """A brief file beside a script, read as TOML/JSON; it may leave out what the title page gives."""
+    from studio.model.store import _read_document
+
+    data = _read_document(Path(path))
+    if not isinstance(data, dict):
+        raise ValidationFailed(f"{path} is not a brief (a table of keys).", "See assets/briefs/ for examples.")
+    return data
+
+
 def is_script_file(path: Path) -> bool:
     return path.suffix.lower() in SCRIPT_SUFFIXES
 
@@ -712,7 +732,7 @@ def plan_script_file(
     llm: Any = "auto",
 ) -> Project:
     """What `qianmian plan SCRIPT --brief BRIEF` and the app's Import script… run."""
-    brief = load_brief(brief_path) if brief_path is not None else None
+    brief = read_brief_fields(brief_path) if brief_path is not None else None
     return plan_script(
         read_script(script_path),
         brief,
