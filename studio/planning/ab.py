@@ -13,6 +13,7 @@ from functools import cache
 from pipelines.fonts import script_for_language, script_of_char
 from studio.model.project import Storyboard, Variant
 from studio.planning.context import VariantContext
+from studio.planning.knowledge import Category
 from studio.planning.localize import is_master_language, variant_copy
 
 HOOK_BEAT = "hook"
@@ -32,7 +33,8 @@ def _detector(code: str):  # type: ignore[no-untyped-def]
         target = Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
     except (AttributeError, ValueError):
         return None
-    return target, LanguageDetectorBuilder.from_languages(Language.ENGLISH, target).build()
+    # Low accuracy mode loads trigram models only: a few hundred ms instead of seconds, enough for short lines.
+    return target, LanguageDetectorBuilder.from_languages(Language.ENGLISH, target).with_low_accuracy_mode().build()
 
 
 def speaks(text: str, language: str) -> bool | None:
@@ -86,6 +88,20 @@ def beat_shot_index(storyboard: Storyboard | None, beat: str, *, last: bool = Fa
     return found[-1] if last else found[0]
 
 
+def other_category_words(ctx: VariantContext) -> set[str]:
+    """Words that name another category's benefits ('skincare', 'glowing'): a market's platform idioms carrying
+    them would open a noodle ad with a skincare phrase."""
+    from studio.planning.knowledge import load_knowledge
+
+    def words(c: Category) -> set[str]:
+        texts = [c.id, c.name, *c.aliases, *(k for b in c.benefits for k in b.keywords)]
+        return {w for t in texts for w in re.findall(r"\w+", t.lower()) if len(w) > 3}
+
+    own = words(ctx.category)
+    found = {w for c in load_knowledge().categories.values() if c.id != ctx.category.id for w in words(c)}
+    return found - own
+
+
 def hook_candidates(variant: Variant, ctx: VariantContext, storyboard: Storyboard) -> list[tuple[str, bool]]:
     """(line, trusted) pairs, best first: copy written for the language, the hook's shorter alternatives, the
     segment's platform idioms (the persona's "talks like" insight), then, for the master language, the brief's own
@@ -103,7 +119,10 @@ def hook_candidates(variant: Variant, ctx: VariantContext, storyboard: Storyboar
     idioms = [w for p in ctx.market.platforms for w in p.idioms]
     if ctx.style:
         idioms += ctx.style.platform_voice
-    out += [(t, False) for t in idioms]
+    other = other_category_words(ctx)
+    out += [
+        (t, False) for t in idioms if not any(w.startswith(o) for w in re.findall(r"\w+", t.lower()) for o in other)
+    ]
     if is_master_language(ctx):
         brief = ctx.brief
         out += [(sp[:1].upper() + sp[1:], False) for sp in brief.selling_points]
