@@ -226,3 +226,40 @@ def test_cli_plans_a_script_with_a_brief_beside_it(tmp_path: Path, capsys: pytes
     bare = _write(tmp_path, "bare.fountain", FOUNTAIN)
     assert cli_main(["--quiet", "plan", str(bare), "--out", str(tmp_path / "p2")]) == 2
     assert "Markets:" in capsys.readouterr().err
+
+
+PLAIN = """Brand: Kopi Pagi
+Product: Iced coffee
+Category: food-drink
+Markets: MY, PH
+Segments: Office workers
+
+SCENE 1 - OFFICE, 3 PM
+An office worker yawns at her desk. CLOSE ON the clock.
+NARRATOR: Three p.m. slump again?
+
+SCENE 2 - PANTRY
+She cracks open a can of Kopi Pagi. PUSH IN on the condensation.
+NARRATOR: Real kopi, ice cold, in one can.
+SUPER: Real kopi. Ice cold.
+
+SCENE 3 - DESK
+She is back at work, smiling.
+NARRATOR: Kopi Pagi. Wake up your afternoon.
+"""
+
+
+def test_plain_english_script_with_scene_numbers() -> None:
+    project = plan_script(PLAIN, filename="kopi.txt", llm=None)
+    board = project.storyboard
+    assert [s.voiceover for s in board.shots] == [
+        "Three p.m. slump again?",
+        "Real kopi, ice cold, in one can.",
+        "Kopi Pagi. Wake up your afternoon.",
+    ]
+    assert board.shots[0].visual.startswith("An office worker yawns") and "(office, 3 pm)" in board.shots[0].visual
+    assert board.shots[0].framing == "close-up" and board.shots[1].camera == "push-in"
+    assert board.shots[1].on_screen_text == "Real kopi. Ice cold."
+    assert board.shots[2].on_screen_text == "Kopi Pagi. Wake up your afternoon"
+    my = next(v for v in project.variants if v.market == "MY")
+    assert my.language == "ms" and my.ab_ctas and "Shop now" not in my.ab_ctas

@@ -29,6 +29,7 @@ def _detector(code: str):  # type: ignore[no-untyped-def]
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
     except ImportError:
         return None
+    code = {"fil": "tl"}.get(code, code)  # Filipino is written as Tagalog is
     try:
         target = Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
     except (AttributeError, ValueError):

@@ -83,6 +83,7 @@ LIST_SPLIT = re.compile(r"\s*[,，、;；/]\s*")
 SUPER = re.compile(r"^\s*(SUPER|TITLE|ON[- ]SCREEN(?: TEXT)?|TEXT ON SCREEN|字幕|屏幕文字|花字)\s*[:：]\s*(.+)$", re.I)
 NOTE = re.compile(r"\[\[(.+?)\]\]|【(.+?)】", re.S)
 FOUNTAIN_HEADING = re.compile(r"^(\.(?!\.)|(INT|EXT|EST|INT\.?/EXT|I/E)[. ])", re.I)
+EN_HEADING = re.compile(r"^(SCENE|SC\.?)\s*\d+\b", re.I)
 ZH_HEADING = re.compile(r"^\s*(场景[一二三四五六七八九十百\d]*\s*[:：\s]|第[一二三四五六七八九十百\d]+[场幕景])")
 ZH_SETTING = re.compile(r"^\s*(\d+\s*[.、]\s*)?(内景|外景|内/外景|日景|夜景)[\s:：\-–—]")
 TRANSITION = re.compile(r"^\s*([A-Z ]+ TO:|FADE (IN|OUT)[.:]?|CUT TO BLACK\.?|转场|切至|淡入|淡出)\s*$")
@@ -326,7 +327,7 @@ def parse_plain(text: str) -> tuple[dict[str, str], list[Scene]]:
 def _is_heading(line: str) -> bool:
     """INT./EXT. or forced `.HEADING`; 场景一：…, 第二场 …; a short 内景/外景 line that is not a sentence."""
     line = line.strip()
-    if FOUNTAIN_HEADING.match(line) or ZH_HEADING.match(line):
+    if FOUNTAIN_HEADING.match(line) or ZH_HEADING.match(line) or EN_HEADING.match(line):
         return True
     return bool(ZH_SETTING.match(line)) and len(line) <= 30 and not re.search(r"[。！？!?]", line)
 
@@ -425,7 +426,7 @@ def infer_camera(shot: ScriptShot) -> Camera | None:
 
 def _place(heading: str) -> str:
     """'EXT. NIGHT MARKET - NIGHT' → 'exterior, night market, night'; '场景一：夜市 夜' → '夜市 夜'."""
-    h = re.sub(r"^\s*(场景[^:：\s]*|第[^:：\s]+[场幕景])\s*[:：]?\s*", "", heading)
+    h = re.sub(r"^\s*(场景[^:：\s]*|第[^:：\s]+[场幕景]|(SCENE|SC\.?)\s*\d+)\s*[-–—:：.]?\s*", "", heading, flags=re.I)
     h = re.sub(r"^\s*\d+\s*[.、]\s*", "", h)
     m = re.match(r"^\.?(INT\.?/EXT|I/E|INT|EXT|EST)[.\s]+", h, re.I)
     where = ""
@@ -446,8 +447,15 @@ def _short(text: str, cjk: bool) -> str:
     first = CLAUSE_END.split(text, maxsplit=1)[0].strip() or text
     if cjk:
         return first[:12]
-    words = first.split() if len(first.split()) >= 3 else text.rstrip(".!?").split()
-    return " ".join(words[:5])
+    if len(first.split()) >= 3:
+        return " ".join(first.split()[:5])
+    clauses = [c.strip() for c in re.split(r"(?<=[,.!?;:])\s+", text) if c.strip()]
+    out = clauses[0]
+    for clause in clauses[1:]:  # a short first clause ("Kopi Pagi.") takes the next one along while it stays short
+        if len((out + " " + clause).split()) > 6:
+            break
+        out += " " + clause
+    return " ".join(out.split()[:6]).rstrip(".,;:")
 
 
 ZH_SETTING_PREFIX = re.compile(r"^(内景|外景|内/外景)[。.，,：:\s]*")

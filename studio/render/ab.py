@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.model import Deliverable, Project, ProjectStore, ValidationFailed, Variant
+from studio.model import Deliverable, Flag, LocalizedShot, Project, ProjectStore, ValidationFailed, Variant
+from studio.model.project import LineOrigin, LineStatus
 from studio.model.stage import ProgressFn, report
 from studio.model.store import atomic_write_text
-from studio.planning.ab import CTA_BEAT, HOOK_BEAT, ab_alternatives, beat_shot_index
+from studio.planning.ab import CTA_BEAT, HOOK_BEAT, ab_alternatives, beat_shot_index, speaks
 
 if TYPE_CHECKING:
     from studio.render.variant import VariantRender
@@ -100,22 +101,44 @@ def variant_cells(project: Project, variant: Variant, hooks: int, ctas: int) -> 
     return cells, notes
 
 
+def _origin(text: str, project: Project, variant: Variant) -> LineOrigin:
+    """Where an A/B line came from: the brief's copy for the language, else the market pack."""
+    copy = project.brief.copy_by_language.get(variant.language)
+    if copy and text in (*copy.lines.values(), *copy.captions.values(), copy.tagline, copy.call_to_action):
+        return "brief-copy"
+    return "market-pack"
+
+
+def _replace_line(shot: LocalizedShot, text: str, project: Project, variant: Variant) -> None:
+    """The shot says `text` instead: its flags and status now describe the new line, not the planned one."""
+    ok = speaks(text, variant.language)
+    shot.voiceover = shot.caption = text
+    shot.alternatives = []
+    shot.back_translation = ""
+    shot.flags = [f for f in shot.flags if f.kind not in ("untranslated", "too-long")]
+    if ok is False:
+        shot.flags.append(
+            Flag(kind="untranslated", message=f"The A/B line \u201c{text}\u201d is not {variant.language}.")
+        )
+    status = LineStatus(origin=_origin(text, project, variant), language_ok=ok, note="A/B cell line")
+    shot.line_status = {**shot.line_status, "voice-over": status, "caption": status}
+
+
 def cell_variant(project: Project, variant: Variant, cell: Cell) -> Variant:
     """A copy of the variant opening with the cell's hook and closing with its call to action (voice, caption, card)."""
     out = variant.model_copy(deep=True)
     h = _hook_index(project, out)
-    hook_shot = out.shots[h]
-    if hook_shot.voiceover != cell.hook:
-        hook_shot.voiceover = cell.hook
-        hook_shot.caption = cell.hook
-        hook_shot.alternatives = []
+    if out.shots[h].voiceover != cell.hook:
+        _replace_line(out.shots[h], cell.hook, project, out)
     c = _cta_index(project, out)
     if cell.cta != variant.call_to_action:
         out.call_to_action = cell.cta
+        out.line_status = {
+            **out.line_status,
+            "call-to-action": LineStatus(origin=_origin(cell.cta, project, out), language_ok=True, note="A/B cell"),
+        }
         if c is not None and c != h:
-            out.shots[c].voiceover = cell.cta
-            out.shots[c].caption = cell.cta
-            out.shots[c].alternatives = []
+            _replace_line(out.shots[c], cell.cta, project, out)
     return out
 
 
