@@ -263,3 +263,26 @@ def test_plain_english_script_with_scene_numbers() -> None:
     assert board.shots[2].on_screen_text == "Kopi Pagi. Wake up your afternoon"
     my = next(v for v in project.variants if v.market == "MY")
     assert my.language == "ms" and my.ab_ctas and "Shop now" not in my.ab_ctas
+
+
+def test_ab_cells_are_derived_copies_and_old_projects_get_alternatives(tmp_path: Path) -> None:
+    from studio.render.ab import plan_ab
+
+    brief = read_brief_fields(_write(tmp_path, "b.toml", BRIEF))
+    project = plan_script(FOUNTAIN, brief, filename="noodles.fountain", llm=None)
+    th = next(v for v in project.variants if v.market == "TH")
+    th.ab_hooks, th.ab_ctas = [], []  # as planned before A/B cells existed
+    before = th.model_copy(deep=True)
+    plan = plan_ab(project, [th.id], "2x2")
+    assert [c.code for c in plan.cells] == ["H1-C1", "H1-C2", "H2-C1", "H2-C2"]
+    cuts = {cell: derived for _, derived, cell in plan.cuts}
+    h2c2 = cuts["H2-C2"]
+    hook, cta = plan.cells[3].hook, plan.cells[3].cta
+    assert _thai(hook) and _thai(cta) and hook in plan.alternatives[th.id][0]
+    assert h2c2.shots[0].voiceover == hook == h2c2.shots[0].caption
+    assert not [f for f in h2c2.shots[0].flags if f.kind == "untranslated"]  # H1's English line was flagged
+    assert h2c2.shots[0].line_status["voice-over"].language_ok is True
+    assert h2c2.shots[-1].voiceover == cta == h2c2.call_to_action
+    assert cuts["H1-C1"].shots[0].voiceover == before.shots[0].voiceover
+    assert h2c2.shots[1:-1] == before.shots[1:-1]
+    assert th == before  # the project's own variant is untouched
