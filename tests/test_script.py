@@ -168,10 +168,20 @@ def test_fewer_cells_when_no_local_alternative(tmp_path: Path) -> None:
     brief = read_brief_fields(_write(tmp_path, "b.toml", BRIEF))
     project = plan_script(FOUNTAIN, brief, filename="noodles.fountain", llm=None)
     th = next(v for v in project.variants if v.market == "TH")
-    th.ab_hooks = []
+    # The planned hook is the script's English line: it never becomes a cell of the Thai test.
+    cells, notes = variant_cells(project, th, 2, 2)
+    assert {c.hook for c in cells} == set(th.ab_hooks[:2]) and all(_thai(c.hook) for c in cells)
+    assert any("not in th" in n and "Two a.m." in n for n in notes)
+    th.ab_hooks = th.ab_hooks[:1]
     cells, notes = variant_cells(project, th, 2, 2)
     assert [c.code for c in cells] == ["H1-C1", "H1-C2"]
-    assert notes and "Only 1 hook" in notes[0] and "th" in notes[0]
+    assert any("Only 1 hook" in n for n in notes)
+    chinese = plan_script(CHINESE, filename="夜班.txt", llm=None)
+    cn = chinese.variants[0]
+    cn.ab_hooks, cn.ab_ctas = [], []
+    cells, notes = variant_cells(chinese, cn, 2, 2)
+    assert [(c.code, c.hook) for c in cells] == [("H1-C1", cn.shots[0].voiceover)]
+    assert len(notes) == 2 and "Only 1 hook(s) in zh" in notes[0]
     assert parse_matrix("3x2") == (3, 2)
     with pytest.raises(ValidationFailed):
         parse_matrix("two by two")
@@ -280,9 +290,11 @@ def test_ab_cells_are_derived_copies_and_old_projects_get_alternatives(tmp_path:
     hook, cta = plan.cells[3].hook, plan.cells[3].cta
     assert _thai(hook) and _thai(cta) and hook in plan.alternatives[th.id][0]
     assert h2c2.shots[0].voiceover == hook == h2c2.shots[0].caption
-    assert not [f for f in h2c2.shots[0].flags if f.kind == "untranslated"]  # H1's English line was flagged
+    assert not [f for f in h2c2.shots[0].flags if f.kind == "untranslated"]  # the English line was flagged
+    assert any(f.kind == "untranslated" for f in before.shots[0].flags)
     assert h2c2.shots[0].line_status["voice-over"].language_ok is True
     assert h2c2.shots[-1].voiceover == cta == h2c2.call_to_action
-    assert cuts["H1-C1"].shots[0].voiceover == before.shots[0].voiceover
+    assert cuts["H1-C1"].shots[0].voiceover == plan.cells[0].hook != before.shots[0].voiceover
+    assert cuts["H1-C1"].call_to_action == before.call_to_action  # C1: the planned Thai call to action
     assert h2c2.shots[1:-1] == before.shots[1:-1]
     assert th == before  # the project's own variant is untouched

@@ -77,11 +77,24 @@ def fill_alternatives(project: Project, variant: Variant) -> None:
 
 
 def variant_cells(project: Project, variant: Variant, hooks: int, ctas: int) -> tuple[list[Cell], list[str]]:
-    """The cells to cut and, when the variant has fewer local alternatives than asked, a note saying so."""
-    hook_lines = [variant.shots[_hook_index(project, variant)].voiceover, *variant.ab_hooks]
-    cta_lines = [variant.call_to_action, *variant.ab_ctas]
+    """The cells to cut and notes for the team: a planned line not in the variant's language is left out (no
+    English cell in a Thai test), and fewer cells are cut when the language has fewer alternatives than asked."""
     notes: list[str] = []
     language = variant.language
+    sides: list[list[str]] = []
+    for what, planned, others in (
+        ("hook", variant.shots[_hook_index(project, variant)].voiceover, variant.ab_hooks),
+        ("call to action", variant.call_to_action, variant.ab_ctas),
+    ):
+        lines = [planned, *others]
+        if planned.strip() and speaks(planned, language) is False:
+            lines = list(others)
+            notes.append(
+                f"The planned {what} of {variant.id} is not in {language} (\u201c{planned}\u201d): the A/B cells "
+                f"use the {language} alternatives only, so that no cell speaks another language."
+            )
+        sides.append(lines)
+    hook_lines, cta_lines = sides
     if len(hook_lines) < hooks:
         notes.append(
             f"Only {len(hook_lines)} hook(s) in {language} for {variant.id} (asked for {hooks}): no other hook "
