@@ -159,6 +159,12 @@ class Variant(Doc):
         default_factory=dict, description="Per variant-level line ('call-to-action', 'legal'): origin and check."
     )
     shots: list[LocalizedShot] = Field(default_factory=list)
+    ab_hooks: list[str] = Field(
+        default_factory=list, description="A/B test: other hook lines in the variant's language (cells H2, H3...)."
+    )
+    ab_ctas: list[str] = Field(
+        default_factory=list, description="A/B test: other calls to action in the variant's language (C2, C3...)."
+    )
 
     def shot(self, shot_id: str) -> LocalizedShot:
         for s in self.shots:

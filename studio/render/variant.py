@@ -50,6 +50,10 @@ class RenderVariantRequest:
     """x264 threads per encode (0 = x264's choice, all cores)."""
     logo: Path | None = None
     """A logo image for the end card; without one the brand name is set in type."""
+    variant: Variant | None = None
+    """A derived copy to cut instead of the project's variant of that id (an A/B cell: other hook, other CTA)."""
+    sub_variant: str = ""
+    """The A/B cell, e.g. 'H1-C2': added to the file names (`<variant>_<9x16>_H1-C2.mp4`) and the deliverables."""
 
 
 @dataclass
@@ -110,7 +114,7 @@ def prepare_cut(
     store = ProjectStore(request.project_dir)
     project = store.load()
     try:
-        variant = project.variant(request.variant_id)
+        variant = request.variant or project.variant(request.variant_id)
     except KeyError:
         known = ", ".join(v.id for v in project.variants) or "none"
         raise ValidationFailed(
@@ -156,6 +160,7 @@ def render_variant(
         "language": variant.language,
         "segment": variant.segment,
         "duration_s": round(timeline.duration_s, 3),
+        "sub_variant": request.sub_variant,
     }
     music = request.music or (Path(project.settings.music) if project.settings.music else None)
     if music is not None and not music.is_absolute():
@@ -172,7 +177,7 @@ def render_variant(
         span = 0.9 / max(1, len(request.aspects))
         for n, aspect in enumerate(request.aspects):
             width, height = sizes[aspect]
-            stem = f"{variant.id}_{aspect_tag(aspect)}"
+            stem = f"{variant.id}_{aspect_tag(aspect)}" + (f"_{request.sub_variant}" if request.sub_variant else "")
             source = FrameSource(timeline, width, height, request.fps, aspect)
             video = request.out_dir / f"{stem}.mp4"
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
