@@ -18,7 +18,7 @@ from studio.planning.context import VariantContext
 from studio.planning.phrases import load_banks
 from studio.planning.speech import fit_lines
 from studio.planning.storyboard import line_language, shot_copy_key
-from studio.planning.wording import NoWording, Wording, bank_wording, derive_line_source, occurrence
+from studio.planning.wording import NoWording, Wording, bank_wording, derive_line_source
 
 FRAMING_WORDS = {
     "wide": "wide establishing shot",
@@ -98,12 +98,12 @@ def bank_line(shot: Shot, key: str, ctx: VariantContext) -> Wording | NoWording:
     return bank_wording(
         source,
         shot.beat,
-        occurrence(key),
         ctx.brief,
         ctx.category,
         load_banks(),
         language_codes(ctx),
         ctx.style.id if ctx.style else None,
+        names_brand=bool(ctx.brief.brand) and ctx.brief.brand in shot.voiceover,
     )
 
 

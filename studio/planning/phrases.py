@@ -78,6 +78,9 @@ class PhraseBank(Strict):
     name: str
     reviewed: bool = Field(description="True only once a native speaker has reviewed every line.")
     note: str = ""
+    brand_line: str = Field(
+        default="{brand}: {line}", description="How a benefit line names the brand where the master line does."
+    )
     categories: dict[str, CategoryLines]
     benefits: dict[str, list[str]]
     pains: dict[str, list[str]]
@@ -89,6 +92,13 @@ class PhraseBank(Strict):
     def _tagged(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
         for tag, lines in v.items():
             _check_phrases(tag, lines)
+        return v
+
+    @field_validator("brand_line")
+    @classmethod
+    def _brand_line(cls, v: str) -> str:
+        if "{brand}" not in v or "{line}" not in v:
+            raise ValueError(f"brand_line must contain {{brand}} and {{line}}, got \u201c{v}\u201d")
         return v
 
     def codes(self) -> list[str]:
@@ -149,23 +159,39 @@ def keyword_in(word: str, text: str) -> bool:
     return bool(_keyword_re(word).search(text.lower()))
 
 
-def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[str] | None = None) -> Match | None:
-    """The first tag whose keywords or patterns appear in `text`: tags of this category first, then generic ones.
+def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
+    """Where the entry first matches `text` (position, {n} slot), or None."""
+    found: list[tuple[int, str]] = []
+    for p in entry.patterns:
+        m = re.search(p, text, re.IGNORECASE)
+        if m:
+            found.append((m.start(), (m.groupdict().get("n") or "").strip()))
+    low = text.lower()
+    for k in entry.keywords:
+        m = _keyword_re(k).search(low)
+        if m:
+            found.append((m.start(), ""))
+    return min(found, key=lambda f: f[0]) if found else None
 
-    `hints` (tags the planner already matched, e.g. a category benefit id) are taken only when the tag exists in
-    the lexicon for this category; a selling point nothing matches returns None and stays untranslated.
+
+def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[str] | None = None) -> Match | None:
+    """The tag the text talks about first: the earliest keyword or pattern in the text wins (a selling point leads
+    with what it sells); on a tie, this category's tags before generic ones. Tags kept for other categories are not
+    tried ('minutes' means a lesson for education, not for noodles).
+
+    `hints` (tags the planner already matched, e.g. a category benefit id) are used only when no keyword matches
+    and the tag exists for this category; text nothing matches returns None and stays untranslated.
     """
     entries = lexicon.section(section)
     order = [t for t, e in entries.items() if category in e.categories]
     order += [t for t, e in entries.items() if not e.categories]
-    for tag in order:
-        e = entries[tag]
-        for p in e.patterns:
-            m = re.search(p, text, re.IGNORECASE)
-            if m:
-                return Match(tag, (m.groupdict().get("n") or "").strip())
-        if any(keyword_in(k, text) for k in e.keywords):
-            return Match(tag)
+    best: tuple[int, int, str, str] | None = None
+    for rank, tag in enumerate(order):
+        hit = _first(entries[tag], text)
+        if hit and (best is None or (hit[0], rank) < best[:2]):
+            best = (hit[0], rank, tag, hit[1])
+    if best:
+        return Match(best[2], best[3])
     for tag in hints or []:
         if tag in order and not entries[tag].patterns:
             return Match(tag)

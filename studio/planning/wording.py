@@ -110,13 +110,17 @@ def _names(text: str, brief: Brief, codes: tuple[str, ...]) -> str:
     return text
 
 
-def _words(lines: list[str], brief: Brief, codes: tuple[str, ...], n: str, note: str) -> Wording:
+def _words(lines: list[str], brief: Brief, codes: tuple[str, ...], n: str, note: str, brand_line: str = "") -> Wording:
+    """The bank's lines filled in; with `brand_line` the spoken line names the brand first, as the master did, and
+    the plain lines become its shorter alternatives."""
+    if brand_line and "{brand}" not in lines[0]:
+        lines = [brand_line.replace("{line}", lines[0]), *lines]
     filled = [_names(fill(t, brief.brand, brief.product, n), brief, codes) for t in lines]
     seen: list[str] = []
     for t in filled:
         if t not in seen:
             seen.append(t)
-    caption = min(seen, key=len).rstrip("。.")
+    caption = min(seen, key=len).rstrip("。.।")
     return Wording(text=seen[0], caption=caption, alternatives=seen[1:], note=note)
 
 
@@ -134,14 +138,15 @@ def _category(bank: PhraseBank, category: Category) -> CategoryLines | None:
 def bank_wording(
     source: LineSource,
     beat: str,
-    occurrence: int,
     brief: Brief,
     category: Category,
     banks: Banks,
     codes: tuple[str, ...],
     style_id: str | None = None,
+    names_brand: bool = False,
 ) -> Wording | NoWording:
-    """The phrase-bank line for `source` in the language `codes` name, or why there is none."""
+    """The phrase-bank line for `source` in the language `codes` name, or why there is none. `names_brand`: the
+    master line names the brand, so the benefit line does too (the bank's `brand_line`)."""
     bank = banks.bank(*codes)
     if bank is None:
         return NoWording(f"there is no phrase bank for {codes[0]} (assets/knowledge/phrases/{codes[0]}.toml)")
@@ -157,7 +162,8 @@ def bank_wording(
     if kind in ("selling-point", "tagline"):
         m = match(lex, "benefits", text, category.id, verified_tags(source, category))
         if m and m.tag in bank.benefits:
-            return _words(bank.benefits[m.tag], brief, codes, m.slot, f"{unreviewed}; benefit '{m.tag}'")
+            branded = bank.brand_line if names_brand else ""
+            return _words(bank.benefits[m.tag], brief, codes, m.slot, f"{unreviewed}; benefit '{m.tag}'", branded)
         if kind == "tagline" and beat == "hook":
             m = match(lex, "needs", text, category.id)
             if m and m.tag in bank.hooks:
@@ -182,8 +188,7 @@ def bank_wording(
         if m and m.tag in bank.pains:
             return _words(bank.pains[m.tag], brief, codes, "", f"{unreviewed}; pain '{m.tag}'")
         if cat is not None and text in category.pain_points:
-            lines = cat.problem[occurrence % len(cat.problem) :] + cat.problem[: occurrence % len(cat.problem)]
-            return _words(lines, brief, codes, "", f"{unreviewed}; the category's problem line")
+            return _words(cat.problem, brief, codes, "", f"{unreviewed}; the category's problem line")
         return NoWording(f"the pain \u201c{text}\u201d matches no pain in assets/knowledge/phrases/lexicon.toml")
     if kind in ("need", "occasion", "insight"):
         m = match(lex, "needs", text, category.id)
