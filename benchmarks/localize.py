@@ -40,6 +40,7 @@ def main() -> None:
     for _, brief in briefs:
         plan_project(brief, llm=None)  # warm-up: fonts, packs and phrase banks load once per process
     origins: Counter[str] = Counter()
+    spoken: Counter[bool] = Counter()
     times: list[float] = []
     languages: set[str] = set()
     for name, brief in briefs:
@@ -55,6 +56,8 @@ def main() -> None:
                 for kind, text in (("voice-over", shot.voiceover), ("caption", shot.caption)):
                     if text.strip():
                         mine[shot.line_status[kind].origin] += 1
+                        if kind == "voice-over":
+                            spoken[shot.line_status[kind].origin in LOCALIZED] += 1
             for kind, text in (("call-to-action", variant.call_to_action), ("legal", variant.legal)):
                 if text.strip():
                     mine[variant.line_status[kind].origin] += 1
@@ -64,6 +67,7 @@ def main() -> None:
     total = sum(origins.values())
     localized = sum(n for o, n in origins.items() if o in LOCALIZED)
     print("lines by origin: " + ", ".join(f"{o}={n}" for o, n in origins.most_common()))
+    print(f"voice-over lines in the variant's language: {spoken[True]} of {spoken[True] + spoken[False]}")
     print(f"{len(briefs)} briefs, {len({b.category for _, b in briefs})} categories, {len(languages)} languages")
     print(
         f"localized_share={localized / total:.2f} ({localized}/{total}) "
