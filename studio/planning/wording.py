@@ -131,6 +131,10 @@ def verified_tags(source: LineSource, category: Category) -> list[str]:
     return [t for t in source.tags if t in by_id and any(keyword_in(k, text) for k in by_id[t].keywords)]
 
 
+def _plain(text: str) -> str:
+    return text.strip().rstrip(".!?").lower()
+
+
 def _category(bank: PhraseBank, category: Category) -> CategoryLines | None:
     return bank.categories.get(category.id) or bank.categories.get("general")
 
@@ -187,7 +191,7 @@ def bank_wording(
         m = match(lex, "pains", text, category.id)
         if m and m.tag in bank.pains:
             return _words(bank.pains[m.tag], brief, codes, "", f"{unreviewed}; pain '{m.tag}'")
-        if cat is not None and text in category.pain_points:
+        if cat is not None and _plain(text) in {_plain(p) for p in category.pain_points}:
             return _words(cat.problem, brief, codes, "", f"{unreviewed}; the category's problem line")
         return NoWording(f"the pain \u201c{text}\u201d matches no pain in assets/knowledge/phrases/lexicon.toml")
     if kind in ("need", "occasion", "insight"):
@@ -196,10 +200,13 @@ def bank_wording(
             return _words(bank.hooks[m.tag], brief, codes, "", f"{unreviewed}; hook '{m.tag}'")
         if beat in ("hook", "setup") and cat is not None:
             voice = voice_of(brief.tone, style_id)
-            lines = (cat.hook_premium if voice == "premium" else cat.hook_playful if voice == "playful" else []) or []
-            return _words(lines + cat.hook, brief, codes, "", f"{unreviewed}; the category's {voice or 'plain'} hook")
+            voiced = cat.hook_premium if voice == "premium" else cat.hook_playful if voice == "playful" else []
+            lines, said = (voiced, voice) if voiced else (cat.hook, "plain")
+            return _words(lines, brief, codes, "", f"{unreviewed}; the category's {said} hook")
         return NoWording(f"the line \u201c{text}\u201d matches no need or occasion in the lexicon")
-    return NoWording("it is the brief's own copy, written for the master language only")
+    if kind == "copy":
+        return NoWording("it is copy written for the master language only; the bank never paraphrases copy")
+    return NoWording(f"the planner does not know what the line \u201c{text}\u201d is about ({kind})")
 
 
 def lexicon_match(source: LineSource, category: Category, banks: Banks) -> Match | None:
