@@ -303,3 +303,11 @@ def test_premium_and_playful_segments_hear_different_hooks() -> None:
     th = load_banks().bank("th").categories["skincare"]
     assert p.variant("th-lux").shots[0].voiceover == th.hook_premium[0]
     assert p.variant("th-street").shots[0].voiceover == th.hook_playful[0]
+
+
+def test_a_banked_claim_keeps_the_category_caution_in_any_script() -> None:
+    (noodles,) = [p for p in planned() if p.brief.brand == "Mee Sedap Ria"]
+    proof = noodles.variant("sa-busy-families").shots[3]
+    assert proof.line_status["voice-over"].origin == "phrase-bank" and "حلال" in proof.voiceover
+    claims = [f.message for f in proof.flags if f.kind == "claim"]
+    assert len(claims) == 1 and "halal" in claims[0], "the Arabic line says the halal claim: same caution, once"

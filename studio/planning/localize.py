@@ -316,8 +316,14 @@ def derive_shot(
     for kind, text in (("voice-over", voiceover), ("caption", caption)):
         if not any(f.kind == "untranslated" and f" {kind} " in f.message for f in flags):
             flags += script_flags(kind, text, ctx)
-    for text in _dedup([voiceover, caption]):
-        flags += claim_flags(text, ctx)
+    banked = any(line.status and line.status.origin == "phrase-bank" for line in (spoken, shown))
+    said = _dedup([voiceover, caption] + ([shot.voiceover] if banked else []))
+    seen_claims: set[str] = set()
+    for text in said:  # a bank line says the master's claim in words the English patterns may not catch
+        for f in claim_flags(text, ctx):
+            if f.message not in seen_claims:
+                seen_claims.add(f.message)
+                flags.append(f)
     missing = missing_glyphs(caption, ctx.language_code) if caption else []
     if missing:
         flags.append(
