@@ -7,15 +7,18 @@ shots it touches (see restage.py) and compare hashes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from pipelines.fonts import missing_glyphs, script_for_language, script_of_char
 from studio.model.brief import SuppliedCopy
 from studio.model.ids import stable_hash
-from studio.model.project import Flag, LocalizedShot, Shot, Storyboard, Variant
+from studio.model.project import Flag, LineOrigin, LineStatus, LocalizedShot, Shot, Storyboard, Variant
 from studio.planning.context import VariantContext
+from studio.planning.phrases import load_banks
 from studio.planning.speech import fit_lines
 from studio.planning.storyboard import line_language, shot_copy_key
+from studio.planning.wording import NoWording, Wording, bank_wording, derive_line_source
 
 FRAMING_WORDS = {
     "wide": "wide establishing shot",
@@ -64,45 +67,114 @@ def is_master_language(ctx: VariantContext) -> bool:
     return ctx.language_code.split("-")[0].lower() == line_language(ctx.brief).split("-")[0].lower()
 
 
-def supplied_line(kind: str, key: str, beat: str, ctx: VariantContext) -> str | None:
-    """Copy written for this variant's language (brief copy, else the market's CTA phrase for the CTA beat)."""
+def supplied_origin(kind: str, key: str, beat: str, ctx: VariantContext) -> tuple[str, LineOrigin] | None:
+    """Copy written for this variant's language: brief copy, else the market's CTA phrase for the CTA beat."""
     copy = variant_copy(ctx)
     table = (copy.lines if kind == "voice-over" else copy.captions) if copy else {}
     if key in table:
-        return table[key]
+        return table[key], "brief-copy"
     if beat in CTA_BEATS:
         if copy and copy.call_to_action:
-            return copy.call_to_action
+            return copy.call_to_action, "brief-copy"
         phrases = ctx.market.call_to_action.get(ctx.language.code, [])
         if phrases:
-            return phrases[0]
+            return phrases[0], "market-pack"
     return None
 
 
+def supplied_line(kind: str, key: str, beat: str, ctx: VariantContext) -> str | None:
+    """Copy written for this variant's language (brief copy, else the market's CTA phrase for the CTA beat)."""
+    found = supplied_origin(kind, key, beat, ctx)
+    return found[0] if found else None
+
+
+def language_codes(ctx: VariantContext) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((ctx.language_code, ctx.language.code)))
+
+
+def bank_line(shot: Shot, key: str, ctx: VariantContext) -> Wording | NoWording:
+    """What the variant's phrase bank says for this master shot's material."""
+    source = derive_line_source(shot, key, ctx.brief, ctx.category)
+    return bank_wording(
+        source,
+        shot.beat,
+        ctx.brief,
+        ctx.category,
+        load_banks(),
+        language_codes(ctx),
+        ctx.style.id if ctx.style else None,
+        names_brand=bool(ctx.brief.brand) and ctx.brief.brand in shot.voiceover,
+    )
+
+
 def lines_to_translate(storyboard: Storyboard, ctx: VariantContext) -> list[str]:
-    """Master lines this variant would otherwise show untranslated."""
+    """Master lines this variant would otherwise show untranslated: no copy for them and nothing in the bank."""
     if is_master_language(ctx):
         return []
     out: list[str] = []
     for shot in storyboard.shots:
         key = shot_copy_key(storyboard.shots, shot.id)
+        banked: bool | None = None
         for kind, text in (("voice-over", shot.voiceover), ("caption", shot.on_screen_text)):
-            if text.strip() and supplied_line(kind, key, shot.beat, ctx) is None and text not in out:
+            if not text.strip() or text in out or supplied_line(kind, key, shot.beat, ctx) is not None:
+                continue
+            if banked is None:
+                banked = isinstance(bank_line(shot, key, ctx), Wording)
+            if not banked:
                 out.append(text)
     return out
 
 
-def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext, flags: list[Flag]) -> tuple[str, str]:
-    """(text, back-translation) for a voice-over or caption: supplied copy, then the LLM, then a flagged fallback."""
+@dataclass
+class Line:
+    """One localized line, where it came from, and its shorter forms."""
+
+    text: str = ""
+    back: str = ""
+    status: LineStatus | None = None
+    alternatives: list[str] = field(default_factory=list)
+
+
+OVERRIDE_FIELD = {"voice-over": "voiceover", "caption": "caption"}
+
+
+def _line(
+    kind: str,
+    shot: Shot,
+    key: str,
+    ctx: VariantContext,
+    flags: list[Flag],
+    overrides: dict[str, Any] | None = None,
+    kept: dict[str, LineStatus] | None = None,
+) -> Line:
+    """A voice-over or caption and its origin: brief copy, a creator's (or translator file's) edit, the market's
+    CTA, the phrase bank, the LLM, else the master line flagged untranslated."""
+    master_text = shot.voiceover if kind == "voice-over" else shot.on_screen_text
+    beat = shot.beat
+    overrides = overrides or {}
+    name = OVERRIDE_FIELD[kind]
+    if name in overrides:
+        prev = (kept or {}).get(kind)
+        if prev is not None and prev.origin in ("translator-file", "creator-edit"):
+            return Line(str(overrides[name]), status=prev.model_copy())
+        return Line(str(overrides[name]), status=LineStatus(origin="creator-edit", note="edited by hand"))
     if not master_text.strip():
-        return "", ""
+        return Line()
     if is_master_language(ctx):
         if beat in CTA_BEATS and script_flags(kind, master_text, ctx):
-            return supplied_line(kind, key, beat, ctx) or master_text, ""
-        return master_text, ""
-    supplied = supplied_line(kind, key, beat, ctx)
-    if supplied is not None:
-        return supplied, ""
+            found = supplied_origin(kind, key, beat, ctx)
+            if found:
+                return Line(found[0], status=LineStatus(origin=found[1]))
+        return Line(master_text, status=LineStatus(origin="master"))
+    found = supplied_origin(kind, key, beat, ctx)
+    if found is not None:
+        return Line(found[0], status=LineStatus(origin=found[1]))
+    words = bank_line(shot, key, ctx)
+    if isinstance(words, Wording):
+        if kind == "caption":
+            return Line(words.caption, status=LineStatus(origin="phrase-bank", note=words.note))
+        status = LineStatus(origin="phrase-bank", note=words.note)
+        return Line(words.text, status=status, alternatives=words.alternatives)
     tr = ctx.translations.get(master_text)
     if tr is not None:
         flags.append(
@@ -114,7 +186,8 @@ def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext,
                 ),
             )
         )
-        return tr.text, tr.back
+        text = _names_in(tr.text, ctx)
+        return Line(text, tr.back, LineStatus(origin="llm", note=f"machine-translated ({tr.source})"))
     table_name = "lines" if kind == "voice-over" else "captions"
     llm_hint = (
         f"the LLM ({ctx.translator}) gave no usable translation, so edit the line"
@@ -126,12 +199,23 @@ def _line(kind: str, master_text: str, key: str, beat: str, ctx: VariantContext,
             kind="untranslated",
             message=(
                 f"No {ctx.language.name} {kind} for beat '{key}': showing the {line_language(ctx.brief)} line "
-                f"\u201c{master_text}\u201d. Add [copy.{ctx.language_code}.{table_name}] {key} to the brief; "
-                f"{llm_hint}."
+                f"\u201c{master_text}\u201d ({words.reason}). Add [copy.{ctx.language_code}.{table_name}] {key} to "
+                f"the brief; {llm_hint}."
             ),
         )
     )
-    return master_text, ""
+    return Line(master_text, status=LineStatus(origin="untranslated", note=words.reason))
+
+
+def _names_in(text: str, ctx: VariantContext) -> str:
+    """Brand and product names as the brief writes them in this language."""
+    for code in language_codes(ctx):
+        table = ctx.brief.names.get(code) or ctx.brief.names.get(code.split("-")[0])
+        if table:
+            for name in sorted(table, key=len, reverse=True):
+                text = text.replace(name, table[name])
+            return text
+    return text
 
 
 def script_flags(kind: str, text: str, ctx: VariantContext) -> list[Flag]:
@@ -168,12 +252,18 @@ def _article(noun: str) -> str:
 
 
 def derive_shot(
-    shot: Shot, index: int, key: str, ctx: VariantContext, overrides: dict[str, Any] | None = None
+    shot: Shot,
+    index: int,
+    key: str,
+    ctx: VariantContext,
+    overrides: dict[str, Any] | None = None,
+    kept_status: dict[str, LineStatus] | None = None,
 ) -> LocalizedShot:
     """One localized shot from its master shot, before speech-rate fitting.
 
     Hand-set talent, wardrobe, setting and motifs in `overrides` go into the composed prompt; every overridden
-    field, the prompt included, keeps the creator's value.
+    field, the prompt included, keeps the creator's value. `kept_status` is the shot's earlier line status, so a
+    hand-set or imported (translator-file) line keeps its origin.
     """
     overrides = overrides or {}
     m, style, cat = ctx.market, ctx.style, ctx.category
@@ -219,13 +309,21 @@ def derive_shot(
     )
     negative = ", ".join(_dedup(BASE_NEGATIVE + cat.negative + m.negative + (style.negative if style else [])))
     flags: list[Flag] = []
-    voiceover, back = _line("voice-over", shot.voiceover, key, shot.beat, ctx, flags)
-    caption, _ = _line("caption", shot.on_screen_text, key, shot.beat, ctx, flags)
+    spoken = _line("voice-over", shot, key, ctx, flags, overrides, kept_status)
+    shown = _line("caption", shot, key, ctx, flags, overrides, kept_status)
+    voiceover, back, caption = spoken.text, spoken.back, shown.text
+    line_status = {k: line.status for k, line in (("voice-over", spoken), ("caption", shown)) if line.status}
     for kind, text in (("voice-over", voiceover), ("caption", caption)):
         if not any(f.kind == "untranslated" and f" {kind} " in f.message for f in flags):
             flags += script_flags(kind, text, ctx)
-    for text in _dedup([voiceover, caption]):
-        flags += claim_flags(text, ctx)
+    banked = any(line.status and line.status.origin == "phrase-bank" for line in (spoken, shown))
+    said = _dedup([voiceover, caption] + ([shot.voiceover] if banked else []))
+    seen_claims: set[str] = set()
+    for text in said:  # a bank line says the master's claim in words the English patterns may not catch
+        for f in claim_flags(text, ctx):
+            if f.message not in seen_claims:
+                seen_claims.add(f.message)
+                flags.append(f)
     missing = missing_glyphs(caption, ctx.language_code) if caption else []
     if missing:
         flags.append(
@@ -249,6 +347,8 @@ def derive_shot(
         voiceover=voiceover,
         caption=caption,
         back_translation=back,
+        line_status=line_status,
+        alternatives=spoken.alternatives,
         flags=flags,
         source_hash=source_hash(shot),
         overrides=dict(overrides),
@@ -292,23 +392,7 @@ def localize_variant(storyboard: Storyboard, ctx: VariantContext) -> Variant:
     m, style = ctx.market, ctx.style
     shots = [derive_shot(s, i, shot_copy_key(storyboard.shots, s.id), ctx) for i, s in enumerate(storyboard.shots)]
     fit_variant(shots, storyboard, ctx)
-    copy = variant_copy(ctx)
-    master = is_master_language(ctx)
-    cta = (copy.call_to_action if copy else None) or (ctx.brief.call_to_action if master else None)
-    cta = cta or _pick(m.call_to_action.get(ctx.language.code, []), 0) or ctx.brief.call_to_action
-    legal = (copy.legal if copy else None) or ""
-    if not legal and ctx.brief.legal:
-        legal = ctx.brief.legal
-        if not master and shots:
-            shots[-1].flags.append(
-                Flag(
-                    kind="untranslated",
-                    message=(
-                        f"The legal line has no {ctx.language.name} version: add [copy.{ctx.language_code}] legal "
-                        "to the brief (legal text is never machine-translated)."
-                    ),
-                )
-            )
+    cta, legal, status = variant_lines(storyboard, ctx, shots)
     return Variant(
         id=ctx.variant_id,
         market=m.code,
@@ -318,5 +402,64 @@ def localize_variant(storyboard: Storyboard, ctx: VariantContext) -> Variant:
         palette=_dedup((style.palette if style else []) + m.palette)[:5],
         call_to_action=cta,
         legal=legal,
+        line_status=status,
         shots=shots,
     )
+
+
+def variant_lines(
+    storyboard: Storyboard, ctx: VariantContext, shots: list[LocalizedShot]
+) -> tuple[str, str, dict[str, LineStatus]]:
+    """The variant's call to action and legal line, each with its origin; the last shot carries their flags.
+
+    CTA: brief copy, the brief's own CTA in the master language, the market pack's phrase, the phrase bank, else
+    the master CTA flagged. Legal: brief copy or the master legal line (flagged: legal text is never generated).
+    """
+    m = ctx.market
+    copy = variant_copy(ctx)
+    master = is_master_language(ctx)
+    status: dict[str, LineStatus] = {}
+    flags = shots[-1].flags if shots else []
+    pack_cta = _pick(m.call_to_action.get(ctx.language.code, []), 0)
+    if copy and copy.call_to_action:
+        cta, status["call-to-action"] = copy.call_to_action, LineStatus(origin="brief-copy")
+    elif master:
+        cta, status["call-to-action"] = ctx.brief.call_to_action, LineStatus(origin="master")
+    elif pack_cta:
+        cta, status["call-to-action"] = pack_cta, LineStatus(origin="market-pack")
+    else:
+        cta_shot = next((s for s in storyboard.shots if s.beat in CTA_BEATS), None)
+        words = bank_line(cta_shot, "cta", ctx) if cta_shot else NoWording("the storyboard has no call-to-action shot")
+        if isinstance(words, Wording):
+            cta, status["call-to-action"] = words.caption, LineStatus(origin="phrase-bank", note=words.note)
+        else:
+            cta, status["call-to-action"] = ctx.brief.call_to_action, LineStatus(origin="untranslated")
+            flags.append(
+                Flag(
+                    kind="untranslated",
+                    message=(
+                        f"The call to action has no {ctx.language.name} version: showing \u201c{cta}\u201d. Add "
+                        f"[copy.{ctx.language_code}] call_to_action to the brief or a `{ctx.language.code}` phrase to "
+                        f"[call_to_action] in markets/{m.code.lower()}.toml."
+                    ),
+                )
+            )
+    legal = (copy.legal if copy else None) or ""
+    if legal:
+        status["legal"] = LineStatus(origin="brief-copy")
+    elif ctx.brief.legal:
+        legal = ctx.brief.legal
+        if master:
+            status["legal"] = LineStatus(origin="master")
+        else:
+            status["legal"] = LineStatus(origin="untranslated", note="legal text is never machine-translated")
+            flags.append(
+                Flag(
+                    kind="untranslated",
+                    message=(
+                        f"The legal line has no {ctx.language.name} version: add [copy.{ctx.language_code}] legal "
+                        "to the brief (legal text is never machine-translated)."
+                    ),
+                )
+            )
+    return cta, legal, status
