@@ -57,6 +57,13 @@ class Scene:
     heads: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Centre (x, y) and radii (rw, rh) of each face drawn, in drawing order (the layout tests look at)."""
 
+    def flatten(self) -> None:
+        """Lay the translucent overlay (glows, halos) into the picture now, so what is drawn next sits on top."""
+        base = self.img.convert("RGBA")
+        base.alpha_composite(self.overlay)
+        self.img.paste(base.convert("RGB"))
+        self.odraw.rectangle([0, 0, self.w, self.h], fill=(0, 0, 0, 0))
+
     @property
     def u(self) -> float:
         """One unit: 1 % of the short side, so shapes scale with the frame."""

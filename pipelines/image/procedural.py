@@ -428,18 +428,21 @@ def figure_standing(s: Scene, cx: float, feet: float, height: float, f: FigurePl
     s.anchors.append((cx, chest + (hips - chest) * 0.35, shoulder))
 
 
-def _hand(s: Scene, x: float, y: float, size: float, skin: RGB) -> None:
-    """A hand holding something from below: palm and a thumb over it, the forearm running out of the frame."""
+def _hand(s: Scene, x: float, y: float, size: float, f: FigurePlan) -> None:
+    """A hand holding something from below: palm and thumb, the forearm (sleeved when covered) out of the frame."""
     d = s.draw
+    arm = shade(f.outfit, 0.85) if f.sleeves == "long" else shade(f.skin, 0.92)
     d.polygon(
-        [(x - size * 0.3, y), (x + size * 0.3, y), (x + size * 0.55, s.h), (x - size * 0.1, s.h)],
-        fill=shade(skin, 0.92),
+        [(x - size * 0.38, y), (x + size * 0.38, y), (x + size * 0.9, s.h), (x - size * 0.3, s.h)],
+        fill=arm,
+    )
+    if f.sleeves == "long":
+        d.rectangle([x - size * 0.42, y + size * 0.1, x + size * 0.46, y + size * 0.28], fill=f.trim)
+    d.rounded_rectangle(
+        [x - size * 0.42, y - size * 0.3, x + size * 0.42, y + size * 0.25], radius=size * 0.18, fill=f.skin
     )
     d.rounded_rectangle(
-        [x - size * 0.42, y - size * 0.3, x + size * 0.42, y + size * 0.25], radius=size * 0.18, fill=skin
-    )
-    d.rounded_rectangle(
-        [x - size * 0.55, y - size * 0.5, x - size * 0.3, y], radius=size * 0.12, fill=shade(skin, 1.08)
+        [x - size * 0.55, y - size * 0.5, x - size * 0.3, y], radius=size * 0.12, fill=shade(f.skin, 1.08)
     )
 
 
@@ -452,15 +455,17 @@ def _held_product(s: Scene, plan: FramePlan) -> None:
     size = _fitted(plan.product, s.h * 0.26, s.w * 0.5)
     cx, base = s.w * 0.72, s.h * 0.97
     products.draw_product(s, plan.product, cx, base, size)
-    _hand(s, cx - size * 0.1, base - size * 0.05, size * 0.45, plan.figures[0].skin)
+    _hand(s, cx - size * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
 
 
 # --- compositions ---------------------------------------------------------------------------------------------------
 
 
-def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float) -> None:
+def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float, plan: FramePlan | None = None) -> None:
     """Sky motifs first, then setting silhouettes on the horizon, in the order a viewer reads depth."""
     kinds = list(dict.fromkeys(motif_kind(m) for m in motifs))
+    if plan is not None and "lanterns" in plan.occasion_elements:
+        kinds = [k for k in kinds if k != "lanterns"]  # the occasion hangs its own lanterns
     words = {motif_kind(m): m for m in motifs}
     sky_y = s.horizon * 0.9
     if "stars" in kinds or (s.night and "sun" not in kinds):
@@ -512,7 +517,7 @@ def _spread(n: int, i: int, span: float) -> float:
 
 def compose_wide(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     ground = s.horizon + (s.h - s.horizon) * 0.35
-    _backdrop(s, motifs, ground, 1.0)
+    _backdrop(s, motifs, ground, 1.0, plan)
     occasions.draw_back(s, plan.occasion_elements, ground)
     n = len(plan.figures)
     seated = any(e in plan.occasion_elements for e in ("long-table", "table", "desk"))
@@ -525,7 +530,7 @@ def compose_wide(s: Scene, motifs: list[str], plan: FramePlan) -> None:
 
 def compose_medium(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     ground = s.horizon + (s.h - s.horizon) * 0.3
-    _backdrop(s, motifs, ground, 0.8)
+    _backdrop(s, motifs, ground, 0.8, plan)
     occasions.draw_back(s, plan.occasion_elements, ground)
     n = len(plan.figures)
     scale = 1.0 / (1.0 + 0.5 * (n - 1))
@@ -548,17 +553,18 @@ def compose_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
         draw_sparkles(s, 0, s.h)
     occasions.draw_back(s, tuple(e for e in plan.occasion_elements if e in occasions.SKY), s.h)
     lead = plan.figures[0]
-    if len(plan.figures) > 1:
-        f = plan.figures[1]
-        rw2 = s.figure_w * 0.2 * (0.8 if f.age == "child" else 1.0)
-        cx2, cy2 = s.w * 0.2, s.h * 0.36 + (1.0 - f.height) * s.h * 0.3
-        _torso(s, cx2, cy2 + rw2 * 1.25, s.figure_w * 0.3 * f.build, s.h, f)
-        _face(s, cx2, cy2, rw2, rw2 * 1.3, f, detail=True)
-    cx, cy = s.w * 0.5, s.h * 0.47
-    rw = s.figure_w * 0.36
-    rh = min(rw * 1.32, s.h * 0.4)
-    _torso(s, cx, cy + rh * 0.95, s.figure_w * 0.55 * lead.build, s.h, lead)
-    _face(s, cx, cy, rw, rh, lead, detail=True)
+    if len(plan.figures) == 1:
+        cx, cy = s.w * 0.5, s.h * 0.47
+        rw = s.figure_w * 0.36
+        rh = min(rw * 1.32, s.h * 0.4)
+        _torso(s, cx, cy + rh * 0.95, s.figure_w * 0.55 * lead.build, s.h, lead)
+        _face(s, cx, cy, rw, rh, lead, detail=True)
+    else:  # two faces cheek to cheek: the lead a little larger, the second one in front of their shoulder
+        for f, cx, scale in ((lead, 0.64, 1.0), (plan.figures[1], 0.24, 0.78)):
+            rw = s.figure_w * 0.27 * scale * (0.85 if f.age == "child" else 1.0)
+            cy = s.h * 0.45 + (1.0 - f.height) * s.h * 0.35
+            _torso(s, s.w * cx, cy + rw * 1.25, s.figure_w * 0.4 * scale * f.build, s.h, f)
+            _face(s, s.w * cx, cy, rw, rw * 1.3, f, detail=True)
     if plan.product_in_close_up:
         _held_product(s, plan)
 
@@ -601,11 +607,13 @@ def _product_macro(s: Scene, plan: FramePlan) -> None:
     glow = s.light
     r = s.w * 0.55
     s.odraw.ellipse([s.w / 2 - r, s.h * 0.5 - r, s.w / 2 + r, s.h * 0.5 + r], fill=(*glow, 70))
+    occasions.draw_back(s, tuple(e for e in plan.occasion_elements if e in occasions.SKY), ground)
+    s.flatten()
     s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.7))
     size = _fitted(plan.product, min(s.h * 0.55, s.w * 0.85), s.w)
     products.draw_product(s, plan.product, s.w * 0.5, ground, size)
     if plan.product not in ("car", "pet", "shoe"):
-        _hand(s, s.w * 0.5 + size * 0.35, ground - size * 0.05, size * 0.3, plan.figures[0].skin)
+        _hand(s, s.w * 0.5 + size * 0.35, ground - size * 0.05, size * 0.4, plan.figures[0])
 
 
 def compose_extreme_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
@@ -625,6 +633,7 @@ def compose_product(s: Scene, motifs: list[str], plan: FramePlan) -> None:
         draw_sparkles(s, 0, ground)
     if "flowers" in kinds:
         draw_flowers(s, ground * 0.5, ground)
+    occasions.draw_back(s, tuple(e for e in plan.occasion_elements if e in occasions.SKY), ground)
     s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.6))
     cx = s.w * 0.5
     pw, ph = s.figure_w * 0.36, s.u * 6

@@ -25,8 +25,6 @@ def _label(s: Scene, text: str, cx: float, cy: float, size: float, fill: RGB) ->
 def _screen(s: Scene, box: tuple[float, float, float, float], glow: RGB, icons: int = 3) -> None:
     """A lit screen: bright gradient-ish panel, a glow around it and a grid of app tiles."""
     x0, y0, x1, y1 = box
-    g = (x1 - x0) * 0.25
-    s.odraw.rounded_rectangle([x0 - g, y0 - g, x1 + g, y1 + g], radius=g, fill=(*glow, 55))
     s.draw.rectangle(box, fill=mix(glow, WHITE, 0.55))
     s.draw.rectangle([x0, y0, x1, y0 + (y1 - y0) * 0.18], fill=mix(glow, WHITE, 0.2))
     cols = icons
@@ -47,6 +45,7 @@ def bottle(s: Scene, cx: float, base: float, size: float) -> None:
     body_top = base - height * 0.62
     glass = mix(s.accent, (255, 236, 200), 0.35)
     s.odraw.ellipse([cx - bw * 1.6, base - height * 0.95, cx + bw * 1.6, base + height * 0.1], fill=(*s.light, 60))
+    s.flatten()
     d.rounded_rectangle([cx - bw, body_top, cx + bw, base], radius=bw * 0.3, fill=glass)
     d.rounded_rectangle(
         [cx - bw * 0.85, body_top + height * 0.1, cx - bw * 0.55, base - height * 0.06],
@@ -69,6 +68,7 @@ def tube(s: Scene, cx: float, base: float, size: float) -> None:
     cap_h, bw = size * 0.16, size * 0.2
     body = (255, 214, 92)
     s.odraw.ellipse([cx - bw * 2.4, base - size * 1.0, cx + bw * 2.4, base + size * 0.1], fill=(*s.light, 60))
+    s.flatten()
     d.rounded_rectangle([cx - bw * 0.9, base - cap_h, cx + bw * 0.9, base], radius=bw * 0.2, fill=(240, 110, 50))
     top = base - size
     d.polygon(
@@ -267,6 +267,9 @@ def drink(s: Scene, cx: float, base: float, size: float) -> None:
 def _device(s: Scene, cx: float, base: float, w: float, h: float, bezel: RGB, radius: float, icons: int) -> None:
     d = s.draw
     x0, y0, x1, y1 = cx - w / 2, base - h, cx + w / 2, base
+    g = min(w, h) * 0.25
+    s.odraw.rounded_rectangle([x0 - g, y0 - g, x1 + g, y1 + g], radius=g, fill=(*s.light, 55))
+    s.flatten()
     d.rounded_rectangle([x0, y0, x1, y1], radius=radius, fill=bezel)
     m = min(w, h) * 0.07
     _screen(s, (x0 + m, y0 + m * 1.3, x1 - m, y1 - m * 1.3), mix(s.accent, (80, 170, 255), 0.5), icons)
@@ -307,6 +310,7 @@ def app(s: Scene, cx: float, base: float, size: float) -> None:
     m = w * 0.07
     sx0, sy0, sx1, sy1 = x0 + m, y0 + m * 2, x0 + w - m, base - m * 2
     s.odraw.rounded_rectangle([x0 - m * 3, y0 - m * 3, x0 + w + m * 3, base + m * 3], radius=m * 4, fill=(*s.light, 50))
+    s.flatten()
     d.rectangle([sx0, sy0, sx1, sy1], fill=(246, 248, 252))
     d.rectangle([sx0, sy0, sx1, sy0 + (sy1 - sy0) * 0.12], fill=mix(s.accent, (40, 90, 200), 0.5))
     cw, ch = sx1 - sx0, sy1 - sy0
@@ -421,6 +425,7 @@ def game(s: Scene, cx: float, base: float, size: float) -> None:
     m = h * 0.08
     box = (x0 + m * 2, y0 + m, x0 + w - m * 2, base - m)
     s.odraw.rounded_rectangle([x0 - m * 3, y0 - m * 3, x0 + w + m * 3, base + m * 3], radius=m * 4, fill=(*s.light, 50))
+    s.flatten()
     d.rectangle(box, fill=mix(s.accent, (120, 60, 200), 0.5))
     d.polygon([(box[0], box[3]), (box[0] + w * 0.3, box[1] + h * 0.3), (box[0] + w * 0.55, box[3])], fill=(60, 30, 110))
     r = h * 0.2
