@@ -231,7 +231,10 @@ def _png(image: object) -> bytes:
 
 
 def _batch_key(r: ImageRequest) -> tuple[object, ...]:
-    return (r.model, r.width, r.height, r.steps, r.guidance, r.scheduler, r.loras, r.init_image, r.reference_image)
+    """The image backend's own grouping (cast, props, occasion and prompts never split a batch; strength does)."""
+    from pipelines.image import batch_key
+
+    return batch_key(r)
 
 
 def _batches(jobs: list[_Job], size: int) -> Iterable[list[_Job]]:
