@@ -177,22 +177,27 @@ def test_other_occasions_have_their_scene_element(occasion: str, kind: str, elem
 
 
 def test_frames_stay_fast_at_576x1024() -> None:
+    """Casts, products and occasions cost about what the old frames cost (median; the CI machine is shared)."""
+    import statistics
     import time
 
     cast = (CastMember(age="senior", hijab=True, modest=True), CastMember(age="child"), CastMember(gender="man"))
-    requests = [
+    framings = ("wide", "medium", "close-up", "extreme-close-up", "product")
+
+    def median_s(requests: list[ImageRequest]) -> float:
+        times = []
+        for r in requests:
+            t = time.perf_counter()
+            render_frame(r)
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    render_frame(req(width=576, height=1024))  # fonts load once
+    rich = [
         req(width=576, height=1024, framing=f, category=c, cast=cast, occasion="iftar", seed=i)
-        for i, (f, c) in enumerate(
-            [
-                (f, c)
-                for f in ("wide", "medium", "close-up", "extreme-close-up", "product")
-                for c in ("food-drink", "sportswear")
-            ]
-        )
+        for i, (f, c) in enumerate((f, c) for f in framings for c in ("food-drink", "sportswear"))
     ]
-    render_frame(requests[0])  # fonts load once
-    t = time.perf_counter()
-    for r in requests:
-        render_frame(r)
-    per_frame = (time.perf_counter() - t) / len(requests)
-    assert per_frame < 0.1, f"{per_frame * 1000:.0f} ms per frame"
+    plain = [req(width=576, height=1024, framing=f, seed=i) for i, f in enumerate(framings * 2)]
+    rich_s, plain_s = median_s(rich), median_s(plain)
+    assert rich_s < 0.15, f"{rich_s * 1000:.0f} ms per frame"
+    assert rich_s < plain_s * 2.5 + 0.02, f"{rich_s * 1000:.0f} ms vs {plain_s * 1000:.0f} ms without cast"

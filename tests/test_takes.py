@@ -260,3 +260,18 @@ def test_two_segments_render_to_videos_whose_frames_differ(tmp_path: Path, sampl
     fam = {t.asset for t in project.takes if t.variant_id == "my-families"}
     stu = {t.asset for t in project.takes if t.variant_id == "my-students"}
     assert len(fam) == len(stu) == 3 and not fam & stu
+
+
+def test_own_take_never_falls_back_to_the_master(store: ProjectStore) -> None:
+    from studio.takes import own_take
+
+    master = generate_takes(TakesRequest(project_dir=store.root, variant_ids=(None,), shot_ids=("s1",), aspect="1:1"))
+    project = store.load()
+    project.takes.extend(master)
+    assert project.selected_take("s1", "th-guochao") is master[0], "the model's fallback, kept for old projects"
+    assert own_take(project, "s1", "th-guochao") is None, "the variant still needs its own picture"
+    mine = generate_takes(
+        TakesRequest(project_dir=store.root, variant_ids=("th-guochao",), shot_ids=("s1",), aspect="1:1")
+    )
+    project.takes.extend(mine)
+    assert own_take(project, "s1", "th-guochao") is mine[0] and mine[0].asset != master[0].asset
