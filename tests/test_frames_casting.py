@@ -201,3 +201,14 @@ def test_frames_stay_fast_at_576x1024() -> None:
     rich_s, plain_s = median_s(rich), median_s(plain)
     assert rich_s < 0.15, f"{rich_s * 1000:.0f} ms per frame"
     assert rich_s < plain_s * 2.5 + 0.02, f"{rich_s * 1000:.0f} ms vs {plain_s * 1000:.0f} ms without cast"
+
+
+def test_known_props_are_drawn_beside_the_people() -> None:
+    cast = (CastMember(gender="man"), CastMember(age="child"))
+    with_props = render_frame(req(framing="wide", cast=cast, props=("water bottle", "running shoes", "race bib")))
+    bare = render_frame(req(framing="wide", cast=cast))
+    assert with_props.plan.props == ("drink", "shoe"), "unknown props (a race bib) are not guessed at"
+    a, b = px(with_props), px(bare)
+    h, w = a.shape[:2]
+    corner = (slice(int(h * 0.85), h), slice(int(w * 0.7), w))
+    assert np.abs(a[corner] - b[corner]).mean() > 5, "the shoe sits in the lower right corner"

@@ -125,6 +125,22 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("fashion|apparel|clothing|clothes|dress|shirt", "apparel"),
 )
 
+#: Prop words → the drawer that shows the prop (a small product silhouette), first match wins.
+PROP_WORDS: tuple[tuple[str, str], ...] = (
+    (r"phone|smartphone|mobile", "phone"),
+    (r"tablet|ipad", "tablet"),
+    (r"laptop|computer", "laptop"),
+    (r"noodle|bowl|plate|dish|rice|soup|food|meal", "bowl"),
+    (r"water bottle|drink|cup|coffee|\btea\b|juice|glass with ice|flask|can of", "drink"),
+    (r"shoe|sneaker|trainer", "shoe"),
+    (r"jacket|coat|raincoat|parka", "jacket"),
+    (r"shirt|tee|jersey|dress", "garment"),
+    (r"\bdog\b|\bcat\b|puppy|kitten|pet", "pet"),
+    (r"\bcar\b|vehicle", "car"),
+    (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
+    (r"gift|box|shopping bag|parcel", "box"),
+)
+
 #: Occasion kind → (keywords, scene elements drawn for it). First match wins.
 OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
@@ -196,6 +212,8 @@ class FramePlan:
     occasion_elements: tuple[str, ...]
     product_in_close_up: bool
     """A close-up also shows the product (held in the foreground) — every category but beauty."""
+    props: tuple[str, ...] = ()
+    """Prop drawers for the shot's props the frames know (at most two), drawn beside the people."""
 
 
 def _has(pattern: str, text: str) -> bool:
@@ -226,6 +244,18 @@ def product_kind(category: str, request: ImageRequest) -> str:
         if _has(pattern, text):
             return kind
     return CATEGORY_PRODUCT.get(category, "box")
+
+
+def prop_kinds(request: ImageRequest) -> tuple[str, ...]:
+    """The props a wide or medium shot draws: known ones only, each kind once, at most two."""
+    kinds: list[str] = []
+    for prop in request.props:
+        for pattern, kind in PROP_WORDS:
+            if _has(pattern, prop.lower()):
+                if kind not in kinds:
+                    kinds.append(kind)
+                break
+    return tuple(kinds[:2])
 
 
 def occasion_of(request: ImageRequest) -> tuple[str, tuple[str, ...]]:
@@ -328,4 +358,5 @@ def frame_plan(request: ImageRequest) -> FramePlan:
         occasion=occasion,
         occasion_elements=elements,
         product_in_close_up=not beauty,
+        props=prop_kinds(request),
     )

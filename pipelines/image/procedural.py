@@ -1,9 +1,13 @@
 """The embedded image backend: an animatic/storyboard frame drawn with Pillow, no model and no GPU.
 
-A frame reads like a storyboard panel: the shot's framing sets the composition (horizon and a small figure for a
-wide shot, a face filling the frame for a close-up, the bottle on a plinth for a product shot), the market palette
-becomes the sky, motifs are drawn as simple recognisable shapes, an arrow shows the camera move, and the shot label
-sits in a corner. The same request and seed always draw the same pixels.
+A frame reads like a storyboard panel. `frame_plan` first decides what the shot asks for from the request's
+structured fields: the cast (each person by age, gender, skin tone, head covering and modest dress), the category's
+product (a jacket, a noodle bowl, a tablet, a running shoe, a sunscreen tube... the serum bottle and skin macro only
+for beauty), the occasion's scene (iftar table, race start, school gate, bus window...) and the props. Then the
+shot's framing sets the composition (people small on a horizon for a wide shot, faces for a close-up, the product in
+use for an extreme close-up, the product on a plinth for a product shot), the market palette becomes the sky, motifs
+are drawn as simple recognisable shapes, an arrow shows the camera move, and the shot label sits in a corner.
+The same request always draws the same pixels.
 """
 
 from __future__ import annotations
@@ -458,6 +462,21 @@ def _held_product(s: Scene, plan: FramePlan) -> None:
     _hand(s, cx - size * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
 
 
+def _props(s: Scene, plan: FramePlan, base: float, size: float) -> None:
+    """The shot's props, small, in the two lower corners (on the table or desk when there is one)."""
+    for kind, x in zip(plan.props, (0.16, 0.84), strict=False):
+        size_k = _fitted(kind, size, s.w * 0.3)
+        products.draw_product(s, kind, s.w * x, base, size_k)
+
+
+def _prop_base(s: Scene, plan: FramePlan, ground: float) -> float:
+    if any(e in plan.occasion_elements for e in ("long-table", "table")):
+        return s.h * 0.8
+    if "desk" in plan.occasion_elements:
+        return s.h * 0.81
+    return s.h * 0.97
+
+
 # --- compositions ---------------------------------------------------------------------------------------------------
 
 
@@ -474,7 +493,8 @@ def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float, plan: Fr
         draw_clouds(s, sky_y * 0.7)
     if "rain" in kinds:
         draw_rain(s, sky_y)
-    if "sun" in kinds or "moon" in kinds or s.rng.random() < 0.6:
+    own_sky = plan is not None and any(e in plan.occasion_elements for e in ("crescent", "banner"))
+    if not own_sky and ("sun" in kinds or "moon" in kinds or s.rng.random() < 0.6):
         orb_x = s.w * s.rng.choice([0.22, 0.75])
         orb_y = s.horizon * s.rng.uniform(0.18, 0.35)
         orb_r = s.u * 7 * scale
@@ -526,6 +546,7 @@ def compose_wide(s: Scene, motifs: list[str], plan: FramePlan) -> None:
         x = s.w * s.rng.uniform(0.38, 0.62) if n == 1 else s.w * _spread(n, i, 0.22)
         figure_standing(s, x, feet, tall * f.height, f)
     occasions.draw_front(s, plan.occasion_elements, ground)
+    _props(s, plan, _prop_base(s, plan, ground), s.h * 0.09)
 
 
 def compose_medium(s: Scene, motifs: list[str], plan: FramePlan) -> None:
@@ -543,6 +564,7 @@ def compose_medium(s: Scene, motifs: list[str], plan: FramePlan) -> None:
         _face(s, cx, head_cy, head_rw, head_rw * 1.3, f, detail=True)
         s.anchors.append((cx, head_cy + head_rw * 3.4, shoulder))
     occasions.draw_front(s, plan.occasion_elements, ground)
+    _props(s, plan, _prop_base(s, plan, ground), s.h * 0.12)
 
 
 def compose_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
