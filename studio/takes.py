@@ -169,7 +169,7 @@ def image_request_for(
         motifs=motifs,
         label=f"S{index + 1} · {master.beat.upper()}",
         category=category_id(project),
-        props=props,
+        props=tuple(dict.fromkeys(p for p in (project.brief.product.strip(), *props) if p)),
         cast=cast,
         occasion=occasion,
     )

@@ -217,10 +217,15 @@ def test_request_carries_category_cast_props_and_occasion(tmp_path: Path, sample
     r = image_request_for(project, "my-families", "s1", "9:16")
     assert r.category == "food-drink", "the brief's alias resolves to the category pack id"
     assert [c.role for c in r.cast] == ["grandmother", "grandchild"] and r.cast[0].hijab
-    assert r.occasion == "iftar table" and r.props == ("instant noodles",)
+    assert r.occasion == "iftar table" and r.props == (project.brief.product, "instant noodles")
     other = image_request_for(project, "my-students", "s1", "9:16")
     assert other.key() != r.key()
     assert image_request_for(project, None, "s1", "9:16").cast == ()
+    from pipelines.image.frame_plan import frame_plan
+
+    brief = project.brief.model_copy(update={"product": "SunGuard SPF50 sunscreen", "category": "skincare"})
+    product_shot = image_request_for(project.model_copy(update={"brief": brief}), None, "s3", "9:16")
+    assert frame_plan(product_shot).product == "tube", "the brief's product name picks the sunscreen tube"
 
 
 def test_two_segments_of_one_market_get_their_own_pictures(tmp_path: Path, sample_brief_path: Path) -> None:

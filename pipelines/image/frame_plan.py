@@ -90,7 +90,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "food-drink": (
         ("noodle|ramen|mie|bowl|soup|rice|pho|laksa|curry|meal|snack", "bowl"),
-        ("coffee|tea|juice|soda|milk|drink|beverage|can |latte|water", "drink"),
+        (r"coffee|tea\b|juice|soda|milk|drink|beverage|cans?\b|latte|water", "drink"),
     ),
     "electronics": (
         ("tablet|ipad", "tablet"),
@@ -118,10 +118,10 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
     ("learning|course|tutor|school|education|edtech", "education"),
     ("bank|wallet|pay|loan|finance|invest|insurance|fintech", "finance-apps"),
-    ("car|vehicle|motor|auto|ev ", "automotive"),
-    ("pet|dog|cat|puppy|kitten", "pets"),
-    ("game|drama|webtoon|stream", "games-drama"),
-    ("home|appliance|kitchen|furniture|cleaning|vacuum|fridge", "home"),
+    (r"cars?\b|vehicle|motor|automotive|automobile|\bev\b", "automotive"),
+    (r"pets?\b|dogs?\b|cats?\b|puppy|kitten", "pets"),
+    ("games?\\b|drama|webtoon|stream", "games-drama"),
+    (r"home\b|appliance|kitchen|furniture|cleaning|vacuum|fridge", "home"),
     ("fashion|apparel|clothing|clothes|dress|shirt", "apparel"),
 )
 
@@ -145,28 +145,51 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
 OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
         "iftar",
-        r"iftar|ramadan|buka puasa|berbuka|sahur|suhoor|eid|lebaran|hari raya|raya",
+        r"\b(iftar|ramadan|buka puasa|berbuka|sahur|suhoor|eid|lebaran|hari raya|raya)\b",
         ("long-table", "dishes", "dates", "lanterns", "crescent"),
     ),
     (
         "race-day",
-        r"race|marathon|fun run|5 ?k\b|10 ?k\b|start line|finish line",
+        r"\b(race|races|marathon|half marathon|fun run|5 ?k|10 ?k|start line|finish line)\b",
         ("start-line", "bib-numbers", "banner"),
     ),
-    ("school-run", r"school run|school gate|drop-off|school day|back to school|to school", ("school-gate", "backpack")),
+    (
+        "school-run",
+        r"\b(school run|school gate|drop-off|school day|back to school|to school)\b",
+        ("school-gate", "backpack"),
+    ),
     (
         "commute",
-        r"commute|commuting|bus|train|metro|subway|\bmrt\b|\blrt\b|\bbts\b|transit",
+        r"\b(commute|commuting|commuter|bus|train|metro|subway|mrt|lrt|bts|transit)\b",
         ("vehicle-window", "handrail"),
     ),
-    ("hike", r"hike|hiking|trail|trek|camp|outdoor|mountain|rainy|rain", ("pine-trees", "trail")),
-    ("study", r"homework|study|studying|revision|exam|lesson|class|learning", ("desk", "books", "lamp")),
-    ("gym", r"gym|workout|training|yoga|weights", ("dumbbell", "mat")),
-    ("family-meal", r"dinner|lunch|breakfast|meal|family table|reunion|supper|picnic", ("table", "dishes")),
-    ("festival", r"festival|new year|lunar|diwali|christmas|songkran|celebration|party", ("bunting", "lanterns")),
-    ("office", r"office|work day|workday|meeting|desk job", ("desk", "laptop")),
-    ("home", r"home|living room|sofa|couch|bedtime|weekend in", ("sofa", "window")),
+    (
+        "hike",
+        r"\b(hike|hiking|trail|trek|trekking|camp|camping|outdoors?|mountains?|rainy|rain)\b",
+        ("pine-trees", "trail"),
+    ),
+    (
+        "study",
+        r"\b(homework|study|studying|revision|exams?|lessons?|class|learning)\b",
+        ("desk", "books", "lamp"),
+    ),
+    ("gym", r"\b(gym|workout|training|yoga|weights)\b", ("dumbbell", "mat")),
+    (
+        "family-meal",
+        r"\b(dinner|lunch|breakfast|meal|family table|reunion|supper|picnic)\b",
+        ("table", "dishes"),
+    ),
+    (
+        "festival",
+        r"\b(festival|new year|lunar|diwali|christmas|songkran|celebration|party)\b",
+        ("bunting", "lanterns"),
+    ),
+    ("office", r"\b(office|work day|workday|meeting|desk job)\b", ("desk", "laptop")),
+    ("home", r"\b(home|living room|sofa|couch|bedtime|weekend in)\b", ("sofa", "window")),
 )
+
+#: Occasions named plainly enough to read from a prompt when the shot carries no occasion field.
+PROMPT_OCCASIONS = frozenset({"iftar", "race-day", "school-run"})
 
 
 @dataclass(frozen=True)
@@ -227,21 +250,23 @@ def resolve_category(request: ImageRequest) -> str:
         return cat
     words = " ".join([cat, *request.props]).lower()
     for pattern, found in CATEGORY_WORDS:
-        if words.strip() and _has(pattern, words):
+        if words.strip() and _has(rf"\b(?:{pattern})", words):
             return found
     if cat:
         return "general"
     text = request.prompt.lower()
     for pattern, found in CATEGORY_WORDS[:2]:
-        if _has(pattern, text):
+        if _has(rf"\b(?:{pattern})", text):
             return found
     return "skincare"
 
 
 def product_kind(category: str, request: ImageRequest) -> str:
-    text = " ".join([*request.props, request.prompt]).lower() + " "
+    named = request.category.strip().lower()
+    words = [named] if named != category else []  # "sunscreen" names the product; "food-drink" names no drink
+    text = " ".join([*words, *request.props, request.prompt]).lower() + " "
     for pattern, kind in PRODUCT_WORDS.get(category, ()):
-        if _has(pattern, text):
+        if _has(rf"\b(?:{pattern})", text):
             return kind
     return CATEGORY_PRODUCT.get(category, "box")
 
@@ -251,7 +276,7 @@ def prop_kinds(request: ImageRequest) -> tuple[str, ...]:
     kinds: list[str] = []
     for prop in request.props:
         for pattern, kind in PROP_WORDS:
-            if _has(pattern, prop.lower()):
+            if _has(rf"\b(?:{pattern})", prop.lower()):
                 if kind not in kinds:
                     kinds.append(kind)
                 break
@@ -259,12 +284,16 @@ def prop_kinds(request: ImageRequest) -> tuple[str, ...]:
 
 
 def occasion_of(request: ImageRequest) -> tuple[str, tuple[str, ...]]:
-    """The occasion kind and its scene elements, read from the request's occasion (never guessed from the prompt)."""
+    """The occasion kind and its scene elements, from the request's occasion.
+
+    Without one, only an occasion the prompt names unmistakably (iftar, a race, the school run) is drawn: a prompt's
+    passing "at home" or "party" is no occasion.
+    """
     text = request.occasion.strip().lower()
-    if not text:
-        return "", ()
+    allowed = None if text else PROMPT_OCCASIONS
+    text = text or request.prompt.lower()
     for kind, pattern, elements in OCCASIONS:
-        if _has(pattern, text):
+        if (allowed is None or kind in allowed) and _has(pattern, text):
             return kind, elements
     return "", ()
 
@@ -278,7 +307,7 @@ def _implied_member(text: str) -> CastMember:
     gender = "woman" if _has(_WOMAN, text) else "man" if _has(_MAN, text) else "person"
     if _has(r"grand(mother|father|ma|pa|parent)|elderly|senior|\bold (wo)?man\b", text):
         age = "senior"
-    elif _has(r"\b(child|kid|kids|toddler|boy|girl|son|daughter)\b", text):
+    elif _has(r"\b(child|children|kid|kids|toddler|boy|little girl|schoolgirl|schoolboy)\b", text):
         age = "child"
     else:
         age = "young-adult"
