@@ -212,3 +212,23 @@ def test_known_props_are_drawn_beside_the_people() -> None:
     h, w = a.shape[:2]
     corner = (slice(int(h * 0.85), h), slice(int(w * 0.7), w))
     assert np.abs(a[corner] - b[corner]).mean() > 5, "the shoe sits in the lower right corner"
+
+
+def test_without_a_cast_the_prompt_words_still_cast_the_shot() -> None:
+    """Shots planned before casts existed (or hand-written prompts): tudung, gender and skin words are drawn."""
+    her = frame_plan(req(prompt="Malay woman in her twenties wearing a pastel tudung, warm brown skin")).figures[0]
+    him = frame_plan(req(prompt="Malaysian Chinese man with light skin and short black hair")).figures[0]
+    assert (her.gender, her.hijab, her.modest, her.skin_tone) == ("woman", True, True, "brown")
+    assert (him.gender, him.hijab, him.skin_tone, him.hair_style) == ("man", False, "light", "short")
+    gran = frame_plan(req(prompt="a grandmother with dark skin cooking")).figures[0]
+    assert (gran.age, gran.skin_tone, gran.hair) == ("senior", "dark", (206, 206, 210))
+
+
+def test_product_shot_shows_the_hand_of_who_the_shot_names() -> None:
+    light = render_frame(req(framing="product", category="food-drink", cast=(CastMember(skin_tone="light"),)))
+    dark = render_frame(req(framing="product", category="food-drink", cast=(CastMember(skin_tone="dark"),)))
+    nobody = render_frame(req(framing="product", category="food-drink"))
+    assert light.plan.hands and not nobody.plan.hands
+    a, b, c = px(light), px(dark), px(nobody)
+    assert np.abs(a - b).mean() > 1 and np.abs(a - c).mean() > 1
+    assert a.reshape(-1, 3).mean(0).sum() > b.reshape(-1, 3).mean(0).sum()

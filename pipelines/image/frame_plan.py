@@ -235,6 +235,8 @@ class FramePlan:
     occasion_elements: tuple[str, ...]
     product_in_close_up: bool
     """A close-up also shows the product (held in the foreground) — every category but beauty."""
+    hands: bool = False
+    """The product shot shows the lead's hand presenting the product (the shot names someone, or hands)."""
     props: tuple[str, ...] = ()
     """Prop drawers for the shot's props the frames know (at most two), drawn beside the people."""
 
@@ -302,6 +304,16 @@ _WOMAN = r"\b(woman|women|girl|girls|mother|mom|mum|grandmother|grandma|wife|sis
 _MAN = r"\b(man|men|boy|boys|father|dad|grandfather|grandpa|husband|brother|son|uncle|guy|he)\b"
 
 
+#: Prompt words for a skin tone, checked in order ("light brown" is medium, not light or brown).
+SKIN_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\b(light brown|tan|tanned|golden|medium|warm beige) skin", "medium"),
+    (r"\b(light|fair|pale|porcelain) skin|\bfair-skinned", "light"),
+    (r"\bolive skin", "olive"),
+    (r"\b(warm brown|brown|deep brown) skin", "brown"),
+    (r"\b(dark|deep|ebony) skin|\bdark-skinned", "dark"),
+)
+
+
 def _implied_member(text: str) -> CastMember:
     """Who a request without a cast most likely shows, from its prompt words (legacy requests, hand-written ones)."""
     gender = "woman" if _has(_WOMAN, text) else "man" if _has(_MAN, text) else "person"
@@ -313,11 +325,14 @@ def _implied_member(text: str) -> CastMember:
         age = "young-adult"
     hijab = _has(r"hijab|headscarf|tudung|jilbab|kerudung|head covering", text)
     modest = hijab or _has(r"modest|abaya|long sleeve|covered", text)
-    return CastMember(gender=gender, age=age, hijab=hijab, modest=modest)  # type: ignore[arg-type]
+    tone = next((t for pattern, t in SKIN_WORDS if _has(pattern, text)), None)
+    if tone is None:  # nobody named a skin tone: the frames' seeded random one (see _figure)
+        return CastMember(gender=gender, age=age, hijab=hijab, modest=modest)  # type: ignore[arg-type]
+    return CastMember(gender=gender, age=age, hijab=hijab, modest=modest, skin_tone=tone)  # type: ignore[arg-type]
 
 
 def _figure(member: CastMember, rng: random.Random, hanfu: bool, legacy_skin: bool) -> FigurePlan:
-    if legacy_skin and member.skin_tone == "medium":
+    if legacy_skin and "skin_tone" not in member.model_fields_set:
         skin, tone = rng.choice(LEGACY_SKIN), "unspecified"
     else:
         skin, tone = SKIN_PALETTE[member.skin_tone], member.skin_tone
@@ -388,4 +403,5 @@ def frame_plan(request: ImageRequest) -> FramePlan:
         occasion_elements=elements,
         product_in_close_up=not beauty,
         props=prop_kinds(request),
+        hands=bool(request.cast) or _has(r"\bhands?\b", request.prompt.lower()),
     )

@@ -665,6 +665,9 @@ def compose_product(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     s.draw.ellipse([cx - pw, s.h * 0.86 - ph, cx + pw, s.h * 0.86 + ph], fill=shade(s.light, 0.8))
     size = _fitted(plan.product, min(s.h * 0.42, s.figure_w), s.w)
     products.draw_product(s, plan.product, cx, top, size)
+    if plan.hands and plan.product not in ("car", "pet"):
+        width = size * products.WIDTH.get(plan.product, 0.8)
+        _hand(s, min(s.w * 0.9, cx + width * 0.5 + size * 0.08), top - size * 0.3, size * 0.3, plan.figures[0])
 
 
 COMPOSITIONS: dict[str, Callable[[Scene, list[str], FramePlan], None]] = {
