@@ -317,7 +317,7 @@ def _face(s: Scene, cx: float, cy: float, rw: float, rh: float, f: FigurePlan, d
     else:
         if f.hair_style == "long":
             d.rounded_rectangle([cx - rw * 1.15, cy - rh * 1.05, cx + rw * 1.15, cy + rh * 1.5], radius=rw, fill=f.hair)
-            d.rectangle([cx - rw * 0.42, cy + rh * 0.5, cx + rw * 0.42, cy + rh * 1.55], fill=shade(f.skin, 0.9))
+            d.rectangle([cx - rw * 0.3, cy + rh * 0.5, cx + rw * 0.3, cy + rh * 1.55], fill=shade(f.skin, 0.9))
         d.ellipse([cx - rw, cy - rh, cx + rw, cy + rh], fill=f.skin)
         d.chord([cx - rw * 1.08, cy - rh * 1.12, cx + rw * 1.08, cy + rh * 0.4], 180, 360, fill=f.hair)
         if f.hair_style == "bun":
