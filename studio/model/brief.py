@@ -40,6 +40,10 @@ class Segment(Strict):
     description: str = ""
     style: str | None = None
     markets: list[str] = Field(default_factory=list, description="Limit to these market codes; empty = all.")
+    insight_hint: str = Field(
+        default="",
+        description="What the team knows about this segment (a source for insights, never spoken as copy).",
+    )
 
 
 class SuppliedCopy(Strict):

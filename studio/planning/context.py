@@ -36,6 +36,7 @@ class VariantContext:
     index: int
     translations: Mapping[str, Translation] = field(default_factory=dict)
     translator: str = ""
+    knowledge: Knowledge | None = field(default=None, compare=False, repr=False)
 
     @property
     def persona_id(self) -> str:
@@ -99,6 +100,7 @@ def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]
                     style=styles[seg.id],
                     category=category,
                     index=si,
+                    knowledge=knowledge,
                 )
             )
     if not contexts:

@@ -110,7 +110,7 @@ def plan_project(
     check(cancel)
 
     structure = knowledge.structure_for(brief.duration_s)
-    storyboard = plan_storyboard(brief, category, structure, insights)
+    storyboard = plan_storyboard(brief, category, structure, insights, knowledge)
     start = 0.2 + llm_share / 3
     report(on_progress, start, f"Storyboard: {len(storyboard.shots)} shots ({structure.name})")
     if client is not None:

@@ -1,0 +1,164 @@
+"""What a segment's words say: its occasion, who is in it, and which of the category's pains and needs are its own.
+
+Read from the segment's name, description, style and insight hint against the keyword tables in the knowledge
+packs (occasions.toml, casting.toml, a category's [[pains]]), never from lists in code. The brief's notes and a
+segment's `insight_hint` rank the material; they are never spoken as copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studio.model.brief import Brief, Segment
+from studio.model.project import LineSource
+from studio.planning.knowledge import AgeGroup, CastGroup, Casting, Category, Knowledge, Occasion, Pain, mentions
+
+
+def segment_text(segment: Segment) -> str:
+    return " ".join(p for p in (segment.name, segment.description, segment.style or "", segment.insight_hint) if p)
+
+
+def brief_text(brief: Brief) -> str:
+    """What the product is and says: its name, category, selling points and the team's notes."""
+    return " ".join([brief.product, brief.category, *brief.selling_points, brief.notes])
+
+
+def _hits(text: str, words: list[str]) -> int:
+    return sum(1 for w in words if mentions(text, w))
+
+
+def _best(items: list, words_of, text: str):  # type: ignore[no-untyped-def]
+    """The entry whose keywords the text mentions most (the first on a tie); None when none is mentioned."""
+    scored = [(_hits(text, words_of(x)), -i, x) for i, x in enumerate(items)]
+    scored = [s for s in scored if s[0] > 0]
+    return max(scored, key=lambda s: (s[0], s[1]))[2] if scored else None
+
+
+@dataclass(frozen=True)
+class SegmentProfile:
+    """Who and where a segment is, as read from its words. None/empty: the words said nothing about it."""
+
+    occasion: Occasion | None
+    group: CastGroup | None
+    gender: str | None
+    skin_tone: str | None
+    age: AgeGroup | None
+    people: tuple[str, ...]
+
+
+def _first_key(table: dict, text: str) -> str | None:  # type: ignore[type-arg]
+    best: tuple[int, str] | None = None
+    for key, words in table.items():
+        for w in words:
+            m = re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text.lower())
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), key)
+    return best[1] if best else None
+
+
+def read_casting(text: str, casting: Casting) -> tuple[str | None, str | None, AgeGroup | None, tuple[str, ...]]:
+    """(gender, skin tone, age group, heritage words as written) named in `text`, earliest mention first."""
+    people = tuple(
+        m.group(0) for p in casting.people if (m := re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text, re.I))
+    )
+    return (
+        _first_key(casting.gender, text),
+        _first_key(casting.skin_tone, text),
+        _first_key(casting.age, text),  # type: ignore[return-value]
+        people,
+    )
+
+
+_PROFILES: dict[tuple[int, str], SegmentProfile] = {}
+
+
+def read_segment(segment: Segment, knowledge: Knowledge) -> SegmentProfile:
+    text = segment_text(segment)
+    key = (id(knowledge), text)
+    if key not in _PROFILES:
+        gender, skin, age, people = read_casting(text, knowledge.casting)
+        _PROFILES[key] = SegmentProfile(
+            occasion=_best(list(knowledge.occasions), lambda o: o.keywords, text),
+            group=_best(knowledge.casting.groups, lambda g: g.keywords, text),
+            gender=gender,
+            skin_tone=skin,
+            age=age,
+            people=people,
+        )
+    return _PROFILES[key]
+
+
+def ranked_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]:
+    """The category's pains for this segment, the most relevant first.
+
+    A pain limited to some segments (`segments` words) is left out for the others; relevance counts the pain's
+    keywords in the brief (product, selling points, notes) and in the segment's words, then shared words.
+    """
+    seg = segment_text(segment)
+    about = brief_text(brief)
+    pains = category.all_pains()
+    eligible = [p for p in pains if not p.segments or _hits(seg, p.segments)] or pains
+    seg_words = set(re.findall(r"[a-z]+", seg.lower()))
+
+    def score(p: Pain) -> int:
+        shared = len(set(re.findall(r"[a-z]{4,}", p.text.lower())) & seg_words)
+        return 3 * _hits(about, p.keywords) + 2 * _hits(seg, p.keywords) + shared
+
+    order = {p.id: i for i, p in enumerate(eligible)}
+    return sorted(eligible, key=lambda p: (-score(p), order[p.id]))
+
+
+def ranked_needs(category: Category, brief: Brief, segment: Segment) -> list[tuple[int, str]]:
+    """(index, need) of the category's needs, the ones sharing most words with the segment and the brief first."""
+    seg = set(re.findall(r"[a-z]{3,}", segment_text(segment).lower()))
+    about = set(re.findall(r"[a-z]{3,}", brief_text(brief).lower()))
+    scored = [
+        (-(2 * len(set(re.findall(r"[a-z]{3,}", t.lower())) & seg) + len(set(re.findall(r"[a-z]{3,}", t.lower())) & about)), i, t)
+        for i, t in enumerate(category.needs)
+    ]
+    return [(i, t) for _, i, t in sorted(scored)]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
+@dataclass(frozen=True)
+class SegmentMaterial:
+    """What a segment's story is made of: the hook (its strongest insight) and the problem (its closest pain)."""
+
+    hook: LineSource
+    hook_line: str
+    pain: Pain
+    problem_line: str
+    needs: tuple[str, ...]
+    pains: tuple[Pain, ...] = ()
+
+
+def segment_material(brief: Brief, category: Category, segment: Segment, knowledge: Knowledge) -> SegmentMaterial:
+    """The segment's strongest insight, in order: its occasion, its group's first need, the category's need
+    closest to it. Lines are the planner's own English words about that material, never the notes or hint."""
+    profile = read_segment(segment, knowledge)
+    needs = [t for _, t in ranked_needs(category, brief, segment)]
+    if profile.occasion is not None:
+        occ = profile.occasion
+        hook = LineSource(kind="occasion", text=occ.insight, tags=[f"occasion:{occ.id}"])
+        line = occ.hook or _sentence(occ.insight)
+    elif profile.group is not None and profile.group.needs:
+        need = profile.group.needs[0]
+        hook = LineSource(kind="need", text=need, tags=[f"group:{profile.group.id}"])
+        line = _sentence(need)
+    else:
+        hook = LineSource(kind="need", text=needs[0], tags=[f"need:{category.needs.index(needs[0])}"])
+        line = _sentence(needs[0])
+    pains = ranked_pains(category, brief, segment)
+    return SegmentMaterial(
+        hook=hook,
+        hook_line=line,
+        pain=pains[0],
+        problem_line=_sentence(pains[0].text),
+        needs=tuple(needs),
+        pains=tuple(pains),
+    )
