@@ -75,10 +75,13 @@ def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
         rows += [("need", t, f"occasions.toml#{occasion.id}.needs[{i}]") for i, t in enumerate(occasion.needs[:1])]
     plain = {p: i for i, p in enumerate(cat.pain_points)}
     for pain in ranked_pains(cat, ctx.brief, seg)[:2]:
-        where = f"pain_points[{plain[pain.text]}]" if pain.id.startswith("pain-") and pain.text in plain else f"pains.{pain.id}"
+        plain_pain = pain.id.startswith("pain-") and pain.text in plain
+        where = f"pain_points[{plain[pain.text]}]" if plain_pain else f"pains.{pain.id}"
         rows.append(("pain-point", pain.text, f"{cfile}#{where}"))
     if group:
-        rows += [("pain-point", t, f"casting.toml#groups.{group.id}.barriers[{i}]") for i, t in enumerate(group.barriers[:1])]
+        rows += [
+            ("pain-point", t, f"casting.toml#groups.{group.id}.barriers[{i}]") for i, t in enumerate(group.barriers[:1])
+        ]
     if occasion:
         rows.append(("local-context", f"{occasion.name}: {occasion.insight}", f"occasions.toml#{occasion.id}"))
     local = m.context.get(cat.id, [])

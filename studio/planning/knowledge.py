@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -268,6 +268,7 @@ class Occasion(Pack):
     wardrobe: list[str] = Field(default_factory=list, description="Wins over the category's and market's wardrobe.")
     wardrobe_men: list[str] = Field(default_factory=list)
     mood: str = Field(default="", description="Light and mood words added to the prompt.")
+    festive: bool = Field(default=False, description="Festive dress ('... for festive scenes' wardrobe) fits it.")
 
 
 class Occasions(Pack):
@@ -337,7 +338,7 @@ class Knowledge:
     structures: dict[str, Structure]
     styles: dict[str, Style]
     occasions: tuple[Occasion, ...] = ()
-    casting: Casting = Casting()
+    casting: Casting = field(default_factory=Casting)
 
     def category(self, name: str) -> Category | None:
         """By id or alias, case-insensitively, with / - & and spaces normalised ('Beauty/Skincare' → skincare)."""

@@ -14,19 +14,12 @@ from studio.model.brief import SuppliedCopy
 from studio.model.ids import stable_hash
 from studio.model.project import Flag, LocalizedShot, Shot, Storyboard, Variant
 from studio.planning.context import VariantContext
+from studio.planning.scene import compose_scene
 from studio.planning.speech import fit_lines
 from studio.planning.storyboard import line_language, shot_copy_key
 
-FRAMING_WORDS = {
-    "wide": "wide establishing shot",
-    "medium": "medium shot",
-    "close-up": "close-up portrait",
-    "extreme-close-up": "extreme close-up, macro detail",
-    "product": "product hero shot",
-}
 BASE_NEGATIVE = ["blurry", "low quality", "watermark", "garbled text", "deformed hands", "extra limbs"]
 CTA_BEATS = {"cta"}
-MAN = re.compile(r"\b(man|men|boy|father|husband)\b", re.IGNORECASE)
 
 
 def source_hash(shot: Shot) -> str:
@@ -43,13 +36,6 @@ def _dedup(items: list[str]) -> list[str]:
 
 def _pick(items: list[str], n: int) -> str:
     return items[n % len(items)] if items else ""
-
-
-def _interleave(a: list[str], b: list[str]) -> list[str]:
-    out: list[str] = []
-    for i in range(max(len(a), len(b))):
-        out += [x[i] for x in (a, b) if i < len(x)]
-    return out
 
 
 def variant_copy(ctx: VariantContext) -> SuppliedCopy | None:
@@ -163,10 +149,6 @@ def claim_flags(text: str, ctx: VariantContext) -> list[Flag]:
     return flags
 
 
-def _article(noun: str) -> str:
-    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
-
-
 def derive_shot(
     shot: Shot, index: int, key: str, ctx: VariantContext, overrides: dict[str, Any] | None = None
 ) -> LocalizedShot:
@@ -177,46 +159,7 @@ def derive_shot(
     """
     overrides = overrides or {}
     m, style, cat = ctx.market, ctx.style, ctx.category
-    at_home = shot.beat in cat.home_beats
-    home = (style.home if style and style.home else "") or m.home
-    pool = _interleave(m.settings, style.settings) if style else m.settings
-    if style and style.lead_settings:
-        pool = _interleave(style.settings, m.settings)
-    setting = home if at_home else _pick(pool, index)
-    motifs = _dedup(
-        ([_pick(style.motifs, index)] if style and style.motifs else [])
-        + [_pick(m.motifs, index + k) for k in range(3 if at_home else 4)]
-    )
-    talent = _pick(m.talent, ctx.index)
-    source = style or m
-    wardrobes = source.wardrobe_men if MAN.search(talent) and source.wardrobe_men else source.wardrobe
-    wardrobe = _pick(wardrobes, ctx.index)
-    if m.prompt_modesty:
-        wardrobe = f"{wardrobe}, {m.prompt_modesty}"
-    if style and style.talent:
-        talent = f"{talent}, {style.talent}"
-    talent = str(overrides.get("talent", talent))
-    wardrobe = str(overrides.get("wardrobe", wardrobe))
-    setting = str(overrides.get("setting", setting))
-    if isinstance(overrides.get("motifs"), list):
-        motifs = list(overrides["motifs"])
-    who = f"the hands of {_article(talent.split(',')[0])}" if shot.framing == "product" else talent
-    look = style.look if style else "bright commercial photography, natural skin texture"
-    palette_words = (style.palette_words if style and style.palette_words else "") or m.palette_words
-    prompt = ", ".join(
-        p
-        for p in (
-            FRAMING_WORDS[shot.framing],
-            shot.visual,
-            f"{who} wearing {wardrobe}",
-            f"set in {setting}",
-            ", ".join(motifs),
-            look,
-            f"colour palette: {palette_words}" if palette_words else "",
-            f"{m.name} short-video ad",
-        )
-        if p
-    )
+    scene = compose_scene(shot, index, ctx, overrides)
     negative = ", ".join(_dedup(BASE_NEGATIVE + cat.negative + m.negative + (style.negative if style else [])))
     flags: list[Flag] = []
     voiceover, back = _line("voice-over", shot.voiceover, key, shot.beat, ctx, flags)
@@ -240,12 +183,16 @@ def derive_shot(
     out = LocalizedShot(
         shot_id=shot.id,
         duration_s=shot.duration_s,
-        prompt=prompt,
+        prompt=scene.prompt,
         negative_prompt=negative,
-        talent=talent,
-        wardrobe=wardrobe,
-        setting=setting,
-        motifs=motifs,
+        talent=scene.talent,
+        wardrobe=scene.wardrobe,
+        setting=scene.setting,
+        motifs=scene.motifs,
+        cast=scene.cast,
+        props=scene.props,
+        occasion=scene.occasion,
+        line_source=scene.line_source,
         voiceover=voiceover,
         caption=caption,
         back_translation=back,

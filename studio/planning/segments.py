@@ -103,7 +103,7 @@ def ranked_pains(category: Category, brief: Brief, segment: Segment) -> list[Pai
 
     def score(p: Pain) -> int:
         shared = len(set(re.findall(r"[a-z]{4,}", p.text.lower())) & seg_words)
-        return 3 * _hits(about, p.keywords) + 2 * _hits(seg, p.keywords) + shared
+        return 2 * _hits(about, p.keywords) + 3 * _hits(seg, p.keywords) + shared
 
     order = {p.id: i for i, p in enumerate(eligible)}
     return sorted(eligible, key=lambda p: (-score(p), order[p.id]))
@@ -111,13 +111,13 @@ def ranked_pains(category: Category, brief: Brief, segment: Segment) -> list[Pai
 
 def ranked_needs(category: Category, brief: Brief, segment: Segment) -> list[tuple[int, str]]:
     """(index, need) of the category's needs, the ones sharing most words with the segment and the brief first."""
-    seg = set(re.findall(r"[a-z]{3,}", segment_text(segment).lower()))
-    about = set(re.findall(r"[a-z]{3,}", brief_text(brief).lower()))
-    scored = [
-        (-(2 * len(set(re.findall(r"[a-z]{3,}", t.lower())) & seg) + len(set(re.findall(r"[a-z]{3,}", t.lower())) & about)), i, t)
-        for i, t in enumerate(category.needs)
-    ]
+    seg, about = _words(segment_text(segment)), _words(brief_text(brief))
+    scored = [(-(2 * len(_words(t) & seg) + len(_words(t) & about)), i, t) for i, t in enumerate(category.needs)]
     return [(i, t) for _, i, t in sorted(scored)]
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]{3,}", text.lower()))
 
 
 def _sentence(text: str) -> str:

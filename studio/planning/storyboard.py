@@ -76,6 +76,13 @@ def master_copy(brief: Brief) -> SuppliedCopy:
     return brief.copy_by_language.get(brief.master_language) or SuppliedCopy()
 
 
+def product_name(brief: Brief) -> str:
+    """'Kirim' + 'Kirim wallet app' reads 'Kirim wallet app', not 'Kirim Kirim wallet app'."""
+    if brief.product.lower().startswith(brief.brand.lower()):
+        return brief.product
+    return f"{brief.brand} {brief.product}"
+
+
 def _sentence(text: str) -> str:
     text = text.strip().rstrip(".")
     return text[:1].upper() + text[1:] + "." if text else ""
@@ -107,7 +114,7 @@ def _selling_point(brief: Brief, category: Category, k: int, beat: str) -> LineP
     b = benefit_for(sp, category)
     source = LineSource(kind="selling-point", text=sp, index=k, tags=[b.id] if b else [])
     if BEAT_FAMILY.get(beat, beat) == "solution" or beat in ("feature", "offer"):
-        line = f"{brief.brand} {brief.product}: {_bare(sp)}."
+        line = f"{product_name(brief)}: {_bare(sp)}."
     else:
         line = _sentence(sp)
     return LinePlan(source=source, line=line, caption=_bare(sp), benefit=b)
@@ -205,8 +212,6 @@ def cite(beat: Beat, insights: list[Insight]) -> list[str]:
     return ids
 
 
-
-
 def plan_storyboard(
     brief: Brief,
     category: Category,
@@ -252,7 +257,7 @@ def plan_storyboard(
         )
     tagline = copy.tagline or brief.selling_points[0]
     return Storyboard(
-        concept=f"{brief.brand} {brief.product} — {tagline}",
+        concept=f"{product_name(brief)} — {tagline}",
         theme=f"{brief.tone}; {benefits[0].id} first: {brief.selling_points[0]}",
         language=line_language(brief),
         shots=shots,
