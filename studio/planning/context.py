@@ -61,7 +61,10 @@ def _unknown(kind: str, name: str, known: list[str], folder: str, example: str) 
 def resolve_category(brief: Brief, knowledge: Knowledge) -> Category:
     category = knowledge.category(brief.category)
     if category is None:
-        raise _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare")
+        error = _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare")
+        if "general" in knowledge.categories:
+            error.hint = f'For a product that fits none of them, write category = "general". {error.hint}'
+        raise error
     return category
 
 
