@@ -413,3 +413,54 @@ def test_unknown_category_is_refused_and_general_is_offered() -> None:
     with pytest.raises(UnknownPackError) as err:
         plan_project(BRIEFS["jacket"].model_copy(update={"category": "spaceships"}), llm=None)
     assert "outdoor-apparel" in str(err.value) and 'category = "general"' in str(err.value)
+
+
+def test_broken_occasion_or_pain_tables_are_named_by_file_and_field(tmp_path) -> None:
+    import shutil
+
+    from studio import paths
+    from studio.model.errors import ValidationFailed
+    from studio.planning.knowledge import clear_cache
+
+    root = tmp_path / "k"
+    shutil.copytree(paths.knowledge_dir(), root)
+    (root / "occasions.toml").write_text('[[occasions]]\nid = "x"\nname = "x"\nkeywords = ["x"]\n', encoding="utf-8")
+    clear_cache()
+    try:
+        with pytest.raises(ValidationFailed) as err:
+            load_knowledge(root)
+        assert "occasions.toml" in str(err.value) and "setting" in str(err.value)
+        shutil.copy(paths.knowledge_dir() / "occasions.toml", root / "occasions.toml")
+        pets = (root / "categories" / "pets.toml").read_text(encoding="utf-8")
+        (root / "categories" / "pets.toml").write_text(pets.replace("[[pains]]", "[[old]]"), encoding="utf-8")
+        clear_cache()
+        with pytest.raises(ValidationFailed) as err:
+            load_knowledge(root)
+        assert "pets.toml" in str(err.value)
+        (root / "categories" / "pets.toml").write_text(
+            re.sub(r"\[\[pains\]\].*?(?=\n\[\[benefits)", "", pets, count=0, flags=re.S), encoding="utf-8"
+        )
+        clear_cache()
+        with pytest.raises(ValidationFailed) as err:
+            load_knowledge(root)
+        assert "pets.toml" in str(err.value) and "pain" in str(err.value)
+    finally:
+        clear_cache()
+
+
+def test_insights_differ_when_descriptions_differ_even_without_a_known_occasion() -> None:
+    brief = _brief(
+        brand="Acme",
+        product="gift card",
+        category="general",
+        selling_points=["any amount, any store"],
+        markets=[{"code": "TH"}],
+        segments=[
+            {"id": "a", "name": "Aunties", "description": "aunties who buy presents for the whole extended clan"},
+            {"id": "b", "name": "Office gifters", "description": "colleagues collecting for a farewell present"},
+        ],
+    )
+    p = plan_project(brief, llm=None)
+    texts = {s: {i.text for i in p.insights if i.segment == s} for s in ("a", "b")}
+    assert texts["a"] != texts["b"]
+    assert any(i.source == "brief.segments[a].description" for i in p.insights)

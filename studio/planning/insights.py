@@ -84,6 +84,8 @@ def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
         ]
     if occasion:
         rows.append(("local-context", f"{occasion.name}: {occasion.insight}", f"occasions.toml#{occasion.id}"))
+    if seg.description.strip():
+        rows.append(("local-context", f"who: {seg.description.strip()}", f"brief.segments[{seg.id}].description"))
     local = m.context.get(cat.id, [])
     for i, t in _ranked(local, about):
         rows.append(("local-context", t, f"{mfile}#context.{cat.id}[{i}]"))
