@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from studio.model.brief import Brief, Segment
 from studio.model.project import LineSource
@@ -48,26 +49,41 @@ class SegmentProfile:
 
 
 def _first_key(table: dict, text: str) -> str | None:  # type: ignore[type-arg]
-    best: tuple[int, str] | None = None
-    for key, words in table.items():
+    """The key whose word is mentioned first in `text` (one compiled pattern per table, cached)."""
+    pattern, owner = _table_pattern(tuple((k, tuple(ws)) for k, ws in table.items()))
+    m = pattern.search(text) if owner else None
+    return owner[m.group(0).lower()] if m else None
+
+
+@lru_cache(maxsize=64)
+def _table_pattern(table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    owner: dict[str, str] = {}
+    for key, words in table:
         for w in words:
-            m = re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text.lower())
-            if m and (best is None or m.start() < best[0]):
-                best = (m.start(), key)
-    return best[1] if best else None
+            owner.setdefault(w.lower(), key)
+    alternatives = "|".join(re.escape(w) for w in sorted(owner, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives or '(?!)'})(?![\w-])", re.IGNORECASE), owner
+
+
+_CASTING: dict[tuple[int, str], tuple[str | None, str | None, AgeGroup | None, tuple[str, ...]]] = {}
 
 
 def read_casting(text: str, casting: Casting) -> tuple[str | None, str | None, AgeGroup | None, tuple[str, ...]]:
     """(gender, skin tone, age group, heritage words as written) named in `text`, earliest mention first."""
-    people = tuple(
-        m.group(0) for p in casting.people if (m := re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text, re.I))
-    )
-    return (
-        _first_key(casting.gender, text),
-        _first_key(casting.skin_tone, text),
-        _first_key(casting.age, text),  # type: ignore[return-value]
-        people,
-    )
+    key = (id(casting), text)
+    if key not in _CASTING:
+        people_re, _ = _table_pattern((("people", tuple(casting.people)),))
+        seen: list[str] = []
+        for m in people_re.finditer(text):
+            if m.group(0).lower() not in (p.lower() for p in seen):
+                seen.append(m.group(0))
+        _CASTING[key] = (
+            _first_key(casting.gender, text),
+            _first_key(casting.skin_tone, text),
+            _first_key(casting.age, text),  # type: ignore[assignment]
+            tuple(seen),
+        )
+    return _CASTING[key]
 
 
 _PROFILES: dict[tuple[int, str], SegmentProfile] = {}

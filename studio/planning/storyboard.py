@@ -233,11 +233,13 @@ def plan_storyboard(
         n = used.get(beat.beat, 0)
         used[beat.beat] = n + 1
         key = copy_key(beat.beat, n)
-        source = plan.source.model_copy(update={"tags": plan.source.tags + plan.extra_tags})
+        # Supplied copy is used as written: what it replaces is no longer said or shown, so its tags go too.
+        shown = [] if key in copy.captions else plan.extra_tags
+        source = plan.source.model_copy(update={"tags": plan.source.tags + shown})
         line = plan.line
         if key in copy.lines:
             line = copy.lines[key]
-            source = LineSource(kind="copy", text=line, tags=source.tags)
+            source = LineSource(kind="copy", text=line, tags=shown)
         caption = copy.captions.get(key) or " · ".join(p for p in [plan.caption, *plan.extras] if p)
         shots.append(
             Shot(
