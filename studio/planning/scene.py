@@ -296,10 +296,12 @@ def compose_scene(shot: Shot, index: int, ctx: VariantContext, overrides: dict[s
     pool = _interleave(m.settings, style.settings) if style else m.settings
     if style and style.lead_settings:
         pool = _interleave(style.settings, m.settings)
+    # Shots before the product arrives stay at home or in the market's places; the rest live the occasion.
     if occ and family not in BEFORE_PRODUCT and (occ.at_home or not at_home):
         setting = occ.setting
     else:
         setting = home if at_home else _pick(pool, index)
+        occ = None
     motifs = _dedup(
         (occ.motifs[:1] if occ else [])
         + ([_pick(style.motifs, index)] if style and style.motifs else [])
