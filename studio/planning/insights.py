@@ -95,9 +95,11 @@ def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
         h = m.holidays[0]
         rows.append(("local-context", f"{h.name} ({h.when}): {h.note}".rstrip(": "), f"{mfile}#holidays[0]"))
     motifs = (style.motifs[:2] if style else []) + m.motifs[:4]
+    source = f"{mfile}#motifs" + (f" + {sfile}#motifs" if style else "")
     if occasion and occasion.motifs:
         motifs = occasion.motifs[:2] + motifs
-    rows.append(("motif", ", ".join(motifs), f"{mfile}#motifs" + (f" + {sfile}#motifs" if style else "")))
+        source += f" + occasions.toml#{occasion.id}.motifs"
+    rows.append(("motif", ", ".join(motifs), source))
     idioms = [w for p in m.platforms for w in p.idioms[:3]]
     if idioms:
         rows.append(("language", "talks like: " + " · ".join(idioms), f"{mfile}#platforms"))
