@@ -464,3 +464,12 @@ def test_insights_differ_when_descriptions_differ_even_without_a_known_occasion(
     texts = {s: {i.text for i in p.insights if i.segment == s} for s in ("a", "b")}
     assert texts["a"] != texts["b"]
     assert any(i.source == "brief.segments[a].description" for i in p.insights)
+
+
+def test_long_structure_with_few_selling_points_does_not_repeat_one_line() -> None:
+    brief = BRIEFS["jacket"].model_copy(update={"duration_s": 60, "selling_points": ["waterproof shell"]})
+    shots = plan_project(brief, llm=None).storyboard.shots
+    assert [s.beat for s in shots][-1] == "cta" and len(shots) == 9
+    lines = [s.voiceover for s in shots]
+    assert max(lines.count(x) for x in lines) <= 2, lines
+    assert {s.line_source.kind for s in shots} >= {"occasion", "need", "pain", "selling-point", "call-to-action"}

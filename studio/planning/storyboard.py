@@ -157,8 +157,16 @@ def plan_lines(brief: Brief, category: Category, structure: Structure, material:
             k = sum(1 for p in plans if p.source.kind == "claim") % len(brief.mandatory_claims)
             claim = brief.mandatory_claims[k]
             plan = LinePlan(LineSource(kind="claim", text=claim, index=k), _sentence(claim), _bare(claim))
+        elif beat == "offer" and master_copy(brief).tagline:
+            tagline = master_copy(brief).tagline or ""
+            plan = LinePlan(LineSource(kind="tagline", text=tagline), _sentence(tagline), _bare(tagline))
+        elif beat in ("demo", "testimonial") and len(material.needs) > 1:
+            # More beats than selling points: the segment's next need, answered, instead of a repeated line.
+            need = material.needs[1 + sum(1 for p in plans if p.source.kind == "need") % (len(material.needs) - 1)]
+            plan = LinePlan(LineSource(kind="need", text=need), _sentence(need), _short(need))
         else:
-            plan = _selling_point(brief, category, len(brief.selling_points) - 1, beat)
+            again = sum(1 for j, p in enumerate(plans) if j not in said and p.source.kind == "selling-point")
+            plan = _selling_point(brief, category, again % len(brief.selling_points), beat)
         plans.append(plan)
     carriers = [i for i in slots if i in said] or [i for i, f in enumerate(family) if f == "solution"] or [0]
     for n, k in enumerate(waiting):
