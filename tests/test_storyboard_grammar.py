@@ -473,3 +473,20 @@ def test_long_structure_with_few_selling_points_does_not_repeat_one_line() -> No
     lines = [s.voiceover for s in shots]
     assert max(lines.count(x) for x in lines) <= 2, lines
     assert {s.line_source.kind for s in shots} >= {"occasion", "need", "pain", "selling-point", "call-to-action"}
+
+
+def test_an_english_variant_can_hear_its_own_segments_hook_and_pain() -> None:
+    from studio.planning.context import resolve_contexts
+    from studio.planning.scene import variant_line
+
+    brief = Brief.model_validate(
+        {**BRIEFS["tablet"].model_dump(by_alias=True), "markets": [{"code": "SG", "language": "en"}]}
+    )
+    p = plan_project(brief, llm=None)
+    grand = next(c for c in resolve_contexts(brief, load_knowledge()) if c.segment.id == "grandparents")
+    parents = next(c for c in resolve_contexts(brief, load_knowledge()) if c.segment.id == "parents")
+    hook, problem = p.storyboard.shots[0], p.storyboard.shots[1]
+    assert variant_line(hook, parents) is None, "the master is told for the first segment"
+    assert variant_line(hook, grand) == "Grandma's house, three o'clock, lessons out."
+    assert variant_line(problem, grand) == "Not knowing how today's lessons are taught, so hard to help."
+    assert variant_line(p.storyboard.shots[2], grand) is None

@@ -370,3 +370,21 @@ def _problem_index(shot: Shot, ctx: VariantContext) -> int:
     first = variant_material(ctx, ctx.brief.segments[0])
     ids = [p.id for p in first.pains]
     return ids.index(src.tags[0]) if src.tags[0] in ids else 0
+
+
+def variant_line(shot: Shot, ctx: VariantContext) -> str | None:
+    """The planner's English line for this variant's own hook or problem material, when it differs from the
+    master's (None otherwise, or when the master line is supplied copy). For a variant in the planner's line
+    language (English) this is what its segment should hear; other languages say the material through their
+    phrase bank or translator (`LocalizedShot.line_source`)."""
+    src = shot.line_source
+    if src is None or src.kind == "copy" or not (shot.beat == "hook" or src.kind == "pain"):
+        return None
+    material = variant_material(ctx)
+    own = _line_source(shot, ctx, _problem_index(shot, ctx), material)
+    if own is None or own == src:
+        return None
+    if shot.beat == "hook":
+        return material.hook_line
+    text = own.text.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
