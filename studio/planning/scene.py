@@ -19,6 +19,7 @@ from studio.model.requests import CastMember
 from studio.planning.context import VariantContext
 from studio.planning.knowledge import CastPart, Knowledge, Occasion, load_knowledge
 from studio.planning.segments import (
+    Memo,
     SegmentMaterial,
     SegmentProfile,
     brief_text,
@@ -112,17 +113,15 @@ def _knowledge(ctx: VariantContext) -> Knowledge:
     return ctx.knowledge or load_knowledge()
 
 
-_MATERIAL: dict[tuple[int, str, str, str], SegmentMaterial] = {}
+_MATERIAL = Memo()
 
 
 def variant_material(ctx: VariantContext, segment: Segment | None = None) -> SegmentMaterial:
     """A segment's hook and problem material (default: the variant's; cached, as every shot of a variant asks)."""
     knowledge = _knowledge(ctx)
     segment = segment or ctx.segment
-    key = (id(knowledge), ctx.category.id, brief_text(ctx.brief), segment_text(segment))
-    if key not in _MATERIAL:
-        _MATERIAL[key] = segment_material(ctx.brief, ctx.category, segment, knowledge)
-    return _MATERIAL[key]
+    key = (id(ctx.category), brief_text(ctx.brief), segment_text(segment))
+    return _MATERIAL.get(knowledge, key, lambda: segment_material(ctx.brief, ctx.category, segment, knowledge))
 
 
 def talent_who(talent: str) -> tuple[str, str | None]:

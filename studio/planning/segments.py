@@ -16,6 +16,26 @@ from studio.model.project import LineSource
 from studio.planning.knowledge import AgeGroup, CastGroup, Casting, Category, Knowledge, Occasion, Pain, mentions
 
 
+class Memo:
+    """Results per (pack object, texts). The pack object is kept with its result, so a reloaded pack (a new object
+    that may reuse a freed id) never reads an old answer; bounded, so a long session does not grow it forever."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self.items: dict[tuple[object, ...], tuple[object, object]] = {}
+
+    def get(self, owner: object, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
+        full = (id(owner), *key)
+        hit = self.items.get(full)
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        if len(self.items) >= self.size:
+            self.items.clear()
+        value = make()
+        self.items[full] = (owner, value)
+        return value
+
+
 def segment_text(segment: Segment) -> str:
     return " ".join(p for p in (segment.name, segment.description, segment.style or "", segment.insight_hint) if p)
 
@@ -65,47 +85,59 @@ def _table_pattern(table: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[re.P
     return re.compile(rf"(?<![\w-])(?:{alternatives or '(?!)'})(?![\w-])", re.IGNORECASE), owner
 
 
-_CASTING: dict[tuple[int, str], tuple[str | None, str | None, AgeGroup | None, tuple[str, ...]]] = {}
+_CASTING = Memo()
 
 
 def read_casting(text: str, casting: Casting) -> tuple[str | None, str | None, AgeGroup | None, tuple[str, ...]]:
     """(gender, skin tone, age group, heritage words as written) named in `text`, earliest mention first."""
-    key = (id(casting), text)
-    if key not in _CASTING:
-        people_re, _ = _table_pattern((("people", tuple(casting.people)),))
-        seen: list[str] = []
-        for m in people_re.finditer(text):
-            if m.group(0).lower() not in (p.lower() for p in seen):
-                seen.append(m.group(0))
-        _CASTING[key] = (
-            _first_key(casting.gender, text),
-            _first_key(casting.skin_tone, text),
-            _first_key(casting.age, text),  # type: ignore[assignment]
-            tuple(seen),
-        )
-    return _CASTING[key]
+    return _CASTING.get(casting, (text,), lambda: _read_casting(text, casting))
 
 
-_PROFILES: dict[tuple[int, str], SegmentProfile] = {}
+def _read_casting(text: str, casting: Casting) -> tuple[str | None, str | None, AgeGroup | None, tuple[str, ...]]:
+    people_re, _ = _table_pattern((("people", tuple(casting.people)),))
+    seen: list[str] = []
+    for m in people_re.finditer(text):
+        if m.group(0).lower() not in (p.lower() for p in seen):
+            seen.append(m.group(0))
+    return (
+        _first_key(casting.gender, text),
+        _first_key(casting.skin_tone, text),
+        _first_key(casting.age, text),  # type: ignore[return-value]
+        tuple(seen),
+    )
+
+
+_PROFILES = Memo()
 
 
 def read_segment(segment: Segment, knowledge: Knowledge) -> SegmentProfile:
+    """Who and where a segment is (cached per knowledge and segment words: every shot of a variant asks)."""
     text = segment_text(segment)
-    key = (id(knowledge), text)
-    if key not in _PROFILES:
-        gender, skin, age, people = read_casting(text, knowledge.casting)
-        _PROFILES[key] = SegmentProfile(
-            occasion=_best(list(knowledge.occasions), lambda o: o.keywords, text),
-            group=_best(knowledge.casting.groups, lambda g: g.keywords, text),
-            gender=gender,
-            skin_tone=skin,
-            age=age,
-            people=people,
-        )
-    return _PROFILES[key]
+    return _PROFILES.get(knowledge, (text,), lambda: _read_segment(text, knowledge))
+
+
+def _read_segment(text: str, knowledge: Knowledge) -> SegmentProfile:
+    gender, skin, age, people = read_casting(text, knowledge.casting)
+    return SegmentProfile(
+        occasion=_best(list(knowledge.occasions), lambda o: o.keywords, text),
+        group=_best(knowledge.casting.groups, lambda g: g.keywords, text),
+        gender=gender,
+        skin_tone=skin,
+        age=age,
+        people=people,
+    )
+
+
+_PAINS = Memo()
 
 
 def ranked_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]:
+    """Cached `rank_pains` (the master and every variant ask for the same segment)."""
+    key = (brief_text(brief), segment_text(segment))
+    return list(_PAINS.get(category, key, lambda: rank_pains(category, brief, segment)))
+
+
+def rank_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]:
     """The category's pains for this segment, the most relevant first.
 
     A pain limited to some segments (`segments` words) is left out for the others; relevance counts the pain's
