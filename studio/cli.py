@@ -28,7 +28,9 @@ def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool
 
     def on_change(job: Any) -> None:
         bar.n = int(job.fraction * 1000)
-        bar.set_postfix_str(job.message[-60:], refresh=True)
+        # One line only: a failed job's message is the multi-line error, printed in full below the bar.
+        first = (job.message or "").strip().splitlines()
+        bar.set_postfix_str(first[0][:60] if first else "", refresh=True)
 
     queue.changed.connect(on_change)
     job = queue.submit(title, stage, request)

@@ -127,6 +127,9 @@ class LocalizedShot(Doc):
     cast: list[CastMember] = Field(default_factory=list, description="Who is in the shot (age, gender, skin, dress).")
     props: list[str] = Field(default_factory=list, description="The product category's props and scene objects.")
     occasion: str = Field(default="", description="The segment's occasion this shot is set in.")
+    line_source: LineSource | None = Field(
+        default=None, description="What this variant's line says: the master's, or its segment's own hook and pain."
+    )
     voiceover: str = ""
     caption: str = ""
     back_translation: str = ""

@@ -65,6 +65,8 @@ def format_validation_error(source: str, err: ValidationError) -> str:
             msg = "unknown field (check the spelling; see the sample brief for the known fields)"
         elif e["type"] == "missing":
             msg = "required field is missing"
+        # A validator's own message says what to write (often a TOML snippet): keep it readable, indented.
+        msg = msg.removeprefix("Value error, ").replace("\n", "\n      ")
         lines.append(f"  • {loc}: {msg}")
     return "\n".join(lines)
 

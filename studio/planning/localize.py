@@ -13,23 +13,16 @@ from typing import Any
 from pipelines.fonts import missing_glyphs, script_for_language, script_of_char
 from studio.model.brief import SuppliedCopy
 from studio.model.ids import stable_hash
-from studio.model.project import Flag, LineOrigin, LineStatus, LocalizedShot, Shot, Storyboard, Variant
+from studio.model.project import Flag, LineOrigin, LineSource, LineStatus, LocalizedShot, Shot, Storyboard, Variant
 from studio.planning.context import VariantContext
 from studio.planning.phrases import load_banks
+from studio.planning.scene import compose_scene, variant_line
 from studio.planning.speech import fit_lines
-from studio.planning.storyboard import line_language, shot_copy_key
+from studio.planning.storyboard import line_language, short_caption, shot_copy_key
 from studio.planning.wording import NoWording, Wording, bank_wording, derive_line_source
 
-FRAMING_WORDS = {
-    "wide": "wide establishing shot",
-    "medium": "medium shot",
-    "close-up": "close-up portrait",
-    "extreme-close-up": "extreme close-up, macro detail",
-    "product": "product hero shot",
-}
 BASE_NEGATIVE = ["blurry", "low quality", "watermark", "garbled text", "deformed hands", "extra limbs"]
 CTA_BEATS = {"cta"}
-MAN = re.compile(r"\b(man|men|boy|father|husband)\b", re.IGNORECASE)
 
 
 def source_hash(shot: Shot) -> str:
@@ -46,13 +39,6 @@ def _dedup(items: list[str]) -> list[str]:
 
 def _pick(items: list[str], n: int) -> str:
     return items[n % len(items)] if items else ""
-
-
-def _interleave(a: list[str], b: list[str]) -> list[str]:
-    out: list[str] = []
-    for i in range(max(len(a), len(b))):
-        out += [x[i] for x in (a, b) if i < len(x)]
-    return out
 
 
 def variant_copy(ctx: VariantContext) -> SuppliedCopy | None:
@@ -92,9 +78,10 @@ def language_codes(ctx: VariantContext) -> tuple[str, ...]:
     return tuple(dict.fromkeys((ctx.language_code, ctx.language.code)))
 
 
-def bank_line(shot: Shot, key: str, ctx: VariantContext) -> Wording | NoWording:
-    """What the variant's phrase bank says for this master shot's material."""
-    source = derive_line_source(shot, key, ctx.brief, ctx.category)
+def bank_line(shot: Shot, key: str, ctx: VariantContext, own: LineSource | None = None) -> Wording | NoWording:
+    """What the variant's phrase bank says for this shot's material: the variant's own (its segment's hook and
+    pain, `own`) where the scene gave one, else the master shot's."""
+    source = own if own is not None and own.kind != "copy" else derive_line_source(shot, key, ctx.brief, ctx.category)
     return bank_wording(
         source,
         shot.beat,
@@ -105,6 +92,34 @@ def bank_line(shot: Shot, key: str, ctx: VariantContext) -> Wording | NoWording:
         ctx.style.id if ctx.style else None,
         names_brand=bool(ctx.brief.brand) and ctx.brief.brand in shot.voiceover,
     )
+
+
+def shown_extras(shot: Shot, ctx: VariantContext) -> list[str] | NoWording:
+    """Selling points and claims the master shows on screen beside this shot's line (`selling-point:<i>`,
+    `claim:<i>` tags), each said by the phrase bank, or why one can't be."""
+    out: list[str] = []
+    tags = shot.line_source.tags if shot.line_source else []
+    for tag in tags:
+        kind, _, number = tag.partition(":")
+        if kind not in ("selling-point", "claim") or not number.isdigit():
+            continue
+        items = ctx.brief.selling_points if kind == "selling-point" else ctx.brief.mandatory_claims
+        if int(number) >= len(items):
+            continue
+        source = LineSource(kind=kind, text=items[int(number)], index=int(number))
+        words = bank_wording(
+            source,
+            "proof" if kind == "claim" else "solution",
+            ctx.brief,
+            ctx.category,
+            load_banks(),
+            language_codes(ctx),
+            ctx.style.id if ctx.style else None,
+        )
+        if isinstance(words, NoWording):
+            return NoWording(f"the on-screen {kind.replace('-', ' ')} \u201c{items[int(number)]}\u201d: {words.reason}")
+        out.append(words.caption)
+    return out
 
 
 def lines_to_translate(storyboard: Storyboard, ctx: VariantContext) -> list[str]:
@@ -146,6 +161,7 @@ def _line(
     flags: list[Flag],
     overrides: dict[str, Any] | None = None,
     kept: dict[str, LineStatus] | None = None,
+    own: LineSource | None = None,
 ) -> Line:
     """A voice-over or caption and its origin: brief copy, a creator's (or translator file's) edit, the market's
     CTA, the phrase bank, the LLM, else the master line flagged untranslated."""
@@ -165,14 +181,22 @@ def _line(
             found = supplied_origin(kind, key, beat, ctx)
             if found:
                 return Line(found[0], status=LineStatus(origin=found[1]))
+        segment_line = variant_line(shot, ctx)  # this segment's own hook or pain, in the planner's words
+        if segment_line is not None:
+            shown = segment_line if kind == "voice-over" else short_caption(segment_line)
+            return Line(shown, status=LineStatus(origin="master", note="this segment's own material"))
         return Line(master_text, status=LineStatus(origin="master"))
     found = supplied_origin(kind, key, beat, ctx)
     if found is not None:
         return Line(found[0], status=LineStatus(origin=found[1]))
-    words = bank_line(shot, key, ctx)
+    words = bank_line(shot, key, ctx, own)
+    if isinstance(words, Wording) and kind == "caption":
+        extras = shown_extras(shot, ctx)
+        if not isinstance(extras, NoWording):
+            caption = " \u00b7 ".join([words.caption, *extras])
+            return Line(caption, status=LineStatus(origin="phrase-bank", note=words.note))
+        words = extras  # a selling point or claim shown beside the line has no words here: the caption is not local
     if isinstance(words, Wording):
-        if kind == "caption":
-            return Line(words.caption, status=LineStatus(origin="phrase-bank", note=words.note))
         status = LineStatus(origin="phrase-bank", note=words.note)
         return Line(words.text, status=status, alternatives=words.alternatives)
     tr = ctx.translations.get(master_text)
@@ -247,10 +271,6 @@ def claim_flags(text: str, ctx: VariantContext) -> list[Flag]:
     return flags
 
 
-def _article(noun: str) -> str:
-    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
-
-
 def derive_shot(
     shot: Shot,
     index: int,
@@ -267,50 +287,11 @@ def derive_shot(
     """
     overrides = overrides or {}
     m, style, cat = ctx.market, ctx.style, ctx.category
-    at_home = shot.beat in cat.home_beats
-    home = (style.home if style and style.home else "") or m.home
-    pool = _interleave(m.settings, style.settings) if style else m.settings
-    if style and style.lead_settings:
-        pool = _interleave(style.settings, m.settings)
-    setting = home if at_home else _pick(pool, index)
-    motifs = _dedup(
-        ([_pick(style.motifs, index)] if style and style.motifs else [])
-        + [_pick(m.motifs, index + k) for k in range(3 if at_home else 4)]
-    )
-    talent = _pick(m.talent, ctx.index)
-    source = style or m
-    wardrobes = source.wardrobe_men if MAN.search(talent) and source.wardrobe_men else source.wardrobe
-    wardrobe = _pick(wardrobes, ctx.index)
-    if m.prompt_modesty:
-        wardrobe = f"{wardrobe}, {m.prompt_modesty}"
-    if style and style.talent:
-        talent = f"{talent}, {style.talent}"
-    talent = str(overrides.get("talent", talent))
-    wardrobe = str(overrides.get("wardrobe", wardrobe))
-    setting = str(overrides.get("setting", setting))
-    if isinstance(overrides.get("motifs"), list):
-        motifs = list(overrides["motifs"])
-    who = f"the hands of {_article(talent.split(',')[0])}" if shot.framing == "product" else talent
-    look = style.look if style else "bright commercial photography, natural skin texture"
-    palette_words = (style.palette_words if style and style.palette_words else "") or m.palette_words
-    prompt = ", ".join(
-        p
-        for p in (
-            FRAMING_WORDS[shot.framing],
-            shot.visual,
-            f"{who} wearing {wardrobe}",
-            f"set in {setting}",
-            ", ".join(motifs),
-            look,
-            f"colour palette: {palette_words}" if palette_words else "",
-            f"{m.name} short-video ad",
-        )
-        if p
-    )
+    scene = compose_scene(shot, index, ctx, overrides)
     negative = ", ".join(_dedup(BASE_NEGATIVE + cat.negative + m.negative + (style.negative if style else [])))
     flags: list[Flag] = []
-    spoken = _line("voice-over", shot, key, ctx, flags, overrides, kept_status)
-    shown = _line("caption", shot, key, ctx, flags, overrides, kept_status)
+    spoken = _line("voice-over", shot, key, ctx, flags, overrides, kept_status, scene.line_source)
+    shown = _line("caption", shot, key, ctx, flags, overrides, kept_status, scene.line_source)
     voiceover, back, caption = spoken.text, spoken.back, shown.text
     line_status = {k: line.status for k, line in (("voice-over", spoken), ("caption", shown)) if line.status}
     for kind, text in (("voice-over", voiceover), ("caption", caption)):
@@ -338,12 +319,16 @@ def derive_shot(
     out = LocalizedShot(
         shot_id=shot.id,
         duration_s=shot.duration_s,
-        prompt=prompt,
+        prompt=scene.prompt,
         negative_prompt=negative,
-        talent=talent,
-        wardrobe=wardrobe,
-        setting=setting,
-        motifs=motifs,
+        talent=scene.talent,
+        wardrobe=scene.wardrobe,
+        setting=scene.setting,
+        motifs=scene.motifs,
+        cast=scene.cast,
+        props=scene.props,
+        occasion=scene.occasion,
+        line_source=scene.line_source,
         voiceover=voiceover,
         caption=caption,
         back_translation=back,

@@ -116,7 +116,11 @@ def plan_project(
     check(cancel)
 
     structure = knowledge.structure_for(brief.duration_s)
-    storyboard = (make_storyboard or plan_storyboard)(brief, category, structure, insights)
+    storyboard = (
+        make_storyboard(brief, category, structure, insights)
+        if make_storyboard
+        else plan_storyboard(brief, category, structure, insights, knowledge)
+    )
     start = 0.2 + llm_share / 3
     report(on_progress, start, f"Storyboard: {len(storyboard.shots)} shots ({structure.name})")
     if client is not None:
