@@ -136,6 +136,9 @@ class LocalizedShot(Doc):
     alternatives: list[str] = Field(
         default_factory=list, description="Shorter voice-overs in the variant's language, best first (speech fit)."
     )
+    speech_rate: float = Field(
+        default=1.0, gt=0, description="Voice speed (× the language's natural rate) the speech fit chose for the line."
+    )
     flags: list[Flag] = Field(default_factory=list)
     overrides: dict[str, str | list[str] | float] = Field(
         default_factory=dict, description="Fields a creator set by hand; kept when the master changes."
