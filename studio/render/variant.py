@@ -30,7 +30,17 @@ from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, en
 from studio.render.frames import FrameSource
 from studio.render.subtitles import write_srt, write_vtt
 from studio.render.timeline import Timeline, build_timeline, texts_on_screen
-from studio.render.timing import SpokenLine, TimingFit, fit_timing, speed_up, synthesize_lines, too_long_flags
+from studio.render.timing import (
+    CutVerdict,
+    SpokenLine,
+    TimingFit,
+    cut_verdict,
+    fit_timing,
+    rate_bounds,
+    speed_up,
+    synthesize_lines,
+    too_long_flags,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ class VariantRender:
     voice_lines: list[VoiceLine]
     shot_durations: dict[str, float]
     flags: list[Flag] = field(default_factory=list)
+    verdict: CutVerdict | None = None
+    """The cut's measured length against the brief; a gate may refuse 'final' when not `verdict.ok`."""
 
 
 def aspect_tag(aspect: str) -> str:
@@ -101,6 +113,7 @@ class Cut:
     lines: dict[str, SpokenLine]
     timeline: Timeline
     flags: list[Flag]
+    verdict: CutVerdict
 
 
 def prepare_cut(
@@ -125,19 +138,48 @@ def prepare_cut(
     report(on_progress, 0.0, "Voice-over")
     target = project.brief.duration_s
     planned = [s.duration_s for s in variant.shots]
+    # Each line is spoken at the speed the speech fit chose for it; when the measured voice still overruns the
+    # brief, the whole variant is pushed faster, never past the language's bound (assets/knowledge/speech.toml).
+    _, fastest = rate_bounds(variant.language)
+    slowest_line = min((s.speech_rate for s in variant.shots if s.voiceover.strip()), default=1.0)
+    push_limit = max(1.0, fastest / max(slowest_line, 1e-6))
     rate = 1.0
-    for _ in range(3):
+    for _ in range(4):
         lines = synthesize_lines(project, store, variant, rate=rate, on_progress=on_progress, cancel=cancel)
         speech = [lines[s.shot_id].duration_s if s.shot_id in lines else None for s in variant.shots]
         fit = fit_timing(planned, speech, target)
-        faster = speed_up(speech, fit, rate)
+        faster = speed_up(speech, fit, rate, fastest=push_limit)
         if faster <= rate:
             break
         rate = faster
     flags = too_long_flags(variant, lines, fit, target)
     timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
+    verdict = cut_verdict(timeline.duration_s, target, market_platforms(variant.market))
+    if not verdict.ok:
+        flags.append(Flag(kind="too-long", message=f"{variant.id}: {verdict.message}"))
     check(cancel)
-    return Cut(store, project, variant, fit, lines, timeline, flags)
+    return Cut(store, project, variant, fit, lines, timeline, flags, verdict)
+
+
+def market_platforms(market: str) -> list[str]:
+    """The platform names of the variant's market pack (for the platform's maximum length); none if unknown."""
+    from studio.planning.knowledge import load_knowledge
+
+    try:
+        pack = load_knowledge().markets.get(market.lower()) or load_knowledge().markets.get(market.upper())
+    except ValidationFailed:
+        return []
+    return [p.name for p in pack.platforms] if pack else []
+
+
+def measure_cut(
+    request: RenderVariantRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> CutVerdict:
+    """The length the cut will have, measured on the synthesized voice (no frames encoded), and its verdict.
+
+    Voice lines it makes are stored as assets, so the render that follows reuses them.
+    """
+    return prepare_cut(request, on_progress=on_progress, cancel=cancel).verdict
 
 
 def render_variant(
@@ -207,4 +249,5 @@ def render_variant(
         voice_lines=[line.voice_line for line in cut.lines.values()],
         shot_durations={s.shot_id: round(d, 3) for s, d in zip(variant.shots, cut.fit.shot_lengths, strict=True)},
         flags=cut.flags,
+        verdict=cut.verdict,
     )
