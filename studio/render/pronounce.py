@@ -325,6 +325,31 @@ def _vowel(vowel: str, consonant: str) -> str:
     return first + ("ー" if rest == vowel[0] else KANA[rest])
 
 
+#: Han characters (kanji): espeak's Japanese voice has no readings for them and says "Chinese letter" for each.
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def reading_notes(written: str, said: Reading, language: str, voice: str = "espeak") -> list[str]:
+    """What a reviewer should hear before publishing: names read by rule or letter names, and text the voice
+    cannot read (kanji for espeak's Japanese voice)."""
+    notes = []
+    if said.review:
+        how = "katakana rules" if language.split("-")[0].lower() == "ja" else "their letter names"
+        notes.append(
+            f"The voice reads {', '.join(said.review)} in \u201c{written}\u201d by {how}: have a native speaker "
+            f"check it, or give its reading in the brief (pronunciations.{language.split('-')[0]})."
+        )
+    engine = voice.partition(":")[0].strip().lower() or "espeak"
+    kanji = sorted(set(HAN.findall(said.text)))
+    if engine == "espeak" and language.split("-")[0].lower() == "ja" and kanji:
+        notes.append(
+            f"espeak's Japanese voice cannot read kanji ({''.join(kanji[:8])}) in \u201c{written}\u201d and says "
+            "\u201cChinese letter\u201d for each: give the words' kana readings in the brief (pronunciations.ja), "
+            "write the line in kana, or pick a Japanese Piper or Kokoro voice."
+        )
+    return notes
+
+
 def voice_request(text: str, language: str, *, voice: str = "espeak", rate: float = 1.0, brief=None) -> VoiceRequest:
     """The VoiceRequest for a written line: its reading (names and Latin words said the market's way) at `rate`."""
     said = reading(

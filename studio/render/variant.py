@@ -152,13 +152,31 @@ def prepare_cut(
         if faster <= rate:
             break
         rate = faster
-    flags = too_long_flags(variant, lines, fit, target)
+    flags = too_long_flags(variant, lines, fit, target) + reading_flags(project, variant)
     timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
     verdict = cut_verdict(timeline.duration_s, target, market_platforms(variant.market))
     if not verdict.ok:
         flags.append(Flag(kind="too-long", message=f"{variant.id}: {verdict.message}"))
     check(cancel)
     return Cut(store, project, variant, fit, lines, timeline, flags, verdict)
+
+
+def reading_flags(project: Project, variant: Variant) -> list[Flag]:
+    """Lines whose voice reads a name by rule or letter names, or cannot read part of the text: hear them first."""
+    from studio.render.pronounce import reading, reading_notes
+    from studio.render.timing import voice_for
+
+    voice = voice_for(project, variant.language)
+    flags = []
+    for shot in variant.shots:
+        if not shot.voiceover.strip():
+            continue
+        said = reading(
+            shot.voiceover, variant.language, names=project.brief.names, pronunciations=project.brief.pronunciations
+        )
+        for note in reading_notes(shot.voiceover, said, variant.language, voice):
+            flags.append(Flag(kind="other", message=f"{variant.id} shot {shot.shot_id}: {note}"))
+    return flags
 
 
 def market_platforms(market: str) -> list[str]:
