@@ -303,7 +303,13 @@ def fit_variant(shots: list[LocalizedShot], master: Storyboard, ctx: VariantCont
     planned = [s.duration_s for s in shots]
     texts = [s.voiceover for s in shots]
     for s in shots:
-        s.flags = [f for f in s.flags if f.kind != "too-long" and not f.message.startswith(SHORTER)]
+        # A line swapped in by an earlier fit keeps its note (it is still what the shot says); stale notes go.
+        s.flags = [
+            f
+            for f in s.flags
+            if f.kind != "too-long"
+            and not (f.message.startswith(SHORTER) and not f.message.startswith(f"{SHORTER} \u201c{s.voiceover}\u201d"))
+        ]
 
     fit = _fit_at(texts, planned, rate, language, 1.0, fixed)
     for i in sorted(fit.over):

@@ -334,9 +334,10 @@ def reading_notes(written: str, said: Reading, language: str, voice: str = "espe
     cannot read (kanji for espeak's Japanese voice)."""
     notes = []
     if said.review:
+        words = ", ".join(said.review[:6]) + (" …" if len(said.review) > 6 else "")
         how = "katakana rules" if language.split("-")[0].lower() == "ja" else "their letter names"
         notes.append(
-            f"The voice reads {', '.join(said.review)} in \u201c{written}\u201d by {how}: have a native speaker "
+            f"The voice reads {words} in \u201c{written}\u201d by {how}: have a native speaker "
             f"check it, or give its reading in the brief (pronunciations.{language.split('-')[0]})."
         )
     engine = voice.partition(":")[0].strip().lower() or "espeak"

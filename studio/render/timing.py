@@ -266,10 +266,12 @@ def synthesize_lines(
 
 def _cut_estimate(text: str, line_s: float, cut_s: float, language: str = "") -> str:
     """How much of the line to cut, in its language's units: characters for Thai/CJK, words for the others."""
-    from pipelines.fonts import script_for_language
+    from pipelines.fonts import script_for_language, script_of_char
 
     words = re.findall(r"\S+", text)
-    spaced = script_for_language(language) not in ("cjk", "thai") if language else len(words) > 1
+    script = script_for_language(language) if language else ""
+    own = any(script_of_char(ch) == script for ch in text)  # an untranslated English line counts in words
+    spaced = (script not in ("cjk", "thai") or not own) if language else len(words) > 1
     if spaced and len(words) > 1:
         n = min(len(words), max(1, round(len(words) * cut_s / max(line_s, 1e-6) + 0.49)))
         return f"about {n} of its {len(words)} words"
