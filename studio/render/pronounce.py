@@ -7,8 +7,10 @@ found wins:
 1. the brief's `pronunciations[lang][name]`, then its `names[lang][name]` when that is written in another script;
 2. the market's lexicon `assets/knowledge/pronunciations/<lang>.toml` (whole word, then its parts: "BrightPad" →
    "Bright" + "Pad"), acronyms ("AI") by the language's letter names;
-3. the lexicon's fallback: Japanese applies the English-spelling → katakana rules below (an approximation); the
-   other languages read the word's letters by name. Both are listed in `Reading.review` for a native speaker.
+3. the lexicon's fallback: Japanese applies the English-spelling → katakana rules below (an approximation). For
+   the other languages espeak's voices switch to English for a Latin word (checked with their phonemes), which
+   beats spelling it, so the word is left to them; other engines get the word's letters by name, the last resort.
+   Either way the word is listed in `Reading.review` for a native speaker.
 
 Languages written in Latin script (en, es, vi, id...) only get the brief's pronunciations: their voices read Latin.
 `voice_request` is the one place a line becomes a VoiceRequest (the render and the app's preview share it).
@@ -93,6 +95,7 @@ def reading(
     *,
     names: dict[str, dict[str, str]] | None = None,
     pronunciations: dict[str, dict[str, str]] | None = None,
+    voice: str = "espeak",
 ) -> Reading:
     """How the voice should say `text` (see the module docstring for the order of rules)."""
     said = _for_language(pronunciations or {}, language)
@@ -106,10 +109,11 @@ def reading(
         return Reading(text)
     review: list[str] = []
     joiner = "" if NON_LATIN[language.split("-")[0].lower()] in UNSPACED else " "
+    spell = (voice.partition(":")[0].strip().lower() or "espeak") != "espeak"
 
     def replace(m: re.Match[str]) -> str:
         word = m.group(0)
-        said, rule = read_word(word, lex, joiner)
+        said, rule = read_word(word, lex, joiner, spell=spell)
         if rule:
             review.append(word)
         return said
@@ -117,8 +121,11 @@ def reading(
     return Reading(LATIN_WORD.sub(replace, text), tuple(dict.fromkeys(review)))
 
 
-def read_word(word: str, lex: Lexicon, joiner: str = "") -> tuple[str, bool]:
-    """(reading, made by a rule or by letter names) for one Latin word."""
+def read_word(word: str, lex: Lexicon, joiner: str = "", *, spell: bool = True) -> tuple[str, bool]:
+    """(reading, made by a rule, by letter names or left to the voice) for one Latin word.
+
+    Without `spell`, a word neither the lexicon nor the katakana rules can read is left as written (espeak reads
+    it with its English voice) instead of being read letter by letter."""
     whole = lex.words.get(word.lower().replace("’", "'"))
     if whole:
         return whole, False
@@ -135,6 +142,9 @@ def read_word(word: str, lex: Lexicon, joiner: str = "") -> tuple[str, bool]:
             out.append("".join(lex.letters[c.lower()] for c in part))
         elif lex.fallback == "katakana":
             out.append(katakana(part))
+            ruled = True
+        elif not spell:
+            out.append(part)
             ruled = True
         else:
             out.append(joiner.join(lex.letters.get(c.lower(), c) for c in part if c.isalpha()))
@@ -332,10 +342,19 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 def reading_notes(written: str, said: Reading, language: str, voice: str = "espeak") -> list[str]:
     """What a reviewer should hear before publishing: names read by rule or letter names, and text the voice
     cannot read (kanji for espeak's Japanese voice)."""
+    from pipelines.fonts import script_for_language, script_of_char
+
     notes = []
-    if said.review:
+    script = script_for_language(language)
+    translated = any(script_of_char(ch) == script for ch in written)  # an untranslated line has its own flag
+    if said.review and translated:
         words = ", ".join(said.review[:6]) + (" …" if len(said.review) > 6 else "")
-        how = "katakana rules" if language.split("-")[0].lower() == "ja" else "their letter names"
+        engine = voice.partition(":")[0].strip().lower() or "espeak"
+        how = (
+            "katakana rules"
+            if language.split("-")[0].lower() == "ja"
+            else ("the voice's English" if engine == "espeak" else "their letter names")
+        )
         notes.append(
             f"The voice reads {words} in \u201c{written}\u201d by {how}: have a native speaker "
             f"check it, or give its reading in the brief (pronunciations.{language.split('-')[0]})."
@@ -358,5 +377,6 @@ def voice_request(text: str, language: str, *, voice: str = "espeak", rate: floa
         language,
         names=brief.names if brief is not None else None,
         pronunciations=brief.pronunciations if brief is not None else None,
+        voice=voice,
     )
     return VoiceRequest(text=said.text, language=language, voice=voice, rate=round(rate, 2))

@@ -220,7 +220,11 @@ def reading_flags(project: Project, variant: Variant) -> list[Flag]:
         if not shot.voiceover.strip():
             continue
         said = reading(
-            shot.voiceover, variant.language, names=project.brief.names, pronunciations=project.brief.pronunciations
+            shot.voiceover,
+            variant.language,
+            names=project.brief.names,
+            pronunciations=project.brief.pronunciations,
+            voice=voice,
         )
         for note in reading_notes(shot.voiceover, said, variant.language, voice):
             flags.append(Flag(kind="other", message=f"{variant.id} shot {shot.shot_id}: {note}"))
