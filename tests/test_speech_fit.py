@@ -101,12 +101,12 @@ def test_brief_readings_win_and_unknown_words_are_flagged_for_review() -> None:
 def test_kanji_espeak_cannot_read_is_flagged_and_brief_readings_fix_it() -> None:
     from studio.render.pronounce import reading_notes
 
-    line = "物語を読み上げます。"
+    line = "雨の日も快適です。"
     (note,) = reading_notes(line, reading(line, "ja"), "ja")
-    assert "cannot read kanji" in note and "物" in note
-    brief = tablet_brief(pronunciations={"ja": {"物語": "ものがたり", "読み上げ": "よみあげ"}})
+    assert "cannot read kanji" in note and "雨" in note
+    brief = tablet_brief(pronunciations={"ja": {"雨の日": "あめのひ", "快適": "かいてき"}})
     request = voice_request(line, "ja", brief=brief)
-    assert request.text == "ものがたりをよみあげます。"
+    assert request.text == "あめのひもかいてきです。"
     assert not reading_notes(line, reading(line, "ja", pronunciations=brief.pronunciations), "ja")
     assert not reading_notes(line, reading(line, "ja"), "ja", voice="kokoro:jf_alpha"), "other engines read kanji"
 
@@ -301,3 +301,13 @@ def test_thai_line_that_cannot_fit_is_refused_with_advice_in_thai_characters(tmp
     assert m, advice
     assert int(m.group(2)) == letters(THAI_LONG), "counted in the Thai line's letters"
     assert "over the brief's 5 s" in advice
+
+
+def test_market_call_to_action_in_kanji_is_said_in_kana() -> None:
+    from studio.render.pronounce import reading_notes
+
+    pack = load_knowledge().markets["JP"].call_to_action["ja"]
+    for phrase in pack:
+        said = reading(phrase, "ja")
+        assert not reading_notes(phrase, said, "ja"), (phrase, said.text)
+        assert not EN_SWITCH.search(text_to_phonemes(said.text, "ja")), phrase

@@ -43,6 +43,7 @@ class Lexicon:
     words: dict[str, str] = field(default_factory=dict)
     letters: dict[str, str] = field(default_factory=dict)
     fallback: str = "letters"
+    phrases: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def _lexicon_at(path: Path) -> Lexicon:
         )
     words = {str(k).lower(): str(v) for k, v in data.get("words", {}).items()}
     letters = {str(k).lower(): str(v) for k, v in data.get("letters", {}).items()}
-    return Lexicon(words, letters, fallback)
+    phrases = {str(k): str(v) for k, v in data.get("phrases", {}).items()}
+    return Lexicon(words, letters, fallback, phrases)
 
 
 def lexicon(language: str) -> Lexicon | None:
@@ -107,6 +109,8 @@ def reading(
     lex = lexicon(language)
     if lex is None:
         return Reading(text)
+    for phrase in sorted(lex.phrases, key=len, reverse=True):
+        text = text.replace(phrase, lex.phrases[phrase])
     review: list[str] = []
     joiner = "" if NON_LATIN[language.split("-")[0].lower()] in UNSPACED else " "
     spell = (voice.partition(":")[0].strip().lower() or "espeak") != "espeak"
