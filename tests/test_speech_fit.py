@@ -311,3 +311,40 @@ def test_market_call_to_action_in_kanji_is_said_in_kana() -> None:
         said = reading(phrase, "ja")
         assert not reading_notes(phrase, said, "ja"), (phrase, said.text)
         assert not EN_SWITCH.search(text_to_phonemes(said.text, "ja")), phrase
+
+
+def test_caption_stays_up_for_its_script_reading_speed(tmp_path: Path) -> None:
+    """A Thai line said in 0.6 s is held on screen as long as a viewer needs to read it (speech.toml [reading])."""
+    import numpy as np
+
+    from studio.model import VoiceLine
+    from studio.render.subtitles import reading_seconds
+    from studio.render.timeline import build_timeline
+    from studio.render.timing import SpokenLine, fit_timing
+
+    store = build_project(tmp_path / "p", duration_s=8.0, shots=TH_SHOTS, language="th", variant_id="v")
+    project = store.load()
+    variant = project.variants[0]
+    text = variant.shots[1].voiceover
+    line = SpokenLine(
+        "s2",
+        text,
+        np.zeros(9600, np.float32),
+        16000,
+        [],
+        VoiceLine(
+            shot_id="s2",
+            variant_id="v",
+            request=VoiceRequest(text=text, language="th"),
+            asset="a.wav",
+            duration_s=0.6,
+            backend="test",
+        ),
+    )
+    fit = fit_timing([s.duration_s for s in variant.shots], [None, 0.6, None], 8.0)
+    timeline = build_timeline(project, store, variant, fit, {"s2": line})
+    (cue,) = [c for c in timeline.subtitles if "".join(c.text.split()) == "".join(text.split())]
+    needed = reading_seconds(text, "th")
+    assert needed == pytest.approx(letters(text) / speech_limits().reading_speed("thai").per_second)
+    assert cue.end_s - cue.start_s >= min(needed, fit.durations[1] - 0.25) - 1e-3 > 0.6
+    assert timeline.captions == timeline.subtitles
