@@ -103,7 +103,10 @@ def test_long_line_is_flagged_with_how_much_to_cut(brief: Brief) -> None:
     hook = p.variant("id-night-owls").shots[0]
     assert hook.duration_s == 2.0
     (flag,) = [f for f in hook.flags if f.kind == "too-long"]
-    assert re.search(r"cut about \d+ words?\.", flag.message)
+    m = re.search(r"cut about (\d+) of its (\d+) Bahasa Indonesia words?\.", flag.message)
+    assert m, flag.message
+    assert int(m.group(2)) == 14, "counted in the Indonesian line's own words"
+    assert 1 <= int(m.group(1)) < 14
 
 
 def test_line_a_bit_long_lengthens_its_shot_within_the_total(brief: Brief) -> None:

@@ -62,7 +62,9 @@ class LineSource(Doc):
     ] = "other"
     text: str = Field(default="", description="The material as written (a selling point, a pain point, a claim...).")
     index: int | None = Field(default=None, description="Index into the brief's selling_points or mandatory_claims.")
-    tags: list[str] = Field(default_factory=list, description="Lexicon tags the planner knows (benefit, pain, occasion).")
+    tags: list[str] = Field(
+        default_factory=list, description="Lexicon tags the planner knows (benefit, pain, occasion)."
+    )
 
 
 class LineStatus(Doc):
@@ -138,6 +140,9 @@ class LocalizedShot(Doc):
     )
     alternatives: list[str] = Field(
         default_factory=list, description="Shorter voice-overs in the variant's language, best first (speech fit)."
+    )
+    speech_rate: float = Field(
+        default=1.0, gt=0, description="Voice speed (× the language's natural rate) the speech fit chose for the line."
     )
     flags: list[Flag] = Field(default_factory=list)
     overrides: dict[str, str | list[str] | float] = Field(

@@ -6,6 +6,7 @@ shots it touches (see restage.py) and compare hashes.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,9 +16,10 @@ from studio.model.brief import SuppliedCopy
 from studio.model.ids import stable_hash
 from studio.model.project import Flag, LineOrigin, LineSource, LineStatus, LocalizedShot, Shot, Storyboard, Variant
 from studio.planning.context import VariantContext
+from studio.planning.knowledge import SpeechRate
 from studio.planning.phrases import load_banks
 from studio.planning.scene import compose_scene, variant_line
-from studio.planning.speech import fit_lines
+from studio.planning.speech import LEAD_S, fit_needs, line_rate, speech_limits, speech_units, spoken_seconds, unit_name
 from studio.planning.storyboard import line_language, short_caption, shot_copy_key
 from studio.planning.wording import NoWording, Wording, bank_wording, derive_line_source
 
@@ -349,28 +351,120 @@ def apply_overrides(shot: LocalizedShot) -> LocalizedShot:
     return shot
 
 
+def _needs(texts: list[str], rate: SpeechRate, language: str, speed: float) -> list[float]:
+    """Seconds each line needs in its shot (lead-in included) when spoken `speed`× the language's rate."""
+    out = []
+    for t in texts:
+        r, _ = line_rate(t, rate, language)
+        out.append(spoken_seconds(t, r) / speed + (LEAD_S if t.strip() else 0.0))
+    return out
+
+
+def _fit_at(texts: list[str], durations: list[float], rate: SpeechRate, language: str, speed: float, fixed: set[int]):
+    """Retime shots within the total so each line fits when spoken `speed`× faster (each line in its own units)."""
+    durations, over = fit_needs(_needs(texts, rate, language, speed), durations, fixed=fixed)
+    return _Fitted(durations, over)
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    durations: list[float]
+    over: dict[int, float]
+
+
 def fit_variant(shots: list[LocalizedShot], master: Storyboard, ctx: VariantContext) -> None:
-    """Fit each voice-over to its shot at the language's speech rate: lengthen within the total, else flag."""
-    fixed = {i for i, s in enumerate(master.shots) if s.beat == "hook"}
+    """Fit each localized voice-over to its shot, measured on its own text in its language's units.
+
+    A line that does not fit even after the other shots lend it time (the total stays the brief's) is, in order:
+    replaced by its best shorter alternative that fits (`LocalizedShot.alternatives`, best first); spoken faster,
+    within the language's bounds (assets/knowledge/speech.toml), the rate recorded in `LocalizedShot.speech_rate`
+    for the render; else flagged too long, saying how many words or characters of *that* language to cut.
+    """
+    rate, language = ctx.language.speech_rate, ctx.language_code
+    _, fastest = speech_limits().rate_bounds(language)
+    fixed = {i for i, s in enumerate(master.shots) if s.beat == "hook" and i < len(shots)}
     fixed |= {i for i, s in enumerate(shots) if "duration_s" in s.overrides}
-    fit = fit_lines([s.voiceover for s in shots], [s.duration_s for s in shots], ctx.language.speech_rate, fixed=fixed)
-    rate = ctx.language.speech_rate
+    planned = [s.duration_s for s in shots]
+    texts = [s.voiceover for s in shots]
+    for s in shots:
+        # A line swapped in by an earlier fit keeps its note (it is still what the shot says); stale notes go.
+        s.flags = [
+            f
+            for f in s.flags
+            if f.kind != "too-long"
+            and not (f.message.startswith(SHORTER) and not f.message.startswith(f"{SHORTER} \u201c{s.voiceover}\u201d"))
+        ]
+
+    fit = _fit_at(texts, planned, rate, language, 1.0, fixed)
+    for i in sorted(fit.over):
+        s = shots[i]
+        if "voiceover" in s.overrides or not s.alternatives:
+            continue
+        current = _needs([texts[i]], rate, language, 1.0)[0]
+        options = [a for a in s.alternatives if a.strip() and _needs([a], rate, language, 1.0)[0] < current]
+        chosen = None
+        for speed in (1.0, fastest):
+            for alt in options:
+                trial = _fit_at([*texts[:i], alt, *texts[i + 1 :]], planned, rate, language, speed, fixed)
+                if i not in trial.over:
+                    chosen = alt
+                    break
+            if chosen:
+                break
+        if chosen is None and options:
+            chosen = min(options, key=lambda a: _needs([a], rate, language, 1.0)[0])
+        if chosen is not None:
+            s.flags.append(
+                Flag(kind="other", message=f"{SHORTER} \u201c{chosen}\u201d instead of \u201c{texts[i]}\u201d.")
+            )
+            if "voice-over" in s.line_status:
+                status = s.line_status["voice-over"]
+                fit = f"shorter alternative chosen to fit its {s.duration_s:g} s shot"
+                status.note = f"{status.note}; {fit}" if status.note else fit
+            texts[i] = chosen
+            s.voiceover = chosen
+
+    speed = 1.0
+    fit = _fit_at(texts, planned, rate, language, speed, fixed)
+    while fit.over and speed < fastest - 1e-9:
+        speed = min(fastest, round(speed + 0.05, 2))
+        fit = _fit_at(texts, planned, rate, language, speed, fixed)
+    base = _needs(texts, rate, language, 1.0)
     for i, s in enumerate(shots):
-        s.flags = [f for f in s.flags if f.kind != "too-long"]
         if "duration_s" not in s.overrides:
             s.duration_s = fit.durations[i]
+        if "speech_rate" not in s.overrides:
+            spoken = base[i] - (LEAD_S if texts[i].strip() else 0.0)
+            room = max(1e-6, s.duration_s - LEAD_S)
+            wanted = spoken / room if spoken > room else 1.0
+            s.speech_rate = round(min(speed, max(1.0, math.ceil(wanted * 100 - 1e-9) / 100)), 2)
         if i in fit.over:
-            secs, cut = fit.over[i]
-            unit = rate.unit if cut > 1 else rate.unit.removesuffix("s")
-            s.flags.append(
-                Flag(
-                    kind="too-long",
-                    message=(
-                        f"The {ctx.language.name} line runs {secs:g} s over its {s.duration_s:g} s shot at "
-                        f"{rate.per_second:g} {rate.unit}/s: cut about {cut} {unit}."
-                    ),
-                )
-            )
+            s.flags.append(Flag(kind="too-long", message=too_long_advice(texts[i], s.duration_s, speed, ctx)))
+
+
+#: How a speech-fit flag that swapped in a shorter alternative begins (so a refit can drop the old one).
+SHORTER = "Shorter line used to fit the shot:"
+
+
+def too_long_advice(text: str, duration_s: float, speed: float, ctx: VariantContext) -> str:
+    """Which line, by how much it runs over, and how many words/characters of its own language to cut."""
+    r, own = line_rate(text, ctx.language.speech_rate, ctx.language_code)
+    room = max(0.0, duration_s - LEAD_S)
+    said = spoken_seconds(text, r) / speed
+    over = max(0.05, said - room)
+    total = speech_units(text, r)
+    cut = min(total, max(1, math.ceil(over * r.per_second * speed - 1e-9)))
+    faster = f" even spoken {speed:g}\u00d7 faster" if speed > 1.0 else ""
+    if not own:
+        return (
+            f"The line \u201c{text}\u201d is not in {ctx.language.name} yet (measured as {r.unit} of the text as "
+            f"written): translate it first. As written it runs {over:.1f} s over its {duration_s:g} s shot{faster}: "
+            f"cut about {cut} of its {total} {unit_name(r, total)}."
+        )
+    return (
+        f"The {ctx.language.name} line \u201c{text}\u201d runs {over:.1f} s over its {duration_s:g} s shot{faster} "
+        f"at {r.per_second:g} {r.unit}/s: cut about {cut} of its {total} {ctx.language.name} {unit_name(r, total)}."
+    )
 
 
 def localize_variant(storyboard: Storyboard, ctx: VariantContext) -> Variant:

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.model import VoiceRequest
+from studio.render.pronounce import voice_request
+from studio.render.timing import line_rate
 from studio.ui.page import Page, heading
 from studio.ui.storyboard_edits import set_variant_field
 
@@ -335,9 +336,16 @@ class CutPage(Page):
         if self.doc is None or vid is None or row < 0 or self.window_actions is None:
             return
         variant = self.doc.project.variant(vid)
-        text = variant.shots[row].voiceover
+        shot = variant.shots[row]
         voice = self.doc.project.settings.voices.get(variant.language, "espeak")
-        request = VoiceRequest(text=text, language=variant.language, voice=voice)
+        # The same reading and speed as the render: names said the market's way, at the fitted rate.
+        request = voice_request(
+            shot.voiceover,
+            variant.language,
+            voice=voice,
+            rate=line_rate(shot.speech_rate, 1.0, variant.language),
+            brief=self.doc.project.brief,
+        )
         self.window_actions.start_voice_preview(request, self.player)
 
     def render_variant(self) -> None:
