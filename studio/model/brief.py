@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from studio.model.language_tags import check_language_tag
+
 AspectRatio = Literal["9:16", "1:1", "16:9"]
 
 #: Output size for each aspect ratio (platform delivery sizes).
@@ -30,6 +32,11 @@ class MarketTarget(Strict):
     @classmethod
     def _upper(cls, v: str) -> str:
         return v.strip().upper()
+
+    @field_validator("language")
+    @classmethod
+    def _bcp47(cls, v: str | None) -> str | None:
+        return None if v is None else check_language_tag(v)
 
 
 class Segment(Strict):
@@ -81,6 +88,11 @@ class Brief(Strict):
     )
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    @field_validator("master_language")
+    @classmethod
+    def _master_bcp47(cls, v: str) -> str:
+        return check_language_tag(v)
 
     @model_validator(mode="after")
     def _unique(self) -> Brief:
