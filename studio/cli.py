@@ -58,10 +58,20 @@ def _print_deliverables(result: Any) -> None:
     print(f"\n{len(entries)} files, listed in {manifest.resolve()}:")
     for e in entries:
         dur = f"{e['duration_s']:6.2f}s" if e.get("duration_s") else " " * 7
-        print(f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur}  {(manifest.parent / e['path']).resolve()}")
+        status = "DRAFT" if e.get("status") == "draft" else ""
+        print(
+            f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur} {status:<5} "
+            f"{(manifest.parent / e['path']).resolve()}"
+        )
     for variant, messages in result.flags.items():
         for m in messages:
             print(f"  ! {variant}: {m}")
+    for variant, reasons in getattr(result, "drafts", {}).items():
+        print(f"\n{variant} is a DRAFT (not for publishing) until these lines are in {variant}'s language:")
+        for r in reasons:
+            print(f"  - {r}")
+    if getattr(result, "refused", None):
+        print(f"\nNot rendered:\n{result.refusal}", file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -96,8 +106,14 @@ def cmd_render(args: argparse.Namespace) -> int:
         variant_ids=tuple(args.variant) if args.variant else None,
         aspects=tuple(args.aspect) if args.aspect else None,
         out_dir=Path(args.out) if args.out else None,
+        draft=args.draft,
     )
-    _print_deliverables(_run_job("Render", render, request, quiet=args.quiet))
+    result = _run_job("Render", render, request, quiet=args.quiet)
+    _print_deliverables(result)
+    if result.refused:
+        hint = "" if args.draft else " (or pass --draft for drafts marked DRAFT, not for publishing)"
+        print(f"\n{len(result.refused)} variant(s) refused: fix the lines listed above{hint}.", file=sys.stderr)
+        return 4
     return 0
 
 
@@ -148,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
     p.add_argument("--aspect", action="append", choices=["9:16", "1:1", "16:9"], help="aspect ratio (repeatable)")
     p.add_argument("--out", help="output folder (default: PROJECT/renders)")
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="render variants whose lines are not all in their language as drafts (DRAFT band) instead of refusing",
+    )
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")

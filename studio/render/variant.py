@@ -50,6 +50,8 @@ class RenderVariantRequest:
     """x264 threads per encode (0 = x264's choice, all cores)."""
     logo: Path | None = None
     """A logo image for the end card; without one the brand name is set in type."""
+    draft_reasons: tuple[str, ...] = ()
+    """Lines not in the variant's language (studio.render.release): non-empty renders a draft with a DRAFT band."""
 
 
 @dataclass
@@ -156,6 +158,8 @@ def render_variant(
         "language": variant.language,
         "segment": variant.segment,
         "duration_s": round(timeline.duration_s, 3),
+        "status": "draft" if request.draft_reasons else "final",
+        "reasons": list(request.draft_reasons),
     }
     music = request.music or (Path(project.settings.music) if project.settings.music else None)
     if music is not None and not music.is_absolute():
@@ -173,7 +177,7 @@ def render_variant(
         for n, aspect in enumerate(request.aspects):
             width, height = sizes[aspect]
             stem = f"{variant.id}_{aspect_tag(aspect)}"
-            source = FrameSource(timeline, width, height, request.fps, aspect)
+            source = FrameSource(timeline, width, height, request.fps, aspect, draft=bool(request.draft_reasons))
             video = request.out_dir / f"{stem}.mp4"
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
             progress = sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span)

@@ -531,7 +531,10 @@ class MainWindow(QMainWindow):
 
         out = load_settings().output_folder
         out_dir = Path(out).expanduser() / self.doc.root.name if out else None
-        request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir)
+        # A preview may show lines waiting for a translator (as a marked DRAFT); a full render is final or refused.
+        request = RenderRequest(
+            project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir, draft=scale < 1
+        )
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
             title += " (preview)"
@@ -553,6 +556,12 @@ class MainWindow(QMainWindow):
         """
         if self.doc is None:
             return
+        outcome = getattr(result, "result", None)
+        if getattr(outcome, "refused", None):
+            self.notify(
+                f"{len(outcome.refused)} variant(s) not rendered: lines not in their language",
+                outcome.refusal + "\nThe other variants were rendered. Fix these lines or import a translator's file.",
+            )
         on_disk = getattr(result, "project", None)
         if on_disk is None:
             from studio.model import ProjectStore
