@@ -107,6 +107,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         aspects=tuple(args.aspect) if args.aspect else None,
         out_dir=Path(args.out) if args.out else None,
         draft=args.draft,
+        scale=args.scale,
     )
     result = _run_job("Render", render, request, quiet=args.quiet)
     _print_deliverables(result)
@@ -169,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="render variants whose lines are not all in their language as drafts (DRAFT band) instead of refusing",
     )
+    p.add_argument("--scale", type=float, default=1.0, help="below 1: a smaller preview (e.g. 0.25); default 1")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")

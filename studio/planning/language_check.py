@@ -212,9 +212,7 @@ def identify(
         return Verdict(None, "", "no language identified")
     top, top_value = ranked[0]
     if _same(top, lang):
-        return Verdict(
-            True, lang if top != lang and _lingua_code(lang) != top else top, f"identified ({top_value:.2f})"
-        )
+        return Verdict(True, top, f"identified ({top_value:.2f})")
     own_value = max((v for c, v in ranked if _same(c, lang)), default=0.0)
     if own_value >= UNSURE_OWN and top_value < SURE:
         return Verdict(None, top, f"{lang} {own_value:.2f} against {top} {top_value:.2f}")
