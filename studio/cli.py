@@ -145,6 +145,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 3
 
 
+def cmd_translations_export(args: argparse.Namespace) -> int:
+    from studio.export.translations import TranslationsExportRequest, export_translations
+
+    request = TranslationsExportRequest(Path(args.project), Path(args.out), format=args.format)
+    paths = _run_job("Translations", export_translations, request, quiet=args.quiet)
+    print(f"{len(paths)} files for translators:")
+    for path in paths:
+        print(f"  {path.resolve()}")
+    return 0
+
+
+def cmd_translations_import(args: argparse.Namespace) -> int:
+    """Load → check every unit → apply the valid ones → save; the rejected ones are listed with why."""
+    from studio.export.translations import apply_translations, read_translations
+    from studio.model import ProjectStore
+
+    store = ProjectStore(Path(args.project))
+    project = store.load()
+    report = read_translations(project, Path(args.file))
+    if apply_translations(project, report):
+        store.save(project)
+    print(report.summary())
+    return 0 if report.ok else 3
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -181,6 +206,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-media", action="store_true", help="leave the stills and audio out of the zip")
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser("translations", help="export lines for translators (XLIFF 2.0 or CSV) and import them back")
+    tsub = p.add_subparsers(dest="translations_command", required=True)
+    t = tsub.add_parser("export", help="one file per target language, every line with its context and limits")
+    t.add_argument("project")
+    t.add_argument("--out", required=True, help="folder to write the files into")
+    t.add_argument("--format", choices=["xliff", "csv"], default="xliff")
+    t.set_defaults(func=cmd_translations_export)
+    t = tsub.add_parser("import", help="check a translated file unit by unit and apply the valid units")
+    t.add_argument("project")
+    t.add_argument("file", help="an .xlf/.xliff (XLIFF 2.0) or .csv file from `translations export`")
+    t.set_defaults(func=cmd_translations_import)
+
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
@@ -195,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         from studio.selftest import run  # what an installed bundle runs to prove it works, headless
 
         return run(argv[1:])
-    commands = {"demo", "plan", "render", "export", "import-bundle", "-h", "--help", "--quiet"}
+    commands = {"demo", "plan", "render", "export", "translations", "import-bundle", "-h", "--help", "--quiet"}
     if not argv or argv[0] not in commands:
         from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
 

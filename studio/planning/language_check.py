@@ -171,7 +171,9 @@ def identify(
 ) -> Verdict:
     """Is `text` in `language`? See the module docstring for the rule."""
     lang = base(language)
-    same = master and lang != base(master_language) and text.strip().casefold() == master.strip().casefold()
+    same = bool(master) and text.strip().casefold() == master.strip().casefold()
+    if same and lang == base(master_language):
+        return Verdict(True, lang, "the master line")
     if same and any(ch.isalpha() for ch in strip_names(text, list(names))):
         return Verdict(False, base(master_language), f"the {master_language} master line, untranslated")
     rest = strip_names(text, list(names))
@@ -230,7 +232,9 @@ def brand_names(project: Project) -> list[str]:
     names = [brief.brand, brief.product]
     for forms in brief.names.values():
         names += list(forms) + list(forms.values())
-    return names
+    # "Qingsi 青丝" and "Herbal Silk Shampoo" are also written in parts ("Qingsi Herbal Silk. Shop now.").
+    parts = [w for n in names for w in re.split(r"\s+", n) if len(w) >= 3 or not w.isascii()]
+    return list(dict.fromkeys(names + parts))
 
 
 def written_lines(project: Project, variant: Variant) -> dict[str, str]:
