@@ -92,9 +92,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"Planned {project.name}: {len(project.storyboard.shots) if project.storyboard else 0} shots, "
         f"{len(project.variants)} variants → {out.resolve()}"
     )
+    from studio.planning.language_check import check_variant
+
     for v in project.variants:
         flagged = sum(len(s.flags) for s in v.shots)
-        print(f"  {v.id:<24} {v.language:<6} {len(v.shots)} shots" + (f", {flagged} flags" if flagged else ""))
+        problems = check_variant(project, v)
+        line = f"  {v.id:<24} {v.language:<6} {len(v.shots)} shots" + (f", {flagged} flags" if flagged else "")
+        if problems:
+            line += f", {len(problems)} lines not in {v.language} yet (a draft until translated)"
+        print(line)
+    if any(check_variant(project, v) for v in project.variants):
+        print(f"Hand them to translators: qianmian translations export {out} --out {out / 'translations'}")
     return 0
 
 
