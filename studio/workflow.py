@@ -285,7 +285,10 @@ def write_manifest(
             }
         )
     manifest = out_dir / "deliverables.json"
-    document = {"deliverables": entries, "refused": refused or {}}
+    warnings = [f"{vid} not rendered: {why}" for vid, whys in (refused or {}).items() for why in whys]
+    drafts = {d.variant_id: d.reasons for d in deliverables if d.status == "draft"}
+    warnings += [f"{vid} is a DRAFT, not for publishing: {why}" for vid, whys in drafts.items() for why in whys]
+    document = {"deliverables": entries, "refused": refused or {}, "warnings": warnings}
     atomic_write_text(manifest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return manifest
 

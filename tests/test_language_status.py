@@ -181,6 +181,10 @@ def test_unsure_lines_pass_only_when_a_person_wrote_them(tmp_path: Path) -> None
     assert any(p.shot_id == shot.shot_id and p.kind == "voice-over" for p in check_variant(project, variant)), (
         "an untranslated origin is a problem whatever identification says"
     )
+    shot.overrides["voiceover"] = shot.voiceover  # the creator wrote it in the app: no longer untranslated
+    assert not any(p.shot_id == shot.shot_id and p.kind == "voice-over" for p in check_variant(project, variant))
+    assert shot.line_status["voice-over"].origin == "creator-edit"
+    assert shot.line_status["voice-over"].language_ok is True
 
 
 # ---- languages in briefs (item 5) ----
@@ -231,6 +235,7 @@ def test_final_render_is_refused_and_draft_is_marked(tmp_path: Path, capsys: pyt
     assert {e["variant"] for e in manifest["deliverables"]} == {"en-night-owls"}, "the sibling still rendered"
     assert all(e["status"] == "final" and e["reasons"] == [] for e in manifest["deliverables"])
     assert "th-night-owls" in manifest["refused"]
+    assert any(w.startswith("th-night-owls not rendered") and "Party all night." in w for w in manifest["warnings"])
     saved = store.load().variant("th-night-owls").shots[0].line_status["voice-over"]
     assert saved.language_ok is False and saved.detected == "en"
 
@@ -240,6 +245,7 @@ def test_final_render_is_refused_and_draft_is_marked(tmp_path: Path, capsys: pyt
     manifest = json.loads((out / "deliverables.json").read_text("utf-8"))
     video = next(e for e in manifest["deliverables"] if e["kind"] == "video")
     assert video["status"] == "draft" and any("Party all night." in r for r in video["reasons"])
+    assert any("DRAFT" in w and "Party all night." in w for w in manifest["warnings"])
     frame = frame_at(out / video["path"], 1.0).astype(int)
     h = frame.shape[0]
     band = frame[int(h * 0.045) : int(h * 0.10)]

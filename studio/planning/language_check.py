@@ -268,6 +268,8 @@ def _ensure_status(
 ) -> LineStatus:
     """The line's status; one is made when localize did not record it (older projects): the origin is inferred."""
     status = statuses.get(kind)
+    if status is not None and status.origin == "untranslated" and edited and text.strip() != master.strip():
+        status = statuses[kind] = LineStatus(origin="creator-edit", note="edited after it was marked untranslated")
     if status is None:
         if edited:
             origin = "creator-edit"
