@@ -159,6 +159,8 @@ def units_for(project: Project, variant: Variant, store: ProjectStore | None = N
                 max_units = math.floor(max_s * rate.per_second)
                 unit = rate.unit
             max_chars = CAPTION_MAX_CHARS["wide" if wide else "latin"] if kind == "caption" else None
+            if kind == "voice-over" and unit == "characters":
+                max_chars = max_units  # languages timed by characters: the speech limit is a character limit
             out.append(
                 Unit(
                     id=f"{variant.id}.{shot.shot_id}.{kind}",
@@ -392,7 +394,7 @@ def check_unit(project: Project, unit: Unit, target: str) -> UnitResult:
                     f"too long: {need:.1f} s to say at {rate.per_second:g} {rate.unit}/s, the shot is "
                     f"{shot.duration_s:g} s (at most {unit.max_units} {unit.unit})"
                 )
-    if unit.max_characters is not None and len(target) > unit.max_characters:
+    if unit.kind != "voice-over" and unit.max_characters is not None and len(target) > unit.max_characters:
         problems.append(f"too long: {len(target)} characters, at most {unit.max_characters}")
     names = brand_names(project)
     verdict = identify(target, unit.language, names=names, master=unit.source, master_language=brief.master_language)

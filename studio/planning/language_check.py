@@ -316,7 +316,7 @@ def check_variant(project: Project, variant: Variant) -> list[LineProblem]:
         why = verdict.why
         bad = verdict.ok is False
         if status.origin == "untranslated" and not is_master:
-            bad, why = True, f"marked untranslated; {verdict.why}"
+            bad, why = True, (why if verdict.ok is False else f"marked untranslated; {verdict.why}")
         elif verdict.ok is None and not status.reviewed and status.origin not in TRUSTED and not is_master:
             bad = True
         if bad and status.reviewed and status.origin != "untranslated" and verdict.ok is not False:
