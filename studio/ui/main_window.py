@@ -568,15 +568,21 @@ class MainWindow(QMainWindow):
 
             on_disk = ProjectStore(self.doc.root).load()
         durations = {(v.id, s.shot_id): s.duration_s for v in on_disk.variants for s in v.shots}
+        checked = {(v.id, s.shot_id): s.line_status for v in on_disk.variants for s in v.shots}  # language check
+        checked |= {(v.id, ""): v.line_status for v in on_disk.variants}
 
         def merge(project: Any) -> None:
             project.takes = on_disk.takes
             project.voice_lines = on_disk.voice_lines
             project.deliverables = on_disk.deliverables
             for v in project.variants:
+                if (v.id, "") in checked:
+                    v.line_status = {k: st.model_copy() for k, st in checked[(v.id, "")].items()}
                 for s in v.shots:
                     if (v.id, s.shot_id) in durations:
                         s.duration_s = durations[(v.id, s.shot_id)]
+                    if (v.id, s.shot_id) in checked:
+                        s.line_status = {k: st.model_copy() for k, st in checked[(v.id, s.shot_id)].items()}
 
         untouched = saved_at is not None and self.doc.undo_stack.index() == saved_at
         self.doc.edit("Render", ("takes", "voice_lines", "deliverables", "variants"), merge)
