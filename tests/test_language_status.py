@@ -229,7 +229,7 @@ def test_final_render_is_refused_and_draft_is_marked(tmp_path: Path, capsys: pyt
     out = tmp_path / "out"
     code = cli_main(["--quiet", "render", str(store.root), "--scale", "0.15", "--out", str(out)])
     err = capsys.readouterr().err
-    assert code != 0
+    assert code == 4, "some variants refused: a non-zero exit, the rendered siblings kept"
     assert "th-night-owls" in err and "Party all night." in err and "voice-over" in err and "Fix:" in err
     manifest = json.loads((out / "deliverables.json").read_text("utf-8"))
     assert {e["variant"] for e in manifest["deliverables"]} == {"en-night-owls"}, "the sibling still rendered"
