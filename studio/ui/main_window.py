@@ -534,7 +534,10 @@ class MainWindow(QMainWindow):
 
         out = load_settings().output_folder
         out_dir = Path(out).expanduser() / self.doc.root.name if out else None
-        request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir)
+        # A preview may show lines waiting for a translator (as a marked DRAFT); a full render is final or refused.
+        request = RenderRequest(
+            project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir, draft=scale < 1
+        )
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
             title += " (preview)"
@@ -556,21 +559,33 @@ class MainWindow(QMainWindow):
         """
         if self.doc is None:
             return
+        outcome = getattr(result, "result", None)
+        if getattr(outcome, "refused", None):
+            self.notify(
+                f"{len(outcome.refused)} variant(s) not rendered: lines not in their language",
+                outcome.refusal + "\nThe other variants were rendered. Fix these lines or import a translator's file.",
+            )
         on_disk = getattr(result, "project", None)
         if on_disk is None:
             from studio.model import ProjectStore
 
             on_disk = ProjectStore(self.doc.root).load()
         durations = {(v.id, s.shot_id): s.duration_s for v in on_disk.variants for s in v.shots}
+        checked = {(v.id, s.shot_id): s.line_status for v in on_disk.variants for s in v.shots}  # language check
+        checked |= {(v.id, ""): v.line_status for v in on_disk.variants}
 
         def merge(project: Any) -> None:
             project.takes = on_disk.takes
             project.voice_lines = on_disk.voice_lines
             project.deliverables = on_disk.deliverables
             for v in project.variants:
+                if (v.id, "") in checked:
+                    v.line_status = {k: st.model_copy() for k, st in checked[(v.id, "")].items()}
                 for s in v.shots:
                     if (v.id, s.shot_id) in durations:
                         s.duration_s = durations[(v.id, s.shot_id)]
+                    if (v.id, s.shot_id) in checked:
+                        s.line_status = {k: st.model_copy() for k, st in checked[(v.id, s.shot_id)].items()}
 
         untouched = saved_at is not None and self.doc.undo_stack.index() == saved_at
         self.doc.edit("Render", ("takes", "voice_lines", "deliverables", "variants"), merge)
