@@ -45,6 +45,8 @@ def _studio_error() -> type[Exception]:
 
 MAX_RECENT = 8
 PREVIEW_SCALE = 1 / 3
+FONTS_AFTER_SHOW_MS = 300
+"""Fonts load this long after the window shows: its first frame (and the job queue's import) never waits for them."""
 JOBS_DOCK_HEIGHT = 110
 """The jobs dock starts compact (its buttons and about two rows); the creator can drag it taller."""
 STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
@@ -896,7 +898,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.steps.setFocus())
         if not self._fonts_started:  # after the first frame: every script's font, for any market added later
             self._fonts_started = True
-            QTimer.singleShot(0, lambda: self._load_fonts(everything=True))
+            QTimer.singleShot(FONTS_AFTER_SHOW_MS, lambda: self._load_fonts(everything=True))
 
     def _load_fonts(self, *, everything: bool = False) -> None:
         """The bundled fonts, read by a quiet job and registered here one script per event-loop turn.

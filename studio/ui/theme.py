@@ -54,10 +54,12 @@ def apply_theme(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None
         app.setStyle("Fusion")
         app.setPalette(dark_palette())
         app.setStyleSheet(DARK_INDICATORS)
-    elif scheme == Qt.ColorScheme.Light and is_dark(app.palette()) and app.style().name().lower() == "fusion":
-        app.setPalette(app.style().standardPalette())
-        if app.styleSheet() == DARK_INDICATORS:
-            app.setStyleSheet("")
+    elif scheme == Qt.ColorScheme.Light and is_dark(app.palette()):
+        ours = app.styleSheet() == DARK_INDICATORS
+        if ours:
+            app.setStyleSheet("")  # the style-sheet style hides Fusion's name: drop it first
+        if ours or app.style().name().lower() == "fusion":
+            app.setPalette(app.style().standardPalette())
 
 
 def follow_system_theme(app: QApplication) -> None:
