@@ -436,7 +436,9 @@ class BriefPage(Page):
         brief, problems = self.validate()
         name = self.name.text().strip()
         if problems:
-            self.errors.setText("<b>Fix these to apply the brief:</b><br>" + "<br>".join(map(html.escape, problems)))
+            self.errors.setText(
+                "<b>Fix these to apply the brief:</b><br>" + "<br>".join(html.escape(p, quote=False) for p in problems)
+            )
             self.errors.show()
             return False
         self.errors.hide()

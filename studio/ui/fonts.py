@@ -13,7 +13,6 @@ from typing import Any
 from PySide6.QtGui import QFontDatabase
 
 _registered: set[str] = set()
-_requested: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -37,18 +36,14 @@ def read_font_files(request: FontFilesRequest, *, on_progress: Any = None, cance
 def scripts_for_languages(languages: set[str]) -> tuple[str, ...]:
     from pipelines.fonts import script_for_language
 
-    return tuple(sorted({"latin", *(script_for_language(lang) for lang in languages)} - _registered - _requested))
+    return tuple(sorted({"latin", *(script_for_language(lang) for lang in languages)} - _registered))
 
 
 def all_scripts() -> tuple[str, ...]:
-    """Every script the studio ships a font for that is neither registered nor already being read."""
+    """Every script the studio ships a font for that is not registered yet."""
     from pipelines.fonts import SCRIPT_FONTS
 
-    return tuple(s for s in SCRIPT_FONTS if s not in _registered and s not in _requested)
-
-
-def mark_requested(scripts: tuple[str, ...]) -> None:
-    _requested.update(scripts)
+    return tuple(s for s in SCRIPT_FONTS if s not in _registered)
 
 
 def registered() -> frozenset[str]:

@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
         self._step_texts: dict[int, str] = {}
         self._progress_shown: tuple[Any, ...] = ()
         self._fonts_started = False
+        self._fonts_in_flight: set[str] = set()
 
         self.steps = QListWidget()
         self.steps.setObjectName("flowSteps")
@@ -898,7 +899,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self.steps.setFocus())
         if not self._fonts_started:  # after the first frame: every script's font, for any market added later
             self._fonts_started = True
-            QTimer.singleShot(FONTS_AFTER_SHOW_MS, lambda: self._load_fonts(everything=True))
+            QTimer.singleShot(FONTS_AFTER_SHOW_MS, self, lambda: self._load_fonts(everything=True))
 
     def _load_fonts(self, *, everything: bool = False) -> None:
         """The bundled fonts, read by a quiet job and registered here one script per event-loop turn.
@@ -916,11 +917,13 @@ class MainWindow(QMainWindow):
             languages = {p.brief.master_language, *(v.language for v in p.variants)}
             languages |= {m.language for m in p.brief.markets if m.language}
             scripts = fonts.scripts_for_languages(languages)
+        scripts = tuple(s for s in scripts if s not in self._fonts_in_flight)
         if not scripts:
             return
-        fonts.mark_requested(scripts)
+        self._fonts_in_flight.update(scripts)
 
         def done(job: Job) -> None:
+            self._fonts_in_flight.difference_update(scripts)
             if job.state != "finished":
                 return
             pending = dict(job.result)
@@ -932,7 +935,7 @@ class MainWindow(QMainWindow):
                     return
                 script = next(iter(pending))
                 fonts.register({script: pending.pop(script)})
-                QTimer.singleShot(0, register_next)
+                QTimer.singleShot(0, self, register_next)
 
             register_next()
 

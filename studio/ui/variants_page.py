@@ -52,8 +52,11 @@ def line_problems(shot: Any, field: str, language: str) -> list[str]:
         out.append(f"Not in {language} yet{found}: a translator must write this {kind}.")
     if status is not None and status.origin == "untranslated" and not out:
         out.append(f"Untranslated {kind}: a translator must write it in {language}.")
-    if not out and field == "voiceover":  # a flag names no line kind: it belongs to the spoken line
-        out += [f.message for f in shot.flags if f.kind == "untranslated"]
+    for f in shot.flags:  # a flag says which line it is about ("No Korean caption…"); otherwise the spoken line
+        if f.kind == "untranslated" and f.message not in out:
+            about_caption = "caption" in f.message.lower()
+            if about_caption == (field == "caption"):
+                out.append(f.message)
     return out
 
 
