@@ -7,7 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studio.ui.quality import final_videos, is_preview, untranslated
+from studio.ui.quality import final_videos, untranslated
 
 if TYPE_CHECKING:
     from studio.model import Project
@@ -120,11 +120,8 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
         aspects = set(project.brief.aspect_ratios)
         todo = [v.id for v in project.variants if not aspects <= {d.aspect for d in final_videos(project, root, v.id)}]
         if todo:
-            previews = root is not None and any(is_preview(d, root) for d in videos)
-            why = " (previews are not deliverables)" if previews else ""
             return StepStatus(
-                StepState.MISSING,
-                f"{len(todo)} of {plural(len(project.variants), 'variant')} without a final video{why}",
+                StepState.MISSING, f"{len(todo)} of {plural(len(project.variants), 'variant')} without a final video"
             )
         drafts = [v.id for v in project.variants if untranslated(v)]
         if drafts:

@@ -148,6 +148,7 @@ class JobsDock(QDockWidget):
         self.table.setColumnWidth(0, 220)
         self.table.setColumnWidth(2, 140)
         self.table.setAccessibleName("Background jobs")
+        self.table.setMinimumHeight(48)  # the dock starts compact; drag it taller to see more jobs
 
         self.summary = QLabel("No jobs running.")
         self.stop_button = QPushButton("&Stop")
