@@ -774,6 +774,7 @@ class MainWindow(QMainWindow):
             self._settings_dialog = SettingsDialog(self)
             self._settings_dialog.check_requested.connect(self.start_readiness_check)
             self._settings_dialog.saved.connect(self._settings_saved)
+            guard_wheel_in(self._settings_dialog)
         self._settings_dialog.load()
         self._settings_dialog.show()
         self._settings_dialog.raise_()
