@@ -212,10 +212,11 @@ def test_every_script_font_is_loaded_at_start_without_a_project(window, qtbot):
 
 def test_preview_and_final_are_two_actions(window, qtbot, tmp_path):
     open_planned(window, tmp_path / "p")
-    scales = []
+    scales, out_dirs = [], []
 
     def record(request, *, on_progress=None, cancel=None):
         scales.append(request.scale)
+        out_dirs.append(request.out_dir)
         raise RuntimeError("stand-in render")
 
     window.render_stage = record
@@ -226,6 +227,7 @@ def test_preview_and_final_are_two_actions(window, qtbot, tmp_path):
     window.render_preview_action.trigger()
     qtbot.waitUntil(lambda: window.jobs.settled() and len(scales) == 2, timeout=10_000)
     assert scales == [1.0, pytest.approx(1 / 3)]
+    assert out_dirs[1].name == "preview" and out_dirs[0] != out_dirs[1], "a preview never overwrites a final video"
     cut = window.pages["cut"]
     assert cut.render_preview.text().replace("&", "") == "Render preview"
     assert cut.render_one.text().replace("&", "") == "Render final"
@@ -464,3 +466,35 @@ def test_untranslated_lines_are_marked_where_they_are(window, tmp_path):
     assert untranslated(v) == [f"{last.shot_id} voice-over: not ko (en)"]
     assert "reads as en" in line_problems(last, "voiceover", "ko")[0]
     assert line_problems(last, "caption", "ko") == []
+
+
+def test_a_preview_render_keeps_the_final_video_listed(window, qtbot, tmp_path):
+    from types import SimpleNamespace
+
+    root = tmp_path / "p"
+    project = planned()
+    vid = project.variants[0].id
+    ProjectStore(root).create(project)
+    project.deliverables = [video(project, root, vid, (1080, 1920))]
+    ProjectStore(root).save(project)
+    assert window.open_project(root)
+
+    def preview_render(request, *, on_progress=None, cancel=None):
+        """As the render does: the variant's listed videos are replaced by what it just cut (here, the preview)."""
+        store = ProjectStore(request.project_dir)
+        p = store.load()
+        rel = request.out_dir.relative_to(request.project_dir) if request.out_dir else Path("renders")
+        p.deliverables = [video(p, request.project_dir, vid, (360, 640), folder=str(rel))]
+        store.save(p)
+        return SimpleNamespace(project=p)
+
+    window.render_stage = preview_render
+    window.go_to(6)
+    window.render_preview_action.trigger()
+    qtbot.waitUntil(lambda: window.jobs.settled() and len(window.doc.project.deliverables) == 2, timeout=10_000)
+    page = window.pages["deliver"]
+    quality = page.COLUMNS.index("Quality")
+    grades = sorted(page.table.item(r, quality).text() for r in range(page.table.rowCount()))
+    assert grades == ["draft", "preview"], "the full-size video stays listed (a draft: its lines are still English)"
+    assert (root / "renders" / f"{vid}_9x16.mp4").is_file(), "the final file is still there"
+    assert not window.doc.dirty and len(ProjectStore(root).load().deliverables) == 2

@@ -599,6 +599,8 @@ class MainWindow(QMainWindow):
 
         out = load_settings().output_folder
         out_dir = Path(out).expanduser() / self.doc.root.name if out else None
+        if scale < 1:  # previews go beside the finals, never over them
+            out_dir = (out_dir or self.doc.store.renders) / "preview"
         request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir)
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
