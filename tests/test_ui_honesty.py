@@ -451,6 +451,12 @@ def test_untranslated_lines_are_marked_where_they_are(window, tmp_path):
     assert "untranslated" in cell and "✓" not in cell
     assert not window.steps.item(3).text().startswith("✓")
 
+    window.go_to(5)  # Voice & Cut marks the same lines
+    cut = window.pages["cut"]
+    cut.variant.setCurrentIndex(cut.variant.findData(kr.id))
+    assert "No Korean voice-over" in cut.lines.item(0, 1).toolTip()
+    assert cut.lines.item(0, 1).text() == kr.shots[0].voiceover
+
     # a line identified as another language counts too, with no flag at all
     from studio.model.project import LineStatus
     from studio.ui.quality import untranslated

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from studio.model import VoiceRequest
 from studio.ui.page import Page, heading
 from studio.ui.storyboard_edits import set_variant_field
+from studio.ui.variants_page import line_problems
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
 #: Shared libraries Qt Multimedia needs that a desktop may lack, and the Debian/Ubuntu package that brings each.
@@ -292,6 +293,11 @@ class CutPage(Page):
                     item = QTableWidgetItem(value)
                     if c not in (1, 2):
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    else:  # an untranslated line is marked where it is (the text itself stays the line, to edit)
+                        problems = line_problems(s, "voiceover" if c == 1 else "caption", variant.language)
+                        if problems:
+                            item.setBackground(QColor(201, 138, 0, 70))
+                            item.setToolTip("\n".join(problems))
                     item.setData(Qt.ItemDataRole.UserRole, s.shot_id)
                     self.lines.setItem(r, c, item)
             self.voice.setText(project.settings.voices.get(variant.language, ""))
