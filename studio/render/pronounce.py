@@ -23,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from studio import paths
 from studio.model.errors import ValidationFailed
@@ -122,7 +123,25 @@ def reading(
             review.append(word)
         return said
 
-    return Reading(LATIN_WORD.sub(replace, text), tuple(dict.fromkeys(review)))
+    text = LATIN_WORD.sub(replace, text)
+    if not spell and NON_LATIN[language.split("-")[0].lower()] == "ja":
+        text = kana(text)  # espeak's Japanese voice reads kana only
+    return Reading(text, tuple(dict.fromkeys(review)))
+
+
+@cache
+def _kakasi() -> Any:
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def kana(text: str) -> str:
+    """Kanji said as hiragana, from pykakasi's dictionary: espeak's Japanese voice has no kanji readings and says
+    "Chinese letter" for each. Kana, Latin and punctuation pass through unchanged."""
+    if not HAN.search(text):
+        return text
+    return "".join(part["hira"] if HAN.search(part["orig"]) else part["orig"] for part in _kakasi().convert(text))
 
 
 def read_word(word: str, lex: Lexicon, joiner: str = "", *, spell: bool = True) -> tuple[str, bool]:
