@@ -69,7 +69,7 @@ def _print_deliverables(result: Any) -> None:
         for m in messages:
             print(f"  ! {variant}: {m}")
     for variant, reasons in getattr(result, "drafts", {}).items():
-        print(f"\n{variant} is a DRAFT (not for publishing) until these lines are in {variant}'s language:")
+        print(f"\n{variant} is a DRAFT (not for publishing) until this is fixed:")
         for r in reasons:
             print(f"  - {r}")
     if getattr(result, "refused", None):

@@ -209,6 +209,7 @@ def render(
                 variant=derived,
                 sub_variant=cell,
                 draft_reasons=tuple(releases[variant_id].reasons),
+                allow_draft=request.draft,
             ),
             on_progress=progress.part(index, f"{variant_id} {cell}".strip()),
             cancel=cancel,
@@ -226,6 +227,13 @@ def render(
     _apply_line_statuses(project, statuses)
     if ab is not None:
         return ab.finish(project, store, renders, aspects, out_dir, on_progress)
+    too_long = {vid: r.refused for vid, r in zip(variant_ids, renders, strict=True) if r.refused}
+    if too_long:  # measured on the voice: refused before encoding, its earlier files stay as they were
+        refused |= too_long
+        extra = "\n".join(f"{vid}: {why}" for vid, whys in too_long.items() for why in whys)
+        refusal = f"{refusal}\n{extra}".strip()
+        renders = [r for r in renders if not r.refused]
+        variant_ids = [vid for vid in variant_ids if vid not in too_long]
     rendered = set(variant_ids)
     project.voice_lines = [v for v in project.voice_lines if v.variant_id not in rendered]
     project.deliverables = [
@@ -245,6 +253,9 @@ def render(
     project.deliverables.extend(deliverables)
     store.save(project)
     drafts = {vid: releases[vid].reasons for vid in variant_ids if releases[vid].reasons}
+    for d in deliverables:  # a cut that missed the brief's length and was allowed as a draft
+        if d.status == "draft" and d.variant_id not in drafts:
+            drafts[d.variant_id] = list(d.reasons)
     manifest = write_manifest(out_dir, store, deliverables, refused=refused)
     report(on_progress, 1.0, f"Rendered {len(variant_ids)} variants" + (f", refused {len(refused)}" if refused else ""))
     return RenderResult(
@@ -341,7 +352,9 @@ def demo(
         cancel=cancel,
     )
     return render(
-        RenderRequest(project_dir=project_dir, out_dir=request.out_dir),
+        # Every variant renders: one that can't be final yet (a line to translate, a cut longer than the brief)
+        # comes out as a marked draft with its reasons, so the demo shows the whole campaign and what is left to do.
+        RenderRequest(project_dir=project_dir, out_dir=request.out_dir, draft=True),
         on_progress=sub_progress(on_progress, 0.03, 1.0),
         cancel=cancel,
     )

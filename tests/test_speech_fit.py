@@ -7,6 +7,7 @@ durations, the SRT file, the burned-in caption plan.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -353,3 +354,28 @@ def test_caption_stays_up_for_its_script_reading_speed(tmp_path: Path) -> None:
     assert needed == pytest.approx(letters(text) / speech_limits().reading_speed("thai").per_second)
     assert cue.end_s - cue.start_s >= min(needed, fit.durations[1] - 0.25) - 1e-3 > 0.6
     assert timeline.captions == timeline.subtitles
+
+
+def test_a_cut_longer_than_the_brief_is_refused_as_final_and_marked_as_a_draft(tmp_path: Path, monkeypatch) -> None:
+    """Final never runs past the brief: refused before encoding (no file), or, when drafts are allowed, cut with
+    the DRAFT band and the length as the reason."""
+    from media import frame_at
+
+    monkeypatch.setenv("QIANMIAN_HOME", str(tmp_path / "home"))
+    store = _thai_project(tmp_path / "p", 5.0, (1.5, 2.0, 1.5))
+    project = store.load()
+    project.variants[0].shots[1].alternatives = []
+    project.variants[0].shots[1].voiceover = THAI_LONG
+    store.save(project)
+    request = RenderVariantRequest(store.root, "th-parents", ("9:16",), store.renders, scale=SCALE)
+    refused = render_variant(request)
+    assert refused.deliverables == [] and not list(store.renders.glob("*.mp4")), "nothing encoded"
+    assert refused.refused and "over the brief's 5 s" in " ".join(refused.refused)
+    draft = render_variant(dataclasses.replace(request, allow_draft=True))
+    (video,) = [d for d in draft.deliverables if d.kind == "video"]
+    assert video.status == "draft" and "5 s" in " ".join(video.reasons)
+    frame = frame_at(store.root / video.path, 0.5).astype(int)
+    h = frame.shape[0]
+    band = frame[round(h * 0.05) : round(h * 0.10)]
+    reds = (band[..., 0] > 150) & (band[..., 1] < 90) & (band[..., 2] < 90)
+    assert reds.mean() > 0.3, "the DRAFT band runs across the top of the picture"

@@ -7,6 +7,7 @@ Deliverable paths are relative to the project folder when `out_dir` lies inside 
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
@@ -67,6 +68,9 @@ class RenderVariantRequest:
     """The A/B cell, e.g. 'H1-C2': added to the file names (`<variant>_<9x16>_H1-C2.mp4`) and the deliverables."""
     draft_reasons: tuple[str, ...] = ()
     """Lines not in the variant's language (studio.render.release): non-empty renders a draft with a DRAFT band."""
+    allow_draft: bool = False
+    """A cut whose measured length misses the brief (±0.5 s) or the platform maximum renders as a marked draft;
+    False: it is refused, nothing encoded (final is never longer than promised)."""
 
 
 @dataclass
@@ -76,7 +80,9 @@ class VariantRender:
     shot_durations: dict[str, float]
     flags: list[Flag] = field(default_factory=list)
     verdict: CutVerdict | None = None
-    """The cut's measured length against the brief; a gate may refuse 'final' when not `verdict.ok`."""
+    """The cut's measured length against the brief (±0.5 s and the platform maximum)."""
+    refused: list[str] = field(default_factory=list)
+    """Why this cut was not made as final (its length): nothing was encoded."""
 
 
 def aspect_tag(aspect: str) -> str:
@@ -264,6 +270,12 @@ def render_variant(
     """One variant, every requested aspect: MP4 (H.264 + AAC), SRT and VTT named `<variant>_<9x16>.*`."""
     cut = prepare_cut(request, on_progress=sub_progress(on_progress, 0.0, 0.08), cancel=cancel)
     store, project, variant, timeline = cut.store, cut.project, cut.variant, cut.timeline
+    if not cut.verdict.ok and not request.draft_reasons:  # measured on the real voice, before any frame is encoded
+        why = [f"{variant.id}: {cut.verdict.message}"] + [f.message for f in cut.flags if f.kind == "too-long"]
+        if not request.allow_draft:
+            report(on_progress, 1.0, f"{variant.id} refused: {cut.verdict.message}")
+            return VariantRender([], [], {}, flags=cut.flags, verdict=cut.verdict, refused=list(dict.fromkeys(why)))
+        request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: {cut.verdict.message}",))
     sizes = {aspect: frame_size(aspect, request.scale) for aspect in request.aspects}
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
