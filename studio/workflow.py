@@ -146,7 +146,6 @@ def render(
                 variant_id=variant_id,
                 aspects=tuple(aspects),
                 out_dir=out_dir,
-                music=Path(project.settings.music) if project.settings.music else None,
                 loudness_lufs=project.settings.loudness_lufs,
                 fps=project.settings.fps,
                 scale=request.scale,

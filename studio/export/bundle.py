@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from studio.model import Deliverable, ProjectError, ProjectStore, ValidationFailed
+from studio.model.safe_paths import confine, is_inside
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.model.store import temp_path_for
 
@@ -59,9 +60,11 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _file(store: ProjectStore, rel: str) -> Path:
+def _file(store: ProjectStore, rel: str) -> Path | None:
+    """The file of a deliverable, or None when its path leads outside the project (never packed)."""
     p = Path(rel)
-    return p if p.is_absolute() else store.root / p
+    full = p if p.is_absolute() else store.root / p
+    return full if is_inside(store.root, full) else None
 
 
 def _arcname(store: ProjectStore, path: Path, fallback: str) -> str:
@@ -103,9 +106,15 @@ def export_campaign(
         warnings.extend(result.warnings)
         for d in result.deliverables:
             path = _file(store, d.path)
+            if path is None:
+                warnings.append(f"{vid}: {d.path} lies outside the project folder; left out of the bundle.")
+                continue
             members.append((_arcname(store, path, f"{vid}/{path.name}"), path, d.kind, vid))
         if request.include_media:
             for path in result.media:
+                if not is_inside(store.root, path) and not is_inside(result.out_dir, path):
+                    warnings.append(f"{vid}: {path} lies outside the project folder; left out of the bundle.")
+                    continue
                 members.append((_arcname(store, path, f"{vid}/media/{path.name}"), path, "media", vid))
         if request.include_videos:
             rendered = [d for d in project.deliverables if d.variant_id == vid and d.kind in ("video", "srt", "vtt")]
@@ -113,7 +122,12 @@ def export_campaign(
                 warnings.append(f"{vid}: no rendered video yet (run `qianmian render` first).")
             for d in rendered:
                 path = _file(store, d.path)
-                if path.is_file():
+                if path is None:
+                    warnings.append(
+                        f"{vid}: deliverables[{d.kind} {d.aspect}].path {d.path!r} lies outside the project folder; "
+                        "left out of the bundle (render into the project to include it)."
+                    )
+                elif path.is_file():
                     members.append((_arcname(store, path, f"{vid}/render/{path.name}"), path, d.kind, vid))
                 else:
                     warnings.append(f"{vid}: {d.path} is listed but missing on disk; left out.")
@@ -147,7 +161,7 @@ def export_campaign(
         "files": files,
         "warnings": warnings,
     }
-    zip_path = request.out or store.renders / f"{project.name}_review.zip"
+    zip_path = request.out or confine(store.renders, f"{project.name}_review.zip", field="name")
     tmp = temp_path_for(zip_path)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:

@@ -78,8 +78,7 @@ def check_text(value: str) -> str:
         code = ord(ch)
         if 0xD800 <= code <= 0xDFFF:
             raise ValueError(
-                f"holds an unpaired surrogate (\\u{code:04x}) at character {i}: the text was damaged on copy; "
-                "retype it"
+                f"holds an unpaired surrogate (\\u{code:04x}) at character {i}: the text was damaged on copy; retype it"
             )
         if (code < 32 and ch not in "\t\n\r") or code == 0x7F:
             raise ValueError(
@@ -110,7 +109,6 @@ def text_problems(data: Any, path: str = "") -> list[tuple[str, str]]:
         for i, v in enumerate(data):
             found += text_problems(v, f"{path}[{i}]" if path else f"[{i}]")
     return found
-
 
 
 #: Pydantic field types: `SafeId` for variant, segment, shot and take ids; `AssetName` for files in assets/;

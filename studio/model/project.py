@@ -213,6 +213,11 @@ class Deliverable(Doc):
     aspect: str
     kind: Literal["video", "srt", "vtt", "pdf", "csv", "xlsx", "otio", "xml", "png", "zip"]
     path: str = Field(description="Relative to the project folder.")
+    duration_s: float | None = None
+    status: Literal["final", "draft"] = "final"
+    reasons: list[str] = Field(default_factory=list, description="Why a draft is not final (untranslated lines...).")
+    sub_variant: str = Field(default="", description="A/B test cell (hook × call to action), empty for the main cut.")
+    created: str = Field(default_factory=_now)
 
     @model_validator(mode="after")
     def _no_climbing(self) -> Deliverable:
@@ -220,11 +225,6 @@ class Deliverable(Doc):
         if not self.path or ".." in parts:
             raise ValueError(f"path {self.path!r} climbs out of its folder with '..'; give it relative to the project")
         return self
-    duration_s: float | None = None
-    status: Literal["final", "draft"] = "final"
-    reasons: list[str] = Field(default_factory=list, description="Why a draft is not final (untranslated lines...).")
-    sub_variant: str = Field(default="", description="A/B test cell (hook × call to action), empty for the main cut.")
-    created: str = Field(default_factory=_now)
 
 
 class ProjectSettings(Doc):

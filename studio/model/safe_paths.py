@@ -44,7 +44,9 @@ def confine(root: Path, rel: str | os.PathLike[str], *, field: str, source: str 
         or PureWindowsPath(text).drive
         or text.startswith(("/", "\\", "~"))
     ):
-        raise OutsideProject(f"{source}: {field} is an absolute path ({text!r}); only paths inside {root} are used.", fix)
+        raise OutsideProject(
+            f"{source}: {field} is an absolute path ({text!r}); only paths inside {root} are used.", fix
+        )
     parts = re.split(r"[\\/]", text)
     if ".." in parts:
         raise OutsideProject(f"{source}: {field} climbs out of {root} with '..' ({text!r}).", fix)
@@ -169,3 +171,34 @@ def sweep_cut_dirs() -> list[Path]:
             if stale and _remove(Path(entry.path)):
                 removed.append(Path(entry.path))
     return removed
+
+
+@contextlib.contextmanager
+def writing(final: Path, *, needed_bytes: int | None = None):
+    """Yield a temp path beside `final`; on success it becomes `final` (umask honoured), on any failure it is
+    removed, and a full disk is reported as such."""
+    from studio.model.errors import disk_full, is_disk_full
+
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix(final.stem), suffix=f".partial{final.suffix}", dir=final.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        honour_umask(tmp)
+        os.replace(tmp, final)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if is_disk_full(e) or short_of_space(final.parent, needed_bytes):
+            raise disk_full(final.parent, needed_bytes) from e
+        raise
+
+
+def short_of_space(folder: Path, needed_bytes: int | None) -> bool:
+    """True when `folder`'s disk has less free space than a write needed (libraries that hide ENOSPC)."""
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return False
+    return free < max(needed_bytes or 0, 1 << 20)

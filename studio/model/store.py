@@ -20,6 +20,7 @@ from studio.model.ids import check_asset_name, text_problems
 from studio.model.migrations import migrate
 from studio.model.project import SCHEMA_VERSION, Project
 from studio.model.safe_paths import confine, honour_umask, sweep_leftovers, temp_prefix
+from studio.model.secrets import redact
 
 PROJECT_FILE = "project.json"
 
@@ -145,7 +146,8 @@ def load_brief(path: str | Path) -> Brief:
 
 
 def dump_json(model: BaseModel) -> str:
-    return json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2) + "\n"
+    """The document as saved: credentials in any URL (an LLM's base URL in an insight's source) are removed."""
+    return redact(json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2)) + "\n"
 
 
 class ProjectStore:
