@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from studio import paths
 from studio.jobs.process import call_in_process
-from studio.model import Deliverable, Project, ProjectError, ProjectStore, load_brief
+from studio.model import Deliverable, Project, ProjectError, ProjectStore, ValidationFailed, load_brief
 from studio.model.stage import CancelToken, Progress, ProgressFn, check, report, sub_progress
 from studio.model.store import atomic_write_text
 
@@ -45,16 +45,32 @@ def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel:
         )
     report(on_progress, 0.0, "Reading the brief")
     brief = load_brief(request.brief_path)
-    project = plan_project(
-        brief,
-        name=request.name or request.out_dir.name,
-        on_progress=sub_progress(on_progress, 0.05, 0.95),
-        cancel=cancel,
-    )
+    try:
+        project = plan_project(
+            brief,
+            name=_project_name(request),
+            on_progress=sub_progress(on_progress, 0.05, 0.95),
+            cancel=cancel,
+        )
+    except ValidationFailed as e:  # name the brief file: the planner only sees the brief's fields
+        e.message = f"{request.brief_path}: {e.message}"
+        e.args = (e.message,)
+        raise
     check(cancel)
     store.create(project)
     report(on_progress, 1.0, f"Planned {len(project.variants)} variants")
     return request.out_dir
+
+
+def _project_name(request: PlanRequest) -> str:
+    """The folder's name when it can name files, else its slug (the review zip is named after the project)."""
+    from studio.model.ids import check_file_name, slug
+
+    name = request.name or request.out_dir.resolve().name
+    try:
+        return check_file_name(name)
+    except ValueError:
+        return slug(name)
 
 
 @dataclass(frozen=True)

@@ -109,6 +109,9 @@ class Brief(Strict):
             raise ValueError(
                 f"segment ids must be unique (ignoring case: they name files), got {ids}; rename the repeated one"
             )
+        for i, seg_id in enumerate(ids):
+            if len(seg_id) > 40:
+                raise ValueError(f"segments[{i}].id is {len(seg_id)} characters; use at most 40 (it names files)")
         for field_name in ("brand", "product", "category"):
             if not getattr(self, field_name).strip():
                 raise ValueError(f"{field_name} is empty; write the {field_name} the ads name")

@@ -33,16 +33,16 @@ def stable_hash(data: Any) -> str:
 # a file name (`<variant>_9x16.mp4`, `<shot>.png`, `<project>_review.zip`). These types refuse anything that could
 # leave the folder it is written to: separators, `..`, absolute paths, control characters, over-long names.
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62}[A-Za-z0-9_])?$")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9_])?$")
 ASSET_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,126}$")
 _BAD_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
 def check_id(value: str) -> str:
-    """An id used in file names: letters, digits, '-', '_', '.', at most 64, no '..'."""
+    """An id used in file names: letters, digits, '-', '_', '.', at most 100, no '..'."""
     if not isinstance(value, str) or not ID_PATTERN.match(value) or ".." in value:
         raise ValueError(
-            f"{value!r} is not a usable id: use 1-64 letters, digits, '-', '_' or '.', starting with a letter or "
+            f"{value!r} is not a usable id: use 1-100 letters, digits, '-', '_' or '.', starting with a letter or "
             "digit (no spaces, slashes or '..'), e.g. 'night-owls'"
         )
     return value
