@@ -75,10 +75,27 @@ def watch_parent(on_gone: Callable[[], None], *, grace_s: float = 3.0, poll_s: f
     return thread
 
 
+@contextlib.contextmanager
+def sigint_blocked_for_children():
+    """Start children with Ctrl-C blocked (the mask is inherited through fork and exec), so a terminal's Ctrl-C
+    cannot interrupt a worker while it is still importing; the worker then ignores it for good (`become_worker`).
+    Only the calling thread's mask changes; Python handles signals in the main thread anyway."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def become_worker() -> None:
     """Set up a spawned worker: die with the parent, leave Ctrl-C to the parent (it cancels the work cleanly)."""
     with contextlib.suppress(ValueError, OSError):
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if hasattr(signal, "SIGTERM"):
 
         def on_term(_sig: int, _frame: Any) -> None:

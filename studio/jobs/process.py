@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from studio.jobs.lifetime import become_worker
+from studio.jobs.lifetime import become_worker, sigint_blocked_for_children
 from studio.model.errors import StudioError
 from studio.model.stage import CancelToken, Progress, ProgressFn
 
@@ -81,7 +81,8 @@ def call_in_process(
     stop = ctx.Event()
     # Not a daemon: a render's child starts one child per variant. It stops when told, or when its parent dies.
     process = ctx.Process(target=_child, args=(fn, request, messages, stop))
-    process.start()
+    with sigint_blocked_for_children():
+        process.start()
     try:
         while True:
             if cancel is not None and cancel.cancelled and not stop.is_set():
