@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from studio.model.ids import SafeId, text_problems
+from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, text_problems
 
 AspectRatio = Literal["9:16", "1:1", "16:9"]
 
@@ -27,12 +27,19 @@ class Strict(BaseModel):
 
 def refuse_bad_text(model: BaseModel) -> None:
     """No lone surrogates or control characters in any text field (they break saving, voices and subtitles)."""
+    if TEXT_PRECHECKED.get():
+        return
     for name in type(model).model_fields:
         value = getattr(model, name, None)
-        if isinstance(value, str | list | dict):
-            problems = text_problems(value, name)
+        if isinstance(value, str):
+            if _BAD_TEXT.search(value):
+                raise ValueError(f"{name} {text_problems(value)[0][1]}")
+        elif isinstance(value, list | dict) and value:
+            problems = text_problems(value)
             if problems:
-                raise ValueError(f"{problems[0][0]} {problems[0][1]}")
+                raise ValueError(
+                    f"{name}{'' if problems[0][0].startswith('[') else '.'}{problems[0][0]} {problems[0][1]}"
+                )
 
 
 class MarketTarget(Strict):

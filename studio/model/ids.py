@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import re
@@ -69,27 +70,46 @@ def check_file_name(value: str) -> str:
     return value
 
 
+_BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def check_text(value: str) -> str:
     """Text a creator sees or hears: no lone surrogates (they cannot be saved) and no control characters but
     tab and newline (a NUL cuts the voice short and corrupts subtitle files)."""
     if not isinstance(value, str):
         return value
-    for i, ch in enumerate(value):
-        code = ord(ch)
-        if 0xD800 <= code <= 0xDFFF:
-            raise ValueError(
-                f"holds an unpaired surrogate (\\u{code:04x}) at character {i}: the text was damaged on copy; retype it"
-            )
-        if (code < 32 and ch not in "\t\n\r") or code == 0x7F:
-            raise ValueError(
-                f"holds the control character \\x{code:02x} at character {i}; remove it (a NUL or control code "
-                "cuts voices short and breaks subtitle files)"
-            )
-    return value
+    bad = _BAD_TEXT.search(value)
+    if bad is None:
+        return value
+    i, code = bad.start(), ord(bad.group())
+    if 0xD800 <= code <= 0xDFFF:
+        raise ValueError(
+            f"holds an unpaired surrogate (\\u{code:04x}) at character {i}: the text was damaged on copy; retype it"
+        )
+    raise ValueError(
+        f"holds the control character \\x{code:02x} at character {i}; remove it (a NUL or control code "
+        "cuts voices short and breaks subtitle files)"
+    )
+
+
+#: What `check_text` refuses, as json.dumps(ensure_ascii=False) writes it: \\b, \\f, \\u00XX, DEL, surrogates.
+_ESCAPED_BAD = re.compile(r"\\[bf]|\\u00[01][0-9a-fA-F]|\x7f|[\ud800-\udfff]")
+
+
+#: Set while `store.validate` validates a document it has already checked with `text_problems` (one fast pass over
+#: the whole file), so the per-model checks below do not walk it again.
+TEXT_PRECHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar("text_prechecked", default=False)
 
 
 def text_problems(data: Any, path: str = "") -> list[tuple[str, str]]:
     """(field path, problem) for every string (keys too) in a JSON-like document that `check_text` refuses."""
+    if isinstance(data, dict | list) and not path:
+        try:  # one C-speed pass over the whole document; the walk below runs only to name the fields
+            blob = json.dumps(data, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            blob = None
+        if blob is not None and not _ESCAPED_BAD.search(blob):
+            return []
     found: list[tuple[str, str]] = []
     if isinstance(data, str):
         try:

@@ -68,7 +68,9 @@ class LineSource(Doc):
     ] = "other"
     text: str = Field(default="", description="The material as written (a selling point, a pain point, a claim...).")
     index: int | None = Field(default=None, description="Index into the brief's selling_points or mandatory_claims.")
-    tags: list[str] = Field(default_factory=list, description="Lexicon tags the planner knows (benefit, pain, occasion).")
+    tags: list[str] = Field(
+        default_factory=list, description="Lexicon tags the planner knows (benefit, pain, occasion)."
+    )
 
 
 class LineStatus(Doc):

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from studio.model.brief import Brief
 from studio.model.errors import ProjectError, ValidationFailed, disk_full, is_disk_full
-from studio.model.ids import check_asset_name, text_problems
+from studio.model.ids import TEXT_PRECHECKED, check_asset_name, text_problems
 from studio.model.migrations import migrate
 from studio.model.project import SCHEMA_VERSION, Project
 from studio.model.safe_paths import confine, honour_umask, sweep_leftovers, temp_prefix
@@ -131,12 +131,15 @@ def validate(model: type[BaseModel], data: Any, source: str) -> Any:
         raise ValidationFailed(
             f"{source} is not valid:\n{listed}{more}", "Fix the text in the fields listed above and load it again."
         )
+    token = TEXT_PRECHECKED.set(True)
     try:
         return model.model_validate(data)
     except ValidationError as e:
         raise ValidationFailed(
             format_validation_error(source, e, model), "Fix the fields listed above and load the file again."
         ) from e
+    finally:
+        TEXT_PRECHECKED.reset(token)
 
 
 def load_brief(path: str | Path) -> Brief:
