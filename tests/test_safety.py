@@ -24,7 +24,6 @@ from render_project import build_project
 
 from studio import paths
 from studio.model import BackendError, Project, ProjectStore, StudioError, ValidationFailed, load_brief
-from studio.model.errors import DiskFull
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -382,7 +381,7 @@ def test_newer_schema_is_still_refused(tmp_path: Path) -> None:
         ),
         lambda d: d["voice_lines"].append(
             {"shot_id": "s1", "variant_id": "x", "request": {"text": "a", "language": "en"}, "asset": "/etc/passwd",
-             "duration_s": 1}
+             "duration_s": 1, "backend": "espeak"}
         ),
     ],
 )  # fmt: skip
@@ -441,6 +440,8 @@ def test_full_disk_during_export_copy_leaves_no_partial_file(tmp_path: Path, mon
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(shutil, "copyfile", half_copy)
+    from studio.model.errors import DiskFull
+
     with pytest.raises(DiskFull, match=r"disk is full: free \d+ MB at"):
         export_variant._copy(src, dest_dir / "voice.wav")
     assert list(dest_dir.iterdir()) == []
@@ -459,6 +460,8 @@ def test_libsndfile_system_error_on_a_full_disk_says_so(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(soundfile, "write", fail)
     monkeypatch.setattr(safe_paths, "short_of_space", lambda folder, needed: True)
+    from studio.model.errors import DiskFull
+
     with pytest.raises(DiskFull, match="disk is full"):
         audio.write_wav(tmp_path / "mix.wav", np.zeros((48000, 2), dtype=np.float32))
     assert list(tmp_path.iterdir()) == []
