@@ -105,7 +105,12 @@ def pid_alive(pid: int) -> bool:
     try:
         import psutil
 
-        return bool(psutil.pid_exists(pid))
+        try:
+            return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE  # a killed, unreaped process is gone
+        except psutil.NoSuchProcess:
+            return False
+        except psutil.Error:
+            return True
     except ImportError:
         pass
     if sys.platform == "win32":
@@ -116,6 +121,8 @@ def pid_alive(pid: int) -> bool:
         return False
     except OSError:
         return True
+    with contextlib.suppress(OSError, IndexError):  # Linux: a zombie (killed, not yet reaped) is gone
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     return True
 
 
