@@ -64,13 +64,9 @@ def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel:
 
 def _project_name(request: PlanRequest) -> str:
     """The folder's name when it can name files, else its slug (the review zip is named after the project)."""
-    from studio.model.ids import check_file_name, slug
+    from studio.model.ids import file_safe_name
 
-    name = request.name or request.out_dir.resolve().name
-    try:
-        return check_file_name(name)
-    except ValueError:
-        return slug(name)
+    return file_safe_name(request.name or request.out_dir.resolve().name)
 
 
 @dataclass(frozen=True)

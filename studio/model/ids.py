@@ -73,6 +73,14 @@ def check_file_name(value: str) -> str:
 _BAD_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+def file_safe_name(name: str) -> str:
+    """`name` when it can name a file (a project named after its folder), else its slug."""
+    try:
+        return check_file_name(name)
+    except ValueError:
+        return slug(name)
+
+
 def check_text(value: str) -> str:
     """Text a creator sees or hears: no lone surrogates (they cannot be saved) and no control characters but
     tab and newline (a NUL cuts the voice short and corrupts subtitle files)."""
