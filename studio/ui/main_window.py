@@ -337,7 +337,8 @@ class MainWindow(QMainWindow):
         user = load_settings(self.settings)
         defaults = ProjectSettings(image_model=user.image_model or "procedural", voices=dict(user.voices))
         try:
-            store.create(Project(name=file_safe_name(Path(folder).name), brief=brief or starter_brief(), settings=defaults))
+            name = file_safe_name(Path(folder).name)
+            store.create(Project(name=name, brief=brief or starter_brief(), settings=defaults))
         except _studio_error() as e:
             self.notify("Could not create the project", str(e))
             return False
