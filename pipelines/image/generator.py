@@ -272,9 +272,9 @@ def _load_pipeline(info: ModelInfo, device: devices.DeviceChoice) -> Any:
             return DiffusionPipeline.from_pretrained(
                 str(info.path), dtype=dtype, local_files_only=True, use_safetensors=True
             )
-    except (OSError, ValueError, RuntimeError, KeyError) as e:
+    except Exception as e:  # OSError, ValueError... and safetensors' own errors: always said plainly
         raise BackendError(
-            f"Could not load the image model {info.id} from {info.path}: {e}",
+            f"Could not load the image model {info.id} from {info.path}: {type(e).__name__}: {e}",
             "Check the folder is complete (the model list says what is missing); models load from local files only.",
         ) from e
 

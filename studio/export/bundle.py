@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from studio.model import Deliverable, ProjectError, ProjectStore, ValidationFailed
 from studio.model.errors import disk_full, is_disk_full
-from studio.model.safe_paths import confine, is_inside, temp_prefix
+from studio.model.safe_paths import confine, honour_umask_dir, is_inside, temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.model.store import temp_path_for
 
@@ -438,6 +438,7 @@ def import_bundle(
             check(cancel)
             if dest.exists():
                 dest.rmdir()
+            honour_umask_dir(staging)  # mkdtemp makes 0700; the imported folder gets the usual mode
             os.replace(staging, dest)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

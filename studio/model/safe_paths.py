@@ -87,6 +87,13 @@ def honour_umask(path: str | os.PathLike[str]) -> None:
             os.chmod(path, 0o666 & ~current_umask())
 
 
+def honour_umask_dir(path: str | os.PathLike[str]) -> None:
+    """mkdtemp creates 0700; a finished folder gets 0777 less the umask."""
+    if sys.platform != "win32":
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o777 & ~current_umask())
+
+
 # --- temp names and what a crash leaves ------------------------------------------------------------------------------
 
 

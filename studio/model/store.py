@@ -187,6 +187,11 @@ class ProjectStore:
         """Remove temp files a crashed save, render or export left here (their process is gone)."""
         for folder in (self.root, self.autosave_dir, self.assets, self.renders):
             sweep_leftovers(folder)
+        handoff = self.renders / "handoff"
+        if handoff.is_dir():
+            for variant_dir in (p for p in handoff.iterdir() if p.is_dir()):
+                sweep_leftovers(variant_dir)
+                sweep_leftovers(variant_dir / "media")
 
     def load(self) -> Project:
         self.sweep()
