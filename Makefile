@@ -5,7 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: demo test test-all test-slow app lint format bench bundle clean
+# System libraries Qt needs beyond pip (Debian/Ubuntu names): the player's audio (libpulse0) and a real window's
+# xcb plugins. `make test` and `make app` install them as root, or name them and the command to run.
+SYSTEM_PACKAGES := libpulse0 libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libegl1 libfontconfig1
+
+.PHONY: demo test test-all test-slow app lint format bench bundle clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +25,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/qianmian demo --out out/demo
 
-test: $(STAMP)
+system-deps:
+	@bash packaging/system-deps.sh $(SYSTEM_PACKAGES)
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 # The slow tier: real small models end to end, and the installer built and self-tested (needs PyInstaller).
@@ -30,6 +37,7 @@ test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m slow
 
 app: $(STAMP)
+	@bash packaging/system-deps.sh --require $(SYSTEM_PACKAGES)
 	QT_QPA_PLATFORM= $(BIN)/qianmian
 
 lint: $(STAMP)

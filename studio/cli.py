@@ -28,7 +28,9 @@ def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool
 
     def on_change(job: Any) -> None:
         bar.n = int(job.fraction * 1000)
-        bar.set_postfix_str(job.message[-60:], refresh=True)
+        # One line only: a failed job's message is the multi-line error, printed in full below the bar.
+        first = (job.message or "").strip().splitlines()
+        bar.set_postfix_str(first[0][:60] if first else "", refresh=True)
 
     queue.changed.connect(on_change)
     job = queue.submit(title, stage, request)
@@ -93,9 +95,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from studio.model import ProjectStore
+    from studio.planning.script import is_script_file
     from studio.workflow import PlanRequest, plan
 
-    out = _run_job("Plan", plan, PlanRequest(Path(args.brief), Path(args.out), overwrite=args.force), quiet=args.quiet)
+    source = Path(args.brief)
+    if is_script_file(source):  # a script, with an optional brief beside it
+        request = PlanRequest(
+            Path(args.with_brief) if args.with_brief else None, Path(args.out), overwrite=args.force, script_path=source
+        )
+    else:
+        request = PlanRequest(source, Path(args.out), overwrite=args.force)
+    out = _run_job("Plan", plan, request, quiet=args.quiet)
     project = ProjectStore(out).load()
     print(
         f"Planned {project.name}: {len(project.storyboard.shots) if project.storyboard else 0} shots, "
@@ -115,8 +125,12 @@ def cmd_render(args: argparse.Namespace) -> int:
         variant_ids=tuple(args.variant) if args.variant else None,
         aspects=tuple(args.aspect) if args.aspect else None,
         out_dir=Path(args.out) if args.out else None,
+        ab=args.ab,
     )
-    _print_deliverables(_run_job("Render", render, request, quiet=args.quiet))
+    result = _run_job("Render", render, request, quiet=args.quiet)
+    _print_deliverables(result)
+    if args.ab:
+        print(f"A/B matrix for the ads manager: {(result.manifest_path.parent / 'ab_matrix.csv').resolve()}")
     return 0
 
 
@@ -156,8 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("plan", help="plan a brief (.toml or .json) into a project folder")
-    p.add_argument("brief")
+    p = sub.add_parser("plan", help="plan a brief (.toml/.json) or a script (.fountain/.txt) into a project folder")
+    p.add_argument("brief", help="a brief, or a script (Fountain or plain text, Chinese too)")
+    p.add_argument(
+        "--brief", dest="with_brief", help="with a script: a brief giving brand, product, markets... it lacks"
+    )
     p.add_argument("--out", required=True, help="project folder to create")
     p.add_argument("--force", action="store_true", help="replace an existing plan in that folder")
     p.set_defaults(func=cmd_plan)
@@ -167,6 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
     p.add_argument("--aspect", action="append", choices=["9:16", "1:1", "16:9"], help="aspect ratio (repeatable)")
     p.add_argument("--out", help="output folder (default: PROJECT/renders)")
+    p.add_argument(
+        "--ab",
+        metavar="NxM",
+        help="A/B test: N hooks x M calls to action per variant and aspect, e.g. 2x2 (files named _H1-C2)",
+    )
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from studio.model import ASPECT_SIZES, Project, ProjectError, ProjectStore, Take
 from studio.model.ids import new_id, stable_hash
-from studio.model.requests import ImageRequest, LoraRef
+from studio.model.requests import CastMember, ImageRequest, LoraRef
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 
 PROCEDURAL = "procedural"
@@ -120,6 +120,9 @@ def image_request_for(
 
     palette: tuple[str, ...] = ()
     motifs: tuple[str, ...] = ()
+    props: tuple[str, ...] = ()
+    cast: tuple[CastMember, ...] = ()
+    occasion = ""
     prompt, negative = master.visual, ""
     if variant_id is not None:
         try:
@@ -130,6 +133,7 @@ def image_request_for(
                 f"Variant {variant_id!r} has no shot {shot_id!r}.", "Re-plan the variants, or pick another shot."
             ) from e
         palette, motifs = tuple(variant.palette), tuple(shot.motifs)
+        props, cast, occasion = tuple(shot.props), tuple(shot.cast), shot.occasion
         prompt, negative = shot.prompt or master.visual, shot.negative_prompt
         extras = [shot.wardrobe and f"wearing {shot.wardrobe}", shot.setting, shot.talent]
         prompt = ", ".join([prompt, *(e for e in extras if e and e.lower() not in prompt.lower())])
@@ -164,7 +168,33 @@ def image_request_for(
         palette=palette,
         motifs=motifs,
         label=f"S{index + 1} · {master.beat.upper()}",
+        category=category_id(project),
+        props=tuple(dict.fromkeys(p for p in (project.brief.product.strip(), *props) if p)),
+        cast=cast,
+        occasion=occasion,
     )
+
+
+def category_id(project: Project) -> str:
+    """The brief's category as a knowledge-pack id (aliases resolved: "sunscreen" may be written for skincare).
+
+    An unknown category is passed on as written (lower case): the default frames then read its words.
+    """
+    from studio.planning.knowledge import load_knowledge
+
+    name = project.brief.category.strip()
+    pack = load_knowledge().category(name) if name else None
+    return pack.id if pack is not None else name.lower()
+
+
+def own_take(project: Project, shot_id: str, variant_id: str | None) -> Take | None:
+    """The variant's own picked take, never the master's: a segment whose shot differs needs its own picture.
+
+    `Project.selected_take` falls back to the master take; use this to decide which variant shots still need images.
+    """
+    takes = [t for t in project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+    chosen = [t for t in takes if t.selected]
+    return (chosen or takes or [None])[-1]
 
 
 def _existing(project: Project, store: ProjectStore) -> dict[str, Take]:
@@ -201,7 +231,10 @@ def _png(image: object) -> bytes:
 
 
 def _batch_key(r: ImageRequest) -> tuple[object, ...]:
-    return (r.model, r.width, r.height, r.steps, r.guidance, r.scheduler, r.loras, r.init_image, r.reference_image)
+    """The image backend's own grouping (cast, props, occasion and prompts never split a batch; strength does)."""
+    from pipelines.image import batch_key
+
+    return batch_key(r)
 
 
 def _batches(jobs: list[_Job], size: int) -> Iterable[list[_Job]]:

@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PlanRequest:
-    brief_path: Path
+    brief_path: Path | None
     out_dir: Path
     name: str | None = None
     overwrite: bool = False
+    script_path: Path | None = None
+    """A Fountain or plain-text script to plan from; `brief_path` (optional then) fills what its title page lacks."""
 
 
 def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> Path:
@@ -43,18 +45,32 @@ def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel:
             f"{request.out_dir} already holds a project.",
             "Choose another folder, or pass --force to replace its plan (images and renders are kept).",
         )
-    report(on_progress, 0.0, "Reading the brief")
-    brief = load_brief(request.brief_path)
+    report(on_progress, 0.0, "Reading the script" if request.script_path else "Reading the brief")
     try:
-        project = plan_project(
-            brief,
-            name=_project_name(request),
-            on_progress=sub_progress(on_progress, 0.05, 0.95),
-            cancel=cancel,
-        )
-    except ValidationFailed as e:  # name the brief file: the planner only sees the brief's fields
-        e.message = f"{request.brief_path}: {e.message}"
-        e.args = (e.message,)
+        if request.script_path is not None:
+            from studio.planning.script import plan_script_file
+
+            project = plan_script_file(
+                request.script_path,
+                request.brief_path,
+                name=_project_name(request),
+                on_progress=sub_progress(on_progress, 0.05, 0.95),
+                cancel=cancel,
+            )
+        elif request.brief_path is None:
+            raise ProjectError("Nothing to plan from.", "Give a brief (.toml/.json) or a script (.fountain/.txt).")
+        else:
+            project = plan_project(
+                load_brief(request.brief_path),
+                name=_project_name(request),
+                on_progress=sub_progress(on_progress, 0.05, 0.95),
+                cancel=cancel,
+            )
+    except ValidationFailed as e:  # name the file: the planner only sees the brief's fields
+        source = request.brief_path or request.script_path
+        if source is not None and str(source) not in e.message:
+            e.message = f"{source}: {e.message}"
+            e.args = (e.message,)
         raise
     check(cancel)
     store.create(project)
@@ -78,6 +94,9 @@ class RenderRequest:
     workers: int | None = None
     scale: float = 1.0
     """Below 1 renders a smaller preview (the app's quick look, tests); deliverables are full size at 1."""
+    ab: str | None = None
+    """'2x2': cut that many hook × call-to-action cells per variant and aspect instead of the main cut
+    (named `<variant>_<aspect>_H1-C2.*`, listed in ab_matrix.csv; see studio/render/ab.py)."""
 
 
 @dataclass
@@ -145,11 +164,16 @@ def render(
         store.save(project)
     check(cancel)
 
-    workers = request.workers or min(len(variant_ids), os.cpu_count() or 1)
-    threads = max(1, (os.cpu_count() or 1) // workers)  # x264 threads per variant: parallel encodes share the cores
-    progress = _Aggregate(on_progress, 0.25, 0.98, len(variant_ids))
+    from studio.render.ab import plan_ab
 
-    def render_one(index: int, variant_id: str) -> VariantRender:
+    ab = plan_ab(project, variant_ids, request.ab) if request.ab else None
+    cuts = ab.cuts if ab else [(vid, None, "") for vid in variant_ids]
+    workers = request.workers or min(len(cuts), os.cpu_count() or 1)
+    threads = max(1, (os.cpu_count() or 1) // workers)  # x264 threads per variant: parallel encodes share the cores
+    progress = _Aggregate(on_progress, 0.25, 0.98, len(cuts))
+
+    def render_one(index: int, cut: tuple) -> VariantRender:
+        variant_id, derived, cell = cut
         # Each variant cuts in its own process: frame generation then uses every core and never holds the app's GIL.
         return call_in_process(
             render_variant,
@@ -162,13 +186,15 @@ def render(
                 fps=project.settings.fps,
                 scale=request.scale,
                 threads=threads,
+                variant=derived,
+                sub_variant=cell,
             ),
-            on_progress=progress.part(index, variant_id),
+            on_progress=progress.part(index, f"{variant_id} {cell}".strip()),
             cancel=cancel,
         )
 
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="qm-variant") as pool:
-        futures = [pool.submit(render_one, i, vid) for i, vid in enumerate(variant_ids)]
+        futures = [pool.submit(render_one, i, cut) for i, cut in enumerate(cuts)]
         try:
             renders = [f.result() for f in futures]
         except BaseException:
@@ -176,9 +202,13 @@ def render(
             raise
 
     project = store.load()  # the creator may have saved edits while it rendered: merge on top of them
+    if ab is not None:
+        return ab.finish(project, store, renders, aspects, out_dir, on_progress)
     rendered = set(variant_ids)
     project.voice_lines = [v for v in project.voice_lines if v.variant_id not in rendered]
-    project.deliverables = [d for d in project.deliverables if not (d.variant_id in rendered and d.aspect in aspects)]
+    project.deliverables = [
+        d for d in project.deliverables if d.sub_variant or not (d.variant_id in rendered and d.aspect in aspects)
+    ]
     deliverables: list[Deliverable] = []
     flags: dict[str, list[str]] = {}
     for vid, r in zip(variant_ids, renders, strict=True):
@@ -217,6 +247,7 @@ def write_manifest(out_dir: Path, store: ProjectStore, deliverables: list[Delive
                 "kind": d.kind,
                 "path": os.path.relpath(file, out_dir),
                 "duration_s": d.duration_s,
+                "sub_variant": d.sub_variant,
                 "bytes": file.stat().st_size if file.exists() else None,
             }
         )

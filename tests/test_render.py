@@ -226,12 +226,16 @@ def test_lines_too_long_for_the_brief_are_flagged(tmp_path: Path) -> None:
     ]
     store = build_project(tmp_path / "p", duration_s=3.0, shots=shots)
     result = render_variant(RenderVariantRequest(store.root, VARIANT, ("9:16",), store.renders, scale=0.15))
-    assert [f.kind for f in result.flags] == ["too-long"]
+    assert [f.kind for f in result.flags] == ["too-long", "too-long"], "the line, then the cut's length"
     assert "s1" in result.flags[0].message and "words" in result.flags[0].message
     assert result.voice_lines[0].request.rate > 1.0, "the voice was sped up before giving up"
+    assert result.voice_lines[0].request.rate <= 1.3, "never past English's bound in speech.toml"
     video = store.root / next(d.path for d in result.deliverables if d.kind == "video")
     assert probe(video).duration_s == pytest.approx(sum(result.shot_durations.values()), abs=0.05)
     assert probe(video).duration_s > 3.5, "runs long rather than clipping the line"
+    assert result.verdict is not None and not result.verdict.ok, "a later gate can refuse it"
+    assert result.verdict.total_s == pytest.approx(probe(video).duration_s, abs=0.05)
+    assert "over the brief's 3 s" in result.flags[1].message
 
 
 def test_caption_a_font_cannot_draw_stops_before_any_work(tmp_path: Path) -> None:

@@ -147,3 +147,136 @@ def test_cancel_leaves_no_take_and_no_new_asset(store: ProjectStore) -> None:
             cancel=token,
         )
     assert not store.assets.exists() or not any(store.assets.iterdir())
+
+
+def two_segments_one_market(root: Path, sample_brief_path: Path, category: str = "food-drink") -> ProjectStore:
+    """One market (MY), two segments with the same palette and motifs: only who is in the shot and when differ."""
+    from studio.model.requests import CastMember
+
+    brief = load_brief(sample_brief_path).model_copy(update={"category": category})
+    shots = [
+        Shot(id="s1", beat="hook", duration_s=2, visual="people at the table", framing="medium"),
+        Shot(id="s2", beat="solution", duration_s=2, visual="the product in use", framing="extreme-close-up"),
+        Shot(id="s3", beat="cta", duration_s=2, visual="the pack shot", framing="product"),
+    ]
+    family = [
+        CastMember(role="grandmother", age="senior", gender="woman", skin_tone="brown", hijab=True, modest=True),
+        CastMember(role="grandchild", age="child", gender="woman", skin_tone="brown", hijab=True, modest=True),
+    ]
+    student = [CastMember(role="student", age="young-adult", gender="man", skin_tone="medium")]
+
+    def localized(cast: list[CastMember], occasion: str) -> list[LocalizedShot]:
+        return [
+            LocalizedShot(
+                shot_id=s.id,
+                duration_s=2,
+                prompt=s.visual,
+                motifs=["lanterns"],
+                cast=cast,
+                occasion=occasion,
+                props=["instant noodles"],
+                voiceover="Sedap.",
+            )
+            for s in shots
+        ]
+
+    palette = ["#0b1d3a", "#1e6fb8", "#f7b267"]
+    project = Project(
+        name="segments-test",
+        brief=brief,
+        storyboard=Storyboard(concept="c", theme="t", shots=shots),
+        variants=[
+            Variant(
+                id="my-families",
+                market="MY",
+                language="ms",
+                segment="families",
+                name="MY families",
+                palette=palette,
+                shots=localized(family, "iftar table"),
+            ),
+            Variant(
+                id="my-students",
+                market="MY",
+                language="ms",
+                segment="students",
+                name="MY students",
+                palette=palette,
+                shots=localized(student, "late-night study"),
+            ),
+        ],
+    )
+    store = ProjectStore(root)
+    store.create(project)
+    return store
+
+
+def test_request_carries_category_cast_props_and_occasion(tmp_path: Path, sample_brief_path: Path) -> None:
+    store = two_segments_one_market(tmp_path / "p", sample_brief_path, category="F&B")
+    project = store.load()
+    r = image_request_for(project, "my-families", "s1", "9:16")
+    assert r.category == "food-drink", "the brief's alias resolves to the category pack id"
+    assert [c.role for c in r.cast] == ["grandmother", "grandchild"] and r.cast[0].hijab
+    assert r.occasion == "iftar table" and r.props == (project.brief.product, "instant noodles")
+    other = image_request_for(project, "my-students", "s1", "9:16")
+    assert other.key() != r.key()
+    assert image_request_for(project, None, "s1", "9:16").cast == ()
+    from pipelines.image.frame_plan import frame_plan
+
+    brief = project.brief.model_copy(update={"product": "SunGuard SPF50 sunscreen", "category": "skincare"})
+    product_shot = image_request_for(project.model_copy(update={"brief": brief}), None, "s3", "9:16")
+    assert frame_plan(product_shot).product == "tube", "the brief's product name picks the sunscreen tube"
+
+
+def test_two_segments_of_one_market_get_their_own_pictures(tmp_path: Path, sample_brief_path: Path) -> None:
+    store = two_segments_one_market(tmp_path / "p", sample_brief_path)
+    takes = generate_takes(
+        TakesRequest(
+            project_dir=store.root, variant_ids=("my-families", "my-students"), shot_ids=("s1", "s2"), aspect="1:1"
+        )
+    )
+    by = {(t.variant_id, t.shot_id): t for t in takes}
+    assert len(by) == 4
+    for shot_id in ("s1", "s2"):
+        fam, stu = by[("my-families", shot_id)], by[("my-students", shot_id)]
+        assert fam.asset != stu.asset, f"{shot_id}: both segments got the same image file"
+        a = np.asarray(Image.open(store.asset_path(fam.asset)), dtype=np.int16)
+        b = np.asarray(Image.open(store.asset_path(stu.asset)), dtype=np.int16)
+        assert np.abs(a - b).mean() > 5, f"{shot_id}: the segments' pictures look alike"
+
+
+@pytest.mark.slow
+def test_two_segments_render_to_videos_whose_frames_differ(tmp_path: Path, sample_brief_path: Path) -> None:
+    """Through the whole render (images, voice, cut): the families' and the students' MP4s show different pictures."""
+    from media import frame_at
+
+    from studio.workflow import RenderRequest, render
+
+    store = two_segments_one_market(tmp_path / "p", sample_brief_path)
+    result = render(RenderRequest(store.root, variant_ids=("my-families", "my-students"), aspects=("9:16",), scale=0.2))
+    videos = {d.variant_id: store.root / d.path for d in result.deliverables if d.kind == "video"}
+    assert set(videos) == {"my-families", "my-students"}
+    assert videos["my-families"].read_bytes() != videos["my-students"].read_bytes()
+    project = store.load()
+    for t in (0.5, 4.0):  # inside the hook (people, occasion) and the pack shot (the iftar one hangs lanterns)
+        a = frame_at(videos["my-families"], t).astype(np.int16)
+        b = frame_at(videos["my-students"], t).astype(np.int16)
+        assert np.abs(a - b).mean() > 4, f"at {t} s both segments show the same picture"
+    fam = {t.asset for t in project.takes if t.variant_id == "my-families"}
+    stu = {t.asset for t in project.takes if t.variant_id == "my-students"}
+    assert len(fam) == len(stu) == 3 and not fam & stu
+
+
+def test_own_take_never_falls_back_to_the_master(store: ProjectStore) -> None:
+    from studio.takes import own_take
+
+    master = generate_takes(TakesRequest(project_dir=store.root, variant_ids=(None,), shot_ids=("s1",), aspect="1:1"))
+    project = store.load()
+    project.takes.extend(master)
+    assert project.selected_take("s1", "th-guochao") is master[0], "the model's fallback, kept for old projects"
+    assert own_take(project, "s1", "th-guochao") is None, "the variant still needs its own picture"
+    mine = generate_takes(
+        TakesRequest(project_dir=store.root, variant_ids=("th-guochao",), shot_ids=("s1",), aspect="1:1")
+    )
+    project.takes.extend(mine)
+    assert own_take(project, "s1", "th-guochao") is mine[0] and mine[0].asset != master[0].asset

@@ -60,7 +60,8 @@ def test_one_thai_cue_per_spoken_line_with_caption_pixels(thai_render: tuple[Pro
     video = manifest.parent / _entries(manifest, "video")[0]["path"]
     for cue, shot in zip(cues, spoken, strict=True):
         frame = frame_at(video, (cue.start_s + cue.end_s) / 2).astype(np.int16)
-        overlay = caption_overlay(shot.caption or shot.voiceover, "th", 1080, 1920, aspect="9:16")
+        assert "".join(cue.text.split()) == "".join(shot.voiceover.split()), "the cue says the spoken line"
+        overlay = caption_overlay(cue.text, "th", 1080, 1920, aspect="9:16")  # burned in: the SRT cue itself
         alpha = np.asarray(overlay.image)[..., 3] > 250
         glyph = np.asarray(overlay.image.convert("L")) > 240  # the white fill of the letters
         region = frame[overlay.y : overlay.y + overlay.image.height, overlay.x : overlay.x + overlay.image.width]

@@ -13,7 +13,26 @@ from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progr
 
 PROCEDURAL = "procedural"
 
-__all__ = ["PROCEDURAL", "ImageResult", "generate_image", "generate_images"]
+__all__ = ["PROCEDURAL", "ImageResult", "batch_key", "generate_image", "generate_images"]
+
+
+def batch_key(r: ImageRequest) -> tuple[object, ...]:
+    """What must match for requests to share one pipeline call (the prompts, seeds and procedural hints may differ).
+
+    The takes planner and the diffusion batcher both group by this, so a planned batch is never split again.
+    """
+    return (
+        r.model,
+        r.width,
+        r.height,
+        r.steps,
+        r.guidance,
+        r.scheduler,
+        r.loras,
+        r.init_image,
+        r.strength if r.init_image else None,
+        r.reference_image,
+    )
 
 
 def generate_image(

@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipelines.image import batch_key
 from pipelines.image import device as devices
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
 from pipelines.image.result import ImageResult
@@ -534,18 +535,7 @@ def diffuse_batch(
     """Requests grouped by what must match in one pipeline call; each group is one batch."""
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, r in enumerate(requests):
-        key = (
-            r.model,
-            r.width,
-            r.height,
-            r.steps,
-            r.guidance,
-            r.scheduler,
-            r.loras,
-            r.init_image,
-            r.strength if r.init_image else None,
-            r.reference_image,
-        )
+        key = batch_key(r)
         groups.setdefault(key, []).append(i)
     out: list[ImageResult | None] = [None] * len(requests)
     done = 0

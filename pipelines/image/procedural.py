@@ -1,9 +1,13 @@
 """The embedded image backend: an animatic/storyboard frame drawn with Pillow, no model and no GPU.
 
-A frame reads like a storyboard panel: the shot's framing sets the composition (horizon and a small figure for a
-wide shot, a face filling the frame for a close-up, the bottle on a plinth for a product shot), the market palette
-becomes the sky, motifs are drawn as simple recognisable shapes, an arrow shows the camera move, and the shot label
-sits in a corner. The same request and seed always draw the same pixels.
+A frame reads like a storyboard panel. `frame_plan` first decides what the shot asks for from the request's
+structured fields: the cast (each person by age, gender, skin tone, head covering and modest dress), the category's
+product (a jacket, a noodle bowl, a tablet, a running shoe, a sunscreen tube... the serum bottle and skin macro only
+for beauty), the occasion's scene (iftar table, race start, school gate, bus window...) and the props. Then the
+shot's framing sets the composition (people small on a horizon for a wide shot, faces for a close-up, the product in
+use for an extreme close-up, the product on a plinth for a product shot), the market palette becomes the sky, motifs
+are drawn as simple recognisable shapes, an arrow shows the camera move, and the shot label sits in a corner.
+The same request always draws the same pixels.
 """
 
 from __future__ import annotations
@@ -17,82 +21,13 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from pipelines.fonts import load_font
+from pipelines.image import occasions, products
+from pipelines.image.canvas import RGB, Scene, hex_to_rgb, luminance, mix, shade
+from pipelines.image.frame_plan import FigurePlan, FramePlan, frame_plan
 from studio.model.requests import ImageRequest
-
-RGB = tuple[int, int, int]
 
 #: Dusk-to-night sky used when a request carries no palette.
 DEFAULT_PALETTE = ("#1b1f4b", "#6a2c70", "#f08a5d", "#f9ed69")
-
-SKIN_TONES: tuple[RGB, ...] = ((141, 85, 58), (176, 116, 78), (198, 134, 98), (224, 172, 128), (236, 192, 160))
-HAIR_TONES: tuple[RGB, ...] = ((24, 18, 16), (44, 30, 24), (70, 44, 30), (20, 20, 28))
-
-
-def hex_to_rgb(value: str) -> RGB | None:
-    s = value.strip().lstrip("#")
-    if len(s) == 3:
-        s = "".join(c * 2 for c in s)
-    if len(s) != 6:
-        return None
-    try:
-        return (int(s[0:2], 16), int(s[2:4], 16), int(s[4:6], 16))
-    except ValueError:
-        return None
-
-
-def luminance(c: RGB) -> float:
-    return (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255.0
-
-
-def mix(a: RGB, b: RGB, t: float) -> RGB:
-    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
-
-
-def shade(c: RGB, f: float) -> RGB:
-    """Darken (f < 1) or lighten (f > 1) a colour."""
-    if f <= 1:
-        return mix((0, 0, 0), c, f)
-    return mix(c, (255, 255, 255), min(1.0, f - 1))
-
-
-@dataclass
-class Scene:
-    """What every drawer needs: canvas, sizes, colours and the seeded random source."""
-
-    img: Image.Image
-    draw: ImageDraw.ImageDraw
-    overlay: Image.Image
-    odraw: ImageDraw.ImageDraw
-    w: int
-    h: int
-    rng: random.Random
-    palette: list[RGB]
-    night: bool
-    horizon: int
-    text: str
-
-    @property
-    def u(self) -> float:
-        """One unit: 1 % of the short side, so shapes scale with the frame."""
-        return min(self.w, self.h) / 100.0
-
-    @property
-    def ink(self) -> RGB:
-        """Silhouette colour: darker than the darkest palette colour."""
-        return shade(min(self.palette, key=luminance), 0.35)
-
-    @property
-    def figure_w(self) -> float:
-        """Width a portrait-framed subject is sized by: the frame width, capped for landscape frames."""
-        return min(self.w, self.h * 0.62)
-
-    @property
-    def accent(self) -> RGB:
-        return max(self.palette, key=lambda c: max(c) - min(c))
-
-    @property
-    def light(self) -> RGB:
-        return shade(max(self.palette, key=luminance), 1.35)
 
 
 def _palette(request: ImageRequest) -> list[RGB]:
@@ -355,138 +290,201 @@ def motif_kind(word: str) -> str:
 # --- figures --------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Look:
-    skin: RGB
-    hair: RGB
-    outfit: RGB
-    trim: RGB
-    hanfu: bool
-    long_hair: bool
-
-
-def _look(s: Scene) -> Look:
-    hanfu = any(k in s.text for k in ("hanfu", "guochao", "qipao", "traditional chinese"))
-    outfit = s.rng.choice([(28, 28, 36), (200, 40, 70), (40, 120, 200), (240, 240, 240), s.accent])
-    if hanfu:
-        outfit = s.rng.choice([(178, 34, 52), (196, 160, 96), (60, 110, 150)])
-    return Look(
-        skin=s.rng.choice(SKIN_TONES),
-        hair=s.rng.choice(HAIR_TONES),
-        outfit=outfit,
-        trim=(232, 196, 96) if hanfu else shade(outfit, 1.4),
-        hanfu=hanfu,
-        long_hair=s.rng.random() < 0.6 or hanfu,
-    )
-
-
-def _face(s: Scene, cx: float, cy: float, rw: float, rh: float, look: Look, detail: bool) -> None:
+def _face(s: Scene, cx: float, cy: float, rw: float, rh: float, f: FigurePlan, detail: bool) -> None:
+    """A head: hair (long, short or a bun) or a head covering that hides it, then the face."""
     d = s.draw
-    if look.long_hair:
-        d.rounded_rectangle([cx - rw * 1.15, cy - rh * 1.05, cx + rw * 1.15, cy + rh * 1.5], radius=rw, fill=look.hair)
-    d.ellipse([cx - rw, cy - rh, cx + rw, cy + rh], fill=look.skin)
-    d.chord([cx - rw * 1.08, cy - rh * 1.12, cx + rw * 1.08, cy + rh * 0.4], 180, 360, fill=look.hair)
-    if look.hanfu:
-        d.ellipse([cx - rw * 0.45, cy - rh * 1.45, cx + rw * 0.45, cy - rh * 0.75], fill=look.hair)
-        d.line([(cx - rw * 0.7, cy - rh * 1.1), (cx + rw * 0.8, cy - rh * 1.25)], fill=look.trim, width=int(rw * 0.08))
+    s.heads.append((cx, cy, rw, rh))
+    if f.hijab and f.hijab_colour is not None:
+        col = f.hijab_colour
+        d.polygon(
+            [
+                (cx - rw * 1.3, cy),
+                (cx + rw * 1.3, cy),
+                (cx + rw * 1.75, cy + rh * 2.0),
+                (cx - rw * 1.75, cy + rh * 2.0),
+            ],
+            fill=col,
+        )
+        d.ellipse([cx - rw * 1.32, cy - rh * 1.28, cx + rw * 1.32, cy + rh * 1.22], fill=col)
+        d.ellipse([cx - rw * 0.9, cy - rh * 0.88, cx + rw * 0.9, cy + rh * 0.98], fill=f.skin)
+        d.arc(
+            [cx - rw * 0.98, cy - rh * 0.96, cx + rw * 0.98, cy + rh * 1.04],
+            0,
+            360,
+            fill=shade(col, 0.78),
+            width=max(2, int(rw * 0.06)),
+        )
+    else:
+        if f.hair_style == "long":
+            d.rounded_rectangle([cx - rw * 1.15, cy - rh * 1.05, cx + rw * 1.15, cy + rh * 1.5], radius=rw, fill=f.hair)
+            d.rectangle([cx - rw * 0.3, cy + rh * 0.5, cx + rw * 0.3, cy + rh * 1.55], fill=shade(f.skin, 0.9))
+        d.ellipse([cx - rw, cy - rh, cx + rw, cy + rh], fill=f.skin)
+        d.chord([cx - rw * 1.08, cy - rh * 1.12, cx + rw * 1.08, cy + rh * 0.4], 180, 360, fill=f.hair)
+        if f.hair_style == "bun":
+            d.ellipse([cx - rw * 0.45, cy - rh * 1.45, cx + rw * 0.45, cy - rh * 0.75], fill=f.hair)
+        if f.hanfu:
+            d.line([(cx - rw * 0.7, cy - rh * 1.1), (cx + rw * 0.8, cy - rh * 1.25)], fill=f.trim, width=int(rw * 0.08))
     if not detail:
         return
     ey, ex = cy - rh * 0.05, rw * 0.38
+    brow = max(2, int(rw * (0.09 if f.gender == "man" else 0.05)))
     for sx in (-1, 1):
         x = cx + sx * ex
         d.ellipse([x - rw * 0.17, ey - rh * 0.07, x + rw * 0.17, ey + rh * 0.07], fill=(250, 250, 250))
         d.ellipse([x - rw * 0.08, ey - rh * 0.07, x + rw * 0.08, ey + rh * 0.07], fill=(50, 32, 24))
         d.ellipse([x - rw * 0.03, ey - rh * 0.05, x + rw * 0.01, ey - rh * 0.02], fill=(255, 255, 255))
-        d.line([(x - rw * 0.2, ey - rh * 0.17), (x + rw * 0.18, ey - rh * 0.2)], fill=look.hair, width=int(rw * 0.05))
+        d.line([(x - rw * 0.2, ey - rh * 0.17), (x + rw * 0.18, ey - rh * 0.2)], fill=shade(f.hair, 0.8), width=brow)
+    if f.age == "senior":
+        for k in range(2):
+            y = cy - rh * (0.42 + 0.1 * k)
+            d.arc(
+                [cx - rw * 0.4, y - rh * 0.05, cx + rw * 0.4, y + rh * 0.08],
+                200,
+                340,
+                fill=shade(f.skin, 0.75),
+                width=2,
+            )
     d.line(
         [(cx, ey + rh * 0.05), (cx - rw * 0.06, cy + rh * 0.32), (cx + rw * 0.04, cy + rh * 0.34)],
-        fill=shade(look.skin, 0.75),
+        fill=shade(f.skin, 0.75),
         width=max(2, int(rw * 0.03)),
     )
-    d.chord([cx - rw * 0.25, cy + rh * 0.42, cx + rw * 0.25, cy + rh * 0.65], 0, 180, fill=(196, 64, 84))
-    d.line([(cx - rw * 0.25, cy + rh * 0.53), (cx + rw * 0.25, cy + rh * 0.53)], fill=(150, 40, 60), width=2)
-    for sx in (-1, 1):
-        x = cx + sx * rw * 0.55
-        s.odraw.ellipse([x - rw * 0.16, cy + rh * 0.2, x + rw * 0.16, cy + rh * 0.34], fill=(255, 120, 120, 60))
+    lips = (196, 64, 84) if f.gender != "man" else shade(f.skin, 0.62)
+    d.chord([cx - rw * 0.25, cy + rh * 0.42, cx + rw * 0.25, cy + rh * 0.65], 0, 180, fill=lips)
+    d.line([(cx - rw * 0.25, cy + rh * 0.53), (cx + rw * 0.25, cy + rh * 0.53)], fill=shade(lips, 0.75), width=2)
+    if f.gender != "man":
+        for sx in (-1, 1):
+            x = cx + sx * rw * 0.55
+            s.odraw.ellipse([x - rw * 0.16, cy + rh * 0.2, x + rw * 0.16, cy + rh * 0.34], fill=(255, 120, 120, 60))
 
 
-def _torso(s: Scene, cx: float, top: float, shoulder: float, bottom: float, look: Look) -> None:
+def _torso(s: Scene, cx: float, top: float, shoulder: float, bottom: float, f: FigurePlan) -> None:
+    """Shoulders and chest; sleeves long (modest, seniors, hanfu) or short with bare forearms."""
     d = s.draw
     neck = shoulder * 0.18
-    d.rectangle([cx - neck, top - shoulder * 0.25, cx + neck, top + shoulder * 0.1], fill=shade(look.skin, 0.9))
-    if look.hanfu:
+    d.rectangle([cx - neck, top - shoulder * 0.25, cx + neck, top + shoulder * 0.1], fill=shade(f.skin, 0.9))
+    if f.hanfu:
         sleeve = shoulder * 1.45
         d.polygon(
-            [(cx - shoulder, top), (cx + shoulder, top), (cx + sleeve, bottom), (cx - sleeve, bottom)], fill=look.outfit
+            [(cx - shoulder, top), (cx + shoulder, top), (cx + sleeve, bottom), (cx - sleeve, bottom)], fill=f.outfit
         )
         d.polygon(
             [(cx - neck * 1.6, top), (cx + neck * 1.6, top), (cx - shoulder * 0.35, top + (bottom - top) * 0.55)],
             fill=(245, 238, 220),
         )
         w = max(3, int(shoulder * 0.07))
-        d.line([(cx + neck * 1.6, top), (cx - shoulder * 0.35, top + (bottom - top) * 0.55)], fill=look.trim, width=w)
-        d.line([(cx - neck * 1.6, top), (cx + shoulder * 0.05, top + (bottom - top) * 0.3)], fill=look.trim, width=w)
+        d.line([(cx + neck * 1.6, top), (cx - shoulder * 0.35, top + (bottom - top) * 0.55)], fill=f.trim, width=w)
+        d.line([(cx - neck * 1.6, top), (cx + shoulder * 0.05, top + (bottom - top) * 0.3)], fill=f.trim, width=w)
         belt = top + (bottom - top) * 0.62
-        d.rectangle([cx - shoulder * 1.1, belt, cx + shoulder * 1.1, belt + shoulder * 0.22], fill=look.trim)
+        d.rectangle([cx - shoulder * 1.1, belt, cx + shoulder * 1.1, belt + shoulder * 0.22], fill=f.trim)
         return
-    d.rounded_rectangle(
-        [cx - shoulder, top, cx + shoulder, bottom + shoulder], radius=shoulder * 0.45, fill=look.outfit
-    )
-    d.chord([cx - neck * 1.8, top - neck, cx + neck * 1.8, top + neck * 1.6], 0, 180, fill=shade(look.skin, 0.9))
+    d.rounded_rectangle([cx - shoulder, top, cx + shoulder, bottom + shoulder], radius=shoulder * 0.45, fill=f.outfit)
+    arm_top, arm_w = top + shoulder * 0.3, shoulder * 0.28
+    sleeve_end = arm_top + (bottom - arm_top) * (1.0 if f.sleeves == "long" else 0.3)
+    for sx in (-1, 1):
+        x0, x1 = sorted((cx + sx * shoulder * 0.96, cx + sx * (shoulder * 0.96 - arm_w)))
+        d.rounded_rectangle([x0, arm_top, x1, bottom], radius=arm_w * 0.4, fill=f.skin)
+        d.rounded_rectangle([x0, arm_top, x1, sleeve_end], radius=arm_w * 0.4, fill=shade(f.outfit, 0.85))
+    if f.modest:
+        d.rectangle([cx - neck * 1.3, top - neck * 0.3, cx + neck * 1.3, top + neck * 0.5], fill=shade(f.outfit, 0.9))
+    else:
+        d.chord([cx - neck * 1.8, top - neck, cx + neck * 1.8, top + neck * 1.6], 0, 180, fill=shade(f.skin, 0.9))
 
 
-def figure_standing(s: Scene, cx: float, feet: float, height: float, look: Look) -> None:
+def figure_standing(s: Scene, cx: float, feet: float, height: float, f: FigurePlan) -> None:
     head = height * 0.13
     top = feet - height
-    _face(s, cx, top + head, head * 0.8, head, look, detail=False)
-    shoulder = height * 0.13
+    shoulder = height * 0.13 * f.build
     hips = feet - height * 0.47
-    _torso(s, cx, top + head * 2.1, shoulder, hips, look)
+    chest = top + head * 2.1
+    _torso(s, cx, chest, shoulder, hips, f)
     leg = max(3, int(height * 0.06))
-    if look.hanfu:
+    knee = feet - height * 0.22
+    lower = shade(f.outfit, 0.8)
+    if f.lower in ("robe", "long-skirt"):
+        flare = 1.4 if f.lower == "robe" else 1.25
         s.draw.polygon(
             [
-                (cx - shoulder * 1.1, hips),
-                (cx + shoulder * 1.1, hips),
-                (cx + shoulder * 1.4, feet),
-                (cx - shoulder * 1.4, feet),
+                (cx - shoulder * 1.0, hips),
+                (cx + shoulder * 1.0, hips),
+                (cx + shoulder * flare, feet),
+                (cx - shoulder * flare, feet),
             ],
-            fill=shade(look.outfit, 0.85),
+            fill=lower if f.lower == "long-skirt" else shade(f.outfit, 0.85),
         )
-        return
-    s.draw.line([(cx - shoulder * 0.4, hips), (cx - shoulder * 0.5, feet)], fill=s.ink, width=leg)
-    s.draw.line([(cx + shoulder * 0.4, hips), (cx + shoulder * 0.6, feet)], fill=s.ink, width=leg)
+    elif f.lower == "skirt":
+        s.draw.line([(cx - shoulder * 0.4, hips), (cx - shoulder * 0.45, feet)], fill=shade(f.skin, 0.9), width=leg)
+        s.draw.line([(cx + shoulder * 0.4, hips), (cx + shoulder * 0.5, feet)], fill=shade(f.skin, 0.9), width=leg)
+        s.draw.polygon(
+            [
+                (cx - shoulder * 0.95, hips),
+                (cx + shoulder * 0.95, hips),
+                (cx + shoulder * 1.2, knee),
+                (cx - shoulder * 1.2, knee),
+            ],
+            fill=lower,
+        )
+    else:
+        trousers = s.ink if f.outfit == (240, 240, 240) else shade(f.outfit, 0.45)
+        s.draw.line([(cx - shoulder * 0.4, hips), (cx - shoulder * 0.5, feet)], fill=trousers, width=leg)
+        s.draw.line([(cx + shoulder * 0.4, hips), (cx + shoulder * 0.6, feet)], fill=trousers, width=leg)
+    _face(s, cx, top + head, head * 0.8, head, f, detail=False)
+    s.anchors.append((cx, chest + (hips - chest) * 0.35, shoulder))
 
 
-def bottle(s: Scene, cx: float, base: float, height: float) -> None:
-    """A dropper serum bottle: glass body, shoulder, collar, rubber bulb and a label."""
+def _hand(s: Scene, x: float, y: float, size: float, f: FigurePlan) -> None:
+    """A hand holding something from below: palm and thumb, the forearm (sleeved when covered) out of the frame."""
     d = s.draw
-    bw = height * 0.34
-    body_top = base - height * 0.62
-    glass = mix(s.accent, (255, 236, 200), 0.35)
-    s.odraw.ellipse([cx - bw * 1.6, base - height * 0.95, cx + bw * 1.6, base + height * 0.1], fill=(*s.light, 60))
-    d.rounded_rectangle([cx - bw, body_top, cx + bw, base], radius=bw * 0.3, fill=glass)
-    d.rounded_rectangle(
-        [cx - bw * 0.85, body_top + height * 0.1, cx - bw * 0.55, base - height * 0.06],
-        radius=bw * 0.1,
-        fill=shade(glass, 1.45),
+    arm = shade(f.outfit, 0.85) if f.sleeves == "long" else shade(f.skin, 0.92)
+    d.polygon(
+        [(x - size * 0.38, y), (x + size * 0.38, y), (x + size * 0.9, s.h), (x - size * 0.3, s.h)],
+        fill=arm,
     )
-    d.rectangle([cx - bw * 0.75, base - height * 0.4, cx + bw * 0.75, base - height * 0.16], fill=(250, 248, 242))
-    d.line([(cx - bw * 0.5, base - height * 0.3), (cx + bw * 0.5, base - height * 0.3)], fill=s.ink, width=3)
-    d.line([(cx - bw * 0.3, base - height * 0.24), (cx + bw * 0.3, base - height * 0.24)], fill=s.accent, width=3)
-    collar_top = body_top - height * 0.12
-    d.rectangle([cx - bw * 0.45, collar_top, cx + bw * 0.45, body_top + 2], fill=(205, 170, 90))
+    if f.sleeves == "long":
+        d.rectangle([x - size * 0.42, y + size * 0.1, x + size * 0.46, y + size * 0.28], fill=f.trim)
     d.rounded_rectangle(
-        [cx - bw * 0.3, collar_top - height * 0.22, cx + bw * 0.3, collar_top + 2], radius=bw * 0.3, fill=(30, 28, 34)
+        [x - size * 0.42, y - size * 0.3, x + size * 0.42, y + size * 0.25], radius=size * 0.18, fill=f.skin
     )
+    d.rounded_rectangle(
+        [x - size * 0.55, y - size * 0.5, x - size * 0.3, y], radius=size * 0.12, fill=shade(f.skin, 1.08)
+    )
+
+
+def _fitted(kind: str, size: float, width: float) -> float:
+    return min(size, width * 0.92 / products.WIDTH.get(kind, 1.0))
+
+
+def _held_product(s: Scene, plan: FramePlan) -> None:
+    """Close-ups outside beauty: the lead holds the product up in the foreground."""
+    size = _fitted(plan.product, s.h * 0.26, s.w * 0.5)
+    cx, base = s.w * 0.72, s.h * 0.97
+    products.draw_product(s, plan.product, cx, base, size)
+    _hand(s, cx - size * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
+
+
+def _props(s: Scene, plan: FramePlan, base: float, size: float) -> None:
+    """The shot's props, small, in the two lower corners (on the table or desk when there is one)."""
+    for kind, x in zip(plan.props, (0.16, 0.84), strict=False):
+        size_k = _fitted(kind, size, s.w * 0.3)
+        products.draw_product(s, kind, s.w * x, base, size_k)
+
+
+def _prop_base(s: Scene, plan: FramePlan, ground: float) -> float:
+    if any(e in plan.occasion_elements for e in ("long-table", "table")):
+        return s.h * 0.8
+    if "desk" in plan.occasion_elements:
+        return s.h * 0.81
+    return s.h * 0.97
 
 
 # --- compositions ---------------------------------------------------------------------------------------------------
 
 
-def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float) -> None:
+def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float, plan: FramePlan | None = None) -> None:
     """Sky motifs first, then setting silhouettes on the horizon, in the order a viewer reads depth."""
     kinds = list(dict.fromkeys(motif_kind(m) for m in motifs))
+    if plan is not None and "lanterns" in plan.occasion_elements:
+        kinds = [k for k in kinds if k != "lanterns"]  # the occasion hangs its own lanterns
     words = {motif_kind(m): m for m in motifs}
     sky_y = s.horizon * 0.9
     if "stars" in kinds or (s.night and "sun" not in kinds):
@@ -495,7 +493,8 @@ def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float) -> None:
         draw_clouds(s, sky_y * 0.7)
     if "rain" in kinds:
         draw_rain(s, sky_y)
-    if "sun" in kinds or "moon" in kinds or s.rng.random() < 0.6:
+    own_sky = plan is not None and any(e in plan.occasion_elements for e in ("crescent", "banner"))
+    if not own_sky and ("sun" in kinds or "moon" in kinds or s.rng.random() < 0.6):
         orb_x = s.w * s.rng.choice([0.22, 0.75])
         orb_y = s.horizon * s.rng.uniform(0.18, 0.35)
         orb_r = s.u * 7 * scale
@@ -531,41 +530,72 @@ def _backdrop(s: Scene, motifs: list[str], ground: float, scale: float) -> None:
             draw_generic(s, 0, s.horizon, words[kind])
 
 
-def compose_wide(s: Scene, motifs: list[str], look: Look) -> None:
+def _spread(n: int, i: int, span: float) -> float:
+    """Horizontal centre (fraction of the width) of person i of n standing side by side."""
+    return 0.5 + (i - (n - 1) / 2) * min(span, 0.9 / n)
+
+
+def compose_wide(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     ground = s.horizon + (s.h - s.horizon) * 0.35
-    _backdrop(s, motifs, ground, 1.0)
-    figure_standing(s, s.w * s.rng.uniform(0.38, 0.62), s.h * 0.9, s.h * 0.2, look)
+    _backdrop(s, motifs, ground, 1.0, plan)
+    occasions.draw_back(s, plan.occasion_elements, ground)
+    n = len(plan.figures)
+    seated = any(e in plan.occasion_elements for e in ("long-table", "table", "desk"))
+    feet, tall = (s.h * 0.86, s.h * 0.3) if seated else (s.h * 0.9, s.h * 0.2)  # behind a table: closer, taller
+    for i, f in enumerate(plan.figures):
+        x = s.w * s.rng.uniform(0.38, 0.62) if n == 1 else s.w * _spread(n, i, 0.22)
+        figure_standing(s, x, feet, tall * f.height, f)
+    occasions.draw_front(s, plan.occasion_elements, ground)
+    _props(s, plan, _prop_base(s, plan, ground), s.h * 0.09)
 
 
-def compose_medium(s: Scene, motifs: list[str], look: Look) -> None:
+def compose_medium(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     ground = s.horizon + (s.h - s.horizon) * 0.3
-    _backdrop(s, motifs, ground, 0.8)
-    cx = s.w * s.rng.uniform(0.45, 0.55)
-    shoulder = s.figure_w * 0.27
-    head_rw = s.figure_w * 0.13
-    head_cy = s.h * 0.42
-    _face(s, cx, head_cy, head_rw, head_rw * 1.3, look, detail=True)
-    _torso(s, cx, head_cy + head_rw * 1.6, shoulder, s.h, look)
+    _backdrop(s, motifs, ground, 0.8, plan)
+    occasions.draw_back(s, plan.occasion_elements, ground)
+    n = len(plan.figures)
+    scale = 1.0 / (1.0 + 0.5 * (n - 1))
+    for i, f in enumerate(plan.figures):
+        cx = s.w * s.rng.uniform(0.45, 0.55) if n == 1 else s.w * _spread(n, i, 0.45)
+        head_rw = s.figure_w * 0.13 * scale * (0.82 if f.age == "child" else 1.0)
+        head_cy = s.h * 0.42 + (1.0 - f.height) * s.h * 0.5
+        shoulder = s.figure_w * 0.27 * scale * f.build
+        _torso(s, cx, head_cy + head_rw * 1.6, shoulder, s.h, f)
+        _face(s, cx, head_cy, head_rw, head_rw * 1.3, f, detail=True)
+        s.anchors.append((cx, head_cy + head_rw * 3.4, shoulder))
+    occasions.draw_front(s, plan.occasion_elements, ground)
+    _props(s, plan, _prop_base(s, plan, ground), s.h * 0.12)
 
 
-def compose_close_up(s: Scene, motifs: list[str], look: Look) -> None:
+def compose_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     kinds = {motif_kind(m) for m in motifs}
     if "stars" in kinds or s.night:
         draw_stars(s, s.h * 0.4)
     if "sparkles" in kinds:
         draw_sparkles(s, 0, s.h)
-    cx, cy = s.w * 0.5, s.h * 0.47
-    rw = s.figure_w * 0.36
-    rh = min(rw * 1.32, s.h * 0.4)
-    _torso(s, cx, cy + rh * 0.95, s.figure_w * 0.55, s.h, look)
-    _face(s, cx, cy, rw, rh, look, detail=True)
+    occasions.draw_back(s, tuple(e for e in plan.occasion_elements if e in occasions.SKY), s.h)
+    lead = plan.figures[0]
+    if len(plan.figures) == 1:
+        cx, cy = s.w * 0.5, s.h * 0.47
+        rw = s.figure_w * 0.36
+        rh = min(rw * 1.32, s.h * 0.4)
+        _torso(s, cx, cy + rh * 0.95, s.figure_w * 0.55 * lead.build, s.h, lead)
+        _face(s, cx, cy, rw, rh, lead, detail=True)
+    else:  # two faces cheek to cheek: the lead a little larger, the second one in front of their shoulder
+        for f, cx, scale in ((lead, 0.64, 1.0), (plan.figures[1], 0.24, 0.78)):
+            rw = s.figure_w * 0.27 * scale * (0.85 if f.age == "child" else 1.0)
+            cy = s.h * 0.45 + (1.0 - f.height) * s.h * 0.35
+            _torso(s, s.w * cx, cy + rw * 1.25, s.figure_w * 0.4 * scale * f.build, s.h, f)
+            _face(s, s.w * cx, cy, rw, rw * 1.3, f, detail=True)
+    if plan.product_in_close_up:
+        _held_product(s, plan)
 
 
-def compose_extreme_close_up(s: Scene, motifs: list[str], look: Look) -> None:
+def _skin_macro(s: Scene, f: FigurePlan) -> None:
     """Skin fills the frame: one eye, lashes, pores and a highlight where the serum catches light."""
     d = s.draw
-    d.rectangle([0, 0, s.w, s.h], fill=look.skin)
-    cols = [shade(look.skin, 0.92), shade(look.skin, 1.08)]
+    d.rectangle([0, 0, s.w, s.h], fill=f.skin)
+    cols = [shade(f.skin, 0.92), shade(f.skin, 1.08)]
     for _ in range(220):
         x, y = s.rng.uniform(0, s.w), s.rng.uniform(0, s.h)
         r = s.u * s.rng.uniform(0.15, 0.5)
@@ -577,22 +607,45 @@ def compose_extreme_close_up(s: Scene, motifs: list[str], look: Look) -> None:
     d.ellipse([cx - ir, cy - ir, cx + ir, cy + ir], fill=(92, 58, 36))
     d.ellipse([cx - ir * 0.45, cy - ir * 0.45, cx + ir * 0.45, cy + ir * 0.45], fill=(18, 12, 10))
     d.ellipse([cx - ir * 0.5, cy - ir * 0.6, cx - ir * 0.15, cy - ir * 0.25], fill=(255, 255, 255))
-    d.pieslice([cx - ew * 1.1, cy - eh * 2.6, cx + ew * 1.1, cy - eh * 0.85], 0, 180, fill=look.skin)
-    d.arc([cx - ew, cy - eh, cx + ew, cy + eh], 180, 360, fill=look.hair, width=max(3, int(s.u * 1.2)))
+    d.pieslice([cx - ew * 1.1, cy - eh * 2.6, cx + ew * 1.1, cy - eh * 0.85], 0, 180, fill=f.skin)
+    d.arc([cx - ew, cy - eh, cx + ew, cy + eh], 180, 360, fill=f.hair, width=max(3, int(s.u * 1.2)))
     for i in range(14):
         t = math.pi * (1.08 + 0.84 * i / 13)
         x0, y0 = cx + math.cos(t) * ew, cy + math.sin(t) * eh
-        d.line([(x0, y0), (x0 + math.cos(t) * s.u * 4, y0 + math.sin(t) * s.u * 5)], fill=look.hair, width=3)
-    d.arc([cx - ew * 1.2, cy - eh * 3.2, cx + ew * 1.1, cy - eh * 1.3], 200, 330, fill=look.hair, width=int(s.u * 2.5))
+        d.line([(x0, y0), (x0 + math.cos(t) * s.u * 4, y0 + math.sin(t) * s.u * 5)], fill=f.hair, width=3)
+    d.arc([cx - ew * 1.2, cy - eh * 3.2, cx + ew * 1.1, cy - eh * 1.3], 200, 330, fill=f.hair, width=int(s.u * 2.5))
     for _ in range(5):
         x, y = s.rng.uniform(0.15, 0.85) * s.w, s.rng.uniform(0.6, 0.9) * s.h
         r = s.u * s.rng.uniform(1.5, 3)
         s.odraw.ellipse([x - r * 3, y - r * 3, x + r * 3, y + r * 3], fill=(255, 255, 255, 30))
-        d.ellipse([x - r, y - r, x + r, y + r], fill=shade(look.skin, 1.35))
+        d.ellipse([x - r, y - r, x + r, y + r], fill=shade(f.skin, 1.35))
     draw_sparkles(s, s.h * 0.55, s.h)
 
 
-def compose_product(s: Scene, motifs: list[str], look: Look) -> None:
+def _product_macro(s: Scene, plan: FramePlan) -> None:
+    """The product in use, filling the frame: a lit surface, the product large, the lead's hand on it."""
+    ground = s.h * 0.8
+    s.horizon = int(ground)
+    glow = s.light
+    r = s.w * 0.55
+    s.odraw.ellipse([s.w / 2 - r, s.h * 0.5 - r, s.w / 2 + r, s.h * 0.5 + r], fill=(*glow, 70))
+    occasions.draw_back(s, tuple(e for e in plan.occasion_elements if e in occasions.SKY), ground)
+    s.flatten()
+    s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.7))
+    size = _fitted(plan.product, min(s.h * 0.55, s.w * 0.85), s.w)
+    products.draw_product(s, plan.product, s.w * 0.5, ground, size)
+    if plan.product not in ("car", "pet", "shoe"):
+        _hand(s, s.w * 0.5 + size * 0.35, ground - size * 0.05, size * 0.4, plan.figures[0])
+
+
+def compose_extreme_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
+    if plan.macro == "skin":
+        _skin_macro(s, plan.figures[0])
+    else:
+        _product_macro(s, plan)
+
+
+def compose_product(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     ground = s.h * 0.72
     s.horizon = int(ground)
     kinds = {motif_kind(m) for m in motifs} - {"palm", "waves", "beach", "skyline"}
@@ -602,6 +655,7 @@ def compose_product(s: Scene, motifs: list[str], look: Look) -> None:
         draw_sparkles(s, 0, ground)
     if "flowers" in kinds:
         draw_flowers(s, ground * 0.5, ground)
+    occasions.draw_back(s, tuple(e for e in plan.occasion_elements if e in occasions.SKY), ground)
     s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.6))
     cx = s.w * 0.5
     pw, ph = s.figure_w * 0.36, s.u * 6
@@ -609,10 +663,14 @@ def compose_product(s: Scene, motifs: list[str], look: Look) -> None:
     s.draw.rectangle([cx - pw, top, cx + pw, s.h * 0.86], fill=shade(s.light, 0.92))
     s.draw.ellipse([cx - pw, top - ph, cx + pw, top + ph], fill=shade(s.light, 1.05))
     s.draw.ellipse([cx - pw, s.h * 0.86 - ph, cx + pw, s.h * 0.86 + ph], fill=shade(s.light, 0.8))
-    bottle(s, cx, top, min(s.h * 0.42, s.figure_w))
+    size = _fitted(plan.product, min(s.h * 0.42, s.figure_w), s.w)
+    products.draw_product(s, plan.product, cx, top, size)
+    if plan.hands and plan.product not in ("car", "pet"):
+        width = size * products.WIDTH.get(plan.product, 0.8)
+        _hand(s, min(s.w * 0.9, cx + width * 0.5 + size * 0.08), top - size * 0.3, size * 0.3, plan.figures[0])
 
 
-COMPOSITIONS: dict[str, Callable[[Scene, list[str], Look], None]] = {
+COMPOSITIONS: dict[str, Callable[[Scene, list[str], FramePlan], None]] = {
     "wide": compose_wide,
     "medium": compose_medium,
     "close-up": compose_close_up,
@@ -671,13 +729,26 @@ def draw_label(s: Scene, label: str, camera: str) -> None:
     s.odraw.text((x0 + pad, y0 + pad), text, font=font, fill=(255, 255, 255, 255))
 
 
-def draw_frame(request: ImageRequest) -> Image.Image:
-    """Draw one storyboard frame of request.width × request.height (RGB)."""
+@dataclass(frozen=True)
+class Frame:
+    """A drawn frame with what was decided (the plan) and where people were put (the layout tests check)."""
+
+    image: Image.Image
+    plan: FramePlan
+    heads: tuple[tuple[float, float, float, float], ...]
+    """Centre and radii (cx, cy, rw, rh) of each face, in drawing order."""
+
+
+def render_frame(request: ImageRequest) -> Frame:
+    """Plan the frame from the request's structured fields, then draw it at request.width × request.height (RGB)."""
+    plan = frame_plan(request)
     w, h = request.width, request.height
     rng = random.Random(request.seed)
     palette = _palette(request)
     text = " ".join([request.prompt, *request.motifs]).lower()
     night = luminance(min(palette, key=luminance)) < 0.25 or any(k in text for k in ("night", "neon", "moon"))
+    if plan.occasion == "iftar":
+        night = True  # iftar is at sunset: lanterns and the crescent read against a dark sky
     horizon = int(h * rng.uniform(0.5, 0.6))
     img = _sky(w, h, palette, horizon)
     overlay = Image.new("RGBA", (w, h), (0, 0, 0, 0))
@@ -694,11 +765,15 @@ def draw_frame(request: ImageRequest) -> Image.Image:
         horizon=horizon,
         text=text,
     )
-    look = _look(scene)
     compose = COMPOSITIONS.get(request.framing, compose_medium)
-    compose(scene, list(request.motifs), look)
+    compose(scene, list(request.motifs), plan)
     draw_camera_hint(scene, request.camera)
     draw_label(scene, request.label, request.camera)
     out = img.convert("RGBA")
     out.alpha_composite(overlay)
-    return out.convert("RGB")
+    return Frame(out.convert("RGB"), plan, tuple(scene.heads))
+
+
+def draw_frame(request: ImageRequest) -> Image.Image:
+    """Draw one storyboard frame of request.width × request.height (RGB)."""
+    return render_frame(request).image

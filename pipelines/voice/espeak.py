@@ -195,6 +195,8 @@ def _library() -> _Library:
     lib.espeak_Synchronize.restype = ctypes.c_int
     lib.espeak_ListVoices.argtypes = (ctypes.POINTER(_Voice),)
     lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_Voice))
+    lib.espeak_TextToPhonemes.argtypes = (ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int)
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
     lib.espeak_Info.argtypes = (ctypes.POINTER(ctypes.c_char_p),)
     lib.espeak_Info.restype = ctypes.c_char_p
 
@@ -328,3 +330,27 @@ def synthesize(
         raise BackendError(f"espeak-ng failed to speak (error {status}).", hint="Try shorter text or another voice.")
     samples = np.concatenate(collector.chunks) if collector.chunks else np.zeros(0, dtype=np.int16)
     return Synthesis(samples=samples, sample_rate=library.sample_rate, words=collector.words)
+
+
+#: espeak_TextToPhonemes phoneme mode: IPA characters (bit 1).
+PHONEMES_IPA = 0x02
+
+
+def text_to_phonemes(text: str, voice: str) -> str:
+    """The phonemes (IPA) the voice would say for `text`, clause by clause, joined by spaces.
+
+    A switch to another language's voice shows as "(en)" ... "(ja)": how to tell a name read in the line's own
+    language from one the voice spelt in English letters.
+    """
+    encoded = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+    pointer = ctypes.c_void_p(ctypes.addressof(encoded))
+    out: list[str] = []
+    with _lock:
+        lib = _library().lib
+        if lib.espeak_SetVoiceByName(voice_file(voice).encode()) != EE_OK:
+            raise BackendError(f"espeak-ng has no voice named {voice!r}.", hint="Pick a voice from the voice list.")
+        while pointer.value:
+            clause = lib.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, PHONEMES_IPA)
+            if clause:
+                out.append(clause.decode("utf-8", "replace"))
+    return " ".join(out)

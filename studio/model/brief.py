@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, text_problems
+from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, slug, text_problems
 
 AspectRatio = Literal["9:16", "1:1", "16:9"]
 
@@ -42,6 +42,16 @@ def refuse_bad_text(model: BaseModel) -> None:
                 )
 
 
+def _toml(table: str, rows: list[dict[str, str]]) -> str:
+    """A TOML snippet a creator can paste: one [[table]] per row."""
+    out: list[str] = []
+    for row in rows:
+        out.append(f"[[{table}]]")
+        out += [f'{k} = "{v}"' for k, v in row.items()]
+        out.append("")
+    return "\n".join(out).rstrip()
+
+
 class MarketTarget(Strict):
     """A market the campaign runs in, and the language its variants speak."""
 
@@ -49,6 +59,17 @@ class MarketTarget(Strict):
     language: str | None = Field(
         default=None, description="BCP-47 language, e.g. 'th'. Default: the market pack's first language."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        """Say what to write when a market is written the way people often write it ('country', a bare code)."""
+        if isinstance(data, dict) and "code" not in data:
+            for wrong in ("country", "market", "country_code", "region"):
+                if wrong in data:
+                    row = {"code": str(data[wrong]).upper(), **{k: str(v) for k, v in data.items() if k != wrong}}
+                    raise ValueError(f"a market is named by `code`, not `{wrong}`. Write:\n{_toml('markets', [row])}")
+        return data
 
     @field_validator("code")
     @classmethod
@@ -64,6 +85,24 @@ class Segment(Strict):
     description: str = ""
     style: str | None = None
     markets: list[str] = Field(default_factory=list, description="Limit to these market codes; empty = all.")
+    insight_hint: str = Field(
+        default="",
+        description="What the team knows about this segment (a source for insights, never spoken as copy).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, data: object) -> object:
+        """A segment without an id (or named by `title`/`label`) gets the exact table to write instead."""
+        if isinstance(data, dict) and "id" not in data:
+            name = str(data.get("name") or data.get("title") or data.get("label") or data.get("description") or "")
+            row = {"id": slug(name) if name else "my-segment", "name": name or "My segment"}
+            row |= {k: str(v) for k, v in data.items() if k in ("description", "style")}
+            raise ValueError(
+                "each segment needs an `id` (short, lower-case, used in variant ids such as `my-<id>`). Write:\n"
+                + _toml("segments", [row])
+            )
+        return data
 
 
 class SuppliedCopy(Strict):
@@ -105,6 +144,35 @@ class Brief(Strict):
     )
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
+
+    @field_validator("segments", mode="before")
+    @classmethod
+    def _segment_tables(cls, v: object) -> object:
+        """Segments written as strings (`segments = ["first-time runners"]`) get the tables to write instead."""
+        if isinstance(v, str):
+            v = [v]
+        if isinstance(v, list) and any(isinstance(x, str) for x in v):
+            rows = [
+                {"id": slug(x), "name": x, "description": f"who they are, what they do, where ({x})"}
+                for x in v
+                if isinstance(x, str)
+            ]
+            raise ValueError(
+                "segments are tables with an id, a name and a description, not strings. Write:\n"
+                + _toml("segments", rows)
+            )
+        return v
+
+    @field_validator("markets", mode="before")
+    @classmethod
+    def _market_tables(cls, v: object) -> object:
+        """Markets written as codes (`markets = ["MY", "SA"]`) get the tables to write instead."""
+        if isinstance(v, str):
+            v = [v]
+        if isinstance(v, list) and any(isinstance(x, str) for x in v):
+            rows = [{"code": x.strip().upper()} for x in v if isinstance(x, str)]
+            raise ValueError("markets are tables with a code, not strings. Write:\n" + _toml("markets", rows))
+        return v
 
     @model_validator(mode="after")
     def _unique(self) -> Brief:

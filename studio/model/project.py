@@ -135,6 +135,9 @@ class LocalizedShot(Doc):
     cast: list[CastMember] = Field(default_factory=list, description="Who is in the shot (age, gender, skin, dress).")
     props: list[str] = Field(default_factory=list, description="The product category's props and scene objects.")
     occasion: str = Field(default="", description="The segment's occasion this shot is set in.")
+    line_source: LineSource | None = Field(
+        default=None, description="What this variant's line says: the master's, or its segment's own hook and pain."
+    )
     voiceover: str = ""
     caption: str = ""
     back_translation: str = ""
@@ -143,6 +146,9 @@ class LocalizedShot(Doc):
     )
     alternatives: list[str] = Field(
         default_factory=list, description="Shorter voice-overs in the variant's language, best first (speech fit)."
+    )
+    speech_rate: float = Field(
+        default=1.0, gt=0, description="Voice speed (× the language's natural rate) the speech fit chose for the line."
     )
     flags: list[Flag] = Field(default_factory=list)
     overrides: dict[str, str | list[str] | float] = Field(
@@ -167,6 +173,12 @@ class Variant(Doc):
         default_factory=dict, description="Per variant-level line ('call-to-action', 'legal'): origin and check."
     )
     shots: list[LocalizedShot] = Field(default_factory=list)
+    ab_hooks: list[str] = Field(
+        default_factory=list, description="A/B test: other hook lines in the variant's language (cells H2, H3...)."
+    )
+    ab_ctas: list[str] = Field(
+        default_factory=list, description="A/B test: other calls to action in the variant's language (C2, C3...)."
+    )
 
     def shot(self, shot_id: str) -> LocalizedShot:
         for s in self.shots:

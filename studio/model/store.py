@@ -101,6 +101,8 @@ def format_validation_error(source: str, err: ValidationError, model: type[BaseM
             msg += f"; the known fields here are: {', '.join(known)})" if known else ")"
         elif e["type"] == "missing":
             msg = "required field is missing"
+        # A validator's own message says what to write (often a TOML snippet): keep it readable, indented.
+        msg = msg.removeprefix("Value error, ").replace("\n", "\n      ")
         lines.append(f"  • {loc}: {msg}")
     return "\n".join(lines)
 

@@ -36,6 +36,7 @@ class VariantContext:
     index: int
     translations: Mapping[str, Translation] = field(default_factory=dict)
     translator: str = ""
+    knowledge: Knowledge | None = field(default=None, compare=False, repr=False)
 
     @property
     def persona_id(self) -> str:
@@ -65,7 +66,10 @@ def _unknown(kind: str, name: str, known: list[str], folder: str, example: str, 
 def resolve_category(brief: Brief, knowledge: Knowledge) -> Category:
     category = knowledge.category(brief.category)
     if category is None:
-        raise _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare", "category")
+        error = _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare", "category")
+        if "general" in knowledge.categories:
+            error.hint = f'For a product that fits none of them, write category = "general". {error.hint}'
+        raise error
     return category
 
 
@@ -106,6 +110,7 @@ def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]
                     style=styles[seg.id],
                     category=category,
                     index=si,
+                    knowledge=knowledge,
                 )
             )
     if not contexts:

@@ -7,7 +7,8 @@ import re
 from studio.model.brief import Brief
 from studio.model.project import Insight, Persona
 from studio.planning.context import VariantContext
-from studio.planning.knowledge import Category
+from studio.planning.knowledge import Category, load_knowledge
+from studio.planning.segments import ranked_needs, ranked_pains, read_segment, segment_text
 
 KIND_TAG = {
     "need": "need",
@@ -45,7 +46,7 @@ def brief_insights(brief: Brief, category: Category) -> list[Insight]:
     return out
 
 
-def _ranked(items: list[str], against: str) -> list[tuple[int, str]]:
+def _ranked(items: list[str], against: str) -> list[tuple[int, str]]:  # market context lines
     """Pack entries, the ones sharing most words with the segment's description first (stable otherwise)."""
     words = _words(against)
     scored = [(-len(_words(t) & words), i, t) for i, t in enumerate(items)]
@@ -56,15 +57,35 @@ def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
     """Persona and its insights; each insight's `source` names the pack entry it came from."""
     m, cat, seg, style = ctx.market, ctx.category, ctx.segment, ctx.style
     mfile, cfile, sfile = ctx.pack_file("market"), ctx.pack_file("category"), ctx.pack_file("style")
-    about = f"{seg.name} {seg.description} {ctx.brief.notes}"
+    knowledge = ctx.knowledge or load_knowledge()
+    profile = read_segment(seg, knowledge)
+    about = f"{segment_text(seg)} {ctx.brief.notes}"
     rows: list[tuple[str, str, str]] = []  # (kind, text, source)
 
-    for i, t in _ranked(cat.needs, about)[:2]:
+    if seg.insight_hint.strip():
+        rows.append(("need", seg.insight_hint.strip(), f"brief.segments[{seg.id}].insight_hint"))
+    for i, t in ranked_needs(cat, ctx.brief, seg)[:2]:
         rows.append(("need", t, f"{cfile}#needs[{i}]"))
     if style:
         rows += [("need", t, f"{sfile}#needs[{i}]") for i, t in enumerate(style.needs)]
-    for i, t in _ranked(cat.pain_points, about)[:2]:
-        rows.append(("pain-point", t, f"{cfile}#pain_points[{i}]"))
+    group, occasion = profile.group, profile.occasion
+    if group:
+        rows += [("need", t, f"casting.toml#groups.{group.id}.needs[{i}]") for i, t in enumerate(group.needs[:1])]
+    if occasion:
+        rows += [("need", t, f"occasions.toml#{occasion.id}.needs[{i}]") for i, t in enumerate(occasion.needs[:1])]
+    plain = {p: i for i, p in enumerate(cat.pain_points)}
+    for pain in ranked_pains(cat, ctx.brief, seg)[:2]:
+        plain_pain = pain.id.startswith("pain-") and pain.text in plain
+        where = f"pain_points[{plain[pain.text]}]" if plain_pain else f"pains.{pain.id}"
+        rows.append(("pain-point", pain.text, f"{cfile}#{where}"))
+    if group:
+        rows += [
+            ("pain-point", t, f"casting.toml#groups.{group.id}.barriers[{i}]") for i, t in enumerate(group.barriers[:1])
+        ]
+    if occasion:
+        rows.append(("local-context", f"{occasion.name}: {occasion.insight}", f"occasions.toml#{occasion.id}"))
+    if seg.description.strip():
+        rows.append(("local-context", f"who: {seg.description.strip()}", f"brief.segments[{seg.id}].description"))
     local = m.context.get(cat.id, [])
     for i, t in _ranked(local, about):
         rows.append(("local-context", t, f"{mfile}#context.{cat.id}[{i}]"))
@@ -74,7 +95,11 @@ def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
         h = m.holidays[0]
         rows.append(("local-context", f"{h.name} ({h.when}): {h.note}".rstrip(": "), f"{mfile}#holidays[0]"))
     motifs = (style.motifs[:2] if style else []) + m.motifs[:4]
-    rows.append(("motif", ", ".join(motifs), f"{mfile}#motifs" + (f" + {sfile}#motifs" if style else "")))
+    source = f"{mfile}#motifs" + (f" + {sfile}#motifs" if style else "")
+    if occasion and occasion.motifs:
+        motifs = occasion.motifs[:2] + motifs
+        source += f" + occasions.toml#{occasion.id}.motifs"
+    rows.append(("motif", ", ".join(motifs), source))
     idioms = [w for p in m.platforms for w in p.idioms[:3]]
     if idioms:
         rows.append(("language", "talks like: " + " · ".join(idioms), f"{mfile}#platforms"))

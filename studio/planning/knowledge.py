@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -78,6 +78,9 @@ class Market(Pack):
     wardrobe_men: list[str] = Field(default_factory=list, description="Used when the talent is a man.")
     modesty: str
     prompt_modesty: str = Field(default="", description="Added to wardrobe in prompts where modest dress is expected.")
+    head_covering: str = Field(
+        default="", description="Worn by adult women cast in this market's ads, e.g. 'hijab' (empty: none asked)."
+    )
     negative: list[str] = Field(default_factory=list, description="Never in an image for this market.")
     holidays: list[Holiday] = Field(default_factory=list)
     shopping_moments: list[str] = Field(default_factory=list)
@@ -142,12 +145,24 @@ class ClaimCaution(Pack):
         return v
 
 
+class Pain(Pack):
+    """A pain point with an id (so lines and phrase banks can name it), the words that make it relevant and, when it
+    only fits some audiences, the segment words it is for (kids' pains never reach a parents-only segment)."""
+
+    id: str
+    text: str
+    keywords: list[str] = Field(default_factory=list, description="Brief or segment words that make it relevant.")
+    segments: list[str] = Field(default_factory=list, description="Only for segments whose words include one of these.")
+    visual: str = Field(default="", description="How the problem shot shows it (default: the category's).")
+
+
 class Category(Pack):
     id: str
     name: str
     aliases: list[str] = Field(default_factory=list)
     needs: list[str] = Field(min_length=1)
-    pain_points: list[str] = Field(min_length=1)
+    pain_points: list[str] = Field(default_factory=list, description="Plain pains (ids pain-1, pain-2...).")
+    pains: list[Pain] = Field(default_factory=list, description="Pains with ids, keywords and segments.")
     benefits: list[Benefit] = Field(min_length=1)
     beat_visuals: dict[str, str] = Field(default_factory=dict, description="Default visual per story beat.")
     product_shot: str
@@ -155,6 +170,26 @@ class Category(Pack):
     props: list[str] = Field(default_factory=list)
     claim_cautions: list[ClaimCaution] = Field(default_factory=list)
     negative: list[str] = Field(default_factory=list)
+    wardrobe: list[str] = Field(
+        default_factory=list, description="What people wear in this category's scenes (runners in running kit)."
+    )
+    wardrobe_men: list[str] = Field(default_factory=list)
+    visual_words: list[str] = Field(
+        default_factory=list, description="Words only this category's pictures use: no other category's shot may."
+    )
+
+    @model_validator(mode="after")
+    def _some_pain(self) -> Category:
+        if not self.pain_points and not self.pains:
+            raise ValueError("give at least one pain: pain_points = [...] or [[pains]] id/text")
+        ids = [p.id for p in self.all_pains()]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"pain ids must be unique, got {ids}")
+        return self
+
+    def all_pains(self) -> list[Pain]:
+        """[[pains]] first, then the plain `pain_points` as pains with ids pain-1, pain-2..."""
+        return list(self.pains) + [Pain(id=f"pain-{i + 1}", text=t) for i, t in enumerate(self.pain_points)]
 
 
 class Beat(Pack):
@@ -214,6 +249,74 @@ class Style(Pack):
         return v
 
 
+AgeGroup = Literal["child", "teen", "young-adult", "adult", "senior"]
+
+
+class Occasion(Pack):
+    """A moment a segment lives in (iftar table, race day, school run): read from the segment's words."""
+
+    id: str
+    name: str = Field(description="Short, prompt-ready, e.g. 'iftar table at sunset'.")
+    keywords: list[str] = Field(min_length=1, description="Segment words that name it (matched case-insensitively).")
+    setting: str = Field(description="Where the segment's shots are set.")
+    at_home: bool = Field(default=False, description="The occasion is at home: at-home beats use its setting too.")
+    insight: str = Field(description="What the moment means for the audience (a cited local-context insight).")
+    hook: str = Field(default="", description="An English hook line in the planner's own words.")
+    needs: list[str] = Field(default_factory=list)
+    props: list[str] = Field(default_factory=list)
+    motifs: list[str] = Field(default_factory=list)
+    wardrobe: list[str] = Field(default_factory=list, description="Wins over the category's and market's wardrobe.")
+    wardrobe_men: list[str] = Field(default_factory=list)
+    mood: str = Field(default="", description="Light and mood words added to the prompt.")
+    festive: bool = Field(default=False, description="Festive dress ('... for festive scenes' wardrobe) fits it.")
+
+
+class Occasions(Pack):
+    occasions: list[Occasion] = Field(default_factory=list)
+
+
+class CastPart(Pack):
+    role: str
+    age: AgeGroup = "young-adult"
+    gender: Literal["woman", "man", "person"] = "person"
+
+
+class CastGroup(Pack):
+    """Who a segment is (grandparents raising grandchildren, parents of young kids) and who is in its shots."""
+
+    id: str
+    keywords: list[str] = Field(min_length=1)
+    cast: list[CastPart] = Field(min_length=1, description="The lead first.")
+    needs: list[str] = Field(default_factory=list)
+    barriers: list[str] = Field(default_factory=list)
+
+
+class Casting(Pack):
+    groups: list[CastGroup] = Field(default_factory=list)
+    gender: dict[Literal["woman", "man"], list[str]] = Field(default_factory=dict)
+    skin_tone: dict[Literal["light", "medium", "olive", "brown", "dark"], list[str]] = Field(default_factory=dict)
+    age: dict[AgeGroup, list[str]] = Field(default_factory=dict)
+    people: list[str] = Field(default_factory=list, description="Heritage words kept as written ('Latino', 'Malay').")
+
+
+@lru_cache(maxsize=4096)
+def _word_re(word: str) -> re.Pattern[str]:
+    w = word.lower()
+    stem = rf"{re.escape(w[:-1])}(?:y|ies)" if re.search(r"[^aeiou]y$", w) else rf"{re.escape(w)}(?:s|es)?"
+    return re.compile(rf"(?<![\w-]){stem}(?![\w-])")
+
+
+def mentions(text: str, word: str) -> bool:
+    """`word` (or its plural) as a whole word or phrase in `text`, case-insensitively: 'runner' finds 'runners',
+    'children' is not found in 'grandchildren'."""
+    return bool(_word_re(word).search(text.lower()))
+
+
+def normalise_name(name: str) -> str:
+    """'Apparel/Outdoor', 'apparel - outdoor' and 'apparel & outdoor' all read 'apparel outdoor'."""
+    return " ".join(re.split(r"[\s/\\&+_,.\-]+", name.strip().lower())).strip()
+
+
 class MarketTable(dict[str, Market]):
     """Markets by code; 'th' finds 'TH' (briefs and callers spell codes either way)."""
 
@@ -234,11 +337,14 @@ class Knowledge:
     categories: dict[str, Category]
     structures: dict[str, Structure]
     styles: dict[str, Style]
+    occasions: tuple[Occasion, ...] = ()
+    casting: Casting = field(default_factory=Casting)
 
     def category(self, name: str) -> Category | None:
-        key = name.strip().lower()
+        """By id or alias, case-insensitively, with / - & and spaces normalised ('Beauty/Skincare' → skincare)."""
+        key = normalise_name(name)
         for c in self.categories.values():
-            if key == c.id or key in (a.lower() for a in c.aliases):
+            if key == normalise_name(c.id) or key in (normalise_name(a) for a in c.aliases):
                 return c
         return None
 
@@ -293,7 +399,17 @@ def _load(root: Path) -> Knowledge:
             packs[key] = pack
         found[kind] = packs
     markets = MarketTable(found["markets"])  # type: ignore[arg-type]
-    return Knowledge(root, markets, found["categories"], found["structures"], found["styles"])  # type: ignore[arg-type]
+    occasions = root / "occasions.toml"
+    casting = root / "casting.toml"
+    return Knowledge(
+        root,
+        markets,
+        found["categories"],  # type: ignore[arg-type]
+        found["structures"],  # type: ignore[arg-type]
+        found["styles"],  # type: ignore[arg-type]
+        tuple(_load_file(occasions, Occasions).occasions) if occasions.exists() else (),  # type: ignore[attr-defined]
+        _load_file(casting, Casting) if casting.exists() else Casting(),  # type: ignore[arg-type]
+    )
 
 
 def load_knowledge(root: Path | None = None) -> Knowledge:

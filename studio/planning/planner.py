@@ -7,17 +7,19 @@ brief has no copy for (each with a back-translation). Any LLM failure falls back
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Literal
 
 from pipelines.text import LLMClient, LLMSettings, client_from_settings
 from studio.model.brief import Brief
 from studio.model.errors import BackendError
 from studio.model.ids import slug
-from studio.model.project import Insight, Persona, Project
+from studio.model.project import Insight, Persona, Project, Storyboard
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+from studio.planning.ab import with_ab_alternatives
 from studio.planning.context import Translation, VariantContext, resolve_contexts
 from studio.planning.insights import brief_insights, persona_and_insights
-from studio.planning.knowledge import Knowledge, load_knowledge
+from studio.planning.knowledge import Category, Knowledge, Structure, load_knowledge
 from studio.planning.llm import enrich_insights, report_fallback, translate_lines
 from studio.planning.localize import lines_to_translate, localize_variant
 from studio.planning.storyboard import plan_storyboard
@@ -29,6 +31,9 @@ PERSONA_FIELD = {
     "language": "platform_voice",
 }
 LLMChoice = LLMClient | LLMSettings | Literal["auto"] | None
+#: Builds the master storyboard once insights are known (the default plans it from the packs; a script import
+#: brings its own scenes).
+StoryboardMaker = Callable[[Brief, Category, Structure, list[Insight]], Storyboard]
 
 
 def resolve_llm(llm: LLMChoice) -> LLMClient | None:
@@ -76,6 +81,7 @@ def plan_project(
     cancel: CancelToken | None = None,
     knowledge: Knowledge | None = None,
     llm: LLMChoice = "auto",
+    make_storyboard: StoryboardMaker | None = None,
 ) -> Project:
     """Plan a whole project. Every insight cites its source; every shot cites the insights it serves."""
     knowledge = knowledge or load_knowledge()
@@ -110,7 +116,11 @@ def plan_project(
     check(cancel)
 
     structure = knowledge.structure_for(brief.duration_s)
-    storyboard = plan_storyboard(brief, category, structure, insights)
+    storyboard = (
+        make_storyboard(brief, category, structure, insights)
+        if make_storyboard
+        else plan_storyboard(brief, category, structure, insights, knowledge)
+    )
     start = 0.2 + llm_share / 3
     report(on_progress, start, f"Storyboard: {len(storyboard.shots)} shots ({structure.name})")
     if client is not None:
@@ -122,7 +132,7 @@ def plan_project(
     variants = []
     for i, ctx in enumerate(contexts):
         check(cancel)
-        variants.append(localize_variant(storyboard, ctx))
+        variants.append(with_ab_alternatives(localize_variant(storyboard, ctx), ctx, storyboard))
         report(on_progress, start + (1 - start) * (i + 1) / len(contexts), f"Localized {ctx.variant_id}")
     return Project(
         name=name or slug(f"{brief.brand} {brief.product}"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from studio.model.errors import ProjectError
-from studio.model.project import LocalizedShot, Project, Shot
+from studio.model.project import LineStatus, LocalizedShot, Project, Shot
 from studio.planning.context import Translation, VariantContext, resolve_contexts
 from studio.planning.knowledge import Knowledge, load_knowledge
 from studio.planning.localize import (
@@ -31,9 +31,14 @@ COMPARED = {
 
 
 def _derived(
-    shot: Shot, index: int, shots: list[Shot], ctx: VariantContext, overrides: dict | None = None
+    shot: Shot,
+    index: int,
+    shots: list[Shot],
+    ctx: VariantContext,
+    overrides: dict | None = None,
+    kept_status: dict[str, LineStatus] | None = None,
 ) -> LocalizedShot:
-    return derive_shot(shot, index, shot_copy_key(shots, shot.id), ctx, overrides)
+    return derive_shot(shot, index, shot_copy_key(shots, shot.id), ctx, overrides, kept_status)
 
 
 def _memory(current: LocalizedShot, master: Shot, key: str, ctx: VariantContext) -> dict[str, Translation]:
@@ -82,8 +87,9 @@ def apply_master_edit(project: Project, edited: Shot, *, knowledge: Knowledge | 
             key = shot_copy_key(old_shots, edited.id)
             ctx = dataclasses.replace(ctx, translations=_memory(variant.shots[pos], old_shots[index], key, ctx))
         kept = dict(variant.shots[pos].overrides) if pos is not None else {}
-        before = _derived(old_shots[index], index, old_shots, ctx, kept)
-        fresh = _derived(edited, index, new_shots, ctx, kept)
+        status = dict(variant.shots[pos].line_status) if pos is not None else {}
+        before = _derived(old_shots[index], index, old_shots, ctx, kept, status)
+        fresh = _derived(edited, index, new_shots, ctx, kept, status)
         if pos is None:
             variant.shots.insert(min(index, len(variant.shots)), fresh)
             stale.append((variant.id, edited.id))
@@ -128,7 +134,7 @@ def relocalize_shot(
     ctx = dataclasses.replace(
         contexts[variant_id], translations=_memory(current, board.shots[index], key, contexts[variant_id])
     )
-    fresh = derive_shot(board.shots[index], index, key, ctx, dict(current.overrides))
+    fresh = derive_shot(board.shots[index], index, key, ctx, dict(current.overrides), dict(current.line_status))
     fresh.duration_s = current.duration_s if "duration_s" not in current.overrides else fresh.duration_s
     fresh.stale = current.stale or fresh.model_dump(include=COMPARED) != current.model_dump(include=COMPARED)
     variant.shots[pos] = fresh

@@ -68,6 +68,15 @@ def split_cue(cue: Cue, language: str, *, max_lines: int = MAX_CUE_LINES, max_co
     return out
 
 
+def reading_seconds(text: str, language: str) -> float:
+    """How long a viewer needs to read `text`: its script's reading speed (assets/knowledge/speech.toml [reading]),
+    in characters per second for scripts without spaces (CJK, Thai), words per second for the others."""
+    from studio.planning.speech import speech_limits, speech_units
+
+    rate = speech_limits().reading_speed(script_for_language(language))
+    return speech_units(text, rate) / rate.per_second
+
+
 def split_cues(cues: Iterable[Cue], language: str, **kwargs: int) -> list[Cue]:
     return [part for cue in cues for part in split_cue(cue, language, **kwargs)]
 

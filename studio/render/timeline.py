@@ -8,11 +8,14 @@ Camera move and transition come from the master shot unless the variant shot ove
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from studio.model import BackendError, Project, ProjectStore, Variant
-from studio.render.subtitles import Cue, split_cue
+from studio.render.subtitles import Cue, reading_seconds, split_cue
 from studio.render.timing import VOICE_LEAD_S, SpokenLine, TimingFit
 
 #: Crossfade length, centred on the cut; shortened for very short shots.
@@ -67,7 +70,7 @@ class Timeline:
     end_card: EndCard
     voice: list[VoiceCue]
     captions: list[Cue] = field(default_factory=list)
-    """Burned-in text: the shot's caption (or its line), timed to the voice."""
+    """Burned-in text: the same cues as `subtitles` (the spoken line, or a silent shot's caption)."""
     subtitles: list[Cue] = field(default_factory=list)
     """SRT/VTT sidecars: the spoken words, timed to the voice."""
 
@@ -80,20 +83,64 @@ def _first(*values: str | None) -> str:
     return next((v.strip() for v in values if v and v.strip()), "")
 
 
-def _timed_cues(text: str, language: str, start: float, end: float, line: SpokenLine) -> list[Cue]:
-    """A line's cue, split into consecutive cues when it is long; split points follow the words when known."""
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def _time_curve(line: SpokenLine) -> tuple[list[float], list[float]] | None:
+    """(fraction of the spoken text's letters, seconds) at each word's start and end, from the voice's timings."""
+    spoken = line.voice_line.request.text
+    total = _letters(spoken)
+    if not line.words or not total:
+        return None
+    xs, ts, pos = [0.0], [0.0], 0
+    for w in line.words:
+        at = spoken.find(w.text.strip(), pos)
+        if at < 0:
+            continue
+        before = _letters(spoken[:at]) / total
+        after = _letters(spoken[: at + len(w.text.strip())]) / total
+        if before >= xs[-1] and w.start_s >= ts[-1]:
+            xs.append(before)
+            ts.append(w.start_s)
+        if after > xs[-1] and w.end_s >= ts[-1]:
+            xs.append(after)
+            ts.append(w.end_s)
+        pos = at + len(w.text.strip())
+    xs.append(1.0)
+    ts.append(max(ts[-1], line.duration_s))
+    return xs, ts
+
+
+def _timed_cues(text: str, language: str, start: float, end: float, line: SpokenLine, until: float) -> list[Cue]:
+    """The spoken line as consecutive cues split at phrase boundaries, each shown while its words are said.
+
+    Split points are timed from the voice's word timings (by the share of the line's letters said so far, which
+    also holds when the voice says a reading of the written line, e.g. a brand in katakana); each cue then stays
+    up at least as long as its script's reading speed asks (speech.toml [reading]), up to the next cue or `until`.
+    """
     parts = split_cue(Cue(round(start, 3), round(end, 3), text), language)
-    counts = [len(part.text.split()) for part in parts]
-    if len(parts) <= 1 or text != line.text or sum(counts) != len(line.words):
-        return parts
-    words = line.words
-    out, w = [], 0
-    for n, (part, count) in enumerate(zip(parts, counts, strict=True)):
-        seg_start = start + words[min(w, len(words) - 1)].start_s if n else start
-        w += count
-        seg_end = end if n == len(parts) - 1 else start + words[min(w, len(words)) - 1].end_s
+    if not parts:
+        return []
+    curve = _time_curve(line)
+    total = max(1, _letters(text))
+    out: list[Cue] = []
+    said = 0
+    for n, part in enumerate(parts):
+        seg_start = part.start_s
+        seg_end = part.end_s
+        if curve is not None:
+            xs, ts = curve
+            seg_start = start + (float(np.interp(said / total, xs, ts)) if n else 0.0)
+            said += _letters(part.text)
+            seg_end = end if n == len(parts) - 1 else start + float(np.interp(said / total, xs, ts))
         out.append(Cue(round(seg_start, 3), round(max(seg_end, seg_start + 0.3), 3), part.text))
-    return out
+    shown: list[Cue] = []
+    for n, cue in enumerate(out):
+        limit = out[n + 1].start_s if n + 1 < len(out) else until
+        wanted = cue.start_s + reading_seconds(cue.text, language)
+        shown.append(Cue(cue.start_s, round(max(cue.end_s, min(wanted, limit)), 3), cue.text))
+    return shown
 
 
 def build_timeline(
@@ -109,7 +156,6 @@ def build_timeline(
     master = {s.id: s for s in project.storyboard.shots} if project.storyboard else {}
     clips: list[Clip] = []
     voice: list[VoiceCue] = []
-    captions: list[Cue] = []
     subtitles: list[Cue] = []
     t = 0.0
     for shot, duration in zip(variant.shots, fit.durations, strict=True):
@@ -136,12 +182,14 @@ def build_timeline(
             start = t + VOICE_LEAD_S
             voice.append(VoiceCue(shot.shot_id, start, line))
             end = start + line.duration_s
-            subtitles.extend(_timed_cues(line.text, variant.language, start, end, line))
-            caption = _first(shot.caption, line.text)
-            captions.extend(_timed_cues(caption, variant.language, start, end, line))
+            subtitles.extend(_timed_cues(line.text, variant.language, start, end, line, max(end, t + duration)))
         elif shot.caption.strip():
-            captions.append(Cue(round(t + VOICE_LEAD_S, 3), round(t + duration - VOICE_LEAD_S, 3), shot.caption))
+            # A silent shot's super: the whole caption, burned in and in the sidecar alike.
+            cue = Cue(round(t + VOICE_LEAD_S, 3), round(t + duration - VOICE_LEAD_S, 3), shot.caption.strip())
+            subtitles.extend(split_cue(cue, variant.language))
         t += duration
+    # Captions follow the voice: the burned-in text is the subtitle track, cue for cue (never a shortened super).
+    captions = list(subtitles)
     brand, cta, legal = end_card_copy(project, variant)
     end_card = EndCard(
         start_s=t,

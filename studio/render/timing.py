@@ -16,6 +16,7 @@ import math
 import os
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import numpy as np
 from studio.model import BackendError, Flag, Project, ProjectStore, Variant, VoiceLine, VoiceRequest, WordTiming
 from studio.model.safe_paths import temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, check, report
+from studio.render.pronounce import voice_request
 
 #: Pause before a line starts in its shot (lets the picture land first) and after it ends (breath before the cut).
 VOICE_LEAD_S = 0.25
@@ -36,7 +38,7 @@ MAX_STRETCH = 1.6
 #: The end card: its normal length, and how short it may get when the lines need the time.
 END_CARD_S = 2.0
 MIN_END_CARD_S = 1.2
-#: The fastest a voice is pushed (× its natural rate) to fit the brief before lines are flagged instead.
+#: The fastest a voice is pushed (× its natural rate) when its language has no bound in assets/knowledge/speech.toml.
 MAX_RATE = 1.35
 #: Leading and trailing audio quieter than this (dBFS) is trimmed off a synthesized line before it is measured.
 SILENCE_DB = -45.0
@@ -138,14 +140,27 @@ class SpokenLine:
         return len(self.samples) / self.sample_rate
 
 
-def speed_up(speech: list[float | None], fit: TimingFit, rate: float = 1.0) -> float:
-    """The voice rate that would make the lines fit (what the overflow asks of the spoken time), at most MAX_RATE."""
+def speed_up(speech: list[float | None], fit: TimingFit, rate: float = 1.0, *, fastest: float = MAX_RATE) -> float:
+    """The voice rate that would make the lines fit (what the overflow asks of the spoken time), at most `fastest`."""
     spoken = sum(s or 0.0 for s in speech)
     if fit.over_s <= 0.05 or spoken <= 0:
         return rate
     left = spoken - fit.over_s
-    wanted = rate * spoken / left if left > 0 else MAX_RATE
-    return min(MAX_RATE, round(math.ceil(wanted * 1.02 / 0.05 - 1e-9) * 0.05, 2))
+    wanted = rate * spoken / left if left > 0 else fastest
+    return min(fastest, round(math.ceil(wanted * 1.02 / 0.05 - 1e-9) * 0.05, 2))
+
+
+def rate_bounds(language: str) -> tuple[float, float]:
+    """(slowest, fastest) voice speed for the language, from assets/knowledge/speech.toml."""
+    from studio.planning.speech import speech_limits
+
+    return speech_limits().rate_bounds(language)
+
+
+def line_rate(shot_rate: float, variant_rate: float, language: str) -> float:
+    """A line's voice speed: the speech fit's choice for the line times the render's push, within the bounds."""
+    slowest, fastest = rate_bounds(language)
+    return round(min(fastest, max(slowest, shot_rate * variant_rate)), 2)
 
 
 def voice_for(project: Project, language: str) -> str:
@@ -191,6 +206,10 @@ def synthesize_lines(
 ) -> dict[str, SpokenLine]:
     """Speak every shot's voice-over in the variant's language; reuse a stored line when its request is unchanged.
 
+    The voice says the line's reading (`studio.render.pronounce`: names said the market's way, never spelt), at the
+    speed the speech fit chose for it (`LocalizedShot.speech_rate`) times `rate`, within the language's bounds.
+    `SpokenLine.text` is the line as written (what captions and subtitles show); its word timings are the reading's.
+
     New lines are written into the project's asset store (content-addressed WAV); the returned VoiceLines say which
     asset holds which request, so the next render finds them once the caller saves project.json.
     """
@@ -202,7 +221,13 @@ def synthesize_lines(
     for n, shot in enumerate(spoken):
         check(cancel)
         report(on_progress, n / max(1, len(spoken)), f"Voice {n + 1}/{len(spoken)}")
-        request = VoiceRequest(text=shot.voiceover.strip(), language=variant.language, voice=voice, rate=round(rate, 2))
+        request = voice_request(
+            shot.voiceover,
+            variant.language,
+            voice=voice,
+            rate=line_rate(shot.speech_rate, rate, variant.language),
+            brief=project.brief,
+        )
         cached = _cached_speech(project, store, request, variant.id, shot.shot_id)
         if cached is not None:
             speech, line = cached
@@ -237,19 +262,59 @@ def synthesize_lines(
         shifted = [
             WordTiming(text=w.text, start_s=max(0.0, w.start_s - cut), end_s=max(0.0, w.end_s - cut)) for w in words
         ]
-        out[shot.shot_id] = SpokenLine(shot.shot_id, request.text, samples, speech.sample_rate, shifted, line)
+        out[shot.shot_id] = SpokenLine(shot.shot_id, shot.voiceover.strip(), samples, speech.sample_rate, shifted, line)
     report(on_progress, 1.0, "Voice ready")
     return out
 
 
-def _cut_estimate(text: str, line_s: float, cut_s: float) -> str:
+def _cut_estimate(text: str, line_s: float, cut_s: float, language: str = "") -> str:
+    """How much of the line to cut, in its language's units: characters for Thai/CJK, words for the others."""
+    from pipelines.fonts import script_for_language, script_of_char
+
     words = re.findall(r"\S+", text)
-    if len(words) > 1:
-        n = max(1, round(len(words) * cut_s / max(line_s, 1e-6) + 0.49))
-        return f"about {n} word{'s' if n != 1 else ''}"
-    chars = len(text.replace(" ", ""))
-    n = max(1, round(chars * cut_s / max(line_s, 1e-6) + 0.49))
-    return f"about {n} characters"
+    script = script_for_language(language) if language else ""
+    own = any(script_of_char(ch) == script for ch in text)  # an untranslated English line counts in words
+    spaced = (script not in ("cjk", "thai") or not own) if language else len(words) > 1
+    if spaced and len(words) > 1:
+        n = min(len(words), max(1, round(len(words) * cut_s / max(line_s, 1e-6) + 0.49)))
+        return f"about {n} of its {len(words)} words"
+    chars = sum(1 for ch in text if unicodedata.category(ch)[0] in "LN")
+    n = min(chars, max(1, round(chars * cut_s / max(line_s, 1e-6) + 0.49)))
+    return f"about {n} of its {chars} characters"
+
+
+@dataclass(frozen=True)
+class CutVerdict:
+    """The measured length of a cut against the brief: within tolerance and the platforms' maximum, or not."""
+
+    total_s: float
+    target_s: float
+    tolerance_s: float
+    max_s: float
+
+    @property
+    def ok(self) -> bool:
+        return abs(self.total_s - self.target_s) <= self.tolerance_s + 1e-6 and self.total_s <= self.max_s + 1e-6
+
+    @property
+    def message(self) -> str:
+        if self.ok:
+            return f"The cut runs {self.total_s:.1f} s for a {self.target_s:g} s brief."
+        if self.total_s > self.max_s:
+            return f"The cut runs {self.total_s:.1f} s, over the platforms' maximum of {self.max_s:g} s."
+        side = "over" if self.total_s > self.target_s else "short of"
+        return (
+            f"The cut runs {self.total_s:.1f} s, {abs(self.total_s - self.target_s):.1f} s {side} the brief's "
+            f"{self.target_s:g} s (allowed: ±{self.tolerance_s:g} s)."
+        )
+
+
+def cut_verdict(total_s: float, target_s: float, platforms: list[str] | tuple[str, ...] = ()) -> CutVerdict:
+    """Judge a measured cut length: within ±tolerance of the brief (speech.toml) and never over the platform max."""
+    from studio.planning.speech import speech_limits
+
+    limits = speech_limits()
+    return CutVerdict(round(total_s, 3), target_s, limits.tolerance_s, limits.max_duration_s(list(platforms)))
 
 
 def too_long_flags(variant: Variant, lines: dict[str, SpokenLine], fit: TimingFit, target_s: float) -> list[Flag]:
@@ -267,7 +332,8 @@ def too_long_flags(variant: Variant, lines: dict[str, SpokenLine], fit: TimingFi
                 message=(
                     f"{variant.id} shot {shot.shot_id}: the line takes {line.duration_s:.1f} s"
                     f"{rate_note} and the cut runs {fit.total_s - target_s:.1f} s over {target_s:g} s. "
-                    f"Cut {over:.1f} s ({_cut_estimate(line.text, line.duration_s, over)}) from “{line.text}”."
+                    f"Cut {over:.1f} s ({_cut_estimate(line.text, line.duration_s, over, variant.language)}) "
+                    f"from “{line.text}”."
                 ),
             )
         )

@@ -8,6 +8,7 @@ Deliverable paths are relative to the project folder when `out_dir` lies inside 
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +32,17 @@ from studio.render.encode import DEFAULT_CRF, DEFAULT_PRESET, EncodeSettings, en
 from studio.render.frames import FrameSource
 from studio.render.subtitles import write_srt, write_vtt
 from studio.render.timeline import Timeline, build_timeline, texts_on_screen
-from studio.render.timing import SpokenLine, TimingFit, fit_timing, speed_up, synthesize_lines, too_long_flags
+from studio.render.timing import (
+    CutVerdict,
+    SpokenLine,
+    TimingFit,
+    cut_verdict,
+    fit_timing,
+    rate_bounds,
+    speed_up,
+    synthesize_lines,
+    too_long_flags,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,10 @@ class RenderVariantRequest:
     """x264 threads per encode (0 = x264's choice, all cores)."""
     logo: Path | None = None
     """A logo image for the end card; without one the brand name is set in type."""
+    variant: Variant | None = None
+    """A derived copy to cut instead of the project's variant of that id (an A/B cell: other hook, other CTA)."""
+    sub_variant: str = ""
+    """The A/B cell, e.g. 'H1-C2': added to the file names (`<variant>_<9x16>_H1-C2.mp4`) and the deliverables."""
 
 
 @dataclass
@@ -59,6 +74,8 @@ class VariantRender:
     voice_lines: list[VoiceLine]
     shot_durations: dict[str, float]
     flags: list[Flag] = field(default_factory=list)
+    verdict: CutVerdict | None = None
+    """The cut's measured length against the brief; a gate may refuse 'final' when not `verdict.ok`."""
 
 
 def aspect_tag(aspect: str) -> str:
@@ -102,6 +119,7 @@ class Cut:
     lines: dict[str, SpokenLine]
     timeline: Timeline
     flags: list[Flag]
+    verdict: CutVerdict
 
 
 def prepare_cut(
@@ -111,7 +129,7 @@ def prepare_cut(
     store = ProjectStore(request.project_dir)
     project = store.load()
     try:
-        variant = project.variant(request.variant_id)
+        variant = request.variant or project.variant(request.variant_id)
     except KeyError:
         known = ", ".join(v.id for v in project.variants) or "none"
         raise ValidationFailed(
@@ -126,19 +144,117 @@ def prepare_cut(
     report(on_progress, 0.0, "Voice-over")
     target = project.brief.duration_s
     planned = [s.duration_s for s in variant.shots]
-    rate = 1.0
-    for _ in range(3):
-        lines = synthesize_lines(project, store, variant, rate=rate, on_progress=on_progress, cancel=cancel)
-        speech = [lines[s.shot_id].duration_s if s.shot_id in lines else None for s in variant.shots]
-        fit = fit_timing(planned, speech, target)
-        faster = speed_up(speech, fit, rate)
-        if faster <= rate:
+    # Each line is spoken at the speed the speech fit chose for it; when the measured voice still overruns the
+    # brief, the whole variant is pushed faster, never past the language's bound (assets/knowledge/speech.toml);
+    # if the measured cut still runs over, a line with a shorter alternative says that instead, and all is refit.
+    _, fastest = rate_bounds(variant.language)
+    swaps: list[Flag] = []
+    for attempt in range(2):
+        slowest_line = min((s.speech_rate for s in variant.shots if s.voiceover.strip()), default=1.0)
+        push_limit = max(1.0, fastest / max(slowest_line, 1e-6))
+        rate = 1.0
+        for _ in range(4):
+            lines = synthesize_lines(project, store, variant, rate=rate, on_progress=on_progress, cancel=cancel)
+            speech = [lines[s.shot_id].duration_s if s.shot_id in lines else None for s in variant.shots]
+            fit = fit_timing(planned, speech, target)
+            faster = speed_up(speech, fit, rate, fastest=push_limit)
+            if faster <= rate:
+                break
+            rate = faster
+        if attempt or fit.total_s <= target + speech_tolerance():
             break
-        rate = faster
-    flags = too_long_flags(variant, lines, fit, target)
+        variant = variant.model_copy(deep=True)
+        swaps = use_shorter_alternatives(variant, lines, fit)
+        if not swaps:
+            break
+    flags = swaps + too_long_flags(variant, lines, fit, target) + reading_flags(project, variant)
     timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
+    verdict = cut_verdict(timeline.duration_s, target, market_platforms(variant.market))
+    if not verdict.ok:
+        flags.append(Flag(kind="too-long", message=f"{variant.id}: {verdict.message}"))
     check(cancel)
-    return Cut(store, project, variant, fit, lines, timeline, flags)
+    return Cut(store, project, variant, fit, lines, timeline, flags, verdict)
+
+
+def speech_tolerance() -> float:
+    from studio.planning.speech import speech_limits
+
+    return speech_limits().tolerance_s
+
+
+def use_shorter_alternatives(variant: Variant, lines: dict[str, SpokenLine], fit: TimingFit) -> list[Flag]:
+    """Swap each overrunning line for its best shorter alternative that the measured voice suggests will fit
+    (else its shortest one), in `variant` (a copy); one flag per swap so the creator sees what was said."""
+    flags = []
+    for shot, over in zip(variant.shots, fit.overflow, strict=True):
+        line = lines.get(shot.shot_id)
+        if over <= 0.05 or line is None or "voiceover" in shot.overrides or not shot.alternatives:
+            continue
+        size = max(1, _letters(line.text))
+        per_letter = line.duration_s / size
+        options = [a for a in shot.alternatives if a.strip() and _letters(a) < size]
+        if not options:
+            continue
+        fits = [a for a in options if per_letter * _letters(a) <= line.duration_s - over]
+        chosen = fits[0] if fits else min(options, key=_letters)
+        flags.append(
+            Flag(
+                kind="other",
+                message=(
+                    f"{variant.id} shot {shot.shot_id}: Shorter line used to fit the shot: \u201c{chosen}\u201d "
+                    f"instead of \u201c{shot.voiceover}\u201d (the voice took {line.duration_s:.1f} s)."
+                ),
+            )
+        )
+        shot.voiceover = chosen
+    return flags
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def reading_flags(project: Project, variant: Variant) -> list[Flag]:
+    """Lines whose voice reads a name by rule or letter names, or cannot read part of the text: hear them first."""
+    from studio.render.pronounce import reading, reading_notes
+    from studio.render.timing import voice_for
+
+    voice = voice_for(project, variant.language)
+    flags = []
+    for shot in variant.shots:
+        if not shot.voiceover.strip():
+            continue
+        said = reading(
+            shot.voiceover,
+            variant.language,
+            names=project.brief.names,
+            pronunciations=project.brief.pronunciations,
+            voice=voice,
+        )
+        for note in reading_notes(shot.voiceover, said, variant.language, voice):
+            flags.append(Flag(kind="other", message=f"{variant.id} shot {shot.shot_id}: {note}"))
+    return flags
+
+
+def market_platforms(market: str) -> list[str]:
+    """The platform names of the variant's market pack (for the platform's maximum length); none if unknown."""
+    from studio.planning.knowledge import load_knowledge
+
+    try:
+        pack = load_knowledge().markets.get(market.lower()) or load_knowledge().markets.get(market.upper())
+    except ValidationFailed:
+        return []
+    return [p.name for p in pack.platforms] if pack else []
+
+
+def measure_cut(
+    request: RenderVariantRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> CutVerdict:
+    """The length the cut will have, measured on the synthesized voice (no frames encoded), and its verdict.
+
+    Voice lines it makes are stored as assets, so the render that follows reuses them.
+    """
+    return prepare_cut(request, on_progress=on_progress, cancel=cancel).verdict
 
 
 def render_variant(
@@ -157,6 +273,7 @@ def render_variant(
         "language": variant.language,
         "segment": variant.segment,
         "duration_s": round(timeline.duration_s, 3),
+        "sub_variant": request.sub_variant,
     }
     music = request.music  # the caller's choice; a project setting must name a file inside the project folder
     if music is None and project.settings.music:
@@ -175,7 +292,7 @@ def render_variant(
         span = 0.9 / max(1, len(request.aspects))
         for n, aspect in enumerate(request.aspects):
             width, height = sizes[aspect]
-            stem = f"{variant.id}_{aspect_tag(aspect)}"
+            stem = f"{variant.id}_{aspect_tag(aspect)}" + (f"_{request.sub_variant}" if request.sub_variant else "")
             source = FrameSource(timeline, width, height, request.fps, aspect)
             video = confine(request.out_dir, f"{stem}.mp4", field="variants.id", source=str(store.project_file))
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
@@ -210,4 +327,5 @@ def render_variant(
         voice_lines=[line.voice_line for line in cut.lines.values()],
         shot_durations={s.shot_id: round(d, 3) for s, d in zip(variant.shots, cut.fit.shot_lengths, strict=True)},
         flags=cut.flags,
+        verdict=cut.verdict,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,11 +26,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.model import VoiceRequest
+from studio.render.pronounce import voice_request
+from studio.render.timing import line_rate
 from studio.ui.page import Page, heading
 from studio.ui.storyboard_edits import set_variant_field
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
+#: Shared libraries Qt Multimedia needs that a desktop may lack, and the Debian/Ubuntu package that brings each.
+MEDIA_LIBRARIES = {"libpulse.so.0": "libpulse0"}
+
+
+def media_unavailable_hint(error: ImportError) -> str:
+    """What the creator reads when playback can't start: the missing library and the package to install."""
+    text = str(error)
+    for lib, package in MEDIA_LIBRARIES.items():
+        if lib in text:
+            return (
+                f"Playback in the studio needs {lib} (Debian/Ubuntu: sudo apt install {package}; "
+                "see README, 'A fresh desktop')."
+            )
+    return f"Playback in the studio is unavailable here ({text}); see README, 'A fresh desktop'."
 
 
 class PreviewPlayer(QWidget):
@@ -40,6 +56,7 @@ class PreviewPlayer(QWidget):
         self.setObjectName("previewPlayer")
         self._player: Any = None
         self._audio: Any = None
+        self.unavailable = ""
         self.video_box = QVBoxLayout()
         self.play_button = QPushButton("Play")
         self.play_button.setObjectName("playButton")
@@ -72,9 +89,14 @@ class PreviewPlayer(QWidget):
         self.hint.show()
 
     def player(self) -> Any:
+        """The media player, or None where Qt Multimedia cannot load (the hint then says what to install)."""
         if self._player is None:
-            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-            from PySide6.QtMultimediaWidgets import QVideoWidget
+            try:
+                from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+                from PySide6.QtMultimediaWidgets import QVideoWidget
+            except ImportError as e:
+                self.unavailable = media_unavailable_hint(e)
+                return None
 
             self._player = QMediaPlayer(self)
             self._audio = QAudioOutput(self)
@@ -93,9 +115,19 @@ class PreviewPlayer(QWidget):
         self.source, self.pending = path, None
         self.hint.hide()
         player = self.player()
+        if player is None:
+            self._play_elsewhere(path)
+            return
         player.setSource(QUrl.fromLocalFile(str(path)))
         if play:
             player.play()
+
+    def _play_elsewhere(self, path: Path) -> None:
+        """No media stack here: say why, and hand the file to the system player."""
+        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        where = "Opened it in the system player." if opened else f"Open {path} in any video player."
+        self.hint.setText(f"{self.unavailable} {where}")
+        self.hint.show()
 
     def toggle(self) -> None:
         if self.pending is not None:
@@ -104,6 +136,9 @@ class PreviewPlayer(QWidget):
         if self.source is None:
             return
         player = self.player()
+        if player is None:
+            self._play_elsewhere(self.source)
+            return
         from PySide6.QtMultimedia import QMediaPlayer
 
         if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
@@ -301,9 +336,16 @@ class CutPage(Page):
         if self.doc is None or vid is None or row < 0 or self.window_actions is None:
             return
         variant = self.doc.project.variant(vid)
-        text = variant.shots[row].voiceover
+        shot = variant.shots[row]
         voice = self.doc.project.settings.voices.get(variant.language, "espeak")
-        request = VoiceRequest(text=text, language=variant.language, voice=voice)
+        # The same reading and speed as the render: names said the market's way, at the fitted rate.
+        request = voice_request(
+            shot.voiceover,
+            variant.language,
+            voice=voice,
+            rate=line_rate(shot.speech_rate, 1.0, variant.language),
+            brief=self.doc.project.brief,
+        )
         self.window_actions.start_voice_preview(request, self.player)
 
     def render_variant(self) -> None:

@@ -276,6 +276,8 @@ class MainWindow(QMainWindow):
         menu.addAction(self.open_action)
         menu.insertMenu(self.open_action, self.recent_menu)
         menu.addAction(self.save_action)
+        self.import_script_action = self._action("&Import script…", self.choose_script)
+        menu.addAction(self.import_script_action)
         menu.addSeparator()
         self.settings_action = self._action("Se&ttings…", self.show_settings, QKeySequence.StandardKey.Preferences)
         if self.settings_action.shortcut().isEmpty():
@@ -447,6 +449,7 @@ class MainWindow(QMainWindow):
         self.save_action.setEnabled(has)
         self.render_action.setEnabled(has)
         self.plan_action.setEnabled(has)
+        self.import_script_action.setEnabled(has)
         self.undo_action.setEnabled(has and self.doc.undo_stack.canUndo())
         self.redo_action.setEnabled(has and self.doc.undo_stack.canRedo())
         if has:
@@ -606,6 +609,33 @@ class MainWindow(QMainWindow):
 
         request = PlanBriefRequest(brief=self.doc.project.brief, name=self.doc.project.name)
         return self.run_job("Plan from the brief", plan_brief, request, on_success=self._for_this_document(merge))
+
+    def choose_script(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a script", str(Path.home()), "Scripts (*.fountain *.spmd *.txt *.text);;All files (*)"
+        )
+        if path:
+            self.import_script(path)
+
+    def import_script(self, path: str | Path) -> Job | None:
+        """Plan storyboard and variants from a script; the open brief gives what its title page lacks. One undo step."""
+        if self.doc is None:
+            self.notify("Open or create a project first", "A script is planned into the open project.")
+            return None
+        from studio.ui.stages import PlanScriptRequest, plan_script_stage
+
+        def merge(planned: Any) -> None:
+            def change(p: Any) -> None:
+                p.brief, p.personas, p.insights = planned.brief, planned.personas, planned.insights
+                p.storyboard, p.variants = planned.storyboard, planned.variants
+
+            self.doc.edit("Import script", ("brief", "personas", "insights", "storyboard", "variants"), change)
+            self.go_to(2)
+
+        request = PlanScriptRequest(Path(path), self.doc.project.brief, self.doc.project.name)
+        return self.run_job(
+            f"Plan from {Path(path).name}", plan_script_stage, request, on_success=self._for_this_document(merge)
+        )
 
     def start_takes(
         self,

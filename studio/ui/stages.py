@@ -31,6 +31,30 @@ def plan_brief(
 
 
 @dataclass(frozen=True)
+class PlanScriptRequest:
+    script_path: Path
+    brief: Brief | None
+    name: str
+
+
+def plan_script_stage(
+    request: PlanScriptRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> Project:
+    """Script (+ the open project's brief for what its title page lacks) → the plan; what `qianmian plan SCRIPT`
+    runs too."""
+    from studio.planning.script import plan_script, read_script
+
+    return plan_script(
+        read_script(request.script_path),
+        request.brief,
+        filename=str(request.script_path),
+        name=request.name,
+        on_progress=on_progress,
+        cancel=cancel,
+    )
+
+
+@dataclass(frozen=True)
 class RenderOutcome:
     """What the render job hands the window: the workflow's result and the project it saved, read on the worker."""
 

@@ -1,0 +1,407 @@
+"""What a default frame will show, decided before a pixel is drawn: who (cast), what product, which occasion.
+
+`frame_plan(request)` is pure and deterministic (same request → same plan), so tests and reviewers can check the
+drawing decisions without reading pixels, and `procedural.draw_frame` draws exactly this plan.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+
+from studio.model.requests import CastMember, ImageRequest
+
+RGB = tuple[int, int, int]
+
+#: Skin tone → face colour, lightest to darkest. Fixed so "light" and "dark" always draw the same way.
+SKIN_PALETTE: dict[str, RGB] = {
+    "light": (240, 208, 184),
+    "medium": (214, 164, 122),
+    "olive": (184, 144, 98),
+    "brown": (140, 94, 62),
+    "dark": (86, 56, 38),
+}
+#: Random skin colours of the frames drawn before casts existed (used when a request names nobody).
+LEGACY_SKIN: tuple[RGB, ...] = ((141, 85, 58), (176, 116, 78), (198, 134, 98), (224, 172, 128), (236, 192, 160))
+HAIR_TONES: tuple[RGB, ...] = ((24, 18, 16), (44, 30, 24), (70, 44, 30), (20, 20, 28))
+GREY_HAIR: RGB = (206, 206, 210)
+#: Head-covering fabrics: saturated mid tones that never read as hair (dark) or grey hair (pale neutral).
+HIJAB_FABRICS: tuple[RGB, ...] = ((196, 96, 124), (52, 140, 150), (128, 96, 176), (206, 150, 62), (86, 128, 84))
+OUTFITS: tuple[RGB, ...] = ((28, 28, 36), (200, 40, 70), (40, 120, 200), (240, 240, 240), (236, 150, 40))
+
+#: Height relative to an adult, by age.
+AGE_HEIGHT: dict[str, float] = {"child": 0.6, "teen": 0.88, "young-adult": 1.0, "adult": 1.0, "senior": 0.93}
+#: Shoulder width relative to a neutral adult, by gender.
+GENDER_BUILD: dict[str, float] = {"woman": 0.9, "man": 1.12, "person": 1.0}
+
+#: Category pack ids whose product is a cosmetic bottle and whose solution shot is a skin/hair macro.
+BEAUTY = frozenset({"skincare", "haircare"})
+
+#: Product kinds the frames can draw (products.py has one drawer each).
+PRODUCT_KINDS = (
+    "bottle",
+    "tube",
+    "jacket",
+    "garment",
+    "shoe",
+    "bowl",
+    "drink",
+    "tablet",
+    "phone",
+    "laptop",
+    "app",
+    "appliance",
+    "car",
+    "pet",
+    "game",
+    "box",
+)
+
+#: Category id → default product kind.
+CATEGORY_PRODUCT: dict[str, str] = {
+    "skincare": "bottle",
+    "haircare": "bottle",
+    "apparel": "garment",
+    "outdoor-apparel": "jacket",
+    "sportswear": "shoe",
+    "food-drink": "bowl",
+    "electronics": "phone",
+    "kids-education": "tablet",
+    "education": "app",
+    "home": "appliance",
+    "finance-apps": "app",
+    "automotive": "car",
+    "pets": "pet",
+    "games-drama": "game",
+    "general": "box",
+}
+
+#: Words (in category, props or prompt) that name a more precise product kind within a category, first match wins.
+PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "skincare": (("sunscreen|sunblock|spf|uv |cream|lotion|tube|balm|moisturi", "tube"),),
+    "haircare": (),
+    "apparel": (("jacket|coat|parka|windbreaker|raincoat|anorak", "jacket"), ("sneaker|shoe|trainer", "shoe")),
+    "outdoor-apparel": (("boot|shoe", "shoe"),),
+    "sportswear": (
+        ("shoe|sneaker|trainer|runner|footwear|running", "shoe"),
+        ("jacket|windbreaker", "jacket"),
+        ("shirt|jersey|legging|bra|shorts|tee", "garment"),
+    ),
+    "food-drink": (
+        ("noodle|ramen|mie|bowl|soup|rice|pho|laksa|curry|meal|snack", "bowl"),
+        (r"coffee|tea\b|juice|soda|milk|drink|beverage|cans?\b|latte|water", "drink"),
+    ),
+    "electronics": (
+        ("tablet|ipad", "tablet"),
+        ("laptop|notebook pc|computer", "laptop"),
+        ("app ", "app"),
+    ),
+    "kids-education": (),
+    "education": (("tablet", "tablet"), ("laptop|course", "laptop")),
+    "home": (),
+    "finance-apps": (),
+    "automotive": (),
+    "pets": (),
+    "games-drama": (),
+    "general": (),
+}
+
+#: Words that name a category when the request's category is not a known pack id (aliases not resolved upstream).
+CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
+    ("sunscreen|sunblock|serum|skincare|skin care|moistur|cosmetic|beauty", "skincare"),
+    ("shampoo|conditioner|hair", "haircare"),
+    ("jacket|raincoat|parka|outdoor|hiking|trekking|windbreaker", "outdoor-apparel"),
+    ("running|sneaker|shoe|sportswear|fitness|athlet|gym", "sportswear"),
+    ("noodle|food|drink|snack|beverage|coffee|tea|halal|meal|restaurant", "food-drink"),
+    ("kid|child|children|toddler|preschool", "kids-education"),
+    ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
+    ("learning|course|tutor|school|education|edtech", "education"),
+    ("bank|wallet|pay|loan|finance|invest|insurance|fintech", "finance-apps"),
+    (r"cars?\b|vehicle|motor|automotive|automobile|\bev\b", "automotive"),
+    (r"pets?\b|dogs?\b|cats?\b|puppy|kitten", "pets"),
+    ("games?\\b|drama|webtoon|stream", "games-drama"),
+    (r"home\b|appliance|kitchen|furniture|cleaning|vacuum|fridge", "home"),
+    ("fashion|apparel|clothing|clothes|dress|shirt", "apparel"),
+)
+
+#: Prop words → the drawer that shows the prop (a small product silhouette), first match wins.
+PROP_WORDS: tuple[tuple[str, str], ...] = (
+    (r"phone|smartphone|mobile", "phone"),
+    (r"tablet|ipad", "tablet"),
+    (r"laptop|computer", "laptop"),
+    (r"noodle|bowl|plate|dish|rice|soup|food|meal", "bowl"),
+    (r"water bottle|drink|cup|coffee|\btea\b|juice|glass with ice|flask|can of", "drink"),
+    (r"shoe|sneaker|trainer", "shoe"),
+    (r"jacket|coat|raincoat|parka", "jacket"),
+    (r"shirt|tee|jersey|dress", "garment"),
+    (r"\bdog\b|\bcat\b|puppy|kitten|pet", "pet"),
+    (r"\bcar\b|vehicle", "car"),
+    (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
+    (r"gift|box|shopping bag|parcel", "box"),
+)
+
+#: Occasion kind → (keywords, scene elements drawn for it). First match wins.
+OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "iftar",
+        r"\b(iftar|ramadan|buka puasa|berbuka|sahur|suhoor|eid|lebaran|hari raya|raya)\b",
+        ("long-table", "dishes", "dates", "lanterns", "crescent"),
+    ),
+    (
+        "race-day",
+        r"\b(race|races|marathon|half marathon|fun run|5 ?k|10 ?k|start line|finish line)\b",
+        ("start-line", "bib-numbers", "banner"),
+    ),
+    (
+        "school-run",
+        r"\b(school run|school gate|drop-off|school day|back to school|to school)\b",
+        ("school-gate", "backpack"),
+    ),
+    (
+        "commute",
+        r"\b(commute|commuting|commuter|bus|train|metro|subway|mrt|lrt|bts|transit)\b",
+        ("vehicle-window", "handrail"),
+    ),
+    (
+        "hike",
+        r"\b(hike|hiking|trail|trek|trekking|camp|camping|outdoors?|mountains?|rainy|rain)\b",
+        ("pine-trees", "trail"),
+    ),
+    (
+        "study",
+        r"\b(homework|study|studying|revision|exams?|lessons?|class|learning)\b",
+        ("desk", "books", "lamp"),
+    ),
+    ("gym", r"\b(gym|workout|training|yoga|weights)\b", ("dumbbell", "mat")),
+    (
+        "family-meal",
+        r"\b(dinner|lunch|breakfast|meal|family table|reunion|supper|picnic)\b",
+        ("table", "dishes"),
+    ),
+    (
+        "festival",
+        r"\b(festival|new year|lunar|diwali|christmas|songkran|celebration|party)\b",
+        ("bunting", "lanterns"),
+    ),
+    ("office", r"\b(office|work day|workday|meeting|desk job)\b", ("desk", "laptop")),
+    ("home", r"\b(home|living room|sofa|couch|bedtime|weekend in)\b", ("sofa", "window")),
+)
+
+#: Occasions named plainly enough to read from a prompt when the shot carries no occasion field.
+PROMPT_OCCASIONS = frozenset({"iftar", "race-day", "school-run"})
+
+
+@dataclass(frozen=True)
+class FigurePlan:
+    """One person as drawn: the cast parameters and the colours and proportions they became."""
+
+    role: str
+    age: str
+    gender: str
+    skin_tone: str
+    skin: RGB
+    hair: RGB
+    hair_style: str
+    """"long", "short" or "bun"; hidden under a hijab when there is one."""
+    hijab: bool
+    hijab_colour: RGB | None
+    modest: bool
+    sleeves: str
+    """"long" or "short"."""
+    lower: str
+    """"long-skirt", "skirt", "trousers" or "robe" (hanfu)."""
+    outfit: RGB
+    trim: RGB
+    hanfu: bool
+    height: float
+    """Height relative to an adult (a child is about 0.6)."""
+    build: float
+    """Shoulder width relative to a neutral adult."""
+
+
+@dataclass(frozen=True)
+class FramePlan:
+    framing: str
+    category: str
+    """Resolved category pack id (empty request category: inferred, else skincare, the frames' historical look)."""
+    product: str
+    """Product kind the product shot and the close-ups draw (one of PRODUCT_KINDS)."""
+    macro: str
+    """What the extreme close-up shows: "skin" (beauty categories) or "product" (the product in use)."""
+    figures: tuple[FigurePlan, ...]
+    occasion: str
+    """Occasion kind ("iftar", "race-day", ...) or "" when the shot names none the frames know."""
+    occasion_elements: tuple[str, ...]
+    product_in_close_up: bool
+    """A close-up also shows the product (held in the foreground) — every category but beauty."""
+    hands: bool = False
+    """The product shot shows the lead's hand presenting the product (the shot names someone, or hands)."""
+    props: tuple[str, ...] = ()
+    """Prop drawers for the shot's props the frames know (at most two), drawn beside the people."""
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, text) is not None
+
+
+def resolve_category(request: ImageRequest) -> str:
+    """The category pack id to draw: the request's if known, else one named by its words, else a default."""
+    cat = request.category.strip().lower()
+    if cat in CATEGORY_PRODUCT:
+        return cat
+    words = " ".join([cat, *request.props]).lower()
+    for pattern, found in CATEGORY_WORDS:
+        if words.strip() and _has(rf"\b(?:{pattern})", words):
+            return found
+    if cat:
+        return "general"
+    text = request.prompt.lower()
+    for pattern, found in CATEGORY_WORDS[:2]:
+        if _has(rf"\b(?:{pattern})", text):
+            return found
+    return "skincare"
+
+
+def product_kind(category: str, request: ImageRequest) -> str:
+    named = request.category.strip().lower()
+    words = [named] if named != category else []  # "sunscreen" names the product; "food-drink" names no drink
+    text = " ".join([*words, *request.props, request.prompt]).lower() + " "
+    for pattern, kind in PRODUCT_WORDS.get(category, ()):
+        if _has(rf"\b(?:{pattern})", text):
+            return kind
+    return CATEGORY_PRODUCT.get(category, "box")
+
+
+def prop_kinds(request: ImageRequest) -> tuple[str, ...]:
+    """The props a wide or medium shot draws: known ones only, each kind once, at most two."""
+    kinds: list[str] = []
+    for prop in request.props:
+        for pattern, kind in PROP_WORDS:
+            if _has(rf"\b(?:{pattern})", prop.lower()):
+                if kind not in kinds:
+                    kinds.append(kind)
+                break
+    return tuple(kinds[:2])
+
+
+def occasion_of(request: ImageRequest) -> tuple[str, tuple[str, ...]]:
+    """The occasion kind and its scene elements, from the request's occasion.
+
+    Without one, only an occasion the prompt names unmistakably (iftar, a race, the school run) is drawn: a prompt's
+    passing "at home" or "party" is no occasion.
+    """
+    text = request.occasion.strip().lower()
+    allowed = None if text else PROMPT_OCCASIONS
+    text = text or request.prompt.lower()
+    for kind, pattern, elements in OCCASIONS:
+        if (allowed is None or kind in allowed) and _has(pattern, text):
+            return kind, elements
+    return "", ()
+
+
+_WOMAN = r"\b(woman|women|girl|girls|mother|mom|mum|grandmother|grandma|wife|sister|daughter|aunt|lady|ladies|she)\b"
+_MAN = r"\b(man|men|boy|boys|father|dad|grandfather|grandpa|husband|brother|son|uncle|guy|he)\b"
+
+
+#: Prompt words for a skin tone, checked in order ("light brown" is medium, not light or brown).
+SKIN_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\b(light brown|tan|tanned|golden|medium|warm beige) skin", "medium"),
+    (r"\b(light|fair|pale|porcelain) skin|\bfair-skinned", "light"),
+    (r"\bolive skin", "olive"),
+    (r"\b(warm brown|brown|deep brown) skin", "brown"),
+    (r"\b(dark|deep|ebony) skin|\bdark-skinned", "dark"),
+)
+
+
+def _implied_member(text: str) -> CastMember:
+    """Who a request without a cast most likely shows, from its prompt words (legacy requests, hand-written ones)."""
+    gender = "woman" if _has(_WOMAN, text) else "man" if _has(_MAN, text) else "person"
+    if _has(r"grand(mother|father|ma|pa|parent)|elderly|senior|\bold (wo)?man\b", text):
+        age = "senior"
+    elif _has(r"\b(child|children|kid|kids|toddler|boy|little girl|schoolgirl|schoolboy)\b", text):
+        age = "child"
+    else:
+        age = "young-adult"
+    hijab = _has(r"hijab|headscarf|tudung|jilbab|kerudung|head covering", text)
+    modest = hijab or _has(r"modest|abaya|long sleeve|covered", text)
+    tone = next((t for pattern, t in SKIN_WORDS if _has(pattern, text)), None)
+    if tone is None:  # nobody named a skin tone: the frames' seeded random one (see _figure)
+        return CastMember(gender=gender, age=age, hijab=hijab, modest=modest)  # type: ignore[arg-type]
+    return CastMember(gender=gender, age=age, hijab=hijab, modest=modest, skin_tone=tone)  # type: ignore[arg-type]
+
+
+def _figure(member: CastMember, rng: random.Random, hanfu: bool, legacy_skin: bool) -> FigurePlan:
+    if legacy_skin and "skin_tone" not in member.model_fields_set:
+        skin, tone = rng.choice(LEGACY_SKIN), "unspecified"
+    else:
+        skin, tone = SKIN_PALETTE[member.skin_tone], member.skin_tone
+    hair = GREY_HAIR if member.age == "senior" else rng.choice(HAIR_TONES)
+    if member.gender == "woman":
+        style = "bun" if member.age == "senior" else "long"
+    elif member.gender == "man":
+        style = "short"
+    else:
+        style = "long" if rng.random() < 0.5 else "short"
+    if hanfu:
+        style = "bun"
+        outfit = rng.choice([(178, 34, 52), (196, 160, 96), (60, 110, 150)])
+    else:
+        outfit = rng.choice(OUTFITS)
+    if hanfu:
+        lower = "robe"
+    elif member.gender == "woman":
+        lower = "long-skirt" if member.modest else rng.choice(["skirt", "trousers"])
+    else:
+        lower = "trousers"
+    hijab_colour = rng.choice(HIJAB_FABRICS) if member.hijab else None
+    sleeves = "long" if member.modest or hanfu or member.age == "senior" else "short"
+    return FigurePlan(
+        role=member.role,
+        age=member.age,
+        gender=member.gender,
+        skin_tone=tone,
+        skin=skin,
+        hair=hair,
+        hair_style=style,
+        hijab=member.hijab,
+        hijab_colour=hijab_colour,
+        modest=member.modest,
+        sleeves=sleeves,
+        lower=lower,
+        outfit=outfit,
+        trim=(232, 196, 96) if hanfu else _lighter(outfit),
+        hanfu=hanfu,
+        height=AGE_HEIGHT[member.age],
+        build=GENDER_BUILD[member.gender] * (0.7 if member.age == "child" else 1.0),
+    )
+
+
+def _lighter(c: RGB) -> RGB:
+    return (min(255, c[0] + 60), min(255, c[1] + 60), min(255, c[2] + 60))
+
+
+def frame_plan(request: ImageRequest) -> FramePlan:
+    """Decide the frame's content from the request's structured fields (cast, category, props, occasion)."""
+    rng = random.Random(f"plan:{request.seed}")
+    text = " ".join([request.prompt, *request.motifs]).lower()
+    hanfu = any(k in text for k in ("hanfu", "guochao", "qipao", "traditional chinese"))
+    members = list(request.cast) or [_implied_member(request.prompt.lower())]
+    legacy = not request.cast
+    figures = tuple(_figure(m, rng, hanfu, legacy) for m in members[:4])
+    category = resolve_category(request)
+    product = product_kind(category, request)
+    occasion, elements = occasion_of(request)
+    beauty = category in BEAUTY
+    return FramePlan(
+        framing=request.framing,
+        category=category,
+        product=product,
+        macro="skin" if beauty else "product",
+        figures=figures,
+        occasion=occasion,
+        occasion_elements=elements,
+        product_in_close_up=not beauty,
+        props=prop_kinds(request),
+        hands=bool(request.cast) or _has(r"\bhands?\b", request.prompt.lower()),
+    )

@@ -1,0 +1,483 @@
+"""Product silhouettes, one per product kind, so a product shot shows the category's product (not always a bottle).
+
+Every drawer fits a box about `size` tall standing on `base`, centred on `cx`: simple shapes a reviewer recognises at
+a glance (a hooded jacket on a hanger, a steaming bowl beside its pack, a tablet with a lit screen, a running shoe
+with motion lines, a sunscreen tube...).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from pipelines.fonts import load_font
+from pipelines.image.canvas import RGB, Scene, mix, shade
+
+WHITE: RGB = (250, 248, 242)
+
+
+def _label(s: Scene, text: str, cx: float, cy: float, size: float, fill: RGB) -> None:
+    font = load_font("en", max(8, int(size)), True)
+    box = s.draw.textbbox((0, 0), text, font=font)
+    s.draw.text((cx - (box[2] - box[0]) / 2, cy - (box[3] - box[1]) / 2 - box[1]), text, font=font, fill=fill)
+
+
+def _screen(s: Scene, box: tuple[float, float, float, float], glow: RGB, icons: int = 3) -> None:
+    """A lit screen: bright gradient-ish panel, a glow around it and a grid of app tiles."""
+    x0, y0, x1, y1 = box
+    s.draw.rectangle(box, fill=mix(glow, WHITE, 0.55))
+    s.draw.rectangle([x0, y0, x1, y0 + (y1 - y0) * 0.18], fill=mix(glow, WHITE, 0.2))
+    cols = icons
+    tile = (x1 - x0) / (cols * 1.6 + 0.6)
+    colours = [(255, 94, 98), (66, 170, 255), (255, 196, 60), (96, 200, 120), (170, 110, 230), (255, 140, 60)]
+    for i in range(cols * 2):
+        r, c = divmod(i, cols)
+        tx = x0 + tile * 0.6 + c * tile * 1.6
+        ty = y0 + (y1 - y0) * 0.28 + r * tile * 1.6
+        if ty + tile < y1:
+            s.draw.rounded_rectangle([tx, ty, tx + tile, ty + tile], radius=tile * 0.25, fill=colours[i % 6])
+
+
+def bottle(s: Scene, cx: float, base: float, size: float) -> None:
+    """A dropper serum bottle: glass body, shoulder, collar, rubber bulb and a label."""
+    d, height = s.draw, size
+    bw = height * 0.34
+    body_top = base - height * 0.62
+    glass = mix(s.accent, (255, 236, 200), 0.35)
+    s.odraw.ellipse([cx - bw * 1.6, base - height * 0.95, cx + bw * 1.6, base + height * 0.1], fill=(*s.light, 60))
+    s.flatten()
+    d.rounded_rectangle([cx - bw, body_top, cx + bw, base], radius=bw * 0.3, fill=glass)
+    d.rounded_rectangle(
+        [cx - bw * 0.85, body_top + height * 0.1, cx - bw * 0.55, base - height * 0.06],
+        radius=bw * 0.1,
+        fill=shade(glass, 1.45),
+    )
+    d.rectangle([cx - bw * 0.75, base - height * 0.4, cx + bw * 0.75, base - height * 0.16], fill=WHITE)
+    d.line([(cx - bw * 0.5, base - height * 0.3), (cx + bw * 0.5, base - height * 0.3)], fill=s.ink, width=3)
+    d.line([(cx - bw * 0.3, base - height * 0.24), (cx + bw * 0.3, base - height * 0.24)], fill=s.accent, width=3)
+    collar_top = body_top - height * 0.12
+    d.rectangle([cx - bw * 0.45, collar_top, cx + bw * 0.45, body_top + 2], fill=(205, 170, 90))
+    d.rounded_rectangle(
+        [cx - bw * 0.3, collar_top - height * 0.22, cx + bw * 0.3, collar_top + 2], radius=bw * 0.3, fill=(30, 28, 34)
+    )
+
+
+def tube(s: Scene, cx: float, base: float, size: float) -> None:
+    """A sunscreen tube standing on its cap: crimped top, SPF label with a sun."""
+    d = s.draw
+    cap_h, bw = size * 0.16, size * 0.2
+    body = (255, 214, 92)
+    s.odraw.ellipse([cx - bw * 2.4, base - size * 1.0, cx + bw * 2.4, base + size * 0.1], fill=(*s.light, 60))
+    s.flatten()
+    d.rounded_rectangle([cx - bw * 0.9, base - cap_h, cx + bw * 0.9, base], radius=bw * 0.2, fill=(240, 110, 50))
+    top = base - size
+    d.polygon(
+        [(cx - bw * 0.95, base - cap_h), (cx + bw * 0.95, base - cap_h), (cx + bw * 1.35, top), (cx - bw * 1.35, top)],
+        fill=body,
+    )
+    d.rectangle([cx - bw * 1.4, top - size * 0.04, cx + bw * 1.4, top + size * 0.03], fill=shade(body, 0.8))
+    for i in range(6):
+        x = cx - bw * 1.3 + i * bw * 0.52
+        d.line([(x, top - size * 0.04), (x, top + size * 0.03)], fill=shade(body, 0.6), width=2)
+    sy = top + size * 0.3
+    r = bw * 0.55
+    d.ellipse([cx - r, sy - r, cx + r, sy + r], fill=(240, 110, 50))
+    for k in range(8):
+        a = k * math.pi / 4
+        d.line(
+            [
+                (cx + math.cos(a) * r * 1.2, sy + math.sin(a) * r * 1.2),
+                (cx + math.cos(a) * r * 1.6, sy + math.sin(a) * r * 1.6),
+            ],
+            fill=(240, 110, 50),
+            width=max(2, int(r * 0.15)),
+        )
+    _label(s, "SPF50", cx, top + size * 0.58, bw * 0.55, (40, 40, 60))
+
+
+def jacket(s: Scene, cx: float, base: float, size: float) -> None:
+    """A hooded outdoor jacket on a hanger: hood, sleeves, a zip and two pockets."""
+    d = s.draw
+    col = mix(s.accent, (30, 120, 90), 0.5)
+    top = base - size
+    sh = size * 0.36
+    d.arc([cx - size * 0.05, top - size * 0.1, cx + size * 0.05, top], 180, 90, fill=(120, 120, 130), width=3)
+    d.line(
+        [(cx - sh * 0.9, top + size * 0.08), (cx, top), (cx + sh * 0.9, top + size * 0.08)],
+        fill=(150, 110, 60),
+        width=4,
+    )
+    d.ellipse([cx - sh * 0.45, top - size * 0.02, cx + sh * 0.45, top + size * 0.2], fill=shade(col, 0.7))
+    body = [(cx - sh, top + size * 0.1), (cx + sh, top + size * 0.1), (cx + sh * 0.9, base), (cx - sh * 0.9, base)]
+    d.polygon(body, fill=col)
+    for sx in (-1, 1):
+        d.polygon(
+            [
+                (cx + sx * sh, top + size * 0.1),
+                (cx + sx * sh * 1.55, top + size * 0.72),
+                (cx + sx * sh * 1.3, top + size * 0.78),
+                (cx + sx * sh * 0.88, top + size * 0.35),
+            ],
+            fill=shade(col, 0.85),
+        )
+        d.rectangle(
+            [cx + sx * sh * 0.3 - sh * 0.2, base - size * 0.3, cx + sx * sh * 0.3 + sh * 0.2, base - size * 0.22],
+            fill=shade(col, 0.7),
+        )
+    d.line([(cx, top + size * 0.16), (cx, base)], fill=(230, 230, 235), width=max(3, int(size * 0.015)))
+    d.rectangle([cx - sh * 0.9, top + size * 0.42, cx + sh * 0.9, top + size * 0.46], fill=(240, 200, 60))
+
+
+def garment(s: Scene, cx: float, base: float, size: float) -> None:
+    """A T-shirt on a hanger."""
+    d = s.draw
+    col = mix(s.accent, WHITE, 0.2)
+    top = base - size * 0.85
+    sh = size * 0.3
+    d.line(
+        [(cx - sh, top + size * 0.05), (cx, top - size * 0.05), (cx + sh, top + size * 0.05)],
+        fill=(150, 110, 60),
+        width=4,
+    )
+    d.arc(
+        [cx - size * 0.04, top - size * 0.13, cx + size * 0.04, top - size * 0.05],
+        180,
+        90,
+        fill=(120, 120, 130),
+        width=3,
+    )
+    d.polygon(
+        [
+            (cx - sh, top + size * 0.05),
+            (cx - sh * 1.7, top + size * 0.25),
+            (cx - sh * 1.35, top + size * 0.38),
+            (cx - sh * 0.9, top + size * 0.28),
+            (cx - sh * 0.9, base),
+            (cx + sh * 0.9, base),
+            (cx + sh * 0.9, top + size * 0.28),
+            (cx + sh * 1.35, top + size * 0.38),
+            (cx + sh * 1.7, top + size * 0.25),
+            (cx + sh, top + size * 0.05),
+        ],
+        fill=col,
+    )
+    d.chord([cx - sh * 0.35, top - size * 0.05, cx + sh * 0.35, top + size * 0.14], 0, 180, fill=shade(col, 0.75))
+
+
+def shoe(s: Scene, cx: float, base: float, size: float) -> None:
+    """A running shoe in motion, side view: thick sole, laces, a stripe and speed lines behind it."""
+    d = s.draw
+    L = size * 1.1
+    x0, x1 = cx - L / 2, cx + L / 2
+    sole_h = size * 0.12
+    upper = mix(s.accent, (40, 110, 230), 0.4)
+    for i in range(4):
+        y = base - sole_h - size * (0.08 + 0.09 * i)
+        s.odraw.line(
+            [(x0 - size * 0.5, y), (x0 - size * 0.08, y)], fill=(255, 255, 255, 160), width=max(2, int(size * 0.02))
+        )
+    d.rounded_rectangle([x0, base - sole_h, x1, base], radius=sole_h * 0.5, fill=WHITE)
+    d.line(
+        [(x0 + sole_h * 0.3, base - sole_h * 0.4), (x1 - sole_h * 0.3, base - sole_h * 0.4)],
+        fill=(200, 200, 205),
+        width=2,
+    )
+    d.polygon(
+        [
+            (x0 + L * 0.02, base - sole_h),
+            (x0 + L * 0.04, base - size * 0.55),
+            (x0 + L * 0.22, base - size * 0.6),
+            (x0 + L * 0.35, base - size * 0.42),
+            (x0 + L * 0.62, base - size * 0.34),
+            (x1 - L * 0.02, base - size * 0.2),
+            (x1, base - sole_h),
+        ],
+        fill=upper,
+    )
+    d.line(
+        [(x0 + L * 0.1, base - sole_h * 1.6), (x0 + L * 0.45, base - size * 0.3), (x0 + L * 0.8, base - sole_h * 1.8)],
+        fill=(255, 230, 60),
+        width=max(3, int(size * 0.035)),
+    )
+    for i in range(4):
+        lx = x0 + L * (0.38 + i * 0.07)
+        d.line(
+            [(lx, base - size * (0.42 - 0.03 * i)), (lx + L * 0.05, base - size * (0.36 - 0.03 * i))],
+            fill=WHITE,
+            width=3,
+        )
+
+
+def bowl(s: Scene, cx: float, base: float, size: float) -> None:
+    """A steaming bowl of noodles with chopsticks, its instant-noodle pack standing beside it."""
+    d = s.draw
+    r = size * 0.48
+    bx = cx - size * 0.15
+    pack = (214, 50, 40)
+    px0, px1 = cx + size * 0.22, cx + size * 0.62
+    d.rounded_rectangle([px0, base - size * 0.85, px1, base], radius=size * 0.03, fill=pack)
+    d.ellipse([px0 + size * 0.06, base - size * 0.55, px1 - size * 0.06, base - size * 0.22], fill=(250, 214, 120))
+    for k in range(3):
+        yy = base - size * (0.45 - 0.07 * k)
+        d.arc(
+            [px0 + size * 0.1, yy - size * 0.04, px1 - size * 0.1, yy + size * 0.04],
+            0,
+            180,
+            fill=(200, 140, 40),
+            width=2,
+        )
+    _label(s, "MIE", (px0 + px1) / 2, base - size * 0.7, size * 0.09, WHITE)
+    top = base - r * 0.95
+    d.chord([bx - r, top - r * 0.9, bx + r, top + r * 0.95], 0, 180, fill=(245, 245, 240))
+    d.rectangle([bx - r * 0.35, base - r * 0.08, bx + r * 0.35, base], fill=(225, 225, 220))
+    d.ellipse([bx - r, top - r * 0.18, bx + r, top + r * 0.18], fill=(200, 120, 50))
+    for k in range(5):
+        yy = top - r * 0.06 + k * r * 0.03
+        pts = [(bx - r * 0.85 + i * r * 0.1, yy + r * 0.04 * math.sin(i * 1.4 + k)) for i in range(18)]
+        d.line(pts, fill=(250, 220, 130), width=max(2, int(size * 0.015)))
+    d.line(
+        [(bx + r * 0.1, top + r * 0.05), (bx + r * 0.9, top - r * 1.1)],
+        fill=(150, 100, 50),
+        width=max(3, int(size * 0.02)),
+    )
+    d.line(
+        [(bx + r * 0.25, top + r * 0.05), (bx + r * 1.05, top - r * 1.0)],
+        fill=(150, 100, 50),
+        width=max(3, int(size * 0.02)),
+    )
+    for k in range(3):
+        sx = bx - r * 0.5 + k * r * 0.45
+        pts = [(sx + r * 0.08 * math.sin(i * 0.9 + k), top - r * 0.25 - i * r * 0.09) for i in range(8)]
+        s.odraw.line(pts, fill=(255, 255, 255, 150), width=max(3, int(size * 0.025)))
+
+
+def drink(s: Scene, cx: float, base: float, size: float) -> None:
+    """A cold drink can with condensation and a straw cup beside it."""
+    d = s.draw
+    cw = size * 0.22
+    can = mix(s.accent, (200, 30, 40), 0.4)
+    d.rounded_rectangle([cx - cw, base - size * 0.8, cx + cw, base], radius=cw * 0.2, fill=can)
+    d.ellipse([cx - cw, base - size * 0.84, cx + cw, base - size * 0.76], fill=(200, 200, 205))
+    d.rectangle([cx - cw, base - size * 0.5, cx + cw, base - size * 0.36], fill=WHITE)
+    for i in range(7):
+        x, y = cx - cw * 0.7 + (i * 37 % 14) / 10 * cw, base - size * (0.15 + 0.09 * i)
+        d.ellipse([x, y, x + size * 0.02, y + size * 0.03], fill=mix(can, WHITE, 0.7))
+
+
+def _device(s: Scene, cx: float, base: float, w: float, h: float, bezel: RGB, radius: float, icons: int) -> None:
+    d = s.draw
+    x0, y0, x1, y1 = cx - w / 2, base - h, cx + w / 2, base
+    g = min(w, h) * 0.25
+    s.odraw.rounded_rectangle([x0 - g, y0 - g, x1 + g, y1 + g], radius=g, fill=(*s.light, 55))
+    s.flatten()
+    d.rounded_rectangle([x0, y0, x1, y1], radius=radius, fill=bezel)
+    m = min(w, h) * 0.07
+    _screen(s, (x0 + m, y0 + m * 1.3, x1 - m, y1 - m * 1.3), mix(s.accent, (80, 170, 255), 0.5), icons)
+
+
+def tablet(s: Scene, cx: float, base: float, size: float) -> None:
+    """A tablet with a lit screen in a chunky, bright kids' bumper case."""
+    _device(s, cx, base, size * 0.78, size, (255, 150, 40), size * 0.08, 3)
+    s.draw.ellipse([cx - size * 0.03, base - size * 0.05, cx + size * 0.03, base - size * 0.01], fill=(60, 60, 70))
+
+
+def phone(s: Scene, cx: float, base: float, size: float) -> None:
+    """A smartphone, screen on."""
+    _device(s, cx, base, size * 0.5, size, (28, 28, 34), size * 0.07, 3)
+
+
+def laptop(s: Scene, cx: float, base: float, size: float) -> None:
+    """An open laptop: lit screen over a keyboard base."""
+    w = size * 1.2
+    _device(s, cx, base - size * 0.08, w, size * 0.65, (60, 62, 70), size * 0.03, 4)
+    s.draw.polygon(
+        [
+            (cx - w * 0.55, base - size * 0.08),
+            (cx + w * 0.55, base - size * 0.08),
+            (cx + w * 0.62, base),
+            (cx - w * 0.62, base),
+        ],
+        fill=(170, 172, 180),
+    )
+
+
+def app(s: Scene, cx: float, base: float, size: float) -> None:
+    """An app open on a phone: header, a rising chart, cards and a big button."""
+    d = s.draw
+    w, h = size * 0.52, size
+    x0, y0 = cx - w / 2, base - h
+    d.rounded_rectangle([x0, y0, x0 + w, base], radius=size * 0.07, fill=(28, 28, 34))
+    m = w * 0.07
+    sx0, sy0, sx1, sy1 = x0 + m, y0 + m * 2, x0 + w - m, base - m * 2
+    s.odraw.rounded_rectangle([x0 - m * 3, y0 - m * 3, x0 + w + m * 3, base + m * 3], radius=m * 4, fill=(*s.light, 50))
+    s.flatten()
+    d.rectangle([sx0, sy0, sx1, sy1], fill=(246, 248, 252))
+    d.rectangle([sx0, sy0, sx1, sy0 + (sy1 - sy0) * 0.12], fill=mix(s.accent, (40, 90, 200), 0.5))
+    cw, ch = sx1 - sx0, sy1 - sy0
+    pts = [(sx0 + cw * (0.1 + 0.16 * i), sy0 + ch * (0.42 - 0.04 * i - 0.05 * (i % 2))) for i in range(6)]
+    d.line(pts, fill=(40, 180, 110), width=max(3, int(size * 0.02)))
+    for k in range(2):
+        yy = sy0 + ch * (0.52 + 0.13 * k)
+        d.rounded_rectangle(
+            [sx0 + cw * 0.08, yy, sx1 - cw * 0.08, yy + ch * 0.1], radius=cw * 0.04, fill=(226, 230, 240)
+        )
+    d.rounded_rectangle(
+        [sx0 + cw * 0.15, sy1 - ch * 0.14, sx1 - cw * 0.15, sy1 - ch * 0.05], radius=ch * 0.04, fill=s.accent
+    )
+
+
+def appliance(s: Scene, cx: float, base: float, size: float) -> None:
+    """A home appliance (front-loading washer): box body, control panel with a dial, round glass door."""
+    d = s.draw
+    w = size * 0.75
+    x0, y0 = cx - w / 2, base - size
+    d.rounded_rectangle([x0, y0, x0 + w, base], radius=size * 0.04, fill=(236, 238, 242))
+    d.rectangle([x0, y0 + size * 0.04, x0 + w, y0 + size * 0.18], fill=(210, 214, 222))
+    d.ellipse([x0 + w * 0.72, y0 + size * 0.06, x0 + w * 0.86, y0 + size * 0.16], fill=(120, 124, 136))
+    d.rectangle([x0 + w * 0.1, y0 + size * 0.08, x0 + w * 0.45, y0 + size * 0.14], fill=(60, 200, 220))
+    r = w * 0.33
+    dc = (cx, y0 + size * 0.58)
+    d.ellipse([dc[0] - r, dc[1] - r, dc[0] + r, dc[1] + r], fill=(150, 156, 170))
+    d.ellipse(
+        [dc[0] - r * 0.78, dc[1] - r * 0.78, dc[0] + r * 0.78, dc[1] + r * 0.78],
+        fill=mix(s.accent, (90, 150, 220), 0.6),
+    )
+    d.arc([dc[0] - r * 0.6, dc[1] - r * 0.6, dc[0] + r * 0.6, dc[1] + r * 0.6], 200, 260, fill=WHITE, width=3)
+
+
+def car(s: Scene, cx: float, base: float, size: float) -> None:
+    """A car in side view: body, cabin with windows, two wheels, head and tail lights."""
+    d = s.draw
+    L = size * 1.5
+    x0 = cx - L / 2
+    body = mix(s.accent, (200, 30, 40), 0.5)
+    wr = size * 0.14
+    d.rounded_rectangle([x0, base - size * 0.42, x0 + L, base - wr * 0.6], radius=size * 0.08, fill=body)
+    d.polygon(
+        [
+            (x0 + L * 0.22, base - size * 0.42),
+            (x0 + L * 0.34, base - size * 0.66),
+            (x0 + L * 0.68, base - size * 0.66),
+            (x0 + L * 0.82, base - size * 0.42),
+        ],
+        fill=body,
+    )
+    glass = (170, 210, 235)
+    d.polygon(
+        [
+            (x0 + L * 0.27, base - size * 0.44),
+            (x0 + L * 0.36, base - size * 0.62),
+            (x0 + L * 0.5, base - size * 0.62),
+            (x0 + L * 0.5, base - size * 0.44),
+        ],
+        fill=glass,
+    )
+    d.polygon(
+        [
+            (x0 + L * 0.53, base - size * 0.44),
+            (x0 + L * 0.53, base - size * 0.62),
+            (x0 + L * 0.66, base - size * 0.62),
+            (x0 + L * 0.77, base - size * 0.44),
+        ],
+        fill=glass,
+    )
+    for wx in (x0 + L * 0.22, x0 + L * 0.78):
+        d.ellipse([wx - wr, base - wr * 2, wx + wr, base], fill=(30, 30, 34))
+        d.ellipse([wx - wr * 0.5, base - wr * 1.5, wx + wr * 0.5, base - wr * 0.5], fill=(180, 180, 190))
+    d.rectangle([x0 + L - size * 0.06, base - size * 0.36, x0 + L, base - size * 0.3], fill=(255, 240, 170))
+    d.rectangle([x0, base - size * 0.36, x0 + size * 0.05, base - size * 0.3], fill=(220, 40, 40))
+
+
+def pet(s: Scene, cx: float, base: float, size: float) -> None:
+    """A sitting dog beside its food bowl."""
+    d = s.draw
+    fur = (196, 140, 80)
+    dx = cx - size * 0.15
+    d.ellipse([dx - size * 0.28, base - size * 0.55, dx + size * 0.22, base], fill=fur)
+    d.ellipse([dx - size * 0.05, base - size * 0.95, dx + size * 0.33, base - size * 0.55], fill=fur)
+    d.ellipse([dx + size * 0.22, base - size * 0.78, dx + size * 0.42, base - size * 0.64], fill=shade(fur, 1.2))
+    d.ellipse([dx + size * 0.36, base - size * 0.76, dx + size * 0.43, base - size * 0.7], fill=(30, 24, 20))
+    d.polygon(
+        [
+            (dx - size * 0.02, base - size * 0.9),
+            (dx + size * 0.06, base - size * 0.62),
+            (dx - size * 0.1, base - size * 0.66),
+        ],
+        fill=shade(fur, 0.6),
+    )
+    d.ellipse([dx + size * 0.17, base - size * 0.85, dx + size * 0.22, base - size * 0.8], fill=(30, 24, 20))
+    d.line(
+        [(dx - size * 0.26, base - size * 0.1), (dx - size * 0.42, base - size * 0.35)],
+        fill=fur,
+        width=max(4, int(size * 0.05)),
+    )
+    bx = cx + size * 0.38
+    d.chord([bx - size * 0.2, base - size * 0.2, bx + size * 0.2, base + size * 0.05], 0, 180, fill=(220, 60, 60))
+    d.ellipse([bx - size * 0.2, base - size * 0.12, bx + size * 0.2, base - size * 0.04], fill=(150, 90, 50))
+
+
+def game(s: Scene, cx: float, base: float, size: float) -> None:
+    """A phone held sideways playing a game or drama: play button on a bright key-art screen."""
+    d = s.draw
+    w, h = size * 1.1, size * 0.55
+    x0, y0 = cx - w / 2, base - h
+    d.rounded_rectangle([x0, y0, x0 + w, base], radius=h * 0.12, fill=(28, 28, 34))
+    m = h * 0.08
+    box = (x0 + m * 2, y0 + m, x0 + w - m * 2, base - m)
+    s.odraw.rounded_rectangle([x0 - m * 3, y0 - m * 3, x0 + w + m * 3, base + m * 3], radius=m * 4, fill=(*s.light, 50))
+    s.flatten()
+    d.rectangle(box, fill=mix(s.accent, (120, 60, 200), 0.5))
+    d.polygon([(box[0], box[3]), (box[0] + w * 0.3, box[1] + h * 0.3), (box[0] + w * 0.55, box[3])], fill=(60, 30, 110))
+    r = h * 0.2
+    d.ellipse([cx - r, y0 + h / 2 - r, cx + r, y0 + h / 2 + r], fill=WHITE)
+    d.polygon(
+        [(cx - r * 0.35, y0 + h / 2 - r * 0.5), (cx - r * 0.35, y0 + h / 2 + r * 0.5), (cx + r * 0.55, y0 + h / 2)],
+        fill=s.accent,
+    )
+
+
+def box(s: Scene, cx: float, base: float, size: float) -> None:
+    """A product box with a ribbon (the general fallback)."""
+    d = s.draw
+    w = size * 0.7
+    col = mix(s.accent, WHITE, 0.15)
+    d.rectangle([cx - w / 2, base - size * 0.75, cx + w / 2, base], fill=col)
+    d.rectangle([cx - w * 0.55, base - size * 0.85, cx + w * 0.55, base - size * 0.72], fill=shade(col, 0.85))
+    d.rectangle([cx - w * 0.06, base - size * 0.85, cx + w * 0.06, base], fill=(240, 200, 60))
+    d.ellipse([cx - w * 0.25, base - size * 1.0, cx, base - size * 0.85], outline=(240, 200, 60), width=4)
+    d.ellipse([cx, base - size * 1.0, cx + w * 0.25, base - size * 0.85], outline=(240, 200, 60), width=4)
+
+
+#: Width of each drawing relative to its `size` (height), so callers can fit wide products (a car) to the frame.
+WIDTH: dict[str, float] = {
+    "car": 1.55,
+    "shoe": 1.7,
+    "laptop": 1.3,
+    "game": 1.2,
+    "bowl": 1.3,
+    "pet": 1.0,
+    "jacket": 1.15,
+}
+
+DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
+    "bottle": bottle,
+    "tube": tube,
+    "jacket": jacket,
+    "garment": garment,
+    "shoe": shoe,
+    "bowl": bowl,
+    "drink": drink,
+    "tablet": tablet,
+    "phone": phone,
+    "laptop": laptop,
+    "app": app,
+    "appliance": appliance,
+    "car": car,
+    "pet": pet,
+    "game": game,
+    "box": box,
+}
+
+
+def draw_product(s: Scene, kind: str, cx: float, base: float, size: float) -> None:
+    DRAWERS.get(kind, box)(s, cx, base, size)

@@ -1,0 +1,297 @@
+"""Offline phrase banks: short ad lines written in each market language, so a brief with no copy and no LLM still
+speaks the market's language.
+
+Two kinds of file under assets/knowledge/phrases/ (format in assets/knowledge/README.md):
+- `<language>.toml`: lines per category (hook, problem, call to action) and per lexicon tag (benefits, pains,
+  hooks for needs and occasions, proof frames for claims), each a list: the line first, shorter forms after.
+- `lexicon.toml`: tag → keywords in every language (and regular expressions with a `{n}` slot for claims), so a
+  selling point written in Indonesian or Chinese finds its tag too. Nothing unmatched is ever guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from pipelines.fonts import script_of_char
+from studio import paths
+from studio.model.errors import ValidationFailed
+from studio.model.store import format_validation_error
+
+UNSPACED = {"thai", "cjk", "lao", "khmer", "myanmar"}
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+ALLOWED = {"brand", "product", "n"}
+#: The sections of a phrase file keyed by lexicon tag, and the lexicon section each one answers.
+TAGGED = {"benefits": "benefits", "pains": "pains", "hooks": "needs", "proofs": "claims"}
+PREMIUM = re.compile(r"premium|luxur|elegan|refined|sophisticat|exclusive", re.IGNORECASE)
+PLAYFUL = re.compile(r"playful|fun|cheeky|witty|bold|energetic|youthful", re.IGNORECASE)
+PREMIUM_STYLES = {"luxury", "minimalist"}
+PLAYFUL_STYLES = {"streetwear", "family", "sporty"}
+
+
+def _check_phrases(name: str, v: list[str]) -> list[str]:
+    if not v:
+        raise ValueError(f"{name}: give at least one line (the line first, shorter forms after)")
+    for text in v:
+        if not text.strip():
+            raise ValueError(f"{name}: empty line")
+        bad = [p for p in PLACEHOLDER.findall(text) if p not in ALLOWED]
+        if bad:
+            raise ValueError(
+                f"{name}: unknown placeholder {{{bad[0]}}} in \u201c{text}\u201d (use {{brand}}, {{product}}, {{n}})"
+            )
+    return v
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CategoryLines(Strict):
+    """A category's own lines: said when the master line is the planner's (a category pain, a generic hook)."""
+
+    hook: list[str]
+    problem: list[str]
+    cta: list[str]
+    hook_playful: list[str] = Field(default_factory=list)
+    hook_premium: list[str] = Field(default_factory=list)
+
+    @field_validator("hook", "problem", "cta")
+    @classmethod
+    def _lines(cls, v: list[str], info) -> list[str]:
+        return _check_phrases(info.field_name, v)
+
+    @field_validator("hook_playful", "hook_premium")
+    @classmethod
+    def _optional(cls, v: list[str], info) -> list[str]:
+        return _check_phrases(info.field_name, v) if v else v
+
+
+class PhraseBank(Strict):
+    language: str = Field(description="BCP-47 code, e.g. 'zh-Hans'.")
+    aliases: list[str] = Field(default_factory=list, description="Other codes the markets use for it ('zh').")
+    name: str
+    reviewed: bool = Field(description="True only once a native speaker has reviewed every line.")
+    note: str = ""
+    brand_line: str = Field(
+        default="{brand}: {line}", description="How a benefit line names the brand where the master line does."
+    )
+    categories: dict[str, CategoryLines]
+    benefits: dict[str, list[str]]
+    pains: dict[str, list[str]]
+    hooks: dict[str, list[str]]
+    proofs: dict[str, list[str]]
+
+    @field_validator("benefits", "pains", "hooks", "proofs")
+    @classmethod
+    def _tagged(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        for tag, lines in v.items():
+            _check_phrases(tag, lines)
+        return v
+
+    @field_validator("brand_line")
+    @classmethod
+    def _brand_line(cls, v: str) -> str:
+        if "{brand}" not in v or "{line}" not in v:
+            raise ValueError(f"brand_line must contain {{brand}} and {{line}}, got \u201c{v}\u201d")
+        return v
+
+    def codes(self) -> list[str]:
+        return [self.language, *self.aliases]
+
+
+class LexiconEntry(Strict):
+    categories: list[str] = Field(default_factory=list, description="Matched first for these; empty: any category.")
+    keywords: list[str] = Field(
+        default_factory=list, description="Words in any language (Latin ones match at a word start, others anywhere)."
+    )
+    patterns: list[str] = Field(default_factory=list, description="Regular expressions; (?P<n>…) fills {n}.")
+
+    @field_validator("patterns")
+    @classmethod
+    def _compiles(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"pattern {p!r} is not a valid regular expression: {e}") from e
+        return v
+
+
+class Lexicon(Strict):
+    benefits: dict[str, LexiconEntry]
+    pains: dict[str, LexiconEntry]
+    needs: dict[str, LexiconEntry]
+    claims: dict[str, LexiconEntry]
+
+    def section(self, name: str) -> dict[str, LexiconEntry]:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True)
+class Match:
+    tag: str
+    slot: str = ""
+
+
+def _spaced(word: str) -> bool:
+    """Words of a script written with spaces between words (Latin, Devanagari, Arabic...), not Thai or Han."""
+    return all(script_of_char(c) not in UNSPACED for c in word)
+
+
+@lru_cache(maxsize=2048)
+def _keyword_re(word: str) -> re.Pattern[str]:
+    """Spaced-script keywords match at a word start ('hydrat' finds 'hydrating'); three letters or fewer match
+    whole words only ('uv', 'fit' but not 'fitness'); Thai, Chinese, Japanese and Korean match anywhere."""
+    w = re.escape(word.lower())
+    if not _spaced(word):
+        return re.compile(w)
+    end = r"(?![^\W_])" if len(word) <= 3 else ""
+    return re.compile(rf"(?<![^\W_]){w}{end}")
+
+
+def keyword_in(word: str, text: str) -> bool:
+    return bool(_keyword_re(word).search(text.lower()))
+
+
+def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
+    """Where the entry first matches `text` (position, {n} slot), or None."""
+    found: list[tuple[int, str]] = []
+    for p in entry.patterns:
+        m = re.search(p, text, re.IGNORECASE)
+        if m:
+            found.append((m.start(), (m.groupdict().get("n") or "").strip()))
+    low = text.lower()
+    for k in entry.keywords:
+        m = _keyword_re(k).search(low)
+        if m:
+            found.append((m.start(), ""))
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[str] | None = None) -> Match | None:
+    """The tag the text talks about first: the earliest keyword or pattern in the text wins (a selling point leads
+    with what it sells); on a tie, this category's tags before generic ones. Tags kept for other categories are not
+    tried ('minutes' means a lesson for education, not for noodles).
+
+    `hints` (tags the planner already matched, e.g. a category benefit id) are used only when no keyword matches
+    and the tag exists for this category; text nothing matches returns None and stays untranslated.
+    """
+    entries = lexicon.section(section)
+    order = [t for t, e in entries.items() if category in e.categories]
+    order += [t for t, e in entries.items() if not e.categories]
+    best: tuple[int, int, str, str] | None = None
+    for rank, tag in enumerate(order):
+        hit = _first(entries[tag], text)
+        if hit and (best is None or (hit[0], rank) < best[:2]):
+            best = (hit[0], rank, tag, hit[1])
+    if best:
+        return Match(best[2], best[3])
+    for tag in hints or []:
+        if tag in order and not entries[tag].patterns:
+            return Match(tag)
+    return None
+
+
+@dataclass(frozen=True)
+class Banks:
+    root: Path
+    lexicon: Lexicon
+    banks: dict[str, PhraseBank]
+
+    def bank(self, *codes: str) -> PhraseBank | None:
+        """The bank for the first code that names one (exact code, alias, then the code without its region)."""
+        by_code = {c.lower(): b for b in self.banks.values() for c in b.codes()}
+        for code in codes:
+            for key in (code.lower(), code.split("-")[0].lower()):
+                if key in by_code:
+                    return by_code[key]
+        return None
+
+
+def _read(path: Path, model: type[Strict]) -> Strict:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ValidationFailed(
+            f"Phrase file {path} cannot be read: {e}",
+            "Fix the TOML syntax at that position (a missing quote or comma is the usual cause).",
+        ) from e
+    try:
+        return model.model_validate(data)
+    except ValidationError as e:
+        raise ValidationFailed(
+            format_validation_error(f"Phrase file {path}", e),
+            "Fix the fields listed above; assets/knowledge/README.md (Phrase banks) documents every field.",
+        ) from e
+
+
+@lru_cache(maxsize=4)
+def _load(folder: Path) -> Banks:
+    lexicon_path = folder / "lexicon.toml"
+    if not lexicon_path.is_file():
+        raise ValidationFailed(
+            f"Phrase banks in {folder} have no lexicon.toml.", "Restore assets/knowledge/phrases/lexicon.toml."
+        )
+    lexicon = _read(lexicon_path, Lexicon)
+    assert isinstance(lexicon, Lexicon)
+    banks: dict[str, PhraseBank] = {}
+    for path in sorted(folder.glob("*.toml")):
+        if path.name == "lexicon.toml":
+            continue
+        bank = _read(path, PhraseBank)
+        assert isinstance(bank, PhraseBank)
+        if path.stem != bank.language:
+            raise ValidationFailed(
+                f"Phrase file {path}: language = '{bank.language}' but the file is named {path.name}.",
+                f"Name the file {bank.language}.toml, or fix `language`.",
+            )
+        for section, lex_section in TAGGED.items():
+            unknown = sorted(set(getattr(bank, section)) - set(lexicon.section(lex_section)))
+            if unknown:
+                raise ValidationFailed(
+                    f"Phrase file {path}: [{section}] has tags the lexicon does not know: {', '.join(unknown)}.",
+                    f"Add them to [{lex_section}] in {lexicon_path.name}, or fix the spelling.",
+                )
+        banks[bank.language] = bank
+    return Banks(folder, lexicon, banks)
+
+
+def phrases_dir(knowledge_root: Path | None = None) -> Path:
+    return (knowledge_root or paths.knowledge_dir()).resolve() / "phrases"
+
+
+def load_banks(knowledge_root: Path | None = None) -> Banks:
+    """Every phrase bank and the lexicon under `<knowledge>/phrases`, validated and cached."""
+    return _load(phrases_dir(knowledge_root))
+
+
+def clear_cache() -> None:
+    _load.cache_clear()
+
+
+def missing_keys(bank: PhraseBank, lexicon: Lexicon, categories: list[str]) -> list[str]:
+    """What this bank lacks: a category's lines or a lexicon tag's line (the completeness check)."""
+    out = [f"categories.{c}" for c in categories if c not in bank.categories]
+    for section, lex_section in TAGGED.items():
+        have = getattr(bank, section)
+        out += [f"{section}.{t}" for t in lexicon.section(lex_section) if t not in have]
+    return out
+
+
+def voice_of(tone: str, style_id: str | None) -> str:
+    """'premium', 'playful' or '' from the segment's style and the brief's tone."""
+    if style_id in PREMIUM_STYLES or PREMIUM.search(tone):
+        return "premium"
+    if style_id in PLAYFUL_STYLES or PLAYFUL.search(tone):
+        return "playful"
+    return ""
+
+
+def fill(text: str, brand: str, product: str, n: str = "") -> str:
+    return text.replace("{brand}", brand).replace("{product}", product).replace("{n}", n)
