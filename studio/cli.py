@@ -219,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return app_main(argv)
     args = parser.parse_args(argv)
+    from studio.model.safe_paths import sweep_cut_dirs
+
+    sweep_cut_dirs()  # render work folders a crash or kill left in TMPDIR (project folders are swept on load)
     if args.command is None:
         parser.print_help()
         return 2
