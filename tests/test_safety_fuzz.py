@@ -27,7 +27,7 @@ from studio.model import SCHEMA_VERSION, Brief, Project, ProjectStore, StudioErr
 from studio.model.ids import check_asset_name, check_file_name, check_id, text_problems
 from studio.model.store import dump_json
 
-FAST_BRIEFS, FAST_PROJECTS = 150, 60
+FAST_BRIEFS, FAST_PROJECTS = 200, 100
 SLOW_BRIEFS, SLOW_PROJECTS = 10_000, 5_000
 
 HOSTILE_TEXT = [
