@@ -79,10 +79,20 @@ def _print_deliverables(result: Any) -> None:
     print(f"\n{len(entries)} files, listed in {manifest.resolve()}:")
     for e in entries:
         dur = f"{e['duration_s']:6.2f}s" if e.get("duration_s") else " " * 7
-        print(f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur}  {(manifest.parent / e['path']).resolve()}")
+        status = "DRAFT" if e.get("status") == "draft" else ""
+        print(
+            f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur} {status:<5} "
+            f"{(manifest.parent / e['path']).resolve()}"
+        )
     for variant, messages in result.flags.items():
         for m in messages:
             print(f"  ! {variant}: {m}")
+    for variant, reasons in getattr(result, "drafts", {}).items():
+        print(f"\n{variant} is a DRAFT (not for publishing) until these lines are in {variant}'s language:")
+        for r in reasons:
+            print(f"  - {r}")
+    if getattr(result, "refused", None):
+        print(f"\nNot rendered:\n{result.refusal}", file=sys.stderr)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -111,9 +121,17 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"Planned {project.name}: {len(project.storyboard.shots) if project.storyboard else 0} shots, "
         f"{len(project.variants)} variants → {out.resolve()}"
     )
+    from studio.planning.language_check import check_variant
+
     for v in project.variants:
         flagged = sum(len(s.flags) for s in v.shots)
-        print(f"  {v.id:<24} {v.language:<6} {len(v.shots)} shots" + (f", {flagged} flags" if flagged else ""))
+        problems = check_variant(project, v)
+        line = f"  {v.id:<24} {v.language:<6} {len(v.shots)} shots" + (f", {flagged} flags" if flagged else "")
+        if problems:
+            line += f", {len(problems)} lines not in {v.language} yet (a draft until translated)"
+        print(line)
+    if any(check_variant(project, v) for v in project.variants):
+        print(f"Hand them to translators: qianmian translations export {out} --out {out / 'translations'}")
     return 0
 
 
@@ -126,11 +144,17 @@ def cmd_render(args: argparse.Namespace) -> int:
         aspects=tuple(args.aspect) if args.aspect else None,
         out_dir=Path(args.out) if args.out else None,
         ab=args.ab,
+        draft=args.draft,
+        scale=args.scale,
     )
     result = _run_job("Render", render, request, quiet=args.quiet)
     _print_deliverables(result)
     if args.ab:
         print(f"A/B matrix for the ads manager: {(result.manifest_path.parent / 'ab_matrix.csv').resolve()}")
+    if result.refused:
+        hint = "" if args.draft else " (or pass --draft for drafts marked DRAFT, not for publishing)"
+        print(f"\n{len(result.refused)} variant(s) refused: fix the lines listed above{hint}.", file=sys.stderr)
+        return 4
     return 0
 
 
@@ -157,6 +181,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     from studio.export import ImportRequest, import_bundle
 
     report = _run_job("Import", import_bundle, ImportRequest(Path(args.bundle), Path(args.out)), quiet=args.quiet)
+    print(report.summary())
+    return 0 if report.ok else 3
+
+
+def cmd_translations_export(args: argparse.Namespace) -> int:
+    from studio.export.translations import TranslationsExportRequest, export_translations
+
+    request = TranslationsExportRequest(Path(args.project), Path(args.out), format=args.format)
+    paths = _run_job("Translations", export_translations, request, quiet=args.quiet)
+    print(f"{len(paths)} files for translators:")
+    for path in paths:
+        print(f"  {path.resolve()}")
+    return 0
+
+
+def cmd_translations_import(args: argparse.Namespace) -> int:
+    """Load → check every unit → apply the valid ones → save; the rejected ones are listed with why."""
+    from studio.export.translations import apply_translations, read_translations
+    from studio.model import ProjectStore
+
+    store = ProjectStore(Path(args.project))
+    project = store.load()
+    report = read_translations(project, Path(args.file))
+    if apply_translations(project, report):
+        store.save(project)
     print(report.summary())
     return 0 if report.ok else 3
 
@@ -189,6 +238,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NxM",
         help="A/B test: N hooks x M calls to action per variant and aspect, e.g. 2x2 (files named _H1-C2)",
     )
+    p.add_argument(
+        "--draft",
+        action="store_true",
+        help="render variants whose lines are not all in their language as drafts (DRAFT band) instead of refusing",
+    )
+    p.add_argument("--scale", type=float, default=1.0, help="below 1: a smaller preview (e.g. 0.25); default 1")
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")
@@ -198,6 +253,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-videos", action="store_true", help="leave the rendered videos out of the zip")
     p.add_argument("--no-media", action="store_true", help="leave the stills and audio out of the zip")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("translations", help="export lines for translators (XLIFF 2.0 or CSV) and import them back")
+    tsub = p.add_subparsers(dest="translations_command", required=True)
+    t = tsub.add_parser("export", help="one file per target language, every line with its context and limits")
+    t.add_argument("project")
+    t.add_argument("--out", required=True, help="folder to write the files into")
+    t.add_argument("--format", choices=["xliff", "csv"], default="xliff")
+    t.set_defaults(func=cmd_translations_export)
+    t = tsub.add_parser("import", help="check a translated file unit by unit and apply the valid units")
+    t.add_argument("project")
+    t.add_argument("file", help="an .xlf/.xliff (XLIFF 2.0) or .csv file from `translations export`")
+    t.set_defaults(func=cmd_translations_import)
 
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
@@ -213,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         from studio.selftest import run  # what an installed bundle runs to prove it works, headless
 
         return run(argv[1:])
-    commands = {"demo", "plan", "render", "export", "import-bundle", "-h", "--help", "--quiet"}
+    commands = {"demo", "plan", "render", "export", "translations", "import-bundle", "-h", "--help", "--quiet"}
     if not argv or argv[0] not in commands:
         from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
 

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 from studio import paths
 from studio.jobs.process import call_in_process
-from studio.model import Deliverable, Project, ProjectError, ProjectStore, ValidationFailed, load_brief
+from studio.model import (
+    Deliverable,
+    Project,
+    ProjectError,
+    ProjectStore,
+    ValidationFailed,
+    Variant,
+    load_brief,
+)
+from studio.model.project import LineStatus
 from studio.model.stage import CancelToken, Progress, ProgressFn, check, report, sub_progress
 from studio.model.store import atomic_write_text
 
@@ -97,6 +106,9 @@ class RenderRequest:
     ab: str | None = None
     """'2x2': cut that many hook × call-to-action cells per variant and aspect instead of the main cut
     (named `<variant>_<aspect>_H1-C2.*`, listed in ab_matrix.csv; see studio/render/ab.py)."""
+    draft: bool = False
+    """Render variants with lines not in their language as drafts (DRAFT band, status "draft") instead of
+    refusing them."""
 
 
 @dataclass
@@ -104,6 +116,12 @@ class RenderResult:
     deliverables: list[Deliverable]
     manifest_path: Path
     flags: dict[str, list[str]] = field(default_factory=dict)
+    refused: dict[str, list[str]] = field(default_factory=dict)
+    """Variants not rendered, and why (lines not in their language, no voice): their siblings still rendered."""
+    drafts: dict[str, list[str]] = field(default_factory=dict)
+    """Variants rendered as drafts, and the lines that keep them from being final."""
+    refusal: str = ""
+    """The refusals as one message listing every line, for a terminal or a notification."""
 
 
 def _select_variants(project: Project, wanted: tuple[str, ...] | None) -> list[str]:
@@ -141,6 +159,7 @@ def render(
     request: RenderRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
 ) -> RenderResult:
     """Project → images for every shot that lacks one → one MP4 + SRT + VTT per variant and aspect."""
+    from studio.render.release import refusal_message, release_check
     from studio.render.variant import RenderVariantRequest, render_variant
     from studio.takes import TakesRequest, generate_takes
 
@@ -150,6 +169,20 @@ def render(
     variant_ids = _select_variants(project, request.variant_ids)
     aspects = request.aspects or tuple(project.brief.aspect_ratios)
     out_dir = request.out_dir or store.renders
+
+    # Final or draft is decided here, before any image or voice is made: a refused variant never stops its siblings.
+    releases = {vid: release_check(project, project.variant(vid), draft=request.draft) for vid in variant_ids}
+    statuses = {vid: _line_statuses(project.variant(vid)) for vid in variant_ids}
+    refused = {vid: r.refused for vid, r in releases.items() if r.refused}
+    refusal = refusal_message(list(releases.values()))
+    variant_ids = [vid for vid in variant_ids if vid not in refused]
+    if not variant_ids:
+        _save_line_statuses(store, statuses)
+        raise ValidationFailed(
+            "No variant can be rendered:\n" + refusal,
+            "Fix the lines listed (or import a translator's file), or render with --draft to make drafts "
+            "marked DRAFT that must not be published.",
+        )
 
     report(on_progress, 0.0, "Images")
     takes = generate_takes(
@@ -188,6 +221,7 @@ def render(
                 threads=threads,
                 variant=derived,
                 sub_variant=cell,
+                draft_reasons=tuple(releases[variant_id].reasons),
             ),
             on_progress=progress.part(index, f"{variant_id} {cell}".strip()),
             cancel=cancel,
@@ -202,6 +236,7 @@ def render(
             raise
 
     project = store.load()  # the creator may have saved edits while it rendered: merge on top of them
+    _apply_line_statuses(project, statuses)
     if ab is not None:
         return ab.finish(project, store, renders, aspects, out_dir, on_progress)
     rendered = set(variant_ids)
@@ -222,9 +257,44 @@ def render(
             flags[vid] = [f.message for f in r.flags]
     project.deliverables.extend(deliverables)
     store.save(project)
-    manifest = write_manifest(out_dir, store, deliverables)
-    report(on_progress, 1.0, f"Rendered {len(variant_ids)} variants")
-    return RenderResult(deliverables=deliverables, manifest_path=manifest, flags=flags)
+    drafts = {vid: releases[vid].reasons for vid in variant_ids if releases[vid].reasons}
+    manifest = write_manifest(out_dir, store, deliverables, refused=refused)
+    report(on_progress, 1.0, f"Rendered {len(variant_ids)} variants" + (f", refused {len(refused)}" if refused else ""))
+    return RenderResult(
+        deliverables=deliverables,
+        manifest_path=manifest,
+        flags=flags,
+        refused=refused,
+        drafts=drafts,
+        refusal=refusal,
+    )
+
+
+def _line_statuses(variant: Variant) -> dict[tuple[str, str], LineStatus]:
+    """The language check's verdicts, keyed (shot id or "", line kind), to merge into the project saved later."""
+    out = {("", kind): st.model_copy() for kind, st in variant.line_status.items()}
+    for shot in variant.shots:
+        out |= {(shot.shot_id, kind): st.model_copy() for kind, st in shot.line_status.items()}
+    return out
+
+
+def _apply_line_statuses(project: Project, statuses: dict[str, dict[tuple[str, str], LineStatus]]) -> None:
+    for vid, by_line in statuses.items():
+        try:
+            variant = project.variant(vid)
+        except KeyError:
+            continue
+        shots = {s.shot_id: s for s in variant.shots}
+        for (shot_id, kind), status in by_line.items():
+            target = variant.line_status if not shot_id else (shots[shot_id].line_status if shot_id in shots else None)
+            if target is not None:
+                target[kind] = status
+
+
+def _save_line_statuses(store: ProjectStore, statuses: dict[str, dict[tuple[str, str], LineStatus]]) -> None:
+    project = store.load()
+    _apply_line_statuses(project, statuses)
+    store.save(project)
 
 
 def deliverable_file(store: ProjectStore, d: Deliverable) -> Path:
@@ -232,8 +302,11 @@ def deliverable_file(store: ProjectStore, d: Deliverable) -> Path:
     return path if path.is_absolute() else store.root / path
 
 
-def write_manifest(out_dir: Path, store: ProjectStore, deliverables: list[Deliverable]) -> Path:
-    """deliverables.json: one entry per file, paths relative to the manifest's folder."""
+def write_manifest(
+    out_dir: Path, store: ProjectStore, deliverables: list[Deliverable], *, refused: dict[str, list[str]] | None = None
+) -> Path:
+    """deliverables.json: one entry per file (final or draft, with the reasons), paths relative to the manifest's
+    folder; `refused` lists the variants not rendered and why."""
     entries = []
     for d in deliverables:
         file = deliverable_file(store, d)
@@ -249,10 +322,16 @@ def write_manifest(out_dir: Path, store: ProjectStore, deliverables: list[Delive
                 "duration_s": d.duration_s,
                 "sub_variant": d.sub_variant,
                 "bytes": file.stat().st_size if file.exists() else None,
+                "status": d.status,
+                "reasons": list(d.reasons),
             }
         )
     manifest = out_dir / "deliverables.json"
-    atomic_write_text(manifest, json.dumps({"deliverables": entries}, ensure_ascii=False, indent=2) + "\n")
+    warnings = [f"{vid} not rendered: {why}" for vid, whys in (refused or {}).items() for why in whys]
+    drafts = {d.variant_id: d.reasons for d in deliverables if d.status == "draft"}
+    warnings += [f"{vid} is a DRAFT, not for publishing: {why}" for vid, whys in drafts.items() for why in whys]
+    document = {"deliverables": entries, "refused": refused or {}, "warnings": warnings}
+    atomic_write_text(manifest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return manifest
 
 

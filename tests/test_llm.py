@@ -170,10 +170,13 @@ class FakePlanner:
 
     def __init__(self) -> None:
         self.prompts: list[str] = []
+        self.users: list[str] = []
+        self.sources: dict[str, str] = {}  # what each "Thai" line was made from, for an honest back-translation
 
     def chat(self, messages, *, schema=None, max_tokens=512, temperature=0.2, on_progress=None, cancel=None) -> str:
         system, user = messages[0]["content"], messages[1]["content"]
         self.prompts.append(system)
+        self.users.append(user)
         if "strategist" in system:
             personas = extract_json(user[user.index("Personas") :])
             items = [{"persona_id": p["id"], "kind": "need", "text": f"wants proof for {p['id']}"} for p in personas]
@@ -182,8 +185,13 @@ class FakePlanner:
             return json.dumps({"insights": items})
         lines = extract_json(user[user.index("[") :])
         if "back into" in system:
-            return json.dumps({"lines": [{"id": x["id"], "text": "BACK " + x["text"]} for x in lines]})
-        return json.dumps({"lines": [{"id": x["id"], "text": "แปล " + x["text"]} for x in lines]})
+            return json.dumps({"lines": [{"id": x["id"], "text": self.sources[x["text"]]} for x in lines]})
+        out = []
+        for x in lines:
+            thai = f"ข้อความโฆษณาภาษาไทย {x['id']}"
+            self.sources[thai] = x["text"]
+            out.append({"id": x["id"], "text": thai})
+        return json.dumps({"lines": out})
 
 
 @pytest.fixture
@@ -199,10 +207,14 @@ def test_planning_with_an_llm_translates_and_back_translates(brief_without_thai:
     th = p.variant("th-night-owls")
     s2 = th.shot("s2")
     master = p.storyboard.shot("s2")
-    assert s2.voiceover == "แปล " + master.voiceover and s2.caption == "แปล " + master.on_screen_text
-    assert s2.back_translation == "BACK แปล " + master.voiceover
+    assert s2.voiceover.startswith("ข้อความโฆษณาภาษาไทย") and s2.caption.startswith("ข้อความโฆษณาภาษาไทย")
+    assert fake.sources[s2.voiceover] == master.voiceover and fake.sources[s2.caption] == master.on_screen_text
+    assert s2.back_translation == master.voiceover
     assert not [f for f in s2.flags if f.kind == "untranslated"]
-    assert any("Machine-translated" in f.message and "translate@v1" in f.message for f in s2.flags)
+    assert any("Machine-translated" in f.message and "translate@v2" in f.message for f in s2.flags)
+    assert any(
+        "Glossary (keep these exactly as written here): Lumi; Night Repair Brightening Serum" in u for u in fake.users
+    )
     assert th.shot("s5").voiceover == "สั่งเลย", "the CTA uses the pack's Thai phrase, no translation"
     ind = p.variant("id-night-owls").shot("s2")
     assert ind.voiceover == p.brief.copy_by_language["id"].lines["problem"], "supplied copy is never machine-changed"

@@ -153,7 +153,10 @@ def test_insight_edit_and_variant_shot_edit_undo(window):
     variants = window.pages["variants"]
     variants.matrix.setCurrentCell(0, 0)
     vid = variants.selected_variant()
-    assert variants.shot_model.setData(variants.shot_model.index(0, 3), "ทั้งคืนยังโกลว์")
+    from studio.ui.variants_page import LOCAL_COLUMNS
+
+    caption = [key for key, _title in LOCAL_COLUMNS].index("caption")
+    assert variants.shot_model.setData(variants.shot_model.index(0, caption), "ทั้งคืนยังโกลว์")
     assert doc.project.variant(vid).shots[0].caption == "ทั้งคืนยังโกลว์"
 
     for _ in range(3):

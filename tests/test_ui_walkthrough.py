@@ -105,11 +105,10 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
     assert images.takes.count() >= 1
     snap("5-images")
 
-    # 4. Voice & cut: a quick preview render of the variant
+    # 4. Voice & cut: a preview render of the variant (Render preview, not Render final)
     window.go_to(5)
     cut = window.pages["cut"]
-    assert cut.quick.isChecked()
-    qtbot.mouseClick(cut.render_one, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(cut.render_preview, Qt.MouseButton.LeftButton)
     wait_job(qtbot, window, 240_000)
     assert cut.player.pending is not None and cut.player.pending.suffix == ".mp4"
     qtbot.mouseClick(cut.player.play_button, Qt.MouseButton.LeftButton)
@@ -124,7 +123,7 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
     assert cut.player.source.suffix == ".wav" and cut.player.source.stat().st_size > 10_000
     snap("6-voice-and-cut")
 
-    # 5. Deliver: the MP4 is listed, on disk, and plays: real frames at the preview size
+    # 5. Deliver: the preview MP4 is listed, on disk, and plays: real frames at the preview size
     window.go_to(6)
     deliver = window.pages["deliver"]
     videos = [d for d in window.doc.project.deliverables if d.kind == "video"]
@@ -132,7 +131,11 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
     mp4 = window.doc.root / videos[0].path if not Path(videos[0].path).is_absolute() else Path(videos[0].path)
     assert mp4.suffix == ".mp4" and mp4.stat().st_size > 10_000
     assert deliver.folder_to_show() == mp4.parent
-    assert window.steps.item(6).text().startswith("✓"), window.steps.item(6).text()
+    # a preview is listed as one, and is not a deliverable: the Deliver step is not done
+    quality = deliver.COLUMNS.index("Quality")
+    assert deliver.table.item(0, quality).text() == "preview"
+    assert window.steps.item(6).text().startswith("○"), window.steps.item(6).text()
+    assert "final" in window.steps.item(6).text()
     snap("7-deliver")
     count, (w, h), middle = read_video(mp4)
     assert 5.5 * 30 * 0.9 <= count <= 6.5 * 30 * 1.1 or videos[0].duration_s == pytest.approx(count / 30, abs=0.2)

@@ -97,3 +97,25 @@ def test_a_folder_that_is_not_a_project_is_explained(window, tmp_path):
     assert "cannot be read" in window.notifications.history[-1][1]
     assert (tmp_path / "project.json").read_text(encoding="utf-8").startswith('{"name"'), "nothing is changed"
     assert window.doc is None and window.stack.currentWidget() is window.welcome
+
+
+def test_a_refused_render_is_a_notification_listing_the_lines(window, tmp_path):
+    """The app renders through the same gate as the CLI; what it refused is listed, line by line, in a notification."""
+    from studio.ui.stages import RenderOutcome
+    from studio.workflow import RenderResult
+
+    folder = make_demo_project(tmp_path / "demo")
+    assert window.open_project(folder)
+    seen: list[tuple[str, str]] = []
+    window.notify = lambda title, text: seen.append((title, text))
+    line = "th-night-owls s2 voice-over: \u201cHumid nights.\u201d (the en master line, untranslated). Fix: write it"
+    result = RenderResult(
+        deliverables=[],
+        manifest_path=folder / "renders" / "deliverables.json",
+        refused={"th-night-owls": [line]},
+        refusal=f"th-night-owls: not rendered as final, 1 lines are not in its language:\n  - {line}",
+    )
+    window._render_done(RenderOutcome(result=result, project=ProjectStore(folder).load()))
+    assert len(seen) == 1
+    title, text = seen[0]
+    assert "not rendered" in title and "th-night-owls s2 voice-over" in text and "Humid nights." in text

@@ -92,9 +92,15 @@ def export_campaign(
     if unknown:
         raise ProjectError(f"Unknown variant(s): {', '.join(unknown)}.", f"Known variants: {', '.join(known)}.")
 
+    from studio.planning.language_check import check_variant
+
     members: list[tuple[str, Path, str, str]] = []  # (arcname, file, kind, variant)
+    rendered_status: dict[str, Deliverable] = {}  # arcname → the rendered deliverable (final or draft, reasons)
     exported: list[Deliverable] = []
     warnings: list[str] = []
+    problems = {vid: check_variant(project, project.variant(vid)) for vid in variant_ids}
+    for vid in variant_ids:
+        warnings += [f"Not in the variant's language: {p.describe()}" for p in problems[vid]]
     for n, vid in enumerate(variant_ids):
         check(cancel)
         part = sub_progress(on_progress, 0.8 * n / len(variant_ids), 0.8 * (n + 1) / len(variant_ids))
@@ -129,7 +135,11 @@ def export_campaign(
                         "left out of the bundle (render into the project to include it)."
                     )
                 elif path.is_file():
-                    members.append((_arcname(store, path, f"{vid}/render/{path.name}"), path, d.kind, vid))
+                    arcname = _arcname(store, path, f"{vid}/render/{path.name}")
+                    members.append((arcname, path, d.kind, vid))
+                    rendered_status[arcname] = d
+                    if d.status == "draft" and d.kind == "video":
+                        warnings.append(f"{vid}: {path.name} is a DRAFT (not for publishing).")
                 else:
                     warnings.append(f"{vid}: {d.path} is listed but missing on disk; left out.")
 
@@ -138,9 +148,10 @@ def export_campaign(
     files = []
     for arcname, path, kind, vid in members:
         check(cancel)
-        files.append(
-            {"path": arcname, "kind": kind, "variant": vid, "bytes": path.stat().st_size, "sha256": _sha256(path)}
-        )
+        entry = {"path": arcname, "kind": kind, "variant": vid, "bytes": path.stat().st_size, "sha256": _sha256(path)}
+        if arcname in rendered_status:
+            entry |= {"status": rendered_status[arcname].status, "reasons": list(rendered_status[arcname].reasons)}
+        files.append(entry)
     manifest = {
         "format": BUNDLE_FORMAT,
         "version": BUNDLE_VERSION,
@@ -156,6 +167,8 @@ def export_campaign(
                 "language": variants[vid].language,
                 "segment": variants[vid].segment,
                 "duration_s": next((d.duration_s for d in exported if d.variant_id == vid), None),
+                "status": "draft" if problems[vid] else "final",
+                "reasons": [p.describe() for p in problems[vid]],
             }
             for vid in variant_ids
         ],

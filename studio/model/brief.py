@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, slug, text_problems
+from studio.model.language_tags import check_language_tag
 
 AspectRatio = Literal["9:16", "1:1", "16:9"]
 
@@ -75,6 +76,11 @@ class MarketTarget(Strict):
     @classmethod
     def _upper(cls, v: str) -> str:
         return v.strip().upper()
+
+    @field_validator("language")
+    @classmethod
+    def _bcp47(cls, v: str | None) -> str | None:
+        return None if v is None else check_language_tag(v)
 
 
 class Segment(Strict):
@@ -173,6 +179,11 @@ class Brief(Strict):
             rows = [{"code": x.strip().upper()} for x in v if isinstance(x, str)]
             raise ValueError("markets are tables with a code, not strings. Write:\n" + _toml("markets", rows))
         return v
+
+    @field_validator("master_language")
+    @classmethod
+    def _master_bcp47(cls, v: str) -> str:
+        return check_language_tag(v)
 
     @model_validator(mode="after")
     def _unique(self) -> Brief:

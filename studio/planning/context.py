@@ -73,6 +73,26 @@ def resolve_category(brief: Brief, knowledge: Knowledge) -> Category:
     return category
 
 
+def market_language(market: Market, code: str | None) -> Language:
+    """The market pack's entry for the brief's language; a language the market does not speak is refused.
+
+    `fr` for Saudi Arabia would otherwise plan Arabic variants labelled French (or French nobody there reads).
+    """
+    if code is None:
+        return market.languages[0]
+    wanted = code.lower()
+    for lang in market.languages:
+        if lang.code.lower() == wanted or lang.code.split("-")[0].lower() == wanted.split("-")[0]:
+            return lang
+    spoken = ", ".join(lang.code for lang in market.languages)
+    raise ValidationFailed(
+        f"Market {market.code} ({market.name}) is planned in {code!r}, a language its pack does not list: "
+        f"{market.code} speaks {spoken}.",
+        f"Write language = '{market.languages[0].code}' in the brief's [[markets]] entry for {market.code}, or add "
+        f"{code!r} to assets/knowledge/markets/{market.code.lower()}.toml [[languages]] with its speech rate.",
+    )
+
+
 def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]:
     """One context per market × segment (a segment limited to some markets appears only there)."""
     category = resolve_category(brief, knowledge)
@@ -81,7 +101,7 @@ def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]
         market = knowledge.markets.get(target.code)
         if market is None:
             raise _unknown("market", target.code, list(knowledge.markets), "markets", "th", f"markets[{i}].code")
-        language = market.language(target.language)
+        language = market_language(market, target.language)
         markets.append((market, language, target.language or language.code))
     styles: dict[str, Style | None] = {}
     for n, seg in enumerate(brief.segments):

@@ -5,8 +5,10 @@ Prompts are versioned files in assets/prompts/; every LLM result records the mod
 
 from __future__ import annotations
 
+import difflib
 import json
 import logging
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -144,6 +146,10 @@ def enrich_insights(
         text = item.text.strip()
         if persona is None or (persona.id, text.lower()) in known or counts.get(persona.id, 0) >= max_per_persona:
             continue
+        why = vet_insight(text, item.kind, persona, brief)
+        if why:
+            log.info("LLM insight for %s rejected (%s): %s", persona.id, why, text)
+            continue
         known.add((persona.id, text.lower()))
         counts[persona.id] = counts.get(persona.id, 0) + 1
         out.append(
@@ -184,6 +190,7 @@ def translate_lines(
     repair = load_prompt("repair").user
     tr_prompt = load_prompt("translate")
     idioms = " · ".join(w for p in ctx.market.platforms for w in p.idioms[:3])
+    terms = glossary(ctx.brief, ctx.language_code)
     forward = complete_json(
         client,
         tr_prompt.messages(
@@ -191,6 +198,7 @@ def translate_lines(
             market=ctx.market.name,
             tone=ctx.brief.tone,
             idioms=idioms,
+            glossary="; ".join(f"{k} → {v}" if k != v else k for k, v in terms.items()) or "(none)",
             lines=_lines_json(ids),
         ),
         _bounded(LinesReply, "lines", Line, len(ids), "id", list(ids), _room(ids.values())),
@@ -221,7 +229,212 @@ def translate_lines(
     )
     back = {line.id: line.text.strip() for line in backward.lines}
     source = f"{client.name}, {tr_prompt.tag}"
-    return {ids[i]: Translation(text, back.get(i, ""), source) for i, text in translated.items()}
+    out: dict[str, Translation] = {}
+    rejected: list[str] = []
+    for i, text in translated.items():
+        why = vet_translation(ids[i], text, back.get(i, ""), ctx.language_code, ctx.brief)
+        if why:
+            rejected.append(f"\u201c{ids[i]}\u201d: {why}")
+            log.info("LLM translation into %s rejected: %s", ctx.language_code, rejected[-1])
+            continue
+        out[ids[i]] = Translation(text, back[i], source)
+    if rejected:
+        report(on_progress, 1.0, f"Rejected {len(rejected)} {ctx.language.name} lines from the LLM: {rejected[0]}")
+    return out
+
+
+# ---- vetting what a model says ----
+
+#: A back-translation must share this much with the master line (`similarity`: word overlap or difflib's ratio over
+#: content words, 0..1) for the translation to count as saying the same thing. A faithful back-translation of a short
+#: ad line typically scores 0.4-1.0; nonsense, another line or an unrelated sentence scores under 0.2.
+SIMILAR = 0.25
+#: A reply this close to its source (difflib ratio) is an echo, not a translation.
+ECHO = 0.8
+#: Template text and filler a weak model returns instead of content.
+BOILERPLATE = re.compile(
+    r"lorem|ipsum|dolor sit|consectetur|\btodo\b|\bn/?a\b|insight text|text here|your text|placeholder|"
+    r"example (insight|text|line)|^\W*(string|text|insight|line)\W*$|<[^>]+>|\$\w+|\{\w*\}",
+    re.IGNORECASE,
+)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "with",
+        "at",
+        "by",
+        "from",
+        "is",
+        "are",
+        "be",
+        "it",
+        "its",
+        "this",
+        "that",
+        "your",
+        "you",
+        "our",
+        "we",
+        "they",
+        "their",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if w not in STOPWORDS}
+
+
+def similarity(a: str, b: str) -> float:
+    """How much two lines in the same language say the same thing: the better of word overlap (share of the
+    smaller set of content words found in the other) and difflib's ratio over the word sequences. Word-level, not
+    character-level: two unrelated English sentences share a third of their characters."""
+    wa, wb = _words(a), _words(b)
+    overlap = len(wa & wb) / min(len(wa), len(wb)) if wa and wb else 0.0
+    sa = [w for w in re.findall(r"\w+", a.lower()) if w not in STOPWORDS]
+    sb = [w for w in re.findall(r"\w+", b.lower()) if w not in STOPWORDS]
+    return max(overlap, difflib.SequenceMatcher(None, sa, sb).ratio())
+
+
+def glossary(brief: Brief, language: str) -> dict[str, str]:
+    """Names kept verbatim in a translation: brand and product, written the market's way when `Brief.names` says."""
+    forms: dict[str, str] = {}
+    for code, table in brief.names.items():
+        if code.split("-")[0].lower() == language.split("-")[0].lower():
+            forms |= table
+    return {name: forms.get(name, name) for name in dict.fromkeys([brief.brand, brief.product, *forms]) if name}
+
+
+def vet_translation(source: str, text: str, back: str, language: str, brief: Brief) -> str:
+    """Why an LLM translation is refused ("" when it is accepted): an echo, boilerplate, a name dropped, the wrong
+    language, or a back-translation that does not say what the master line says."""
+    from studio.planning.language_check import identify
+
+    if text.strip().casefold() == source.strip().casefold() or (
+        difflib.SequenceMatcher(None, text.lower(), source.lower()).ratio() >= ECHO
+    ):
+        return "the reply repeats the master line"
+    if BOILERPLATE.search(text):
+        return "the reply is filler or template text"
+    for name, form in glossary(brief, language).items():
+        if name.lower() in source.lower() and name.lower() not in text.lower() and form not in text:
+            return f"the name {form!r} was dropped or changed"
+    names = [brief.brand, brief.product, *(n for t in brief.names.values() for n in (*t, *t.values()))]
+    names += brand_names_of(brief)
+    verdict = identify(text, language, names=names, master=source, master_language=line_language(brief))
+    if verdict.ok is False:
+        return f"not {language}: {verdict.why}"
+    if not back.strip():
+        return "no back-translation to check it against"
+    if BOILERPLATE.search(back):
+        return "the back-translation is filler or template text"
+    score = similarity(back, source)
+    if score < SIMILAR:
+        return f"its back-translation \u201c{back}\u201d does not say what the master line says ({score:.2f})"
+    return ""
+
+
+def brand_names_of(brief: Brief) -> list[str]:
+    """Brand and product names and their parts ("Qingsi 青丝" is also written "Qingsi")."""
+    names = [brief.brand, brief.product]
+    return [w for n in names for w in re.split(r"\s+", n) if len(w) >= 3 or not w.isascii()]
+
+
+def vet_insight(text: str, kind: str, persona: Persona, brief: Brief) -> str:
+    """Why an LLM insight is refused ("" when accepted): boilerplate, a copy of what we already hold, or nothing
+    in it that connects to the brief or the persona (it would be cited by shots while saying nothing)."""
+    from studio.planning.language_check import identify
+
+    if BOILERPLATE.search(text):
+        return "filler or template text"
+    held = [persona.name, persona.summary, *persona.needs, *persona.pain_points, *persona.local_context]
+    held += [brief.product, brief.brand, brief.notes, *brief.selling_points]
+    for field_text in held:
+        if field_text and difflib.SequenceMatcher(None, text.lower(), field_text.lower()).ratio() >= 0.85:
+            return "a copy of what the brief or the persona already says"
+    if kind == "language":
+        return ""  # a phrase people post, in the local language: grounded by the market, not by English words
+    if identify(text, "en").ok is False:
+        return "not in English (insights are written in English; quotes go under kind 'language')"
+    material = " ".join([*held, persona.market, persona.segment, brief.category, brief.tone, *persona.platform_voice])
+    ground = {w for w in _words(material) if len(w) >= 4}
+    words = {w for w in _words(text) if len(w) >= 4}
+    if not words & ground and not words & _COMMON_GROUND:
+        return "cites nothing from the brief or the persona"
+    return ""
+
+
+#: Everyday words an audience insight uses that no brief needs to spell out (time, money, place, people, feelings).
+_COMMON_GROUND = frozenset(
+    [
+        "night",
+        "nights",
+        "morning",
+        "evening",
+        "weekend",
+        "work",
+        "office",
+        "commute",
+        "school",
+        "family",
+        "friends",
+        "home",
+        "mother",
+        "father",
+        "parents",
+        "kids",
+        "children",
+        "price",
+        "money",
+        "budget",
+        "cheap",
+        "save",
+        "value",
+        "worth",
+        "time",
+        "busy",
+        "tired",
+        "stress",
+        "sleep",
+        "weather",
+        "heat",
+        "humid",
+        "rain",
+        "summer",
+        "winter",
+        "holiday",
+        "festival",
+        "online",
+        "shop",
+        "shopping",
+        "video",
+        "videos",
+        "reviews",
+        "review",
+        "trust",
+        "proof",
+        "quality",
+        "natural",
+        "health",
+        "healthy",
+        "skin",
+        "hair",
+        "energy",
+        "fresh",
+        "comfort",
+        "safe",
+        "safety",
+    ]
+)
 
 
 def report_fallback(on_progress: ProgressFn | None, fraction: float, what: str, error: Exception) -> None:

@@ -217,11 +217,32 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(canvas.convert("RGB")))
 
 
+#: The band burned into every frame of a draft: saturated red under white type, at the top of the picture.
+DRAFT_TEXT = "DRAFT — not for publishing"
+DRAFT_RGB = (200, 20, 30)
+DRAFT_BAND = 0.07
+
+
+def draft_band(width: int, height: int) -> Sprite:
+    """A full-width red band with "DRAFT — not for publishing", 7% of the height, 4% below the top edge (clear of
+    captions and of the platforms' top bar); opaque, so nobody can miss or crop it away without losing picture."""
+    band_h = max(8, round(height * DRAFT_BAND))
+    band = Image.new("RGBA", (width, band_h), (*DRAFT_RGB, 255))
+    text = render_text_block(DRAFT_TEXT, "en", size_px=max(6, round(band_h * 0.5)), max_width=width * 0.92, bold=True)
+    if text.height > band_h:
+        text = text.resize((max(1, text.width * band_h // text.height), band_h))
+    band.alpha_composite(text, ((width - text.width) // 2, (band_h - text.height) // 2))
+    return Sprite.from_rgba(band, 0, round(height * 0.04), width, height)
+
+
 class FrameSource:
     """Iterates the frames of a timeline at one size; each is an (h, w, 3) uint8 C-contiguous array."""
 
-    def __init__(self, timeline: Timeline, width: int, height: int, fps: int, aspect: str) -> None:
+    def __init__(
+        self, timeline: Timeline, width: int, height: int, fps: int, aspect: str, *, draft: bool = False
+    ) -> None:
         self.timeline = timeline
+        self.draft = draft_band(width, height) if draft else None
         self.width, self.height, self.fps, self.aspect = width, height, fps, aspect
         self.n_frames = round(timeline.duration_s * fps)
         self._clips: dict[int, CameraClip] = {}
@@ -326,4 +347,8 @@ class FrameSource:
                     frame = frame.copy()
                 for i in active:
                     self._sprite(i).draw(frame)
+            if self.draft is not None:
+                if not fresh and not active:
+                    frame = frame.copy()
+                self.draft.draw(frame)
             yield frame

@@ -66,6 +66,8 @@ class RenderVariantRequest:
     """A derived copy to cut instead of the project's variant of that id (an A/B cell: other hook, other CTA)."""
     sub_variant: str = ""
     """The A/B cell, e.g. 'H1-C2': added to the file names (`<variant>_<9x16>_H1-C2.mp4`) and the deliverables."""
+    draft_reasons: tuple[str, ...] = ()
+    """Lines not in the variant's language (studio.render.release): non-empty renders a draft with a DRAFT band."""
 
 
 @dataclass
@@ -274,6 +276,8 @@ def render_variant(
         "segment": variant.segment,
         "duration_s": round(timeline.duration_s, 3),
         "sub_variant": request.sub_variant,
+        "status": "draft" if request.draft_reasons else "final",
+        "reasons": list(request.draft_reasons),
     }
     music = request.music  # the caller's choice; a project setting must name a file inside the project folder
     if music is None and project.settings.music:
@@ -293,7 +297,7 @@ def render_variant(
         for n, aspect in enumerate(request.aspects):
             width, height = sizes[aspect]
             stem = f"{variant.id}_{aspect_tag(aspect)}" + (f"_{request.sub_variant}" if request.sub_variant else "")
-            source = FrameSource(timeline, width, height, request.fps, aspect)
+            source = FrameSource(timeline, width, height, request.fps, aspect, draft=bool(request.draft_reasons))
             video = confine(request.out_dir, f"{stem}.mp4", field="variants.id", source=str(store.project_file))
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
             progress = sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span)

@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QCompleter,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 from studio.model import Brief, MarketTarget, Segment
 from studio.model.ids import check_file_name
 from studio.ui.page import Page, heading
+from studio.ui.widgets import guard_wheel_in
 
 ASPECTS = ("9:16", "1:1", "16:9")
 FIELD_LABELS = {
@@ -57,6 +61,108 @@ def starter_brief() -> Brief:
         segments=[Segment(id="everyone", name="Everyone", description="Who the ad speaks to")],
         duration_s=15,
     )
+
+
+class PackChoices:
+    """What the knowledge packs offer the form: market codes, their languages, categories and styles (with aliases).
+
+    Read once, on first use (after a project opens), never at start-up.
+    """
+
+    def __init__(self) -> None:
+        from studio.planning.knowledge import load_knowledge
+
+        self.knowledge = load_knowledge()
+
+    def markets(self) -> list[str]:
+        return sorted(self.knowledge.markets)
+
+    def market_label(self, code: str) -> str:
+        market = self.knowledge.markets.get(code)
+        return f"{code} — {market.name}" if market else code
+
+    def languages(self, market: str) -> list[str]:
+        m = self.knowledge.markets.get(market.strip().upper())
+        return [lang.code for lang in m.languages] if m else []
+
+    def categories(self) -> list[str]:
+        return sorted(self.knowledge.categories)
+
+    def category_words(self) -> list[str]:
+        return sorted({w for c in self.knowledge.categories.values() for w in (c.id, *c.aliases)})
+
+    def styles(self) -> list[str]:
+        return sorted(self.knowledge.styles)
+
+    def style_words(self) -> list[str]:
+        return sorted({w for s in self.knowledge.styles.values() for w in (s.id, *s.aliases)})
+
+    def problems(self, brief: Brief) -> list[str]:
+        """What the planner would refuse, named by the form's field, checked before Plan (not when Plan fails)."""
+        out = []
+        if self.knowledge.category(brief.category) is None:
+            out.append(
+                f"Category: '{brief.category}' is not a category pack; pick one of {', '.join(self.categories())}"
+            )
+        for i, m in enumerate(brief.markets, 1):
+            if m.code not in self.knowledge.markets:
+                out.append(f"Market {i}: '{m.code}' is not a market pack; pick one of {', '.join(self.markets())}")
+        for i, seg in enumerate(brief.segments, 1):
+            if seg.style and self.knowledge.style(seg.style) is None:
+                out.append(
+                    f"Segment {i} style: '{seg.style}' is not a style pack; pick one of {', '.join(self.styles())}"
+                )
+        return out
+
+
+class Picker(QComboBox):
+    """An editable combo box over a pack's ids, completing aliases too; reads and writes like a line edit."""
+
+    editingFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lineEdit().editingFinished.connect(self.editingFinished)
+        self.activated.connect(lambda _i: self.editingFinished.emit())
+
+    def set_choices(self, items: list[str], words: list[str] | None = None) -> None:
+        text = self.text()
+        self.blockSignals(True)
+        self.clear()
+        self.addItems(items)
+        self.setEditText(text)
+        self.blockSignals(False)
+        completer = QCompleter(words or items, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCompleter(completer)
+
+    def text(self) -> str:
+        return self.currentText()
+
+    def setText(self, text: str) -> None:
+        self.setEditText(text)
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """A table cell edited with an editable combo box; `choices(row)` gives the items for that row."""
+
+    def __init__(self, choices: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choices = choices
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:
+        editor = Picker(parent)
+        editor.set_choices(self.choices(index.row()))
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:
+        editor.setText(index.data() or "")
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
+        model.setData(index, editor.text().strip())
 
 
 class LinesEdit(QPlainTextEdit):
@@ -161,7 +267,12 @@ class BriefPage(Page):
         self.name = line("name", "Project &name:")
         self.brand = line("brand", "&Brand:")
         self.product = line("product", "&Product:")
-        self.category = line("category", "Ca&tegory:", "A category pack, e.g. skincare")
+        self.category = Picker()
+        self.category.setObjectName("brief_category")
+        self.category.setToolTip("A category pack, e.g. skincare; aliases like 'beauty' complete to it")
+        self.category.editingFinished.connect(self.commit)
+        form.addRow("Ca&tegory:", self.category)
+        self.fields["category"] = self.category
         self.selling_points = lines("selling_points", "&Selling points:", "One per line; at least one")
         self.mandatory = lines("mandatory_claims", "&Must say:", "Claims every variant must carry, one per line")
         self.forbidden = lines("forbidden_claims", "Must not sa&y:", "Words and claims no variant may use")
@@ -174,6 +285,10 @@ class BriefPage(Page):
         self.segments.setObjectName("brief_segments")
         self.segments.committed.connect(self.commit)
         form.addRow("Se&gments:", self._with_buttons(self.segments, ["new-segment", "New segment", "", ""]))
+        self._choices: PackChoices | None = None
+        self.markets.setItemDelegateForColumn(0, ChoiceDelegate(lambda _r: self.choices().markets(), self.markets))
+        self.markets.setItemDelegateForColumn(1, ChoiceDelegate(self._languages_of_row, self.markets))
+        self.segments.setItemDelegateForColumn(3, ChoiceDelegate(lambda _r: ["", *self.choices().styles()], self))
 
         self.master_language = line("master_language", "Master &language:", "BCP-47 code, e.g. en")
         self.duration = QDoubleSpinBox()
@@ -217,18 +332,31 @@ class BriefPage(Page):
         body = QWidget()
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
-        body_layout.addWidget(self.errors)
-        body_layout.addWidget(self.plan_button, 0, Qt.AlignmentFlag.AlignLeft)
         body_layout.addStretch(1)
-        scroll = QScrollArea()
+        self.scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        plan_bar = QHBoxLayout()  # outside the scroll area: Plan and the problems are always in view
+        plan_bar.addWidget(self.errors, 1)
+        plan_bar.addWidget(self.plan_button, 0, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Brief"))
         layout.addWidget(scroll, 1)
+        layout.addLayout(plan_bar)
+        guard_wheel_in(self)
         self._commit_timer = QTimer(self)
         self._commit_timer.setSingleShot(True)
         self._commit_timer.setInterval(0)
+
+    def choices(self) -> PackChoices:
+        if self._choices is None:
+            self._choices = PackChoices()
+            self.category.set_choices(self._choices.categories(), self._choices.category_words())
+        return self._choices
+
+    def _languages_of_row(self, row: int) -> list[str]:
+        code = self.markets.item(row, 0).text() if self.markets.item(row, 0) else ""
+        return self.choices().languages(code)
 
     def _with_buttons(self, table: RowsTable, blank: list[str]) -> QWidget:
         box = QWidget()
@@ -286,7 +414,7 @@ class BriefPage(Page):
 
     def validate(self) -> tuple[Brief | None, list[str]]:
         try:
-            return Brief.model_validate(self.form_data()), []
+            brief = Brief.model_validate(self.form_data())
         except ValidationError as e:
             problems = []
             for err in e.errors():
@@ -299,6 +427,8 @@ class BriefPage(Page):
                     message = "needs at least one"
                 problems.append(f"{where}: {message}")
             return None, problems
+        problems = self.choices().problems(brief)
+        return (None, problems) if problems else (brief, [])
 
     def commit(self) -> bool:
         """Apply the form as one undo step if it is valid; otherwise list what to fix."""
@@ -307,7 +437,9 @@ class BriefPage(Page):
         brief, problems = self.validate()
         name = self.name.text().strip()
         if problems:
-            self.errors.setText("<b>Fix these to apply the brief:</b><br>" + "<br>".join(map(html.escape, problems)))
+            self.errors.setText(
+                "<b>Fix these to apply the brief:</b><br>" + "<br>".join(html.escape(p, quote=False) for p in problems)
+            )
             self.errors.show()
             return False
         self.errors.hide()
@@ -336,6 +468,7 @@ class BriefPage(Page):
         self.setEnabled(has)
         if not has:
             return
+        self.choices()
         b = self.doc.project.brief
         self._filling = True
         try:
@@ -361,5 +494,11 @@ class BriefPage(Page):
             self._filling = False
 
     def plan(self) -> None:
-        if self.window_actions is not None:
-            self.window_actions.start_plan()
+        """Plan only a brief the planner will take: the form is applied first, and any problem is shown instead."""
+        if self.window_actions is None or self.doc is None:
+            return
+        self.commit()
+        if not self.errors.isHidden():
+            self.errors.setText(self.errors.text().replace("to apply the brief", "before planning", 1))
+            return
+        self.window_actions.start_plan()

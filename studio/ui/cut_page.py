@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -30,6 +29,7 @@ from studio.render.pronounce import voice_request
 from studio.render.timing import line_rate
 from studio.ui.page import Page, heading
 from studio.ui.storyboard_edits import set_variant_field
+from studio.ui.variants_page import line_problems
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
 #: Shared libraries Qt Multimedia needs that a desktop may lack, and the Debian/Ubuntu package that brings each.
@@ -189,16 +189,21 @@ class CutPage(Page):
         self.preview_button.setObjectName("previewLine")
         self.preview_button.setToolTip("Speak the selected line with this variant's voice (runs in the background)")
         self.preview_button.clicked.connect(self.preview_line)
-        self.quick = QCheckBox("&Quick preview (small, fast)")
-        self.quick.setChecked(True)
-        self.quick.setToolTip("Render at a third of the size to check timing; untick for full-size deliverables")
-        self.render_one = QPushButton("Render &this variant")
-        self.render_one.setObjectName("renderVariant")
-        self.render_one.clicked.connect(self.render_variant)
-        self.render_all = QPushButton("Render &all")
-        self.render_all.clicked.connect(
-            lambda: self.window_actions and self.window_actions.start_render(scale=self.scale())
+        # Preview and final are two actions, never a checkbox that silently decides what Render makes.
+        self.render_preview = QPushButton("Render &preview")
+        self.render_preview.setObjectName("renderPreview")
+        self.render_preview.setToolTip(
+            "This variant at a third of the size, to check timing (Ctrl+Shift+R previews every variant). "
+            "Listed as 'preview' in Deliver; not a deliverable."
         )
+        self.render_preview.clicked.connect(lambda: self.render_variant(final=False))
+        self.render_one = QPushButton("Render &final")
+        self.render_one.setObjectName("renderVariant")
+        self.render_one.setToolTip("This variant at full size: its deliverable videos")
+        self.render_one.clicked.connect(lambda: self.render_variant(final=True))
+        self.render_all = QPushButton("Render final, &all variants")
+        self.render_all.setToolTip("Every variant at full size (Ctrl+R)")
+        self.render_all.clicked.connect(lambda: self.window_actions and self.window_actions.start_render())
         self.videos = QComboBox()
         self.videos.setAccessibleName("Rendered video")
         self.videos.currentIndexChanged.connect(lambda _i: self._open_video())
@@ -219,8 +224,8 @@ class CutPage(Page):
         ll.addLayout(top)
         ll.addWidget(self.lines, 1)
         render_bar = QHBoxLayout()
-        render_bar.addWidget(self.quick)
         render_bar.addStretch(1)
+        render_bar.addWidget(self.render_preview)
         render_bar.addWidget(self.render_one)
         render_bar.addWidget(self.render_all)
         ll.addLayout(render_bar)
@@ -236,9 +241,6 @@ class CutPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Voice & Cut"))
         layout.addWidget(split, 1)
-
-    def scale(self) -> float:
-        return 1 / 3 if self.quick.isChecked() else 1.0
 
     def variant_id(self) -> str | None:
         return self.variant.currentData()
@@ -259,7 +261,9 @@ class CutPage(Page):
             for d in self.doc.project.deliverables if self.doc else []:
                 if d.kind == "video":
                     path = Path(d.path) if Path(d.path).is_absolute() else self.doc.root / d.path
-                    self.videos.addItem(f"{d.variant_id} {d.aspect}", str(path))
+                    from studio.ui.quality import quality
+
+                    self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, self.doc.root)}", str(path))
             index = self.videos.findData(current_video)
             self.videos.setCurrentIndex(max(index, 0) if self.videos.count() else -1)
         finally:
@@ -290,6 +294,11 @@ class CutPage(Page):
                     item = QTableWidgetItem(value)
                     if c not in (1, 2):
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                    else:  # an untranslated line is marked where it is (the text itself stays the line, to edit)
+                        problems = line_problems(s, "voiceover" if c == 1 else "caption", variant.language)
+                        if problems:
+                            item.setBackground(QColor(201, 138, 0, 70))
+                            item.setToolTip("\n".join(problems))
                     item.setData(Qt.ItemDataRole.UserRole, s.shot_id)
                     self.lines.setItem(r, c, item)
             self.voice.setText(project.settings.voices.get(variant.language, ""))
@@ -348,7 +357,9 @@ class CutPage(Page):
         )
         self.window_actions.start_voice_preview(request, self.player)
 
-    def render_variant(self) -> None:
+    def render_variant(self, *, final: bool) -> None:
+        from studio.ui.main_window import PREVIEW_SCALE
+
         vid = self.variant_id()
         if vid is not None and self.window_actions is not None:
-            self.window_actions.start_render(scale=self.scale(), variant_ids=(vid,))
+            self.window_actions.start_render(scale=1.0 if final else PREVIEW_SCALE, variant_ids=(vid,))

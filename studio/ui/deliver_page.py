@@ -1,11 +1,15 @@
-"""The deliverables: every rendered file, with "show in folder"."""
+"""The deliverables: every rendered file with its quality (final, draft, preview) and what to check, "show in folder".
+
+A file whose variant still has untranslated lines, a preview, or a video longer than the brief is never shown as
+ready: the Quality and Check columns say why, in the row itself.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -17,12 +21,16 @@ from PySide6.QtWidgets import (
 )
 
 from studio.ui.page import Page, heading
+from studio.ui.quality import is_preview, overrun, quality, untranslated
+
+__all__ = ["DeliverPage", "is_preview"]
+WARN = QColor("#c98a00")
 
 
 class DeliverPage(Page):
     step = "deliver"
     parts = frozenset({"deliverables"})
-    COLUMNS = ("Variant", "Market", "Language", "Segment", "Aspect", "Kind", "Duration", "File")
+    COLUMNS = ("Variant", "Market", "Language", "Segment", "Aspect", "Kind", "Quality", "Duration", "Check", "File")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -32,7 +40,7 @@ class DeliverPage(Page):
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.horizontalHeader().setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(self.COLUMNS.index("Check"), QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         self.show_button = QPushButton("Show in &folder")
         self.show_button.setObjectName("showInFolder")
@@ -70,16 +78,49 @@ class DeliverPage(Page):
 
     def open_selected(self) -> None:
         file = self.selected_file()
-        if file is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(file)))
+        if file is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(file))):
+            self.cannot_open(file)
+
+    def cannot_open(self, file: Path) -> None:
+        """The desktop has no opener (xdg-open missing): say so, and offer the path to paste into a player."""
+        why = (
+            f"No application is set up to open {file.suffix or 'this'} files here "
+            "(on Linux the studio uses xdg-open; Debian/Ubuntu: sudo apt install xdg-utils)."
+        )
+        window = self.window_actions
+        notifications = getattr(window, "notifications", None)
+        if notifications is not None:
+            notifications.show_message(
+                f"Could not open {file.name}", f"{why}\n{file}", [("Copy path", lambda: self.copy_path(file))]
+            )
+
+    def copy_path(self, file: Path) -> None:
+        QGuiApplication.clipboard().setText(str(file))
 
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
         items = self.doc.project.deliverables if self.doc else []
+        project = self.doc.project if self.doc else None
         self.table.setRowCount(len(items))
         for row, d in enumerate(items):
             path = Path(d.path) if Path(d.path).is_absolute() else self.doc.root / d.path
+            grade = quality(d, self.doc.root) if d.kind == "video" else d.status
+            checks = list(d.reasons)
+            try:
+                variant = project.variant(d.variant_id)
+            except KeyError:
+                variant = None
+            todo = untranslated(variant) if variant is not None and not d.sub_variant else []
+            if not d.reasons:
+                checks += todo
+            if todo and grade == "final":
+                grade = "draft"  # the file predates the check, or was rendered before the flag: still not final
+            extra = overrun(d, project)
+            if extra:
+                checks.insert(0, f"{extra:.1f} s longer than the brief's {project.brief.duration_s:g} s")
+            if grade == "preview":
+                checks.insert(0, "small preview: render final for the deliverable")
             values = (
                 d.variant_id,
                 d.market,
@@ -87,12 +128,28 @@ class DeliverPage(Page):
                 d.segment,
                 d.aspect,
                 d.kind,
+                grade,
                 f"{d.duration_s:.1f} s" if d.duration_s else "",
+                ("⚠ " + checks[0] + (f" (+{len(checks) - 1} more)" if len(checks) > 1 else "")) if checks else "",
                 d.path,
             )
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
+                name = self.COLUMNS[col]
                 if col == len(values) - 1:
                     item.setData(Qt.ItemDataRole.UserRole, str(path))
                     item.setToolTip(str(path))
+                elif name == "Check" and checks:
+                    item.setToolTip("\n".join(checks))
+                    item.setForeground(WARN)
+                elif name == "Quality" and grade != "final":
+                    item.setForeground(WARN)
+                    item.setToolTip("Not a deliverable yet: " + ("; ".join(checks) if checks else grade))
+                elif name == "Duration" and extra:
+                    item.setForeground(WARN)
+                    item.setToolTip(f"Runs {extra:.1f} s past the brief's {project.brief.duration_s:g} s")
                 self.table.setItem(row, col, item)
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        header.setSectionResizeMode(self.COLUMNS.index("Check"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)

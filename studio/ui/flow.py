@@ -7,6 +7,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studio.ui.quality import final_videos, untranslated
+
 if TYPE_CHECKING:
     from studio.model import Project
 
@@ -34,6 +36,11 @@ STEPS: tuple[tuple[str, str], ...] = (
 )
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 market', '2 markets', '1 video'…: the count and the word in the form English wants."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def _variant_shot_pairs(project: Project) -> list[tuple[str, str]]:
     return [(v.id, s.shot_id) for v in project.variants for s in v.shots]
 
@@ -42,36 +49,42 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
     """What a creator sees beside each step of the flow."""
     if step == "brief":
         return StepStatus(
-            StepState.DONE, f"{len(project.brief.markets)} markets, {len(project.brief.segments)} segments"
+            StepState.DONE,
+            f"{plural(len(project.brief.markets), 'market')}, {plural(len(project.brief.segments), 'segment')}",
         )
     if step == "audience":
         if not project.personas and not project.insights:
             return StepStatus(StepState.MISSING, "no insights yet: plan the brief")
-        return StepStatus(StepState.DONE, f"{len(project.personas)} personas, {len(project.insights)} insights")
+        return StepStatus(
+            StepState.DONE, f"{plural(len(project.personas), 'persona')}, {plural(len(project.insights), 'insight')}"
+        )
     if step == "storyboard":
         if project.storyboard is None or not project.storyboard.shots:
             return StepStatus(StepState.MISSING, "no storyboard yet: plan the brief")
         sb = project.storyboard
-        return StepStatus(StepState.DONE, f"{len(sb.shots)} shots, {sb.total_duration():.0f} s")
+        return StepStatus(StepState.DONE, f"{plural(len(sb.shots), 'shot')}, {sb.total_duration():.0f} s")
     if step == "variants":
         if not project.variants:
             return StepStatus(StepState.MISSING, "no variants yet")
         stale = sum(1 for v in project.variants for s in v.shots if s.stale)
         if stale:
-            return StepStatus(StepState.STALE, f"{stale} shots changed in the master")
+            return StepStatus(StepState.STALE, f"{plural(stale, 'shot')} changed in the master")
         master = {s.id for s in project.storyboard.shots} if project.storyboard else set()
         for v in project.variants:
             if {s.shot_id for s in v.shots} != master:
                 return StepStatus(StepState.STALE, f"{v.id} does not match the storyboard")
-        return StepStatus(StepState.DONE, f"{len(project.variants)} variants")
+        todo = [v for v in project.variants if untranslated(v)]
+        if todo:
+            return StepStatus(StepState.MISSING, f"{plural(len(todo), 'variant')} with untranslated lines")
+        return StepStatus(StepState.DONE, plural(len(project.variants), "variant"))
     if step == "images":
         pairs = _variant_shot_pairs(project)
         if not pairs:
             return StepStatus(StepState.MISSING, "no shots to draw")
         missing = [p for p in pairs if project.selected_take(p[1], p[0]) is None]
         if missing:
-            return StepStatus(StepState.MISSING, f"{len(missing)} of {len(pairs)} shots have no image")
-        return StepStatus(StepState.DONE, f"{len(pairs)} shots drawn")
+            return StepStatus(StepState.MISSING, f"{len(missing)} of {plural(len(pairs), 'shot')} have no image")
+        return StepStatus(StepState.DONE, f"{plural(len(pairs), 'shot')} drawn")
     if step == "cut":
         pairs = _variant_shot_pairs(project)
         voiced = {(vl.variant_id, vl.shot_id): vl for vl in project.voice_lines}
@@ -84,10 +97,18 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
                 if line is not None and line.request.text.strip() != s.voiceover.strip():
                     stale += 1
         if stale:
-            return StepStatus(StepState.STALE, f"{stale} lines changed since they were voiced")
+            return StepStatus(StepState.STALE, f"{plural(stale, 'line')} changed since they were voiced")
         if not voiced:
             return StepStatus(StepState.MISSING, "not voiced yet (rendering voices them)")
-        return StepStatus(StepState.DONE, f"{len(voiced)} lines voiced")
+        unvoiced = [p for p in pairs if p not in voiced]
+        if unvoiced:
+            variants = len({v for v, _s in unvoiced})
+            return StepStatus(
+                StepState.MISSING,
+                f"{len(pairs) - len(unvoiced)} of {plural(len(pairs), 'line')} voiced; "
+                f"{plural(variants, 'variant')} to render",
+            )
+        return StepStatus(StepState.DONE, f"{plural(len(voiced), 'line')} voiced")
     if step == "deliver":
         videos = [d for d in project.deliverables if d.kind == "video"]
         if not videos:
@@ -96,13 +117,19 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
             gone = [d for d in videos if not (root / d.path).exists() and not Path(d.path).exists()]
             if gone:
                 return StepStatus(StepState.STALE, f"{len(gone)} video files are missing on disk")
-        rendered = {d.variant_id for d in videos}
-        todo = [v.id for v in project.variants if v.id not in rendered]
+        aspects = set(project.brief.aspect_ratios)
+        todo = [v.id for v in project.variants if not aspects <= {d.aspect for d in final_videos(project, root, v.id)}]
         if todo:
-            return StepStatus(StepState.MISSING, f"{len(todo)} variants not rendered")
-        newest_render = {v: min(d.created for d in videos if d.variant_id == v) for v in rendered}
+            return StepStatus(
+                StepState.MISSING, f"{len(todo)} of {plural(len(project.variants), 'variant')} without a final video"
+            )
+        drafts = [v.id for v in project.variants if untranslated(v)]
+        if drafts:
+            return StepStatus(StepState.MISSING, f"{plural(len(drafts), 'variant')} with untranslated lines")
+        newest_render = {v.id: min(d.created for d in final_videos(project, root, v.id)) for v in project.variants}
         newer = [t for t in project.takes if t.variant_id in newest_render and t.created > newest_render[t.variant_id]]
         if newer or step_status(project, "cut").state is StepState.STALE:
             return StepStatus(StepState.STALE, "images or lines changed since the last render")
-        return StepStatus(StepState.DONE, f"{len(videos)} videos")
+        finals = sum(len(final_videos(project, root, v.id)) for v in project.variants)
+        return StepStatus(StepState.DONE, f"{plural(finals, 'final video')}")
     raise KeyError(step)

@@ -1,7 +1,8 @@
 """Give Qt the Noto fonts the studio ships, so Thai, Arabic, CJK… lines show in tables on any system.
 
 The files are found and read by a quiet job (that needs Pillow and the font packages); the main thread only
-registers the bytes, once per script, when a project that writes in that script is opened.
+registers the bytes, once per script. Every script is loaded right after the window first shows (a zero-timer, so the
+first frame is not delayed): a market added to an open project then never shows boxes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ def scripts_for_languages(languages: set[str]) -> tuple[str, ...]:
     from pipelines.fonts import script_for_language
 
     return tuple(sorted({"latin", *(script_for_language(lang) for lang in languages)} - _registered))
+
+
+def all_scripts() -> tuple[str, ...]:
+    """Every script the studio ships a font for that is not registered yet."""
+    from pipelines.fonts import SCRIPT_FONTS
+
+    return tuple(s for s in SCRIPT_FONTS if s not in _registered)
+
+
+def registered() -> frozenset[str]:
+    return frozenset(_registered)
 
 
 def register(fonts: dict[str, bytes]) -> list[str]:

@@ -37,6 +37,7 @@ class QtJobs(QObject):
         self._reported: set[int] = set()
         self._callbacks: dict[int, Callable[[Job], None]] = {}
         self._quiet: set[int] = set()
+        self._stopping: set[int] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.INTERVAL_MS)
@@ -133,9 +134,20 @@ class QtJobs(QObject):
         """Every job has ended and its end was handled on the main thread (results merged)."""
         return all(j.state.done and j.id in self._reported for j in self.jobs)
 
+    def is_stopping(self, job: Job) -> bool:
+        """Stop was asked and the job has not ended yet (it stops at its next safe point, which takes a moment)."""
+        return job.id in self._stopping and not job.state.done
+
+    def _mark_stopping(self, jobs: list[Job]) -> None:
+        for job in jobs:
+            self._stopping.add(job.id)
+            self.job_changed.emit(job)  # at once: the dock and status bar say "Stopping…" before the job ends
+
     def stop_running(self) -> None:
         if self._queue is not None:
+            running = [j for j in self.jobs if j.state == "running"]
             self._queue.stop_running()
+            self._mark_stopping(running)
 
     def cancel_queued(self) -> None:
         if self._queue is not None:
@@ -143,6 +155,8 @@ class QtJobs(QObject):
 
     def stop(self, job: Job) -> None:
         self.queue.stop(job)
+        if job.state == "running":
+            self._mark_stopping([job])
 
     def shutdown(self) -> None:
         if self._queue is not None:

@@ -76,15 +76,15 @@ class JobTableModel(QAbstractTableModel):
             if col == 0:
                 return job.title
             if col == 1:
-                return job.state.value.capitalize()
+                return "Stopping…" if self.jobs_adapter.is_stopping(job) else job.state.value.capitalize()
             if col == 2:
                 return f"{job.fraction:.0%}"
             if col == 3:
-                return format_eta(job.eta_s())
+                return "" if self.jobs_adapter.is_stopping(job) else format_eta(job.eta_s())
             if col == 4:
                 return f"{job.error} — {job.hint}" if job.state == "failed" and job.hint else job.message
         if role == Qt.ItemDataRole.UserRole:
-            return job.fraction
+            return None if self.jobs_adapter.is_stopping(job) else job.fraction
         if role == Qt.ItemDataRole.ToolTipRole and job.state == "failed":
             return f"{job.error}\n\nWhat to do: {job.hint}" if job.hint else job.error
         if role == Qt.ItemDataRole.ForegroundRole and job.state == "failed":
@@ -148,6 +148,7 @@ class JobsDock(QDockWidget):
         self.table.setColumnWidth(0, 220)
         self.table.setColumnWidth(2, 140)
         self.table.setAccessibleName("Background jobs")
+        self.table.setMinimumHeight(48)  # the dock starts compact; drag it taller to see more jobs
 
         self.summary = QLabel("No jobs running.")
         self.stop_button = QPushButton("&Stop")
@@ -182,16 +183,16 @@ class JobsDock(QDockWidget):
         """Touch a widget only when what it shows changes (each Qt call waits for the GIL while workers run)."""
         running = self.jobs.running()
         queued = self.jobs.queued()
-        if running:
+        if running and self.jobs.is_stopping(running[0]):
+            text = f"Stopping {running[0].title}…"
+        elif running:
             job = running[0]
             eta = format_eta(job.eta_s())
             text = f"{job.title}: {job.fraction:.0%}" + (f", {eta}" if eta else "")
-            if queued:
-                text += f" — {len(queued)} waiting"
-        elif queued:
-            text = f"{len(queued)} waiting"
         else:
-            text = "No jobs running."
+            text = "" if queued else "No jobs running."
+        if queued:
+            text = f"{text} — {len(queued)} waiting" if text else f"{len(queued)} waiting"
         state = (bool(running), bool(queued), text)
         if state == self._shown:
             return

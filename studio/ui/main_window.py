@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -30,6 +30,7 @@ from studio.ui.jobs_dock import JobsDock
 from studio.ui.page import Page, escape
 from studio.ui.settings import qsettings
 from studio.ui.thumbnails import Thumbnails
+from studio.ui.widgets import guard_wheel_in
 
 if TYPE_CHECKING:  # the schema, the queue and the pages load after the first frame
     from studio.jobs import Job
@@ -43,7 +44,41 @@ def _studio_error() -> type[Exception]:
 
 
 MAX_RECENT = 8
+PREVIEW_SCALE = 1 / 3
+FONTS_AFTER_SHOW_MS = 300
+"""Fonts load this long after the window shows: its first frame (and the job queue's import) never waits for them."""
+JOBS_DOCK_HEIGHT = 110
+"""The jobs dock starts compact (its buttons and about two rows); the creator can drag it taller."""
 STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
+
+
+def takes_job_title(shot_ids: tuple[str, ...], variant_ids: tuple[str | None, ...]) -> str:
+    """A job name that says what it makes: which shots, for which variant (two jobs never read alike)."""
+    shots = ", ".join(shot_ids) if len(shot_ids) <= 3 else f"{len(shot_ids)} shots ({shot_ids[0]}–{shot_ids[-1]})"
+    variants = ", ".join(v or "master" for v in variant_ids) or "master"
+    return f"Images: {shots} · {variants}"
+
+
+def pick_in(project: Any, take: Any) -> None:
+    for t in project.takes:
+        if t.shot_id == take.shot_id and t.variant_id == take.variant_id:
+            t.selected = t is take
+
+
+def keep_shown_picks(project: Any, shots: set[tuple[str, str | None]]) -> None:
+    """Before new takes of these shots are added: the take the creator sees as picked stays picked.
+
+    Without an explicit pick the newest take is used, so a new generation would silently replace it.
+    """
+    for shot_id, variant_id in shots:
+        takes = [t for t in project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        if takes and not any(t.selected for t in takes):
+            takes[-1].selected = True
+
+
+def deliverable_exists(d: Any, root: Path) -> bool:
+    path = Path(d.path)
+    return (path if path.is_absolute() else root / path).exists()
 
 
 class NotificationBar(QFrame):
@@ -143,11 +178,15 @@ class MainWindow(QMainWindow):
         self._stale_pages: dict[str, frozenset[str]] = {}
         self._step_texts: dict[int, str] = {}
         self._progress_shown: tuple[Any, ...] = ()
+        self._fonts_started = False
+        self._fonts_in_flight: set[str] = set()
 
         self.steps = QListWidget()
         self.steps.setObjectName("flowSteps")
         self.steps.setAccessibleName("Steps of the project")
         self.steps.setMaximumWidth(260)
+        self.steps.setUniformItemSizes(True)  # every item two lines high: a changing note never overlaps the next
+        self.steps.setSpacing(2)
         self.stack = QStackedWidget()
         self.pages: dict[str, Page] = {}
         self._slots: list[QWidget] = []
@@ -157,6 +196,7 @@ class MainWindow(QMainWindow):
             self._slots.append(slot)
             self.stack.addWidget(slot)
             item = QListWidgetItem(title.replace("&&", "&"))
+            item.setSizeHint(QSize(0, self.steps.fontMetrics().lineSpacing() * 2 + 10))
             item.setData(Qt.ItemDataRole.UserRole, _key)
             self.steps.addItem(item)
         self.welcome = WelcomePage(self)
@@ -181,7 +221,7 @@ class MainWindow(QMainWindow):
         self.jobs_dock = JobsDock(self.jobs, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.notify.connect(self.notify)
-        self.resizeDocks([self.jobs_dock], [170], Qt.Orientation.Vertical)
+        self.resizeDocks([self.jobs_dock], [JOBS_DOCK_HEIGHT], Qt.Orientation.Vertical)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("jobProgress")
@@ -223,6 +263,7 @@ class MainWindow(QMainWindow):
             index = [k for k, _t in STEPS].index(key)
             page = self._make_page(key)
             page.window_actions = self
+            guard_wheel_in(page)
             self.pages[key] = page
             self._slots[index].layout().addWidget(page)
             page.set_document(self.doc)
@@ -295,10 +336,19 @@ class MainWindow(QMainWindow):
 
         run = self.menuBar().addMenu("&Run")
         self.plan_action = self._action("&Plan from the brief", self.start_plan, "Ctrl+Shift+P")
-        self.render_action = self._action("&Render all variants", lambda: self.start_render(), "Ctrl+R")
+        self.render_action = self._action("&Render final videos", lambda: self.start_render(), "Ctrl+R")
+        self.render_action.setToolTip("Full-size videos of every variant: the deliverables (Ctrl+R)")
+        self.render_preview_action = self._action(
+            "Render &preview (small, fast)", lambda: self.start_render(scale=PREVIEW_SCALE), "Ctrl+Shift+R"
+        )
+        self.render_preview_action.setToolTip(
+            "A third of the size, to check timing; listed as 'preview' in Deliver, never as a deliverable"
+        )
         self.stop_action = self._action("&Stop running job", self.jobs.stop_running, "Ctrl+.")
         self.cancel_action = self._action("&Cancel queued jobs", self.jobs.cancel_queued, "Ctrl+Shift+.")
-        run.addActions([self.plan_action, self.render_action, self.stop_action, self.cancel_action])
+        run.addActions(
+            [self.plan_action, self.render_preview_action, self.render_action, self.stop_action, self.cancel_action]
+        )
 
         view = self.menuBar().addMenu("&View")
         view.addAction(self.jobs_dock.toggleViewAction())
@@ -308,9 +358,13 @@ class MainWindow(QMainWindow):
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
-        toolbar.addActions([self.new_action, self.open_action, self.save_action, self.undo_action, self.redo_action])
+        toolbar.addActions([self.new_action, self.open_action, self.save_action])
+        # Undo/Redo in the toolbar keep one short label (what they undo is in the tooltip): the toolbar never jumps.
+        self.undo_tool = self._action("Undo", self.undo)
+        self.redo_tool = self._action("Redo", self.redo)
+        toolbar.addActions([self.undo_tool, self.redo_tool])
         toolbar.addSeparator()
-        toolbar.addActions([self.render_action, self.stop_action])
+        toolbar.addActions([self.render_preview_action, self.render_action, self.stop_action])
         self._update_actions()
 
     def go_to(self, index: int) -> None:
@@ -319,9 +373,14 @@ class MainWindow(QMainWindow):
     # --- project ---------------------------------------------------------------------------------------------
 
     def choose_new_project(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose an empty folder for the new project", str(Path.home()))
-        if folder:
-            self.new_project(folder)
+        """A name and a location; the folder is created (it need not exist, and must not hold other files)."""
+        from studio.ui.new_project import NewProjectDialog
+
+        recent = self.recent_projects()
+        location = Path(recent[0]).parent if recent else Path.home()
+        self.new_project_dialog = NewProjectDialog(location, self)
+        self.new_project_dialog.chosen.connect(self.new_project)
+        self.new_project_dialog.open()
 
     def new_project(self, folder: str | Path, brief: Any = None) -> bool:
         """A project folder with a starter brief (or the one given); the Brief step opens for the creator to fill in."""
@@ -448,13 +507,19 @@ class MainWindow(QMainWindow):
         has = self.doc is not None
         self.save_action.setEnabled(has)
         self.render_action.setEnabled(has)
+        self.render_preview_action.setEnabled(has)
         self.plan_action.setEnabled(has)
         self.import_script_action.setEnabled(has)
         self.undo_action.setEnabled(has and self.doc.undo_stack.canUndo())
         self.redo_action.setEnabled(has and self.doc.undo_stack.canRedo())
+        self.undo_tool.setEnabled(self.undo_action.isEnabled())
+        self.redo_tool.setEnabled(self.redo_action.isEnabled())
         if has:
-            self.undo_action.setText(f"&Undo {self.doc.undo_stack.undoText()}".strip())
-            self.redo_action.setText(f"&Redo {self.doc.undo_stack.redoText()}".strip())
+            undo, redo = self.doc.undo_stack.undoText(), self.doc.undo_stack.redoText()
+            self.undo_action.setText(f"&Undo {undo}".strip())
+            self.redo_action.setText(f"&Redo {redo}".strip())
+            self.undo_tool.setToolTip(f"Undo {undo} (Ctrl+Z)" if undo else "Nothing to undo")
+            self.redo_tool.setToolTip(f"Redo {redo} (Ctrl+Shift+Z)" if redo else "Nothing to redo")
 
     def undo(self) -> None:
         if self.doc is not None:
@@ -536,7 +601,12 @@ class MainWindow(QMainWindow):
 
         out = load_settings().output_folder
         out_dir = Path(out).expanduser() / self.doc.root.name if out else None
-        request = RenderRequest(project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir)
+        if scale < 1:  # previews go beside the finals, never over them
+            out_dir = (out_dir or self.doc.store.renders) / "preview"
+        # A preview may show lines waiting for a translator (as a marked DRAFT); a full render is final or refused.
+        request = RenderRequest(
+            project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir, draft=scale < 1
+        )
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
             title += " (preview)"
@@ -548,33 +618,60 @@ class MainWindow(QMainWindow):
             self.render_stage or render_stage,
             request,
             lane="cpu" if self.render_stage else "process",
-            on_success=self._for_this_document(lambda result: self._render_done(result, saved_at)),
+            on_success=self._for_this_document(lambda result: self._render_done(result, saved_at, preview=scale < 1)),
         )
 
-    def _render_done(self, result: Any, saved_at: int | None = None) -> None:
+    def _render_done(self, result: Any, saved_at: int | None = None, *, preview: bool = False) -> None:
         """The render saved its takes, voice lines and deliverables to project.json: merge those parts back.
 
         With no edit since the render started, memory then equals the file, so nothing is written again.
         """
         if self.doc is None:
             return
+        outcome = getattr(result, "result", None)
+        if getattr(outcome, "refused", None):
+            self.notify(
+                f"{len(outcome.refused)} variant(s) not rendered: lines not in their language",
+                outcome.refusal + "\nThe other variants were rendered. Fix these lines or import a translator's file.",
+            )
         on_disk = getattr(result, "project", None)
         if on_disk is None:
             from studio.model import ProjectStore
 
             on_disk = ProjectStore(self.doc.root).load()
         durations = {(v.id, s.shot_id): s.duration_s for v in on_disk.variants for s in v.shots}
+        checked = {(v.id, s.shot_id): s.line_status for v in on_disk.variants for s in v.shots}  # language check
+        checked |= {(v.id, ""): v.line_status for v in on_disk.variants}
+
+        picked = {t.id for t in self.doc.project.takes if t.selected}
+        kept_finals: list[Any] = []
+        if preview:  # a preview never hides the final videos it was rendered beside
+            from studio.ui.deliver_page import is_preview
+
+            listed = {d.path for d in on_disk.deliverables}
+            kept_finals = [
+                d
+                for d in self.doc.project.deliverables
+                if d.path not in listed and not is_preview(d, self.doc.root) and deliverable_exists(d, self.doc.root)
+            ]
 
         def merge(project: Any) -> None:
             project.takes = on_disk.takes
+            for t in project.takes:  # a pick made while it rendered is the creator's: keep it
+                if t.id in picked and not t.selected:
+                    pick_in(project, t)
             project.voice_lines = on_disk.voice_lines
-            project.deliverables = on_disk.deliverables
+            project.deliverables = [*kept_finals, *on_disk.deliverables]
             for v in project.variants:
+                if (v.id, "") in checked:
+                    v.line_status = {k: st.model_copy() for k, st in checked[(v.id, "")].items()}
                 for s in v.shots:
                     if (v.id, s.shot_id) in durations:
                         s.duration_s = durations[(v.id, s.shot_id)]
+                    if (v.id, s.shot_id) in checked:
+                        s.line_status = {k: st.model_copy() for k, st in checked[(v.id, s.shot_id)].items()}
 
-        untouched = saved_at is not None and self.doc.undo_stack.index() == saved_at
+        untouched = saved_at is not None and self.doc.undo_stack.index() == saved_at and not kept_finals
         self.doc.edit("Render", ("takes", "voice_lines", "deliverables", "variants"), merge)
         if untouched:
             self.doc.undo_stack.setClean()
@@ -664,14 +761,19 @@ class MainWindow(QMainWindow):
         def merge(takes: list[Any]) -> None:
             def change(p: Any) -> None:
                 known = {t.request.key() for t in p.takes}
-                p.takes = [*p.takes, *(t for t in takes if t.request.key() not in known)]
+                new = [t for t in takes if t.request.key() not in known]
+                keep_shown_picks(p, {(t.shot_id, t.variant_id) for t in new})
+                p.takes = [*p.takes, *new]
 
             if self.doc.edit(f"Generate {len(takes)} takes", ("takes",), change):
                 self.save()
 
-        label = shot_ids[0] if len(shot_ids) == 1 else f"{len(shot_ids)} shots"
         return self.run_job(
-            f"Images for {label}", make_takes, request, lane="gpu", on_success=self._for_this_document(merge)
+            takes_job_title(shot_ids, variant_ids),
+            make_takes,
+            request,
+            lane="gpu",
+            on_success=self._for_this_document(merge),
         )
 
     def start_voice_preview(self, request: Any, player: Any) -> Job:
@@ -691,6 +793,7 @@ class MainWindow(QMainWindow):
             self._settings_dialog = SettingsDialog(self)
             self._settings_dialog.check_requested.connect(self.start_readiness_check)
             self._settings_dialog.saved.connect(self._settings_saved)
+            guard_wheel_in(self._settings_dialog)
         self._settings_dialog.load()
         self._settings_dialog.show()
         self._settings_dialog.raise_()
@@ -730,11 +833,13 @@ class MainWindow(QMainWindow):
             return
         running = self.jobs.running()
         current = running[0] if running else None
+        stopping = current is not None and self.jobs.is_stopping(current)
         shown = (
             bool(running),
             bool(self.jobs.queued()),
             current.id if current else None,
             int(current.fraction * 1000) if current else -1,
+            stopping,
         )
         if shown == self._progress_shown:
             return  # nothing visible changed: no Qt call at all
@@ -747,8 +852,8 @@ class MainWindow(QMainWindow):
             if job.state == "finished":
                 self.statusBar().showMessage(f"{job.title}: done", 4000)
             return
-        if not before or before[2] != shown[2]:
-            self.progress.setFormat(f"{current.title}: %p%")
+        if not before or before[2] != shown[2] or before[4] != shown[4]:
+            self.progress.setFormat(f"{current.title}: stopping…" if stopping else f"{current.title}: %p%")
             self.progress.show()
         self.progress.setValue(shown[3])
 
@@ -812,21 +917,47 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, lambda: self.steps.setFocus())
+        if not self._fonts_started:  # after the first frame: every script's font, for any market added later
+            self._fonts_started = True
+            QTimer.singleShot(FONTS_AFTER_SHOW_MS, self, lambda: self._load_fonts(everything=True))
 
-    def _load_fonts(self) -> None:
-        """The bundled fonts for the scripts this project writes in, read by a quiet job, registered here."""
+    def _load_fonts(self, *, everything: bool = False) -> None:
+        """The bundled fonts, read by a quiet job and registered here one script per event-loop turn.
+
+        Called once right after the window first shows (every script the studio ships), and when a project opens
+        (its scripts first, in case the first load has not finished).
+        """
         from studio.ui import fonts
 
-        languages = {self.doc.project.brief.master_language, *(v.language for v in self.doc.project.variants)}
-        languages |= {m.language for m in self.doc.project.brief.markets if m.language}
-        scripts = fonts.scripts_for_languages(languages)
+        scripts: tuple[str, ...] = ()
+        if everything:
+            scripts = fonts.all_scripts()
+        elif self.doc is not None:
+            p = self.doc.project
+            languages = {p.brief.master_language, *(v.language for v in p.variants)}
+            languages |= {m.language for m in p.brief.markets if m.language}
+            scripts = fonts.scripts_for_languages(languages)
+        scripts = tuple(s for s in scripts if s not in self._fonts_in_flight)
         if not scripts:
             return
+        self._fonts_in_flight.update(scripts)
 
         def done(job: Job) -> None:
-            if job.state == "finished" and fonts.register(job.result):
-                for page in self.pages.values():
-                    page.update()
+            self._fonts_in_flight.difference_update(scripts)
+            if job.state != "finished":
+                return
+            pending = dict(job.result)
+
+            def register_next() -> None:
+                if not pending:
+                    for page in self.pages.values():
+                        page.update()
+                    return
+                script = next(iter(pending))
+                fonts.register({script: pending.pop(script)})
+                QTimer.singleShot(0, self, register_next)
+
+            register_next()
 
         self.jobs.submit("Fonts", fonts.read_font_files, fonts.FontFilesRequest(scripts), on_done=done, quiet=True)
 

@@ -32,6 +32,16 @@ def dark_palette() -> QPalette:
     return p
 
 
+#: Fusion draws an unchecked box's border from the dark window colour, so it all but vanishes: give it a light edge.
+DARK_INDICATORS = """
+QCheckBox::indicator:unchecked, QAbstractItemView::indicator:unchecked {
+    border: 1px solid #9aa0a6; border-radius: 2px; background: #1e1f22; width: 12px; height: 12px;
+}
+QCheckBox::indicator:unchecked:hover, QAbstractItemView::indicator:unchecked:hover { border-color: #7aa7ff; }
+QCheckBox::indicator:unchecked:disabled { border-color: #5a5d63; }
+"""
+
+
 def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
@@ -43,8 +53,13 @@ def apply_theme(app: QApplication, scheme: Qt.ColorScheme | None = None) -> None
     if scheme == Qt.ColorScheme.Dark and not is_dark(app.palette()):
         app.setStyle("Fusion")
         app.setPalette(dark_palette())
-    elif scheme == Qt.ColorScheme.Light and is_dark(app.palette()) and app.style().name().lower() == "fusion":
-        app.setPalette(app.style().standardPalette())
+        app.setStyleSheet(DARK_INDICATORS)
+    elif scheme == Qt.ColorScheme.Light and is_dark(app.palette()):
+        ours = app.styleSheet() == DARK_INDICATORS
+        if ours:
+            app.setStyleSheet("")  # the style-sheet style hides Fusion's name: drop it first
+        if ours or app.style().name().lower() == "fusion":
+            app.setPalette(app.style().standardPalette())
 
 
 def follow_system_theme(app: QApplication) -> None:

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
+from studio.ui.quality import final_videos, untranslated
 from studio.ui.storyboard_edits import set_variant_field
 
 Index = QModelIndex | QPersistentModelIndex
 LOCAL_COLUMNS = (
     ("shot_id", "Shot"),
+    ("flags", "Check"),
     ("duration_s", "Seconds"),
     ("voiceover", "Voice-over"),
     ("caption", "Caption"),
@@ -32,8 +34,32 @@ LOCAL_COLUMNS = (
     ("talent", "Talent"),
     ("wardrobe", "Wardrobe"),
     ("setting", "Setting"),
-    ("flags", "Check"),
 )
+#: The line kind (LocalizedShot.line_status key) a column shows.
+LINE_KINDS = {"voiceover": "voice-over", "caption": "caption"}
+PROBLEM = QColor("#c98a00")
+
+
+def line_problems(shot: Any, field: str, language: str) -> list[str]:
+    """What is wrong with the line in this cell: an untranslated flag, or a line identified as another language."""
+    kind = LINE_KINDS.get(field)
+    if kind is None:
+        return []
+    out = []
+    status = shot.line_status.get(kind)
+    if status is not None and status.language_ok is False:
+        found = f" (reads as {status.detected})" if status.detected else ""
+        out.append(f"Not in {language} yet{found}: a translator must write this {kind}.")
+    if status is not None and status.origin == "untranslated" and not out:
+        out.append(f"Untranslated {kind}: a translator must write it in {language}.")
+    for f in shot.flags:  # a flag says which line it is about ("No Korean caption…"); otherwise the spoken line
+        if f.kind == "untranslated" and f.message not in out:
+            about_caption = "caption" in f.message.lower()
+            if about_caption == (field == "caption"):
+                out.append(f.message)
+    return out
+
+
 EDITABLE = {"voiceover", "caption", "prompt", "talent", "wardrobe", "setting"}
 
 
@@ -87,9 +113,20 @@ class LocalizedShotModel(QAbstractTableModel):
             return None
         shot = shots[index.row()]
         field = LOCAL_COLUMNS[index.column()][0]
+        problems = line_problems(shot, field, self._language())
+        if role == Qt.ItemDataRole.DisplayRole and problems:
+            return f"⚠ {getattr(shot, field)}"
+        if role == Qt.ItemDataRole.BackgroundRole and problems:
+            return QColor(201, 138, 0, 70)
+        if role == Qt.ItemDataRole.ToolTipRole and problems:
+            return "\n".join(problems)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole and problems:
+            return "; ".join(problems)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if field == "flags":
-                return "; ".join(f.message for f in shot.flags) or ("stale" if shot.stale else "")
+                marks = [f.message for f in shot.flags]
+                marks += [p for f in LINE_KINDS for p in line_problems(shot, f, self._language()) if p not in marks]
+                return ("⚠ " + "; ".join(marks)) if marks else ("stale" if shot.stale else "")
             value = getattr(shot, field)
             return f"{value:.1f}" if isinstance(value, float) and role == Qt.ItemDataRole.DisplayRole else value
         if role == Qt.ItemDataRole.FontRole and field in shot.overrides:
@@ -97,7 +134,7 @@ class LocalizedShotModel(QAbstractTableModel):
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.ForegroundRole and field == "flags" and (shot.flags or shot.stale):
-            return QColor("#c98a00")
+            return PROBLEM
         if role == Qt.ItemDataRole.ToolTipRole:
             if field == "flags" and shot.flags:
                 return "\n".join(f"{f.kind}: {f.message}" for f in shot.flags)
@@ -106,6 +143,12 @@ class LocalizedShotModel(QAbstractTableModel):
             if field == "voiceover" and shot.back_translation:
                 return f"Back-translation: {shot.back_translation}"
         return None
+
+    def _language(self) -> str:
+        try:
+            return self.doc.project.variant(self.variant_id).language if self.doc and self.variant_id else ""
+        except KeyError:
+            return ""
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or self.doc is None or self.variant_id is None:
@@ -145,7 +188,8 @@ class VariantsPage(Page):
         self.shots.setWordWrap(True)
         self.shots.horizontalHeader().setDefaultSectionSize(160)
         self.shots.setColumnWidth(0, 50)
-        self.shots.setColumnWidth(1, 64)
+        self.shots.setColumnWidth(1, 180)  # Check: problems are in view without scrolling
+        self.shots.setColumnWidth(2, 64)
         self.detail = QLabel()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.matrix)
@@ -207,14 +251,23 @@ class VariantsPage(Page):
             missing = sum(1 for s in v.shots if project.selected_take(s.shot_id, v.id) is None)
             stale = sum(1 for s in v.shots if s.stale)
             lines = [v.name, f"{v.language} · {len(v.shots)} shots"]
-            lines.append("rendered" if v.id in rendered else "not rendered")
+            todo = untranslated(v)
+            finals = final_videos(project, doc.root, v.id)
+            if todo:
+                lines.append(f"⚠ {len(todo)} untranslated — draft only")
+            elif finals:
+                lines.append("✓ final video")
+            else:
+                lines.append("preview only" if v.id in rendered else "not rendered")
             if missing:
                 lines.append(f"{missing} images missing")
             if stale:
                 lines.append(f"{stale} shots stale")
             item = QTableWidgetItem("\n".join(lines))
             item.setData(Qt.ItemDataRole.UserRole, v.id)
-            item.setToolTip(f"{v.id}: CTA “{v.call_to_action}”")
+            item.setToolTip(f"{v.id}: CTA “{v.call_to_action}”" + "".join(f"\n⚠ {t}" for t in todo))
+            if todo:
+                item.setBackground(QColor(201, 138, 0, 70))
             row, col = markets.index(v.market), segments.index(v.segment)
             self.matrix.setItem(row, col, item)
             where[v.id] = (row, col)
