@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     configure_runtime()
+    from studio.model.safe_paths import sweep_cut_dirs
+
+    sweep_cut_dirs()  # render work folders a crash or kill left in TMPDIR
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName("Qianmian")
     app.setApplicationName("Studio")

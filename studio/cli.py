@@ -6,13 +6,13 @@ Stages run through the same JobQueue as in the app; a tqdm bar shows progress an
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from studio.model.errors import Cancelled, StudioError
+from studio.model.errors import Cancelled, StudioError, disk_full, is_disk_full
+from studio.model.secrets import redact
 
 
 def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool = False) -> Any:
@@ -43,12 +43,31 @@ def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool
     except KeyboardInterrupt:
         queue.stop(job)
         bar.set_postfix_str("stopping…", refresh=True)
-        with contextlib.suppress(Cancelled):
-            job.wait()
-        raise Cancelled("Stopped by Ctrl-C; finished files are kept, nothing half-written was left.") from None
+        _wait_stopped(job)
+        raise Cancelled(STOP_MESSAGE) from None
     finally:
         bar.close()
         queue.shutdown(wait=False)
+
+
+STOP_MESSAGE = "Stopped by Ctrl-C; finished files are kept, nothing half-written was left."
+
+
+def _wait_stopped(job: Any, limit_s: float = 60.0) -> None:
+    """Wait for a stopped job to clean up; more Ctrl-C presses are absorbed, its own failure is not shown."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            job.wait(timeout=0.2)
+            return
+        except TimeoutError:
+            continue
+        except KeyboardInterrupt:
+            continue
+        except BaseException:
+            return
 
 
 def _print_deliverables(result: Any) -> None:
@@ -267,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return app_main(argv)
     args = parser.parse_args(argv)
+    from studio.model.safe_paths import sweep_cut_dirs
+
+    sweep_cut_dirs()  # render work folders a crash or kill left in TMPDIR (project folders are swept on load)
     if args.command is None:
         parser.print_help()
         return 2
@@ -275,8 +297,16 @@ def main(argv: list[str] | None = None) -> int:
     except Cancelled as e:
         print(f"\n{e.message}", file=sys.stderr)
         return 130
+    except KeyboardInterrupt:
+        print(f"\n{STOP_MESSAGE}", file=sys.stderr)
+        return 130
     except StudioError as e:
-        print(f"\nError: {e}", file=sys.stderr)
+        print(f"\nError: {redact(str(e))}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        if not is_disk_full(e):
+            raise
+        print(f"\nError: {disk_full(e.filename or Path.cwd())}", file=sys.stderr)
         return 2
 
 

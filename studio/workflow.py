@@ -55,29 +55,43 @@ def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel:
             "Choose another folder, or pass --force to replace its plan (images and renders are kept).",
         )
     report(on_progress, 0.0, "Reading the script" if request.script_path else "Reading the brief")
-    if request.script_path is not None:
-        from studio.planning.script import plan_script_file
+    try:
+        if request.script_path is not None:
+            from studio.planning.script import plan_script_file
 
-        project = plan_script_file(
-            request.script_path,
-            request.brief_path,
-            name=request.name or request.out_dir.name,
-            on_progress=sub_progress(on_progress, 0.05, 0.95),
-            cancel=cancel,
-        )
-    elif request.brief_path is None:
-        raise ProjectError("Nothing to plan from.", "Give a brief (.toml/.json) or a script (.fountain/.txt).")
-    else:
-        project = plan_project(
-            load_brief(request.brief_path),
-            name=request.name or request.out_dir.name,
-            on_progress=sub_progress(on_progress, 0.05, 0.95),
-            cancel=cancel,
-        )
+            project = plan_script_file(
+                request.script_path,
+                request.brief_path,
+                name=_project_name(request),
+                on_progress=sub_progress(on_progress, 0.05, 0.95),
+                cancel=cancel,
+            )
+        elif request.brief_path is None:
+            raise ProjectError("Nothing to plan from.", "Give a brief (.toml/.json) or a script (.fountain/.txt).")
+        else:
+            project = plan_project(
+                load_brief(request.brief_path),
+                name=_project_name(request),
+                on_progress=sub_progress(on_progress, 0.05, 0.95),
+                cancel=cancel,
+            )
+    except ValidationFailed as e:  # name the file: the planner only sees the brief's fields
+        source = request.brief_path or request.script_path
+        if source is not None and str(source) not in e.message:
+            e.message = f"{source}: {e.message}"
+            e.args = (e.message,)
+        raise
     check(cancel)
     store.create(project)
     report(on_progress, 1.0, f"Planned {len(project.variants)} variants")
     return request.out_dir
+
+
+def _project_name(request: PlanRequest) -> str:
+    """The folder's name when it can name files, else its slug (the review zip is named after the project)."""
+    from studio.model.ids import file_safe_name
+
+    return file_safe_name(request.name or request.out_dir.resolve().name)
 
 
 @dataclass(frozen=True)
@@ -201,7 +215,6 @@ def render(
                 variant_id=variant_id,
                 aspects=tuple(aspects),
                 out_dir=out_dir,
-                music=Path(project.settings.music) if project.settings.music else None,
                 loudness_lufs=project.settings.loudness_lufs,
                 fps=project.settings.fps,
                 scale=request.scale,

@@ -96,7 +96,7 @@ def test_failed_write_keeps_previous_file(tmp_path: Path, monkeypatch: pytest.Mo
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", full_disk)
-    with pytest.raises(ProjectError, match="No space left"):
+    with pytest.raises(ProjectError, match="disk is full"):
         store_mod.atomic_write_text(target, "new")
     assert target.read_text("utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["project.json"]

@@ -119,7 +119,11 @@ def test_cli_export_and_safe_import(
     store, variant_id, _ = thai_render
     zip_path = tmp_path / "review.zip"
     assert cli_main(["--quiet", "export", str(store.root), "--variant", variant_id, "--out", str(zip_path)]) == 0
-    assert "Review bundle" in capsys.readouterr().out and zip_path.is_file()
+    out = capsys.readouterr().out
+    assert "Review bundle" in out and zip_path.is_file()
+    # The fixture rendered outside the project folder: a bundle packs only files inside the project (a project
+    # file from elsewhere must not be able to pack any file of this machine), and says what it left out.
+    assert "outside the project folder" in out
     assert cli_main(["--quiet", "import-bundle", str(zip_path), "--out", str(tmp_path / "in")]) == 0
     imported = {p.suffix for p in (tmp_path / "in").rglob("*") if p.is_file()}
-    assert {".mp4", ".pdf", ".csv", ".otio"} <= imported
+    assert {".pdf", ".csv", ".otio"} <= imported and ".mp4" not in imported

@@ -7,6 +7,7 @@ against a second caller (tests, CLI) sharing the process. torch/diffusers are im
 from __future__ import annotations
 
 import contextlib
+import pickle
 import threading
 import time
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from PIL import Image
 
 from pipelines.image import batch_key
 from pipelines.image import device as devices
-from pipelines.image.registry import ModelInfo, find_model, require_ready
+from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
 from pipelines.image.result import ImageResult
 from studio.model.errors import BackendError, Cancelled
 from studio.model.requests import ImageRequest, LoraRef
@@ -254,6 +255,11 @@ def _load_pipeline(info: ModelInfo, device: devices.DeviceChoice) -> Any:
 
     dlogging.disable_progress_bar()
     dtype = device.torch_dtype() if device.kind != "cpu" else torch.float32
+    if info.kind == "single-file":
+        refuse_pickle(info.path, "checkpoint")
+    else:
+        for sub in sorted(p for p in info.path.iterdir() if p.is_dir() and not p.name.startswith("tokenizer")):
+            refuse_pickle_weights(sub, f"model component {sub.name}/")
     try:
         if info.kind == "single-file":
             assert info.config is not None
@@ -267,9 +273,9 @@ def _load_pipeline(info: ModelInfo, device: devices.DeviceChoice) -> Any:
             return DiffusionPipeline.from_pretrained(
                 str(info.path), dtype=dtype, local_files_only=True, use_safetensors=True
             )
-    except (OSError, ValueError, RuntimeError, KeyError) as e:
+    except Exception as e:  # OSError, ValueError... and safetensors' own errors: always said plainly
         raise BackendError(
-            f"Could not load the image model {info.id} from {info.path}: {e}",
+            f"Could not load the image model {info.id} from {info.path}: {type(e).__name__}: {e}",
             "Check the folder is complete (the model list says what is missing); models load from local files only.",
         ) from e
 
@@ -363,6 +369,7 @@ def _set_loras(r: Resident, loras: tuple[LoraRef, ...]) -> None:
             )
         if not path.is_file():
             raise BackendError(f"LoRA file {path} does not exist.", "Check the path in the shot or project settings.")
+        refuse_pickle(path, "LoRA")  # a pickle renamed .safetensors is refused by its first bytes
         name = f"lora{i}"
         try:
             pipe.load_lora_weights(str(path.parent), weight_name=path.name, adapter_name=name, local_files_only=True)
@@ -390,6 +397,10 @@ def _ip_adapter(r: Resident) -> bool:
     weights = xl if r.info.family == "sdxl" else [w for w in weights if w not in xl]
     if not weights:
         return False
+    refuse_pickle(weights[0], "IP-Adapter")
+    # The image encoder is loaded by transformers, which falls back to pytorch_model.bin (pickle): refuse first.
+    refuse_pickle_weights(weights[0].parent / "image_encoder", "IP-Adapter image encoder")
+    refuse_pickle_weights(folder / "image_encoder", "IP-Adapter image encoder")
     try:
         r.t2i.load_ip_adapter(
             str(folder),
@@ -400,6 +411,11 @@ def _ip_adapter(r: Resident) -> bool:
         )
     except (OSError, ValueError, KeyError, RuntimeError):
         return False
+    except pickle.UnpicklingError as e:
+        raise BackendError(
+            f"The IP-Adapter in {folder} holds a pickle that was refused: {e}",
+            "Use the .safetensors release of the IP-Adapter and its image encoder.",
+        ) from e
     r.t2i.set_ip_adapter_scale(0.6)
     r.ip_adapter = True
     r.i2i = None  # rebuilt from the pipeline that now holds the image encoder

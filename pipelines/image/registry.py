@@ -83,6 +83,68 @@ def safetensors_keys(path: Path) -> list[str]:
     return [k for k in header if k != "__metadata__"]
 
 
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def pickle_reason(path: Path) -> str | None:
+    """Why `path` would be unpickled if loaded (by its extension or by its first bytes), or None.
+
+    torch's checkpoints are zip files holding a pickle (PK\\x03\\x04) or a bare pickle (\\x80 + protocol);
+    a real .safetensors starts with an 8-byte header length followed by '{'."""
+    if path.suffix.lower() in PICKLE_SUFFIXES:
+        return f"{path.name} is a pickle file ({path.suffix})"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError:
+        return None
+    if head.startswith(_ZIP_MAGIC):
+        return f"{path.name} is a zipped pickle (a torch checkpoint), whatever its name says"
+    if len(head) >= 2 and head[0] == 0x80 and 1 <= head[1] <= 5:
+        return f"{path.name} is a pickle, whatever its name says"
+    return None
+
+
+def refuse_pickle(path: Path, what: str = "model file") -> None:
+    """BackendError before anything loads a file that would be unpickled (pickle can run any code)."""
+    reason = pickle_reason(path)
+    if reason:
+        raise BackendError(
+            f"The {what} {path} was refused: {reason}, and loading pickle can run code on this machine.",
+            "Use the .safetensors release of it (or convert it with a trusted tool) and rescan.",
+        )
+
+
+def refuse_pickle_weights(folder: Path, what: str) -> None:
+    """A folder a library will load weights from: refused when it would fall back to pickle weights (no
+    .safetensors), or when a .safetensors file in it is really a pickle."""
+    files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+    safe = [p for p in files if p.suffix == ".safetensors" or p.name.endswith(".safetensors.index.json")]
+    for p in safe:
+        if p.suffix == ".safetensors":
+            refuse_pickle(p, what)
+    if not safe:
+        pickles = [p for p in files if p.suffix.lower() in PICKLE_SUFFIXES]
+        if pickles:
+            refuse_pickle(pickles[0], what)
+
+
+def tokenizer_problem(folder: Path) -> str | None:
+    """A tokenizer folder without vocabulary loads nothing useful: every prompt would be silently ignored."""
+    names = {p.name for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+    if "tokenizer.json" in names or "spiece.model" in names or "tokenizer.model" in names:
+        return None
+    if "vocab.json" in names and "merges.txt" in names:
+        return None
+    if "vocab.txt" in names:
+        return None
+    missing = "vocab.json and merges.txt" if "vocab.json" not in names else "merges.txt"
+    return (
+        f"{folder.name}/ has no vocabulary ({missing}, or tokenizer.json / spiece.model): without it every prompt "
+        "would be ignored; copy the tokenizer files from the model's release"
+    )
+
+
 def family_from_keys(keys: list[str]) -> tuple[Family, str]:
     """(family, what it is) from checkpoint key names, the way diffusers' single-file loader tells them apart."""
     ks = set(keys)
@@ -136,7 +198,12 @@ def _component_problems(folder: Path, index: dict) -> list[str]:
         if not sub.is_dir():
             problems.append(f"this folder has no {name}/ (model_index.json lists {spec[1]})")
             continue
-        if name.startswith("tokenizer") or name == "scheduler":  # SD3 has tokenizer_3: configs and vocab, no weights
+        if name.startswith("tokenizer"):  # SD3 has tokenizer_3: configs and vocab, no weights
+            problem = tokenizer_problem(sub)
+            if problem:
+                problems.append(problem)
+            continue
+        if name == "scheduler":
             continue
         files = [p for p in sub.iterdir() if p.is_file()]
         if not any(p.name == "config.json" for p in files):
@@ -156,6 +223,21 @@ def _ip_adapter(folder: Path) -> Path | None:
         if base.is_dir() and any(base.rglob("*.safetensors")) and any(base.rglob("image_encoder/config.json")):
             return base
     return None
+
+
+def _inspect_safely(folder: Path, *, model_id: str | None = None, kind: Kind = "folder") -> ModelInfo:
+    """inspect_folder, but a folder it cannot make sense of is listed unusable with the reason, not a failed scan."""
+    try:
+        return inspect_folder(folder, model_id=model_id, kind=kind)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, BackendError) as e:
+        return ModelInfo(
+            id=model_id or folder.name,
+            path=folder,
+            family="unknown",
+            kind=kind,
+            ready=False,
+            problems=(f"unusable: its files cannot be read ({type(e).__name__}: {e})",),
+        )
 
 
 def inspect_folder(folder: Path, *, model_id: str | None = None, kind: Kind = "folder") -> ModelInfo:
@@ -230,9 +312,23 @@ def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> l
             if entry.is_dir() and (entry / "model_index.json").is_file():
                 if entry.with_name(entry.name + ".safetensors").is_file():
                     continue  # the configs of a single-file checkpoint, not a model of its own
-                found.append(inspect_folder(entry))
+                found.append(_inspect_safely(entry))
             elif entry.is_file() and entry.suffix == ".safetensors":
-                family, what = family_from_keys(safetensors_keys(entry))
+                try:
+                    refuse_pickle(entry, "checkpoint")
+                    family, what = family_from_keys(safetensors_keys(entry))
+                except BackendError as e:  # one damaged file marks only itself unusable, never the whole library
+                    found.append(
+                        ModelInfo(
+                            id=entry.stem,
+                            path=entry,
+                            family="unknown",
+                            kind="single-file",
+                            ready=False,
+                            problems=(f"unusable: {e.message} {e.hint}".strip(),),
+                        )
+                    )
+                    continue
                 if what in ("lora", "ip-adapter"):
                     continue
                 singles.append((entry, family, what))
@@ -252,7 +348,7 @@ def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> l
                 )
     cached = _hf_snapshots(hf_cache_dir()) if include_hf_cache and hf_cache_dir() else []
     for repo_id, snap in cached:
-        found.append(inspect_folder(snap, model_id=repo_id, kind="hf-cache"))
+        found.append(_inspect_safely(snap, model_id=repo_id, kind="hf-cache"))
     for path, family, what in singles:
         found.append(_single_file(path, family, what, found, cached))
     seen: dict[str, int] = {}
@@ -354,6 +450,10 @@ def lora_files(extra: list[Path] | None = None) -> list[Path]:
         for folder in (root, root / "lora", root / "loras"):
             if folder.is_dir():
                 for f in sorted(folder.glob("*.safetensors")):
-                    if family_from_keys(safetensors_keys(f))[1] == "lora":
-                        out.append(f)
+                    try:
+                        refuse_pickle(f, "LoRA")
+                        if family_from_keys(safetensors_keys(f))[1] == "lora":
+                            out.append(f)
+                    except BackendError:
+                        continue  # a damaged or disguised file is not offered as a LoRA
     return list(dict.fromkeys(out))

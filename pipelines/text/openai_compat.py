@@ -14,6 +14,7 @@ import httpx
 
 from pipelines.text.client import ChatMessage
 from studio.model.errors import BackendError, Cancelled
+from studio.model.secrets import redact, strip_credentials
 from studio.model.stage import CancelToken, ProgressFn, check, report
 
 
@@ -47,10 +48,11 @@ class OpenAICompatClient:
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise BackendError(
-                f"LLM base URL '{base_url}' is not an http(s) URL.",
+                f"LLM base URL '{redact(base_url)}' is not an http(s) URL.",
                 "Set QIANMIAN_LLM_BASE_URL like http://127.0.0.1:11434/v1 (Ollama) or https://api.deepseek.com/v1.",
             )
-        self.base_url = base_url.rstrip("/")
+        self._url = base_url.rstrip("/")  # requests use it as given (httpx sends user:password as basic auth)
+        self.base_url = strip_credentials(self._url)  # what is shown, logged and stored: never the credentials
         self.model = model
         self.json_mode = json_mode
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
@@ -104,7 +106,7 @@ class OpenAICompatClient:
         if fmt:
             body["response_format"] = fmt
         check(cancel)
-        url = f"{self.base_url}/chat/completions"
+        url = f"{self._url}/chat/completions"
         parts: list[str] = []
         done = threading.Event()
         try:
@@ -135,7 +137,7 @@ class OpenAICompatClient:
             if cancel is not None and cancel.cancelled:
                 raise Cancelled() from e
             raise BackendError(
-                f"Cannot reach the LLM at {self.base_url}: {e}",
+                f"Cannot reach the LLM at {self.base_url}: {redact(str(e))}",
                 "Start the server (ollama serve, LM Studio, llama-server…) or fix QIANMIAN_LLM_BASE_URL.",
             ) from e
         report(on_progress, 1.0, f"{self.name}: done")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,14 +56,10 @@ def save_speech(speech: Speech, path: str | Path) -> Path:
             hint="Save voice lines as .wav or .flac.",
         )
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    try:
+    from studio.model.safe_paths import writing
+
+    with writing(target, needed_bytes=int(np.asarray(speech.samples).size) * 4 + 1024) as tmp:
         soundfile.write(tmp, speech.samples, speech.sample_rate, format=fmt[0], subtype=fmt[1])
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 

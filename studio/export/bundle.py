@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 from studio.model import Deliverable, ProjectError, ProjectStore, ValidationFailed
+from studio.model.errors import disk_full, is_disk_full
+from studio.model.safe_paths import confine, honour_umask_dir, is_inside, temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.model.store import temp_path_for
 
@@ -59,9 +61,11 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _file(store: ProjectStore, rel: str) -> Path:
+def _file(store: ProjectStore, rel: str) -> Path | None:
+    """The file of a deliverable, or None when its path leads outside the project (never packed)."""
     p = Path(rel)
-    return p if p.is_absolute() else store.root / p
+    full = p if p.is_absolute() else store.root / p
+    return full if is_inside(store.root, full) else None
 
 
 def _arcname(store: ProjectStore, path: Path, fallback: str) -> str:
@@ -109,9 +113,15 @@ def export_campaign(
         warnings.extend(result.warnings)
         for d in result.deliverables:
             path = _file(store, d.path)
+            if path is None:
+                warnings.append(f"{vid}: {d.path} lies outside the project folder; left out of the bundle.")
+                continue
             members.append((_arcname(store, path, f"{vid}/{path.name}"), path, d.kind, vid))
         if request.include_media:
             for path in result.media:
+                if not is_inside(store.root, path) and not is_inside(result.out_dir, path):
+                    warnings.append(f"{vid}: {path} lies outside the project folder; left out of the bundle.")
+                    continue
                 members.append((_arcname(store, path, f"{vid}/media/{path.name}"), path, "media", vid))
         if request.include_videos:
             rendered = [d for d in project.deliverables if d.variant_id == vid and d.kind in ("video", "srt", "vtt")]
@@ -119,7 +129,12 @@ def export_campaign(
                 warnings.append(f"{vid}: no rendered video yet (run `qianmian render` first).")
             for d in rendered:
                 path = _file(store, d.path)
-                if path.is_file():
+                if path is None:
+                    warnings.append(
+                        f"{vid}: deliverables[{d.kind} {d.aspect}].path {d.path!r} lies outside the project folder; "
+                        "left out of the bundle (render into the project to include it)."
+                    )
+                elif path.is_file():
                     arcname = _arcname(store, path, f"{vid}/render/{path.name}")
                     members.append((arcname, path, d.kind, vid))
                     rendered_status[arcname] = d
@@ -160,7 +175,7 @@ def export_campaign(
         "files": files,
         "warnings": warnings,
     }
-    zip_path = request.out or store.renders / f"{project.name}_review.zip"
+    zip_path = request.out or confine(store.renders, f"{project.name}_review.zip", field="name")
     tmp = temp_path_for(zip_path)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
@@ -197,8 +212,12 @@ class BundleLimits:
     max_member_bytes: int = 2 << 30
     max_total_bytes: int = 8 << 30
     max_ratio: float = 200.0
-    """Largest uncompressed/compressed size ratio accepted for members above `ratio_floor_bytes`."""
-    ratio_floor_bytes: int = 1 << 20
+    """Largest uncompressed/compressed size ratio accepted for members above `ratio_floor_bytes`, and for the
+    bundle as a whole once it holds more than `total_ratio_floor_bytes` (many small bombs add up)."""
+    ratio_floor_bytes: int = 64 << 10
+    total_ratio_floor_bytes: int = 32 << 20
+    max_name_bytes: int = 255
+    """Longest file or folder name (one path part) in bytes; longer ones fail on every common filesystem."""
 
 
 @dataclass(frozen=True)
@@ -244,6 +263,12 @@ def _unsafe_name(name: str) -> str | None:
     if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
         return "absolute path"
     parts = PurePosixPath(name).parts
+    if len(name.encode("utf-8", "surrogatepass")) > 1024 or any(
+        len(p.encode("utf-8", "surrogatepass")) > 255 for p in parts
+    ):
+        return "the name is too long (a folder or file name over 255 bytes, or a path over 1024)"
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in name):
+        return "the name is not valid Unicode"
     if any(p == ".." for p in parts):
         return "the path climbs out of the bundle with '..'"
     if any(p.endswith((" ", ".")) and p not in (".",) for p in parts):
@@ -271,11 +296,33 @@ def _read_manifest(zf: zipfile.ZipFile, limits: BundleLimits) -> dict | None:
         raise ValidationFailed("The bundle's manifest.json is implausibly large.", "This is not a Qianmian bundle.")
     try:
         data = json.loads(zf.read(info).decode("utf-8"))
-    except (ValueError, zipfile.BadZipFile) as e:
+    except (ValueError, zipfile.BadZipFile, RecursionError, RuntimeError, NotImplementedError, EOFError, OSError) as e:
         raise ValidationFailed(f"The bundle's manifest.json cannot be read: {e}", "Export the bundle again.") from e
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         raise ValidationFailed("The bundle's manifest.json has no file list.", "Export the bundle again.")
     return data
+
+
+def _listed_files(manifest: dict | None) -> dict[str, dict]:
+    """The manifest's file entries by path; entries that are not objects with a string path are ignored."""
+    if not manifest:
+        return {}
+    return {f["path"]: f for f in manifest["files"] if isinstance(f, dict) and isinstance(f.get("path"), str)}
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split("/")
+    return ["/".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def _why(error: BaseException) -> str:
+    import errno
+
+    if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG:
+        return "the name is too long for this filesystem"
+    if isinstance(error, FileExistsError | NotADirectoryError | IsADirectoryError):
+        return "a file and a folder in the bundle have the same name"
+    return f"{type(error).__name__}: {error}"
 
 
 def _copy_limited(src, dest: Path, limit: int) -> tuple[int, str]:
@@ -304,7 +351,7 @@ def import_bundle(
         zf = zipfile.ZipFile(request.zip_path)
     except FileNotFoundError as e:
         raise ProjectError(f"{request.zip_path} does not exist.", "Check the path of the bundle.") from e
-    except zipfile.BadZipFile as e:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, RuntimeError) as e:
         raise ValidationFailed(f"{request.zip_path} is not a zip file: {e}", "Ask for the bundle again.") from e
     with zf:
         infos = zf.infolist()
@@ -319,12 +366,14 @@ def import_bundle(
                 f"{request.zip_path.name} has no {MANIFEST}; it is not a Qianmian review bundle.",
                 "Nothing was extracted. Export the bundle with `qianmian export`.",
             )
-        listed = {f.get("path"): f for f in manifest["files"] if isinstance(f, dict)} if manifest else {}
+        listed = _listed_files(manifest)
 
         refused: list[Refusal] = []
         accepted: list[zipfile.ZipInfo] = []
         seen: set[str] = set()
+        folders: set[str] = set()
         total = 0
+        total_compressed = 0
         for info in infos:
             name = info.filename
             if info.is_dir() or name == MANIFEST:
@@ -335,6 +384,8 @@ def import_bundle(
                 reason = "duplicate name"
             if reason is None and info.file_size > limits.max_member_bytes:
                 reason = f"{info.file_size} bytes is over the {limits.max_member_bytes}-byte member limit"
+            if reason is None and (key in folders or any(p in seen for p in _parents(key))):
+                reason = "a file and a folder in the bundle have the same name"
             if (
                 reason is None
                 and info.file_size > limits.ratio_floor_bytes
@@ -350,34 +401,45 @@ def import_bundle(
                 reason = "its size differs from manifest.json"
             if reason is None and total + info.file_size > limits.max_total_bytes:
                 reason = f"the bundle would exceed the {limits.max_total_bytes}-byte total limit"
+            if (
+                reason is None
+                and total + info.file_size > limits.total_ratio_floor_bytes
+                and total + info.file_size > limits.max_ratio * max(1, total_compressed + info.compress_size)
+            ):
+                reason = f"the bundle as a whole inflates over {limits.max_ratio:.0f}:1 (zip bomb)"
             if reason is not None:
                 refused.append(Refusal(name, reason))
                 continue
             seen.add(key)
+            folders.update(_parents(key))
             total += info.file_size
+            total_compressed += info.compress_size
             accepted.append(info)
 
         dest.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.import-", dir=dest.parent))
+        staging = Path(tempfile.mkdtemp(prefix=temp_prefix("import"), dir=dest.parent))
         extracted: list[str] = []
         try:
             for n, info in enumerate(accepted):
                 check(cancel)
                 report(on_progress, n / max(1, len(accepted)), f"Extracting {info.filename}")
                 target = staging.joinpath(*PurePosixPath(info.filename).parts)
-                if not target.resolve().is_relative_to(staging.resolve()):
-                    refused.append(Refusal(info.filename, "resolves outside the destination"))
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
                 try:
+                    if not target.resolve().is_relative_to(staging.resolve()):
+                        refused.append(Refusal(info.filename, "resolves outside the destination"))
+                        continue
+                    target.parent.mkdir(parents=True, exist_ok=True)
                     with zf.open(info) as src:
                         _size, digest = _copy_limited(src, target, min(info.file_size, limits.max_member_bytes))
-                except (ValueError, zipfile.BadZipFile, OSError) as e:
-                    target.unlink(missing_ok=True)
-                    refused.append(Refusal(info.filename, f"could not be extracted: {e}"))
+                except Exception as e:  # every odd member is a refusal, never a traceback
+                    with contextlib.suppress(OSError):
+                        target.unlink(missing_ok=True)
+                    if is_disk_full(e):
+                        raise disk_full(dest.parent, total) from e
+                    refused.append(Refusal(info.filename, f"could not be extracted: {_why(e)}"))
                     continue
                 expected = listed.get(info.filename, {}).get("sha256") if manifest else None
-                if expected and expected != digest:
+                if isinstance(expected, str) and expected and expected != digest:
                     target.unlink()
                     refused.append(
                         Refusal(info.filename, "its SHA-256 differs from manifest.json (damaged or altered)")
@@ -385,10 +447,11 @@ def import_bundle(
                     continue
                 extracted.append(info.filename)
             if manifest is not None:
-                (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
+                (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=True, indent=2) + "\n", "utf-8")
             check(cancel)
             if dest.exists():
                 dest.rmdir()
+            honour_umask_dir(staging)  # mkdtemp makes 0700; the imported folder gets the usual mode
             os.replace(staging, dest)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

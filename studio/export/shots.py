@@ -65,6 +65,8 @@ class VariantSheet:
     aspect: str
     end_card_s: float
     video: Path | None
+    project_root: Path = Path(".")
+    """Paths from project.json (the music bed) are confined to this folder."""
 
     @property
     def shots_s(self) -> float:
@@ -95,9 +97,9 @@ def variant_sheet(project: Project, store: ProjectStore, variant_id: str, aspect
     for n, shot in enumerate(variant.shots, start=1):
         ms = master.get(shot.shot_id)
         take = project.selected_take(shot.shot_id, variant.id)
-        image = store.asset_path(take.asset) if take else None
+        image = store.asset_path(take.asset, f"takes[{take.id}].asset") if take else None
         voice = voices.get(shot.shot_id)
-        voice_file = store.asset_path(voice.asset) if voice else None
+        voice_file = store.asset_path(voice.asset, f"voice_lines[{voice.shot_id}].asset") if voice else None
         rows.append(
             ShotRow(
                 number=n,
@@ -137,7 +139,7 @@ def variant_sheet(project: Project, store: ProjectStore, variant_id: str, aspect
     if video is not None:
         p = Path(video.path)
         video_path = p if p.is_absolute() else store.root / p
-    return VariantSheet(project, variant, rows, aspect, end_card, video_path)
+    return VariantSheet(project, variant, rows, aspect, end_card, video_path, store.root)
 
 
 def timecode(seconds: float) -> str:

@@ -8,7 +8,6 @@ project.json; `export_campaign` (or the caller) records the returned deliverable
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,8 +15,8 @@ from pathlib import Path
 
 from studio.export.shots import VariantSheet, variant_sheet
 from studio.model import ASPECT_SIZES, Deliverable, ProjectStore
+from studio.model.safe_paths import writing
 from studio.model.stage import CancelToken, ProgressFn, check, report
-from studio.model.store import temp_path_for
 
 #: Every kind `export_variant` can write, in the order it writes them.
 EXPORT_KINDS = ("pdf", "png", "csv", "xlsx", "otio", "xml")
@@ -60,9 +59,8 @@ def _copy(src: Path, dest: Path) -> Path:
     """Copy once: media keep their content-hash names, so an existing file of that name is the same file."""
     if dest.is_file() and dest.stat().st_size == src.stat().st_size:
         return dest
-    tmp = temp_path_for(dest)
-    shutil.copyfile(src, tmp)
-    os.replace(tmp, dest)
+    with writing(dest, needed_bytes=src.stat().st_size) as tmp:
+        shutil.copyfile(src, tmp)
     return dest
 
 
@@ -100,19 +98,22 @@ def _gather_media(sheet: VariantSheet, media_dir: Path, cancel: CancelToken | No
         frame = Image.new("RGBA", (width, height), (0, 0, 0, 0))
         frame.alpha_composite(overlay.image, (overlay.x, overlay.y))
         path = media_dir / f"caption_{n:02d}.png"
-        tmp = temp_path_for(path)
-        frame.save(tmp, format="PNG", optimize=True)
-        os.replace(tmp, path)
+        with writing(path) as tmp:
+            frame.save(tmp, format="PNG", optimize=True)
         captions.append((start, end, text, path))
         check(cancel)
     settings_music = sheet.project.settings.music
-    if settings_music and Path(settings_music).is_file():
-        music = _copy(Path(settings_music), media_dir / Path(settings_music).name)
+    music_file = None
+    if settings_music:
+        from studio.model.safe_paths import confine
+
+        music_file = confine(sheet.project_root, settings_music, field="settings.music")
+    if music_file is not None and music_file.is_file():
+        music = _copy(music_file, media_dir / music_file.name)
     else:
         music = media_dir / "music_bed.wav"
-        tmp = temp_path_for(music)
-        write_wav(tmp, generated_bed(sheet.duration_s))
-        os.replace(tmp, music)
+        with writing(music) as tmp:
+            write_wav(tmp, generated_bed(sheet.duration_s))
     return Media(stills=stills, voice=voice, captions=captions, music=music, video=sheet.video)
 
 

@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from studio.jobs.lifetime import become_worker, sigint_blocked_for_children
 from studio.model.errors import StudioError
 from studio.model.stage import CancelToken, Progress, ProgressFn
 
@@ -26,19 +27,25 @@ _NICENESS = 5
 
 
 def _child(fn: Callable[..., Any], request: Any, messages: Any, stop: Any) -> None:
+    become_worker()  # dies with the app (Linux: at once), ignores the terminal's Ctrl-C (the parent stops it)
     if hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(_NICENESS)  # background work (and the ffmpeg it starts) yields the cores to the window
     token = CancelToken()
 
-    parent = os.getppid()
+    parent_process = mp.parent_process()
+    parent = parent_process.pid if parent_process is not None else os.getppid()
 
     def watch() -> None:
         # Poll rather than stop.wait(): Event.set() in the parent blocks on waiters that died with a crashed child.
-        # A parent that died (the app was killed) also stops the work: nobody is left to use it.
+        # A parent that died (the app was killed) also stops the work: nobody is left to use it, and if the work
+        # does not notice the cancel within a few seconds the process ends itself (where no kernel signal does it).
         while not stop.is_set() and os.getppid() == parent:
             time.sleep(0.05)
         token.cancel()
+        if os.getppid() != parent:
+            time.sleep(3.0)
+            os._exit(70)
 
     threading.Thread(target=watch, daemon=True).start()
     last = 0.0
@@ -74,7 +81,8 @@ def call_in_process(
     stop = ctx.Event()
     # Not a daemon: a render's child starts one child per variant. It stops when told, or when its parent dies.
     process = ctx.Process(target=_child, args=(fn, request, messages, stop))
-    process.start()
+    with sigint_blocked_for_children():
+        process.start()
     try:
         while True:
             if cancel is not None and cancel.cancelled and not stop.is_set():

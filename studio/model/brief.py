@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from studio.model.ids import slug
+from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, slug, text_problems
 from studio.model.language_tags import check_language_tag
 
 AspectRatio = Literal["9:16", "1:1", "16:9"]
@@ -19,6 +19,28 @@ class Strict(BaseModel):
     """Unknown keys are errors: a typo in a brief must not be silently ignored."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @model_validator(mode="after")
+    def _clean_text(self) -> Strict:
+        refuse_bad_text(self)
+        return self
+
+
+def refuse_bad_text(model: BaseModel) -> None:
+    """No lone surrogates or control characters in any text field (they break saving, voices and subtitles)."""
+    if TEXT_PRECHECKED.get():
+        return
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        if isinstance(value, str):
+            if _BAD_TEXT.search(value):
+                raise ValueError(f"{name} {text_problems(value)[0][1]}")
+        elif isinstance(value, list | dict) and value:
+            problems = text_problems(value)
+            if problems:
+                raise ValueError(
+                    f"{name}{'' if problems[0][0].startswith('[') else '.'}{problems[0][0]} {problems[0][1]}"
+                )
 
 
 def _toml(table: str, rows: list[dict[str, str]]) -> str:
@@ -64,7 +86,7 @@ class MarketTarget(Strict):
 class Segment(Strict):
     """An audience segment; `style` names a segment-style pack that overrides visuals (e.g. 'guochao')."""
 
-    id: str
+    id: SafeId
     name: str
     description: str = ""
     style: str | None = None
@@ -169,8 +191,19 @@ class Brief(Strict):
         if len(set(codes)) != len(codes):
             raise ValueError(f"markets are listed twice: {codes}; list each market once")
         ids = [s.id for s in self.segments]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"segment ids must be unique, got {ids}")
+        if len({i.casefold() for i in ids}) != len(ids):
+            raise ValueError(
+                f"segment ids must be unique (ignoring case: they name files), got {ids}; rename the repeated one"
+            )
+        for i, seg_id in enumerate(ids):
+            if len(seg_id) > 40:
+                raise ValueError(f"segments[{i}].id is {len(seg_id)} characters; use at most 40 (it names files)")
+        for field_name in ("brand", "product", "category"):
+            if not getattr(self, field_name).strip():
+                raise ValueError(f"{field_name} is empty; write the {field_name} the ads name")
+        for i, point in enumerate(self.selling_points):
+            if not point.strip():
+                raise ValueError(f"selling_points[{i}] is empty; write the selling point or remove the entry")
         if not self.aspect_ratios:
             raise ValueError("aspect_ratios needs at least one of 9:16, 1:1, 16:9")
         return self

@@ -42,3 +42,40 @@ class Cancelled(StudioError):
 
     def __init__(self, message: str = "Cancelled.") -> None:
         super().__init__(message)
+
+
+class DiskFull(ProjectError):
+    """The disk ran out of space mid-write; the partial file was removed."""
+
+
+def disk_full(path: object, needed_bytes: int | None = None) -> DiskFull:
+    """'the disk is full: free N MB at PATH', N being what the write needed (or 100 MB when unknown)."""
+    import shutil
+    from pathlib import Path
+
+    folder = Path(str(path))
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        free = 0
+    need_mb = max(1, -(-(needed_bytes or 100 * 2**20) // 2**20))
+    return DiskFull(
+        f"The disk is full: free {need_mb} MB at {folder} (only {free / 2**20:.1f} MB are free now).",
+        "Delete files or choose a folder on another disk, then run it again; no partial file was left behind.",
+    )
+
+
+def is_disk_full(error: BaseException) -> bool:
+    import errno
+
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if "No space left on device" in str(error) or "Disk quota exceeded" in str(error):
+            return True
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return False

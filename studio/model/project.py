@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from studio.model.brief import Brief
+from studio.model.brief import Brief, refuse_bad_text
+from studio.model.ids import AssetName, FileName, SafeId
 from studio.model.requests import CastMember, ImageRequest, LoraRef, VoiceRequest
 
 SCHEMA_VERSION = 1
@@ -28,7 +29,12 @@ def _now() -> str:
 class Doc(BaseModel):
     """Project documents keep unknown keys out but are mutable: the UI edits them in place."""
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _clean_text(self) -> Doc:
+        refuse_bad_text(self)
+        return self
 
 
 class Persona(Doc):
@@ -80,7 +86,7 @@ class LineStatus(Doc):
 class Shot(Doc):
     """A master shot, in the master language."""
 
-    id: str
+    id: SafeId
     beat: str = Field(description="Story beat: hook, problem, solution, proof, cta...")
     duration_s: float = Field(gt=0)
     visual: str
@@ -118,7 +124,7 @@ class Flag(Doc):
 
 
 class LocalizedShot(Doc):
-    shot_id: str
+    shot_id: SafeId
     duration_s: float = Field(gt=0)
     prompt: str
     negative_prompt: str = ""
@@ -155,7 +161,7 @@ class LocalizedShot(Doc):
 class Variant(Doc):
     """One market × segment: the unit that becomes a video."""
 
-    id: str
+    id: SafeId
     market: str
     language: str
     segment: str
@@ -184,11 +190,11 @@ class Variant(Doc):
 class Take(Doc):
     """One generated image for a shot, with the request that made it."""
 
-    id: str
-    shot_id: str
-    variant_id: str | None = None
+    id: SafeId
+    shot_id: SafeId
+    variant_id: SafeId | None = None
     request: ImageRequest
-    asset: str
+    asset: AssetName
     backend: str
     selected: bool = False
     created: str = Field(default_factory=_now)
@@ -204,17 +210,17 @@ class WordTiming(Doc):
 
 
 class VoiceLine(Doc):
-    shot_id: str
-    variant_id: str
+    shot_id: SafeId
+    variant_id: SafeId
     request: VoiceRequest
-    asset: str
+    asset: AssetName
     duration_s: float
     backend: str
     words: list[WordTiming] = Field(default_factory=list)
 
 
 class Deliverable(Doc):
-    variant_id: str
+    variant_id: SafeId
     market: str
     language: str
     segment: str
@@ -227,20 +233,27 @@ class Deliverable(Doc):
     sub_variant: str = Field(default="", description="A/B test cell (hook × call to action), empty for the main cut.")
     created: str = Field(default_factory=_now)
 
+    @model_validator(mode="after")
+    def _no_climbing(self) -> Deliverable:
+        parts = self.path.replace("\\", "/").split("/")
+        if not self.path or ".." in parts:
+            raise ValueError(f"path {self.path!r} climbs out of its folder with '..'; give it relative to the project")
+        return self
+
 
 class ProjectSettings(Doc):
     image_model: str = "procedural"
-    image_steps: int = 25
+    image_steps: int = Field(default=25, ge=1, le=500)
     image_loras: list[LoraRef] = Field(default_factory=list, description="LoRA files applied to every image.")
     voices: dict[str, str] = Field(default_factory=dict, description="Voice id per language; default espeak.")
     music: str | None = Field(default=None, description="Path to a music bed; None = generated bed.")
-    loudness_lufs: float = -14.0
-    fps: int = 30
+    loudness_lufs: float = Field(default=-14.0, ge=-70.0, le=0.0)
+    fps: int = Field(default=30, ge=1, le=120)
 
 
 class Project(Doc):
     schema_version: int = SCHEMA_VERSION
-    name: str
+    name: FileName
     created: str = Field(default_factory=_now)
     brief: Brief
     personas: list[Persona] = Field(default_factory=list)
@@ -251,6 +264,16 @@ class Project(Doc):
     voice_lines: list[VoiceLine] = Field(default_factory=list)
     deliverables: list[Deliverable] = Field(default_factory=list)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Project:
+        """Ids name files (`<variant>_9x16.mp4`, `<shot>.png`): two that differ only in case would overwrite."""
+        _refuse_repeats("variants", [v.id for v in self.variants])
+        if self.storyboard is not None:
+            _refuse_repeats("storyboard.shots", [s.id for s in self.storyboard.shots])
+        for i, v in enumerate(self.variants):
+            _refuse_repeats(f"variants[{i}].shots", [s.shot_id for s in v.shots])
+        return self
 
     def variant(self, variant_id: str) -> Variant:
         for v in self.variants:
@@ -268,3 +291,11 @@ class Project(Doc):
             if takes:
                 return takes[-1]
         return None
+
+
+def _refuse_repeats(where: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i.casefold() in seen:
+            raise ValueError(f"{where}: the id {i!r} is used twice (ids are compared ignoring case); rename one")
+        seen.add(i.casefold())

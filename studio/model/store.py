@@ -15,9 +15,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from studio.model.brief import Brief
-from studio.model.errors import ProjectError, ValidationFailed
+from studio.model.errors import ProjectError, ValidationFailed, disk_full, is_disk_full
+from studio.model.ids import TEXT_PRECHECKED, check_asset_name, text_problems
 from studio.model.migrations import migrate
 from studio.model.project import SCHEMA_VERSION, Project
+from studio.model.safe_paths import confine, honour_umask, sweep_leftovers, temp_prefix
+from studio.model.secrets import redact
 
 PROJECT_FILE = "project.json"
 
@@ -25,16 +28,19 @@ PROJECT_FILE = "project.json"
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a temp file beside `path`, fsync, then rename: a crash or full disk never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name), suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        honour_umask(tmp)
         os.replace(tmp, path)
     except OSError as e:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if is_disk_full(e):
+            raise disk_full(path.parent, len(data)) from e
         raise ProjectError(
             f"Could not write {path}: {e.strerror or e}",
             "Free some disk space or choose another folder; the previous version of the file is untouched.",
@@ -52,17 +58,47 @@ def atomic_write_text(path: Path, text: str) -> None:
 def temp_path_for(final: Path) -> Path:
     """A temp name beside `final` (same filesystem, so `os.replace` is atomic)."""
     final.parent.mkdir(parents=True, exist_ok=True)
-    return final.with_name(f".{final.stem}.partial-{os.getpid()}-{id(final):x}{final.suffix}")
+    return final.with_name(f"{temp_prefix(final.stem)}{id(final):x}.partial{final.suffix}")
 
 
-def format_validation_error(source: str, err: ValidationError) -> str:
+def _known_fields(model: type[BaseModel] | None, loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model at `loc` (the parent of an unknown key), following lists, dicts and unions."""
+    import typing
+
+    def models_in(tp: Any) -> list[type[BaseModel]]:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return [tp]
+        return [m for arg in typing.get_args(tp) for m in models_in(arg)]
+
+    current: list[type[BaseModel]] = [model] if model is not None else []
+    for part in loc:
+        nxt: list[type[BaseModel]] = []
+        for m in current:
+            if isinstance(part, str):
+                fields = {f.alias or n: f for n, f in m.model_fields.items()} | dict(m.model_fields)
+                if part in fields:
+                    nxt += models_in(fields[part].annotation)
+                    continue
+            nxt.append(m)  # a list index or dict key: stay on the container's item model
+        current = nxt
+        if not current:
+            return []
+    if not current:
+        return []
+    m = current[0]
+    return sorted({f.alias or n for n, f in m.model_fields.items()})
+
+
+def format_validation_error(source: str, err: ValidationError, model: type[BaseModel] | None = None) -> str:
     """One line per problem: the file, the field path, what is wrong."""
     lines = [f"{source} is not valid:"]
     for e in err.errors():
         loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
         msg = e["msg"]
         if e["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling; see the sample brief for the known fields)"
+            known = _known_fields(model, tuple(e["loc"][:-1]))
+            msg = "unknown field (check the spelling"
+            msg += f"; the known fields here are: {', '.join(known)})" if known else ")"
         elif e["type"] == "missing":
             msg = "required field is missing"
         # A validator's own message says what to write (often a TOML snippet): keep it readable, indented.
@@ -76,11 +112,13 @@ def _read_document(path: Path) -> Any:
         raw = path.read_bytes()
     except FileNotFoundError as e:
         raise ProjectError(f"{path} does not exist.", "Check the path, or create it with `qianmian plan`.") from e
+    except OSError as e:
+        raise ProjectError(f"{path} cannot be read: {e.strerror or e}.", "Check the file and its permissions.") from e
     try:
         if path.suffix == ".toml":
             return tomllib.loads(raw.decode("utf-8"))
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
+    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError, RecursionError) as e:
         raise ValidationFailed(
             f"{path} cannot be read: {e}",
             "Fix the syntax at that position (a missing comma or quote is the usual cause); the file was not changed.",
@@ -88,12 +126,22 @@ def _read_document(path: Path) -> Any:
 
 
 def validate(model: type[BaseModel], data: Any, source: str) -> Any:
+    problems = text_problems(data)
+    if problems:
+        listed = "\n".join(f"  • {where}: {what}" for where, what in problems[:10])
+        more = f"\n  … and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise ValidationFailed(
+            f"{source} is not valid:\n{listed}{more}", "Fix the text in the fields listed above and load it again."
+        )
+    token = TEXT_PRECHECKED.set(True)
     try:
         return model.model_validate(data)
     except ValidationError as e:
         raise ValidationFailed(
-            format_validation_error(source, e), "Fix the fields listed above and load the file again."
+            format_validation_error(source, e, model), "Fix the fields listed above and load the file again."
         ) from e
+    finally:
+        TEXT_PRECHECKED.reset(token)
 
 
 def load_brief(path: str | Path) -> Brief:
@@ -103,7 +151,8 @@ def load_brief(path: str | Path) -> Brief:
 
 
 def dump_json(model: BaseModel) -> str:
-    return json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2) + "\n"
+    """The document as saved: credentials in any URL (an LLM's base URL in an insight's source) are removed."""
+    return redact(json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2)) + "\n"
 
 
 class ProjectStore:
@@ -136,7 +185,18 @@ class ProjectStore:
             d.mkdir(parents=True, exist_ok=True)
         self.save(project)
 
+    def sweep(self) -> None:
+        """Remove temp files a crashed save, render or export left here (their process is gone)."""
+        for folder in (self.root, self.autosave_dir, self.assets, self.renders):
+            sweep_leftovers(folder)
+        handoff = self.renders / "handoff"
+        if handoff.is_dir():
+            for variant_dir in (p for p in handoff.iterdir() if p.is_dir()):
+                sweep_leftovers(variant_dir)
+                sweep_leftovers(variant_dir / "media")
+
     def load(self) -> Project:
+        self.sweep()
         if not self.project_file.is_file():
             raise ProjectError(
                 f"{self.root} is not a Qianmian project (no {PROJECT_FILE}).",
@@ -146,7 +206,13 @@ class ProjectStore:
         if not isinstance(data, dict):
             raise ValidationFailed(f"{self.project_file} does not hold a project object.", "Restore it from autosave/.")
         version = data.get("schema_version", 0)
-        if isinstance(version, int) and version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise ValidationFailed(
+                f"{self.project_file} is not valid: schema_version is {version!r}, not a whole number ≥ 0.",
+                f"Set schema_version to {SCHEMA_VERSION} if the file was made by this version, or restore it "
+                "from autosave/; the file was not changed.",
+            )
+        if version > SCHEMA_VERSION:
             raise ProjectError(
                 f"{self.project_file} is from a newer Qianmian (schema {version}; this app reads {SCHEMA_VERSION}).",
                 "Update Qianmian Studio to open it; the file was not changed.",
@@ -184,5 +250,14 @@ class ProjectStore:
             shutil.move(str(src), dest)
         return name
 
-    def asset_path(self, name: str) -> Path:
-        return self.assets / name
+    def asset_path(self, name: str, field: str = "asset") -> Path:
+        """The file of an asset named in project.json; refused when the name leaves assets/."""
+        try:
+            check_asset_name(name)
+        except ValueError:
+            confine(self.assets, name, field=field, source=str(self.project_file))  # says why, names the field
+            raise ValidationFailed(
+                f"{self.project_file}: {field} {name!r} is not an asset file name.",
+                "Assets are plain file names inside the project's assets/ folder; fix or remove that entry.",
+            ) from None
+        return confine(self.assets, name, field=field, source=str(self.project_file))

@@ -50,9 +50,14 @@ class VariantContext:
         return f"styles/{self.style.id}.toml" if self.style else ""
 
 
-def _unknown(kind: str, name: str, known: list[str], folder: str, example: str) -> UnknownPackError:
+_PLURALS = {"category": "categories"}
+
+
+def _unknown(kind: str, name: str, known: list[str], folder: str, example: str, field: str = "") -> UnknownPackError:
+    where = f"The brief's {field} is '{name}': an unknown {kind}" if field else f"Unknown {kind} '{name}'"
+    plural = _PLURALS.get(kind, f"{kind}s")
     return UnknownPackError(
-        f"Unknown {kind} '{name}'. Known {kind}s: {', '.join(sorted(known))}.",
+        f"{where}. Known {plural}: {', '.join(sorted(known))}.",
         f"Use one of those, or add a pack: copy assets/knowledge/{folder}/{example}.toml to "
         f"assets/knowledge/{folder}/<id>.toml, edit it, and see assets/knowledge/README.md for every field.",
     )
@@ -61,7 +66,7 @@ def _unknown(kind: str, name: str, known: list[str], folder: str, example: str) 
 def resolve_category(brief: Brief, knowledge: Knowledge) -> Category:
     category = knowledge.category(brief.category)
     if category is None:
-        error = _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare")
+        error = _unknown("category", brief.category, list(knowledge.categories), "categories", "skincare", "category")
         if "general" in knowledge.categories:
             error.hint = f'For a product that fits none of them, write category = "general". {error.hint}'
         raise error
@@ -92,18 +97,20 @@ def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]
     """One context per market × segment (a segment limited to some markets appears only there)."""
     category = resolve_category(brief, knowledge)
     markets: list[tuple[Market, Language, str]] = []
-    for target in brief.markets:
+    for i, target in enumerate(brief.markets):
         market = knowledge.markets.get(target.code)
         if market is None:
-            raise _unknown("market", target.code, list(knowledge.markets), "markets", "th")
+            raise _unknown("market", target.code, list(knowledge.markets), "markets", "th", f"markets[{i}].code")
         language = market_language(market, target.language)
         markets.append((market, language, target.language or language.code))
     styles: dict[str, Style | None] = {}
-    for seg in brief.segments:
+    for n, seg in enumerate(brief.segments):
         if seg.style:
             style = knowledge.style(seg.style)
             if style is None:
-                raise _unknown("segment style", seg.style, list(knowledge.styles), "styles", "guochao")
+                raise _unknown(
+                    "segment style", seg.style, list(knowledge.styles), "styles", "guochao", f"segments[{n}].style"
+                )
             styles[seg.id] = style
         else:
             styles[seg.id] = None

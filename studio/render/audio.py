@@ -331,6 +331,17 @@ def mix(
 
 
 def write_wav(path: Path, audio: np.ndarray) -> None:
+    """24-bit WAV; a failed write (a full disk shows as libsndfile's 'System error') leaves no partial file."""
     import soundfile
 
-    soundfile.write(str(path), audio, SAMPLE_RATE, subtype="PCM_24", format="WAV")
+    from studio.model.errors import disk_full, is_disk_full
+    from studio.model.safe_paths import short_of_space
+
+    needed = int(np.asarray(audio).size) * 3 + 1024
+    try:
+        soundfile.write(str(path), audio, SAMPLE_RATE, subtype="PCM_24", format="WAV")
+    except Exception as e:
+        Path(path).unlink(missing_ok=True)
+        if is_disk_full(e) or short_of_space(Path(path).parent, needed):
+            raise disk_full(Path(path).parent, needed) from e
+        raise

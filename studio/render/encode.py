@@ -24,7 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from studio.jobs.lifetime import child_process_options
 from studio.model import BackendError, Cancelled
+from studio.model.errors import disk_full
+from studio.model.safe_paths import honour_umask, short_of_space, temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, report
 
 #: x264 speed/size trade-off. "veryfast" keeps a 30 s 1080×1920 cut near real time on two cores; CRF 20 is
@@ -79,23 +82,30 @@ def mux(video: Path, audio: Path, out: Path, *, cancel: CancelToken | None = Non
     """
     if cancel is not None and cancel.cancelled:
         raise Cancelled()
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".partial.mp4", dir=out.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(out.stem), suffix=".partial.mp4", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     cmd = [ffmpeg_exe(), "-hide_banner", "-y", "-loglevel", "error", "-i", str(video), "-i", str(audio)]
     cmd += ["-map", "0:v:0", "-map", "1:a:0", "-c:v", "copy", "-c:a", "aac", "-b:a", AUDIO_BITRATE]
     cmd += ["-ar", "48000", "-ac", "2", "-movflags", "+faststart", "-f", "mp4", str(tmp)]
     try:
-        proc = subprocess.run(cmd, capture_output=True, check=False)
+        proc = subprocess.run(cmd, capture_output=True, check=False, **child_process_options())
         if proc.returncode != 0:
+            if _disk_full_in(proc.stderr.decode(errors="replace"), out.parent):
+                raise disk_full(out.parent)
             raise BackendError(
                 f"ffmpeg could not add the sound to {out.name}: {proc.stderr.decode(errors='replace').strip()[-800:]}",
                 "Check free disk space and that the output folder is writable; the previous file is untouched.",
             )
+        honour_umask(tmp)
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
     return out
+
+
+def _disk_full_in(log: str, folder: Path) -> bool:
+    return "No space left on device" in log or "Disk quota exceeded" in log or short_of_space(folder, 1 << 20)
 
 
 def _grow_pipe(fd: int) -> None:
@@ -122,11 +132,13 @@ def encode(
 ) -> Path:
     """Encode `frames` (each (h, w, 3) uint8) to `out`; `out` appears only when the whole file is written."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".partial.mp4", dir=out.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(out.stem), suffix=".partial.mp4", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, after ffmpeg exits
-    proc = subprocess.Popen(ffmpeg_command(settings, audio, tmp), stdin=subprocess.PIPE, stderr=log)
+    proc = subprocess.Popen(
+        ffmpeg_command(settings, audio, tmp), stdin=subprocess.PIPE, stderr=log, **child_process_options()
+    )
     assert proc.stdin is not None
     _grow_pipe(proc.stdin.fileno())
     pending: queue.Queue = queue.Queue(maxsize=4)
@@ -174,10 +186,13 @@ def encode(
         if rc != 0 or written != n_frames:
             log.seek(0)
             tail = log.read().decode(errors="replace").strip()[-800:]
+            if _disk_full_in(tail, out.parent):
+                raise disk_full(out.parent, settings.width * settings.height * n_frames // 20)
             raise BackendError(
                 f"ffmpeg could not write {out.name} (exit {rc}, {written}/{n_frames} frames): {tail}",
                 "Check free disk space and that the output folder is writable; the previous file is untouched.",
             )
+        honour_umask(tmp)
         os.replace(tmp, out)
         ok = True
         report(on_progress, 1.0, f"{label}: done")

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from studio.model import BackendError, Flag, Project, ProjectStore, Variant, VoiceLine, VoiceRequest, WordTiming
+from studio.model.safe_paths import temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, check, report
 from studio.render.pronounce import voice_request
 
@@ -237,7 +238,9 @@ def synthesize_lines(
             except BackendError as e:
                 raise BackendError(f"Shot {shot.shot_id} of {variant.id}: {e.message}", e.hint) from e
             store.assets.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=".voice-", suffix=".wav", dir=store.assets)  # unique across threads
+            fd, name = tempfile.mkstemp(
+                prefix=temp_prefix("voice"), suffix=".wav", dir=store.assets
+            )  # unique across threads
             os.close(fd)
             tmp = Path(name)
             try:

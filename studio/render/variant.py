@@ -25,6 +25,7 @@ from studio.model import (
     Variant,
     VoiceLine,
 )
+from studio.model.safe_paths import confine, cut_dir_prefix, sweep_cut_dirs, sweep_leftovers
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.render import audio as sound
 from studio.render.captions import check_caption_fonts
@@ -290,14 +291,16 @@ def render_variant(
         "status": "draft" if request.draft_reasons else "final",
         "reasons": list(request.draft_reasons),
     }
-    music = request.music or (Path(project.settings.music) if project.settings.music else None)
-    if music is not None and not music.is_absolute():
-        music = store.root / music  # a project setting names its music relative to the project folder
+    music = request.music  # the caller's choice; a project setting must name a file inside the project folder
+    if music is None and project.settings.music:
+        music = confine(store.root, project.settings.music, field="settings.music", source=str(store.project_file))
     if music is not None and not music.is_file():
         raise BackendError(
             f"The music file {music} does not exist.", "Pick another file, or none for the generated bed."
         )
-    with tempfile.TemporaryDirectory(prefix="qm-cut-") as tmp, ThreadPoolExecutor(1, "qm-sound") as sound_pool:
+    sweep_cut_dirs()  # what a killed render left in TMPDIR
+    sweep_leftovers(request.out_dir)
+    with tempfile.TemporaryDirectory(prefix=cut_dir_prefix()) as tmp, ThreadPoolExecutor(1, "qm-sound") as sound_pool:
         wav = Path(tmp) / "mix.wav"
         report(on_progress, 0.08, "Sound and picture")
         # The soundtrack is mastered while the first picture encodes; it is muxed in once both are done.
@@ -307,7 +310,7 @@ def render_variant(
             width, height = sizes[aspect]
             stem = f"{variant.id}_{aspect_tag(aspect)}" + (f"_{request.sub_variant}" if request.sub_variant else "")
             source = FrameSource(timeline, width, height, request.fps, aspect, draft=bool(request.draft_reasons))
-            video = request.out_dir / f"{stem}.mp4"
+            video = confine(request.out_dir, f"{stem}.mp4", field="variants.id", source=str(store.project_file))
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
             progress = sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span)
             label = f"{aspect} picture"
@@ -329,7 +332,7 @@ def render_variant(
                 mastered.result()
                 mux(picture, wav, video, cancel=cancel)
                 picture.unlink(missing_ok=True)
-            srt, vtt = request.out_dir / f"{stem}.srt", request.out_dir / f"{stem}.vtt"
+            srt, vtt = video.with_suffix(".srt"), video.with_suffix(".vtt")
             write_srt(timeline.subtitles, srt)
             write_vtt(timeline.subtitles, vtt, language=variant.language)
             for kind, path in (("video", video), ("srt", srt), ("vtt", vtt)):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.model import Brief, MarketTarget, Segment
+from studio.model.ids import check_file_name
 from studio.ui.page import Page, heading
 from studio.ui.widgets import guard_wheel_in
 
@@ -445,6 +446,12 @@ class BriefPage(Page):
         assert brief is not None
         if not name:
             self.errors.setText("<b>The project needs a name.</b>")
+            self.errors.show()
+            return False
+        try:
+            check_file_name(name)  # it names the review zip: no slashes, no '..'
+        except ValueError as e:
+            self.errors.setText(f"<b>Project name:</b> {html.escape(str(e))}")
             self.errors.show()
             return False
 

@@ -392,12 +392,14 @@ class MainWindow(QMainWindow):
             self.notify("That folder already holds a project", f"{store.root} was opened instead; nothing was changed.")
             return self.open_project(folder)
         from studio.model import ProjectSettings
+        from studio.model.ids import file_safe_name
         from studio.ui.settings import load_settings
 
         user = load_settings(self.settings)
         defaults = ProjectSettings(image_model=user.image_model or "procedural", voices=dict(user.voices))
         try:
-            store.create(Project(name=Path(folder).name, brief=brief or starter_brief(), settings=defaults))
+            name = file_safe_name(Path(folder).name)
+            store.create(Project(name=name, brief=brief or starter_brief(), settings=defaults))
         except _studio_error() as e:
             self.notify("Could not create the project", str(e))
             return False
