@@ -290,7 +290,7 @@ def test_voice_and_cut_is_done_only_when_every_variant_is_voiced():
             {
                 "variant_id": first.id,
                 "shot_id": s.shot_id,
-                "asset": f"v/{s.shot_id}.wav",
+                "asset": f"voice-{s.shot_id}.wav",
                 "backend": "espeak",
                 "duration_s": 1.0,
                 "request": {"text": s.voiceover, "language": first.language, "voice": "espeak"},
@@ -370,7 +370,7 @@ def test_a_newer_generation_never_replaces_the_take_in_use(window, qtbot, tmp_pa
                 "id": f"t{seed}",
                 "shot_id": shot,
                 "variant_id": vid,
-                "asset": f"takes/{seed}.png",
+                "asset": f"take-{seed}.png",
                 "backend": "test",
                 "request": request,
             }
