@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -360,24 +360,31 @@ class Knowledge:
         return min(self.structures.values(), key=lambda s: (abs(s.duration_s - duration_s), s.duration_s))
 
 
+M = TypeVar("M", bound=BaseModel)
 KINDS: dict[str, type[Pack]] = {"markets": Market, "categories": Category, "structures": Structure, "styles": Style}
 
 
-def _load_file(path: Path, model: type[Pack]) -> Pack:
+def read_pack(path: Path, model: type[M], what: str = "Knowledge pack", readme: str = "") -> M:
+    """One TOML file of the knowledge folder, validated: errors name the file, each bad field and where the format
+    is documented (`readme`: the README section, e.g. "(Phrase banks)")."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise ValidationFailed(
-            f"Knowledge pack {path} cannot be read: {e}",
+            f"{what} {path} cannot be read: {e}",
             "Fix the TOML syntax at that position (a missing quote or comma is the usual cause).",
         ) from e
     try:
         return model.model_validate(data)
     except ValidationError as e:
+        where = f"assets/knowledge/README.md {readme}".strip()
         raise ValidationFailed(
-            format_validation_error(f"Knowledge pack {path}", e),
-            "Fix the fields listed above; assets/knowledge/README.md documents every field.",
+            format_validation_error(f"{what} {path}", e), f"Fix the fields listed above; {where} documents every field."
         ) from e
+
+
+def _load_file(path: Path, model: type[Pack]) -> Pack:
+    return read_pack(path, model)
 
 
 def _key(pack: Pack) -> str:

@@ -11,17 +11,16 @@ Two kinds of file under assets/knowledge/phrases/ (format in assets/knowledge/RE
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pipelines.fonts import script_of_char
 from studio import paths
 from studio.model.errors import ValidationFailed
-from studio.model.store import format_validation_error
+from studio.planning.knowledge import read_pack
 
 UNSPACED = {"thai", "cjk", "lao", "khmer", "myanmar"}
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
@@ -215,20 +214,7 @@ class Banks:
 
 
 def _read(path: Path, model: type[Strict]) -> Strict:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ValidationFailed(
-            f"Phrase file {path} cannot be read: {e}",
-            "Fix the TOML syntax at that position (a missing quote or comma is the usual cause).",
-        ) from e
-    try:
-        return model.model_validate(data)
-    except ValidationError as e:
-        raise ValidationFailed(
-            format_validation_error(f"Phrase file {path}", e),
-            "Fix the fields listed above; assets/knowledge/README.md (Phrase banks) documents every field.",
-        ) from e
+    return read_pack(path, model, "Phrase file", "(Phrase banks)")
 
 
 @lru_cache(maxsize=4)
