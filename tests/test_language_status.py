@@ -226,7 +226,7 @@ def _thai_variant_in_english(root: Path) -> ProjectStore:
 @pytest.mark.slow  # two small renders and a review export: ~40 s on a busy 2-core machine
 def test_final_render_is_refused_and_draft_is_marked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = _thai_variant_in_english(tmp_path / "p")
-    out = tmp_path / "out"
+    out = store.root / "renders"  # inside the project: the review zip packs only files inside it
     code = cli_main(["--quiet", "render", str(store.root), "--scale", "0.15", "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 4, "some variants refused: a non-zero exit, the rendered siblings kept"
