@@ -188,13 +188,8 @@ def category_id(project: Project) -> str:
 
 
 def own_take(project: Project, shot_id: str, variant_id: str | None) -> Take | None:
-    """The variant's own picked take, never the master's: a segment whose shot differs needs its own picture.
-
-    `Project.selected_take` falls back to the master take; use this to decide which variant shots still need images.
-    """
-    takes = [t for t in project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
-    chosen = [t for t in takes if t.selected]
-    return (chosen or takes or [None])[-1]
+    """The variant's own take, never the master's (`Project.own_take`)."""
+    return project.own_take(shot_id, variant_id)
 
 
 def _existing(project: Project, store: ProjectStore) -> dict[str, Take]:

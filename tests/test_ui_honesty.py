@@ -510,3 +510,23 @@ def test_a_preview_render_keeps_the_final_video_listed(window, qtbot, tmp_path):
     assert grades == ["draft", "preview"], "the full-size video stays listed (a draft: its lines are still English)"
     assert (root / "renders" / f"{vid}_9x16.mp4").is_file(), "the final file is still there"
     assert not window.doc.dirty and len(ProjectStore(root).load().deliverables) == 2
+
+
+def test_images_are_done_only_when_every_variant_has_its_own_pictures():
+    """A master image is not a segment's picture: the step stays open until each variant shot has its own take."""
+    from studio.model import ImageRequest, Take
+    from studio.ui.flow import StepState, step_status
+
+    project = planned()
+    shots = [s.id for s in project.storyboard.shots]
+
+    def take(shot_id: str, variant_id: str | None) -> Take:
+        request = ImageRequest(shot_id=shot_id, variant_id=variant_id, prompt="p")
+        return Take(id=f"t-{variant_id}-{shot_id}", shot_id=shot_id, variant_id=variant_id, request=request,
+                    asset=f"{shot_id}-{variant_id}.png", backend="procedural")  # fmt: skip
+
+    project.takes = [take(s, None) for s in shots]
+    status = step_status(project, "images")
+    assert status.state != StepState.DONE and "have no image" in status.note
+    project.takes += [take(s, v.id) for v in project.variants for s in shots]
+    assert step_status(project, "images").state == StepState.DONE

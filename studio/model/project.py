@@ -281,6 +281,13 @@ class Project(Doc):
                 return v
         raise KeyError(variant_id)
 
+    def own_take(self, shot_id: str, variant_id: str | None) -> Take | None:
+        """The variant's own picked (else newest) take, never the master's: a segment whose shot differs needs its
+        own picture, so this decides which variant shots still need images."""
+        takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        chosen = [t for t in takes if t.selected]
+        return (chosen or takes or [None])[-1]
+
     def selected_take(self, shot_id: str, variant_id: str | None) -> Take | None:
         """The picked take for a variant shot; falls back to the master take, then to the newest."""
         for vid in (variant_id, None) if variant_id else (None,):

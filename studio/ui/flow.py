@@ -81,7 +81,7 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
         pairs = _variant_shot_pairs(project)
         if not pairs:
             return StepStatus(StepState.MISSING, "no shots to draw")
-        missing = [p for p in pairs if project.selected_take(p[1], p[0]) is None]
+        missing = [p for p in pairs if project.own_take(p[1], p[0]) is None]  # a master image is not theirs
         if missing:
             return StepStatus(StepState.MISSING, f"{len(missing)} of {plural(len(pairs), 'shot')} have no image")
         return StepStatus(StepState.DONE, f"{plural(len(pairs), 'shot')} drawn")

@@ -259,9 +259,7 @@ class ImagesPage(Page):
         if self.window_actions is None or self.doc is None or self.doc.project.storyboard is None:
             return
         vid = self.variant_id()
-        missing = tuple(
-            s.id for s in self.doc.project.storyboard.shots if self.doc.project.selected_take(s.id, vid) is None
-        )
+        missing = tuple(s.id for s in self.doc.project.storyboard.shots if self.doc.project.own_take(s.id, vid) is None)
         if missing:
             self.window_actions.start_takes(
                 variant_ids=(vid,), shot_ids=missing, aspect=self.aspect.currentText() or "9:16", candidates=1

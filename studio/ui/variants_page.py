@@ -248,7 +248,7 @@ class VariantsPage(Page):
         for v in project.variants:
             if v.market not in markets or v.segment not in segments:
                 continue
-            missing = sum(1 for s in v.shots if project.selected_take(s.shot_id, v.id) is None)
+            missing = sum(1 for s in v.shots if project.own_take(s.shot_id, v.id) is None)
             stale = sum(1 for s in v.shots if s.stale)
             lines = [v.name, f"{v.language} · {len(v.shots)} shots"]
             todo = untranslated(v)
