@@ -177,7 +177,7 @@ def render(
     refusal = refusal_message(list(releases.values()))
     variant_ids = [vid for vid in variant_ids if vid not in refused]
     if not variant_ids:
-        _save_line_statuses(store, statuses)
+        _save_line_statuses(store, statuses, refused)
         raise ValidationFailed(
             "No variant can be rendered:\n" + refusal,
             "Fix the lines listed (or import a translator's file), or render with --draft to make drafts "
@@ -238,11 +238,13 @@ def render(
 
     project = store.load()  # the creator may have saved edits while it rendered: merge on top of them
     _apply_line_statuses(project, statuses)
+    _mark_no_longer_final(project, refused)
     if ab is not None:
         return ab.finish(project, store, renders, aspects, out_dir, on_progress)
     too_long = {vid: r.refused for vid, r in zip(variant_ids, renders, strict=True) if r.refused}
-    if too_long:  # measured on the voice: refused before encoding, its earlier files stay as they were
+    if too_long:  # measured on the voice: refused before encoding; its earlier files are no longer final
         refused |= too_long
+        _mark_no_longer_final(project, too_long)
         extra = "\n".join(f"{vid}: {why}" for vid, whys in too_long.items() for why in whys)
         refusal = f"{refusal}\n{extra}".strip()
         renders = [r for r in renders if not r.refused]
@@ -302,9 +304,21 @@ def _apply_line_statuses(project: Project, statuses: dict[str, dict[tuple[str, s
                 target[kind] = status
 
 
-def _save_line_statuses(store: ProjectStore, statuses: dict[str, dict[tuple[str, str], LineStatus]]) -> None:
+def _mark_no_longer_final(project: Project, refused: dict[str, list[str]]) -> None:
+    """Files an earlier render made of a variant that is refused now describe a plan that can't be final: they are
+    listed as drafts with today's reasons, so nobody publishes them as finished."""
+    for d in project.deliverables:
+        if d.variant_id in refused and not d.sub_variant:
+            d.status = "draft"
+            d.reasons = [f"made before a change that keeps it from being final: {why}" for why in refused[d.variant_id]]
+
+
+def _save_line_statuses(
+    store: ProjectStore, statuses: dict[str, dict[tuple[str, str], LineStatus]], refused: dict[str, list[str]]
+) -> None:
     project = store.load()
     _apply_line_statuses(project, statuses)
+    _mark_no_longer_final(project, refused)
     store.save(project)
 
 

@@ -266,6 +266,14 @@ def test_final_render_is_refused_and_draft_is_marked(tmp_path: Path, capsys: pyt
     drafts = [f for f in review["files"] if f.get("status") == "draft"]
     assert drafts and all(f["variant"] == "th-night-owls" and f["reasons"] for f in drafts)
 
+    # The English variant was final; a Thai line pasted into it makes its earlier files drafts, not finals.
+    project = store.load()
+    project.variant("en-night-owls").shots[0].voiceover = "ปาร์ตี้ได้ทั้งคืน หน้าไม่พัง"
+    store.save(project)
+    assert cli_main(["--quiet", "render", str(store.root), "--variant", "en-night-owls", "--scale", "0.15"]) == 2
+    kept = [d for d in store.load().deliverables if d.variant_id == "en-night-owls"]
+    assert kept and all(d.status == "draft" and "keeps it from being final" in " ".join(d.reasons) for d in kept)
+
 
 @pytest.mark.slow  # one small render
 def test_a_market_without_a_voice_does_not_stop_its_siblings(tmp_path: Path) -> None:
