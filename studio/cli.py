@@ -210,6 +210,29 @@ def cmd_translations_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 3
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Pre-flight report (exit 1 on a block finding nobody overrode); with --override: load → record → save."""
+    from studio.model import ProjectStore
+    from studio.preflight.check import build_report
+    from studio.preflight.compliance import record_override
+
+    store = ProjectStore(Path(args.project))
+    project = store.load()
+    if args.override:
+        if not args.variant or len(args.variant) != 1 or not args.reason:
+            print('Error: --override needs one --variant and a --reason "why it may be published".', file=sys.stderr)
+            return 2
+        result = record_override(project, args.override, args.variant[0], args.reason, shot_id=args.shot or "")
+        store.save(project)
+        o = result.override
+        print(f"Override recorded: {o.rule_id} on {o.variant_id} {o.shot_id or '(every line)'} by {o.by or '?'}")
+        print(f"  words: {', '.join(o.words)}; reason: {o.reason}")
+        return 0
+    report = build_report(project, variant_ids=args.variant, project_dir=store.root)
+    print(report.to_json() if args.json else report.text())
+    return 1 if report.blocked else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -266,6 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("file", help="an .xlf/.xliff (XLIFF 2.0) or .csv file from `translations export`")
     t.set_defaults(func=cmd_translations_import)
 
+    p = sub.add_parser("check", help="pre-flight: market compliance (every line, every language) and more")
+    p.add_argument("project")
+    p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
+    p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.add_argument("--override", metavar="RULE", help="record an override of RULE for --variant (needs --reason)")
+    p.add_argument("--reason", help="why the overridden finding may be published (kept in the project)")
+    p.add_argument("--shot", help="with --override: only this shot or line ('end card', 'legal'); default every line")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
@@ -280,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         from studio.selftest import run  # what an installed bundle runs to prove it works, headless
 
         return run(argv[1:])
-    commands = {"demo", "plan", "render", "export", "translations", "import-bundle", "-h", "--help", "--quiet"}
+    commands = {"demo", "plan", "render", "export", "translations", "import-bundle", "check", "-h", "--help", "--quiet"}
     if not argv or argv[0] not in commands:
         from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
 

@@ -99,6 +99,10 @@ def export_campaign(
     exported: list[Deliverable] = []
     warnings: list[str] = []
     problems = {vid: check_variant(project, project.variant(vid)) for vid in variant_ids}
+    from studio.preflight.compliance import check_project
+
+    compliance = check_project(project, variant_ids=variant_ids)  # block findings without an override: drafts
+    blocks = {vid: [f.describe() for f in compliance if f.variant_id == vid and f.blocks] for vid in variant_ids}
     for vid in variant_ids:
         warnings += [f"Not in the variant's language: {p.describe()}" for p in problems[vid]]
     for n, vid in enumerate(variant_ids):
@@ -167,11 +171,15 @@ def export_campaign(
                 "language": variants[vid].language,
                 "segment": variants[vid].segment,
                 "duration_s": next((d.duration_s for d in exported if d.variant_id == vid), None),
-                "status": "draft" if problems[vid] else "final",
-                "reasons": [p.describe() for p in problems[vid]],
+                "status": "draft" if problems[vid] or blocks[vid] else "final",
+                "reasons": [p.describe() for p in problems[vid]] + blocks[vid],
             }
             for vid in variant_ids
         ],
+        "compliance": {
+            "findings": [f.to_dict() for f in compliance],
+            "overrides": [o.model_dump() for o in project.compliance_overrides if o.variant_id in variant_ids],
+        },
         "files": files,
         "warnings": warnings,
     }

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from studio.model.brief import Brief, refuse_bad_text
+from studio.model.compliance import ComplianceOverride
 from studio.model.ids import AssetName, FileName, SafeId
 from studio.model.requests import CastMember, ImageRequest, LoraRef, VoiceRequest
 
@@ -249,6 +250,9 @@ class ProjectSettings(Doc):
     music: str | None = Field(default=None, description="Path to a music bed; None = generated bed.")
     loudness_lufs: float = Field(default=-14.0, ge=-70.0, le=0.0)
     fps: int = Field(default=30, ge=1, le=120)
+    ai_label: Literal["auto", "always", "off"] = Field(
+        default="auto", description="Burn an AI-content label: where a market requires it (auto), always, or never."
+    )
 
 
 class Project(Doc):
@@ -264,6 +268,7 @@ class Project(Doc):
     voice_lines: list[VoiceLine] = Field(default_factory=list)
     deliverables: list[Deliverable] = Field(default_factory=list)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
+    compliance_overrides: list[ComplianceOverride] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Project:

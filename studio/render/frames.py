@@ -235,14 +235,31 @@ def draft_band(width: int, height: int) -> Sprite:
     return Sprite.from_rgba(band, 0, round(height * 0.04), width, height)
 
 
+def ai_label_sprite(text: str, language: str, width: int, height: int, aspect: str) -> Sprite:
+    """The AI-content chip (studio/preflight/labels.py) in the top-left of the safe area, clear of the captions."""
+    from studio.preflight.labels import label_chip
+
+    chip, x, y = label_chip(text, language, width, height, aspect)
+    return Sprite.from_rgba(chip, x, y, width, height)
+
+
 class FrameSource:
     """Iterates the frames of a timeline at one size; each is an (h, w, 3) uint8 C-contiguous array."""
 
     def __init__(
-        self, timeline: Timeline, width: int, height: int, fps: int, aspect: str, *, draft: bool = False
+        self,
+        timeline: Timeline,
+        width: int,
+        height: int,
+        fps: int,
+        aspect: str,
+        *,
+        draft: bool = False,
+        ai_label: str = "",
     ) -> None:
         self.timeline = timeline
         self.draft = draft_band(width, height) if draft else None
+        self.ai_label = ai_label_sprite(ai_label, timeline.language, width, height, aspect) if ai_label else None
         self.width, self.height, self.fps, self.aspect = width, height, fps, aspect
         self.n_frames = round(timeline.duration_s * fps)
         self._clips: dict[int, CameraClip] = {}
@@ -347,8 +364,10 @@ class FrameSource:
                     frame = frame.copy()
                 for i in active:
                     self._sprite(i).draw(frame)
-            if self.draft is not None:
+            if self.draft is not None or self.ai_label is not None:
                 if not fresh and not active:
                     frame = frame.copy()
-                self.draft.draw(frame)
+                for mark in (self.draft, self.ai_label):
+                    if mark is not None:
+                        mark.draw(frame)
             yield frame

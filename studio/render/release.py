@@ -3,7 +3,8 @@
 The CLI (`qianmian render`) and the app (studio/ui/stages.py → studio/workflow.py) both go through `release_check`:
 - a variant whose voice-over no installed voice can speak is refused, draft or not (it would abort mid-render);
 - a variant with a line not in its language (studio.planning.language_check) is refused as final; as a draft it is
-  rendered with a DRAFT band burned into every frame and `"status": "draft"` with the lines as reasons.
+  rendered with a DRAFT band burned into every frame and `"status": "draft"` with the lines as reasons;
+- so is a variant with a "block" compliance finding (studio.preflight.compliance) that no override lets through.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass, field
 
 from studio.model import Project, Variant
 from studio.planning.language_check import LineProblem, check_variant
+from studio.preflight.compliance import Finding, blocking
+from studio.preflight.compliance import check_variant as check_compliance
 
 
 @dataclass
@@ -23,10 +26,21 @@ class Release:
     voice: str = ""
     """Why no voice can speak this variant (empty when one can)."""
     draft_allowed: bool = False
+    compliance: list[Finding] = field(default_factory=list)
+    """Every compliance finding (block, warn, info), overrides attached; only unoverridden blocks stop final."""
+
+    @property
+    def blocks(self) -> list[Finding]:
+        return blocking(self.compliance)
+
+    @property
+    def overridden(self) -> list[Finding]:
+        """Block findings let through by a recorded override (listed in the deliverables and the MP4's record)."""
+        return [f for f in self.compliance if f.severity == "block" and f.override is not None]
 
     @property
     def reasons(self) -> list[str]:
-        return [p.describe() for p in self.problems]
+        return [p.describe() for p in self.problems] + [f.describe() for f in self.blocks]
 
     @property
     def refused(self) -> list[str]:
@@ -37,7 +51,7 @@ class Release:
 
     @property
     def status(self) -> str:
-        return "draft" if self.problems else "final"
+        return "draft" if self.reasons else "final"
 
 
 def voice_problem(project: Project, variant: Variant) -> str:
@@ -76,6 +90,7 @@ def release_check(project: Project, variant: Variant, *, draft: bool = False) ->
         problems=check_variant(project, variant),
         voice=voice_problem(project, variant),
         draft_allowed=draft,
+        compliance=check_compliance(project, variant),
     )
 
 
@@ -88,6 +103,11 @@ def refusal_message(releases: list[Release]) -> str:
         if r.voice:
             out.append(f"{r.variant_id}: not rendered. {r.voice}")
             continue
-        out.append(f"{r.variant_id}: not rendered as final, {len(r.problems)} lines are not in its language:")
+        what = []
+        if r.problems:
+            what.append(f"{len(r.problems)} lines are not in its language")
+        if r.blocks:
+            what.append(f"{len(r.blocks)} compliance findings block it (fix, or record an override with a reason)")
+        out.append(f"{r.variant_id}: not rendered as final, {' and '.join(what)}:")
         out += [f"  - {reason}" for reason in r.reasons]
     return "\n".join(out)

@@ -298,6 +298,11 @@ def render_variant(
         raise BackendError(
             f"The music file {music} does not exist.", "Pick another file, or none for the generated bed."
         )
+    from studio.preflight.labels import label_text
+    from studio.preflight.provenance import cut_record, write_provenance
+
+    ai_label = label_text(project, variant)  # burned in where the market asks for it (studio/preflight/labels.py)
+    voices = list(dict.fromkeys(line.voice_line.backend for line in cut.lines.values()))
     sweep_cut_dirs()  # what a killed render left in TMPDIR
     sweep_leftovers(request.out_dir)
     with tempfile.TemporaryDirectory(prefix=cut_dir_prefix()) as tmp, ThreadPoolExecutor(1, "qm-sound") as sound_pool:
@@ -309,7 +314,9 @@ def render_variant(
         for n, aspect in enumerate(request.aspects):
             width, height = sizes[aspect]
             stem = f"{variant.id}_{aspect_tag(aspect)}" + (f"_{request.sub_variant}" if request.sub_variant else "")
-            source = FrameSource(timeline, width, height, request.fps, aspect, draft=bool(request.draft_reasons))
+            source = FrameSource(
+                timeline, width, height, request.fps, aspect, draft=bool(request.draft_reasons), ai_label=ai_label
+            )
             video = confine(request.out_dir, f"{stem}.mp4", field="variants.id", source=str(store.project_file))
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)
             progress = sub_progress(on_progress, 0.1 + n * span, 0.1 + (n + 1) * span)
@@ -332,6 +339,8 @@ def render_variant(
                 mastered.result()
                 mux(picture, wav, video, cancel=cancel)
                 picture.unlink(missing_ok=True)
+            record = cut_record(project, variant, voices=voices, aspect=aspect, meta=meta, ai_label=ai_label)
+            write_provenance(video, record)  # after the encode, atomically: the C2PA manifest (or XMP)
             srt, vtt = video.with_suffix(".srt"), video.with_suffix(".vtt")
             write_srt(timeline.subtitles, srt)
             write_vtt(timeline.subtitles, vtt, language=variant.language)

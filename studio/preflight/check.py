@@ -1,0 +1,166 @@
+"""`qianmian check PROJ`: everything pre-flight knows about a project, per variant, in one report.
+
+Compliance findings (studio/preflight/compliance.py) always; platform findings (studio/preflight/platforms.py) and
+creative scorecards (studio/preflight/scorecard.py) when those modules are present. Only an unoverridden "block"
+compliance finding or a "block" platform finding makes the report blocking (the CLI exits 1). The app calls
+`variant_summary` for the badge beside each variant.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from studio.model import Project
+from studio.preflight.compliance import Finding, check_project
+
+
+@dataclass
+class CheckReport:
+    project: str
+    variant_ids: list[str]
+    findings: list[Finding]
+    platform: list[Any] = field(default_factory=list)
+    """studio.preflight.platforms.PlatformFinding (variant_id "" = the brief as a whole)."""
+    scorecards: dict[str, Any] = field(default_factory=dict)
+    """Variant id → studio.preflight.scorecard's card for its render (when one exists)."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def compliance_blocks(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocks]
+
+    @property
+    def platform_blocks(self) -> list[Any]:
+        return [f for f in self.platform if getattr(f, "severity", "") == "block"]
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.compliance_blocks or self.platform_blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "blocked": self.blocked,
+            "variants": {
+                vid: {
+                    "compliance": [f.to_dict() for f in self.findings if f.variant_id == vid],
+                    "platform": [_as_dict(f) for f in self.platform if getattr(f, "variant_id", "") == vid],
+                    "scorecard": _as_dict(self.scorecards[vid]) if vid in self.scorecards else None,
+                }
+                for vid in self.variant_ids
+            },
+            "platform": [_as_dict(f) for f in self.platform if not getattr(f, "variant_id", "")],
+            "notes": list(self.notes),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def text(self) -> str:
+        """Grouped per variant: rule, words, shot, fix; then platform findings and the scorecard."""
+        out: list[str] = []
+        general = [f for f in self.platform if not getattr(f, "variant_id", "")]
+        if general:
+            out.append("Platforms (the brief):")
+            out += [f"  {_line(f)}" for f in general]
+        for vid in self.variant_ids:
+            mine = [f for f in self.findings if f.variant_id == vid]
+            blocks = [f for f in mine if f.blocks]
+            head = "BLOCKED" if blocks else ("ok" if not mine else "warnings")
+            out.append(f"{vid}: {head}")
+            for f in mine:
+                words = ", ".join(f"\u201c{w}\u201d" for w in f.words)
+                mark = f.severity.upper()
+                if f.override is not None:
+                    mark += f" (overridden: {f.override.reason})"
+                out.append(f"  [{mark}] {f.rule_id} · {f.where} {f.field}: {words}")
+                out.append(f"      {f.message}")
+                out.append(f"      Fix: {f.fix}")
+                out.append(f"      {f.authority} (checked {f.checked})")
+                if f.blocks:
+                    out.append(
+                        f'      Or: qianmian check PROJ --override {f.rule_id} --variant {vid} --reason "..."'
+                        + (f' --shot "{f.where}"' if f.where not in ("whole video",) else "")
+                    )
+            out += [f"  {_line(f)}" for f in self.platform if getattr(f, "variant_id", "") == vid]
+            if vid in self.scorecards:
+                out += ["  " + ln for ln in _card_text(self.scorecards[vid]).splitlines()]
+        out += self.notes
+        blocks = len(self.compliance_blocks) + len(self.platform_blocks)
+        out.append(
+            f"{blocks} blocking finding(s): final renders are refused until they are fixed or overridden."
+            if blocks
+            else "Nothing blocks a final render."
+        )
+        return "\n".join(out)
+
+
+def _line(f: Any) -> str:
+    line = getattr(f, "line", None)
+    return str(line()) if callable(line) else str(f)
+
+
+def _as_dict(obj: Any) -> Any:
+    to_dict = getattr(obj, "to_dict", None)
+    if callable(to_dict):
+        return to_dict()
+    dump = getattr(obj, "model_dump", None)
+    return dump() if callable(dump) else str(obj)
+
+
+def _card_text(card: Any) -> str:
+    text = getattr(card, "text", None)
+    return str(text()) if callable(text) else str(card)
+
+
+def build_report(
+    project: Project, *, variant_ids: list[str] | None = None, project_dir: Path | None = None
+) -> CheckReport:
+    """Compliance for the variants (all by default); platform findings and scorecards where their modules exist."""
+    ids = [v.id for v in project.variants if not variant_ids or v.id in variant_ids]
+    report = CheckReport(project.name, ids, check_project(project, variant_ids=ids))
+    try:
+        from studio.preflight.platforms import check_project_platforms
+    except ImportError:
+        report.notes.append("Platform specs: not available in this build.")
+    else:
+        found = check_project_platforms(project, root=project_dir)
+        report.platform = [f for f in found if not getattr(f, "variant_id", "") or f.variant_id in ids]
+    report.scorecards = _scorecards(project, ids, project_dir, report.notes)
+    return report
+
+
+def _scorecards(project: Project, ids: list[str], project_dir: Path | None, notes: list[str]) -> dict[str, Any]:
+    """The seam to studio/preflight/scorecard.py: `score_variant(project, variant_id, *, root) -> card | None`."""
+    try:
+        from studio.preflight import scorecard
+    except ImportError:
+        return {}
+    score = getattr(scorecard, "score_variant", None)
+    if score is None or project_dir is None:
+        return {}
+    cards: dict[str, Any] = {}
+    for vid in ids:
+        card = score(project, vid, root=project_dir)
+        if card is not None:
+            cards[vid] = card
+    if not cards:
+        notes.append("Scorecards: render the variants first (`qianmian render`); a card reads the finished video.")
+    return cards
+
+
+def variant_summary(project: Project, variant_id: str) -> dict[str, Any]:
+    """For the app's variant wall: counts per severity, whether final is blocked, and the findings as dicts."""
+    findings = check_project(project, variant_ids=[variant_id])
+    return {
+        "variant": variant_id,
+        "blocked": any(f.blocks for f in findings),
+        "block": sum(1 for f in findings if f.blocks),
+        "overridden": sum(1 for f in findings if f.severity == "block" and f.override is not None),
+        "warn": sum(1 for f in findings if f.severity == "warn"),
+        "info": sum(1 for f in findings if f.severity == "info"),
+        "findings": [f.to_dict() for f in findings],
+    }
