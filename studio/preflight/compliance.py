@@ -220,15 +220,15 @@ def find_terms(text: str, terms: list[str], exceptions: list[str] = ()) -> list[
     norm = normalise(text)
     same = len(norm) == len(text)
     spans = [m.span() for e in exceptions if e.strip() for m in _pattern(e).finditer(norm)]
-    found: list[str] = []
+    hits: dict[str, int] = {}
     for term in terms:
         for m in _pattern(term).finditer(norm):
             if any(a <= m.start() and m.end() <= b for a, b in spans):
                 continue
             words = text[m.start() : m.end()] if same else m.group(0)
-            if words not in found:
-                found.append(words)
-    # "最好" and "好" both matching: keep the longest words only
+            hits.setdefault(words, m.start())
+    found = sorted(hits, key=lambda w: hits[w])  # in the order the line says them
+    # "销量第一" and "第一" both matching: keep the longest words only
     return [w for w in found if not any(w != o and normalise(w) in normalise(o) for o in found)]
 
 
