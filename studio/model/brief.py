@@ -133,6 +133,9 @@ class Brief(Strict):
     master_language: str = "en"
     duration_s: float = Field(default=15.0, gt=2, le=180)
     aspect_ratios: list[AspectRatio] = Field(default_factory=lambda: ["9:16"])
+    platforms: list[str] = Field(
+        default_factory=list, description="Target ad placements (assets/knowledge/platforms.toml), e.g. 'tiktok'."
+    )
     tone: str = "confident, warm"
     call_to_action: str = "Shop now"
     legal: str = ""
@@ -179,6 +182,14 @@ class Brief(Strict):
             rows = [{"code": x.strip().upper()} for x in v if isinstance(x, str)]
             raise ValueError("markets are tables with a code, not strings. Write:\n" + _toml("markets", rows))
         return v
+
+    @field_validator("platforms")
+    @classmethod
+    def _known_platforms(cls, v: list[str]) -> list[str]:
+        """Aliases become ids ("Reels" → instagram-reels); a misspelt platform says which one was meant."""
+        from studio.preflight.platforms import canonical_platforms
+
+        return canonical_platforms(v) if v else v
 
     @field_validator("master_language")
     @classmethod

@@ -1,2 +1,2 @@
-"""Pre-flight: what a variant must pass before GPU time and before a final render (market compliance, the
-AI-content label, provenance; platform specs and the creative scorecard live beside them)."""
+"""Pre-flight: what to check before GPU time and before a final render (market compliance, the AI-content label
+and provenance, platform specs, the creative scorecard); `qianmian check` prints it all (studio/preflight/check.py)."""
