@@ -228,7 +228,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"Override recorded: {o.rule_id} on {o.variant_id} {o.shot_id or '(every line)'} by {o.by or '?'}")
         print(f"  words: {', '.join(o.words)}; reason: {o.reason}")
         return 0
-    report = build_report(project, variant_ids=args.variant, project_dir=store.root)
+    report = build_report(project, variant_ids=args.variant, project_dir=store.root, scorecards=not args.no_score)
     print(report.to_json() if args.json else report.text())
     return 1 if report.blocked else 0
 
@@ -293,6 +293,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
     p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.add_argument("--no-score", action="store_true", help="skip the scorecards (they decode each rendered video)")
     p.add_argument("--override", metavar="RULE", help="record an override of RULE for --variant (needs --reason)")
     p.add_argument("--reason", help="why the overridden finding may be published (kept in the project)")
     p.add_argument("--shot", help="with --override: only this shot or line ('end card', 'legal'); default every line")

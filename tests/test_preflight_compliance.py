@@ -283,3 +283,24 @@ def test_shipped_rule_packs_load_and_cover_the_markets() -> None:
         assert rid in ids
     assert all(r.authority and r.source and r.checked for r in book.rules)
     assert [r.id for r in book.for_market("DE") if r.kind == "ai-label"] == ["eu-ai-label"]
+
+
+def test_check_report_groups_compliance_and_platform_findings_per_variant() -> None:
+    from studio.preflight.check import build_report, variant_summary
+
+    project = project_with("TH", ["ผิวขาวใสใน 7 วัน", "ข้าวเกรียบกับเบียร์"])
+    project.brief.platforms = ["tiktok"]
+    project.brief.duration_s = 60.0  # TikTok in-feed ads run at most 60 s: the brief's cut is checked too
+    report = build_report(project, scorecards=False)
+    assert report.blocked and [f.rule_id for f in report.compliance_blocks] == ["th-alcohol", "th-alcohol"]
+    text = report.text()
+    assert text.index("th-seg: BLOCKED") < text.index("th-alcohol") < text.index("th-whitening")
+    assert "Fix:" in text and "เบียร์" in text and "--override th-alcohol --variant th-seg" in text
+    data = report.to_dict()
+    assert data["blocked"] and {f["rule"] for f in data["variants"]["th-seg"]["compliance"]} == {
+        "th-alcohol",
+        "th-whitening",
+    }
+    assert data["platform"] and all(f["platform"] == "tiktok" for f in data["platform"])
+    summary = variant_summary(project, "th-seg")
+    assert summary["blocked"] and summary["block"] == 2 and summary["warn"] == 2

@@ -117,9 +117,14 @@ def _card_text(card: Any) -> str:
 
 
 def build_report(
-    project: Project, *, variant_ids: list[str] | None = None, project_dir: Path | None = None
+    project: Project,
+    *,
+    variant_ids: list[str] | None = None,
+    project_dir: Path | None = None,
+    scorecards: bool = True,
 ) -> CheckReport:
-    """Compliance for the variants (all by default); platform findings and scorecards where their modules exist."""
+    """Compliance for the variants (all by default); platform findings, and scorecards of the rendered videos
+    (`scorecards=False` skips decoding them)."""
     ids = [v.id for v in project.variants if not variant_ids or v.id in variant_ids]
     report = CheckReport(project.name, ids, check_project(project, variant_ids=ids))
     try:
@@ -129,26 +134,43 @@ def build_report(
     else:
         found = check_project_platforms(project, root=project_dir)
         report.platform = [f for f in found if not getattr(f, "variant_id", "") or f.variant_id in ids]
-    report.scorecards = _scorecards(project, ids, project_dir, report.notes)
+    if scorecards:
+        report.scorecards = _scorecards(project, ids, project_dir, report.notes)
     return report
 
 
+def main_video(project: Project, variant_id: str, root: Path) -> Path | None:
+    """The variant's main cut on disk (not an A/B cell), in the brief's first aspect when there is one."""
+    videos = [d for d in project.deliverables if d.variant_id == variant_id and d.kind == "video" and not d.sub_variant]
+    order = list(project.brief.aspect_ratios)
+    videos.sort(key=lambda d: order.index(d.aspect) if d.aspect in order else len(order))
+    for d in videos:
+        path = Path(d.path) if Path(d.path).is_absolute() else root / d.path
+        if path.is_file():
+            return path
+    return None
+
+
 def _scorecards(project: Project, ids: list[str], project_dir: Path | None, notes: list[str]) -> dict[str, Any]:
-    """The seam to studio/preflight/scorecard.py: `score_variant(project, variant_id, *, root) -> card | None`."""
+    """Each rendered variant's scorecard (studio/preflight/scorecard.py `score_variant`), read from its video."""
     try:
-        from studio.preflight import scorecard
+        from studio.preflight.scorecard import score_variant
     except ImportError:
+        notes.append("Scorecards: not available in this build.")
         return {}
-    score = getattr(scorecard, "score_variant", None)
-    if score is None or project_dir is None:
+    if project_dir is None:
         return {}
     cards: dict[str, Any] = {}
+    unrendered = []
     for vid in ids:
-        card = score(project, vid, root=project_dir)
-        if card is not None:
-            cards[vid] = card
-    if not cards:
-        notes.append("Scorecards: render the variants first (`qianmian render`); a card reads the finished video.")
+        video = main_video(project, vid, project_dir)
+        if video is None:
+            unrendered.append(vid)
+            continue
+        cards[vid] = score_variant(project, vid, video, root=project_dir)
+    if unrendered:
+        waiting = ", ".join(unrendered)
+        notes.append(f"Scorecards: {waiting} not rendered yet (`qianmian render`); a card reads the video.")
     return cards
 
 
