@@ -89,10 +89,10 @@ class CheckReport:
             if vid in self.scorecards:
                 out += ["  " + ln for ln in _card_text(self.scorecards[vid]).splitlines()]
         out += self.notes
-        blocks = len(self.compliance_blocks) + len(self.platform_blocks)
+        total = len(self.compliance_blocks) + len(self.platform_blocks)
         out.append(
-            f"{blocks} blocking finding(s): final renders are refused until they are fixed or overridden."
-            if blocks
+            f"{total} blocking finding(s): final renders are refused until they are fixed or overridden."
+            if total
             else "Nothing blocks a final render."
         )
         return "\n".join(out)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import getpass
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -212,7 +213,7 @@ def _pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){body}{plural}(?!\w)")
 
 
-def find_terms(text: str, terms: list[str], exceptions: list[str] = ()) -> list[str]:  # type: ignore[assignment]
+def find_terms(text: str, terms: Sequence[str], exceptions: Sequence[str] = ()) -> list[str]:
     """The terms found in `text` (as written there when normalising kept its length), minus matches that lie
     inside an exception ('第一次' is not '第一')."""
     if not text.strip():
