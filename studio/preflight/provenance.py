@@ -122,7 +122,7 @@ def _make_credentials() -> tuple[bytes, bytes]:
 def c2pa_available() -> bool:
     try:
         import c2pa  # noqa: F401
-    except (ImportError, OSError):  # not installed, or its native library missing from a bundle
+    except (ImportError, OSError, RuntimeError):  # not installed, or its native library missing from a bundle
         return False
     return True
 
