@@ -325,7 +325,7 @@ def watch(
             check(cancel)
             if duration_s:
                 report(on_progress, min(0.95, t / duration_s), f"Watching the video: {t:.1f} s")
-        small = vision.gray_small(frame)
+        small = vision.small_copy(frame)
         if previous is not None:
             step = vision.change(previous, small)
             if step >= settings.motion.cut_step:
@@ -405,7 +405,10 @@ def score_variant(
     items += _supers_items(video, cues, variant.language, probe, spec, s)
     items.append(_reading_item(cues, variant.language, s, fps))
     items += _cta_items(cta, shots, cues, seen, probe, s)
-    items = [replace(i, weight=weights.get(i.id, 1.0)) for i in items]
+    items = [
+        replace(i, weight=weights.get(i.id, 1.0), frame=_frame(i.time_s, fps) if i.frame is None else i.frame)
+        for i in items
+    ]
     report(on_progress, 1.0, f"{variant_id}: scored")
     return Scorecard(variant.id, str(video), spec.id if spec else "", round(probe.duration_s, 3), probe.fps, items)
 
@@ -422,10 +425,12 @@ def _references(
     shot's take (its centre), else nothing."""
     if references:
         refs = [
-            vision.load_reference(Path(p), min_frac=s.brand.logo_min_frac, max_frac=s.brand.logo_max_frac)
+            vision.load_reference(
+                Path(p), f"“{Path(p).stem}”", min_frac=s.brand.logo_min_frac, max_frac=s.brand.logo_max_frac
+            )
             for p in references
         ]
-        return refs, " / ".join(f"“{r.label}”" for r in refs)
+        return refs, " / ".join(r.label for r in refs)
     shot = product_shot(shots)
     if shot is None or root is None:
         return [], ""
@@ -571,19 +576,23 @@ def _brand_item(seen: Watched, looked_for: str, brand: str, s: ScoreSettings, fp
             "Nothing to look for: add the brand kit's logo or product picture, or frame a shot as the product.",
         )
     if seen.brand is None or seen.brand_s is None:
-        reason = f"{looked_for[0].upper() + looked_for[1:]} is never seen in the video. Show {brand} early."
+        reason = f"{_cap(looked_for)} is never seen in the video. Show {brand} early."
         return ScoreItem("brand_early", "Branding", label, "fail", reason)
     t, m = seen.brand_s, seen.brand
     evidence: dict[str, float | str | None] = {"match": m.score, "colour_diff": m.colour_diff, "reference": m.label}
-    what = m.label if not m.label.startswith("the ") else m.label[4:]
+    what = _cap(m.label)
     if t <= window:
-        reason = f"{what[0].upper() + what[1:]} is on screen at {t:.1f} s (match {m.score:.2f})."
+        reason = f"{what} is on screen at {t:.1f} s (match {m.score:.2f})."
         return ScoreItem("brand_early", "Branding", label, "pass", reason, t, _frame(t, fps), evidence=evidence)
     reason = (
-        f"{what[0].upper() + what[1:]} first appears at {t:.1f} s, after the first {window:g} s "
+        f"{what} first appears at {t:.1f} s, after the first {window:g} s "
         f"(match {m.score:.2f}). Show the brand or product in the opening shots."
     )
     return ScoreItem("brand_early", "Branding", label, "fail", reason, t, _frame(t, fps), evidence=evidence)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _caption_rect(text: str, language: str, probe: VideoProbe) -> tuple[int, int, int, int, int]:
@@ -605,13 +614,14 @@ def _supers_items(
     video: Path, cues: list[Cue], language: str, probe: VideoProbe, spec: PlatformSpec | None, s: ScoreSettings
 ) -> list[ScoreItem]:
     fps = probe.fps
-    if not cues:
+    if not any(c.start_s < probe.duration_s - 0.05 for c in cues):
         none = "No captions or supers in this cut."
         return [
             ScoreItem("supers_size", "Connection", "Supers large enough", "n/a", none),
             ScoreItem("supers_contrast", "Connection", "Supers contrast", "n/a", none),
             ScoreItem("supers_safe_zone", "Connection", "Supers inside the safe zone", "n/a", none),
         ]
+    cues = [c for c in cues if c.start_s < probe.duration_s - 0.05]
     step = max(1, -(-len(cues) // s.supers.max_samples))
     sampled = cues[::step]
     worst: tuple[float, Cue, vision.TextContrast] | None = None
@@ -645,6 +655,8 @@ def _supers_items(
         if edges:
             outside.append((cue, " and ".join(edges)))
         frame = vision.frame_at(video, (cue.start_s + cue.end_s) / 2)
+        if frame is None:
+            continue
         measured = vision.text_contrast(frame[y : y + h, x : x + w])
         if measured is not None and (worst is None or measured.ratio < worst[0]):
             worst = (measured.ratio, cue, measured)
