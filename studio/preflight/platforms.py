@@ -547,7 +547,7 @@ def check_project_platforms(
             continue
         probe = probe_video(path)
         for spec in specs:
-            if probe.aspect not in spec.aspects:
+            if d.aspect not in spec.aspects:
                 continue  # an aspect the platform does not take is not delivered there (said above, per brief)
             for f in check_deliverable(spec, probe):
                 out.append(replace(f, variant_id=d.variant_id))
