@@ -255,3 +255,45 @@ def test_scorecard_on_a_real_render(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert card.item("cta_said").status == "pass" and card.item("cta_shown").status == "pass"
     assert card.item("duration").status == "warn"  # 7 s: shorter than TikTok's recommended 9-34 s
     assert 0 < card.total <= 100
+
+
+def test_storyboard_pdf_ends_with_the_scorecard(project, tmp_path: Path) -> None:
+    """The PDF's last page lists the total and every item with its verdict, time and reason, as text."""
+    import pypdfium2 as pdfium
+
+    from studio.export.pdf import write_storyboard_pdf
+    from studio.export.shots import variant_sheet
+    from studio.model import ProjectStore
+    from studio.preflight.scorecard import ScoreItem
+
+    proj, root = project
+    card = Scorecard(
+        VARIANT,
+        str(tmp_path / "x.mp4"),
+        "tiktok",
+        10.0,
+        30.0,
+        [
+            ScoreItem("hook", "Attention", "Cut or motion in the first 3 s", "pass", "A cut at 1.0 s.", 1.0, 30),
+            ScoreItem(
+                "brand_early",
+                "Branding",
+                "Brand or product in the first 5 s",
+                "fail",
+                "“kopi-logo” first appears at 8.0 s, after the first 5 s (match 0.92).",
+                8.0,
+                240,
+                2.0,
+            ),
+        ],
+    )
+    path = write_storyboard_pdf(variant_sheet(proj, ProjectStore(root), VARIANT), tmp_path / "sb.pdf", card)
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        pages = len(doc)
+        last = doc[pages - 1].get_textpage().get_text_range()
+    finally:
+        doc.close()
+    assert pages == 2  # three shots on one storyboard page, then the scorecard
+    assert f"Creative scorecard: {card.total}/100 · tiktok" in last and card.total == 33
+    assert "FAIL" in last and "8.0 s" in last and "kopi-logo" in last and "after the first 5 s" in last
