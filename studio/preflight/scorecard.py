@@ -719,14 +719,14 @@ def _supers_items(
             )
         )
     if outside:
-        cue, edges = outside[0]
+        cue, crossed = outside[0]
         items.append(
             ScoreItem(
                 "supers_safe_zone",
                 "Connection",
                 "Supers inside the safe zone",
                 "warn",
-                f"{len(outside)} of {len(sampled)} captions sampled cross the {edges} edge of {zone_name}, under "
+                f"{len(outside)} of {len(sampled)} captions sampled cross the {crossed} edge of {zone_name}, under "
                 f"the app's buttons and text: first “{_short(cue.text)}” at {cue.start_s:.1f} s.",
                 cue.start_s,
                 _frame(cue.start_s, fps),
@@ -746,8 +746,8 @@ def _supers_items(
 
 
 def _reading_item(cues: list[Cue], language: str, s: ScoreSettings, fps: float) -> ScoreItem:
+    from pipelines.fonts import script_for_language
     from studio.planning.speech import speech_limits, speech_units
-    from studio.render.subtitles import script_for_language
 
     label = "Caption reading speed"
     if not cues:
@@ -839,16 +839,16 @@ def _cta_items(
     if in_captions:
         parts.append(f"captions for {in_captions:.1f} s")
     where = " and ".join(parts) or "nowhere the scorecard could find (no end card after the last cut)"
-    t = card_start
+    at: float | None = card_start
     if total >= s.cta_min_s:
         reason = f"“{_short(cta, 48)}” is shown {total:.1f} s: {where}."
-        items.append(ScoreItem("cta_shown", "Direction", label, "pass", reason, t, _frame(t, fps), evidence=evidence))
+        items.append(ScoreItem("cta_shown", "Direction", label, "pass", reason, at, _frame(at, fps), evidence=evidence))
     else:
         status: Status = "warn" if total >= s.cta_min_s / 2 else "fail"
         reason = (
             f"“{_short(cta, 48)}” is shown only {total:.1f} s: {where}. Hold the end card at least {s.cta_min_s:g} s."
         )
-        items.append(ScoreItem("cta_shown", "Direction", label, status, reason, t, _frame(t, fps), evidence=evidence))
+        items.append(ScoreItem("cta_shown", "Direction", label, status, reason, at, _frame(at, fps), evidence=evidence))
     return items
 
 
@@ -892,9 +892,9 @@ def score_take(
 ) -> TakeNotes:
     """Notes on one take as it will sit in its shot: is the product there, how much text the shot carries, and
     where the picture's detail and light are (`aspect` defaults to the brief's first)."""
+    from pipelines.fonts import script_for_language
     from studio.planning.speech import speech_limits, speech_units
     from studio.render.captions import caption_overlay
-    from studio.render.subtitles import script_for_language
 
     s = settings or load_settings()
     take = next((t for t in project.takes if t.id == take_id), None)
@@ -998,3 +998,43 @@ def _thirds(x: float, y: float) -> str:
     """' on a rule-of-thirds line' when the detail's centre is near one."""
     near = [abs(x - 1 / 3), abs(x - 2 / 3), abs(y - 1 / 3), abs(y - 2 / 3)]
     return ", on a rule-of-thirds line" if min(near) < 0.06 else ""
+
+
+def score_project(
+    project: Project,
+    root: Path,
+    *,
+    platform: str | PlatformSpec | None = None,
+    references: list[Path] | None = None,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> list[Scorecard]:
+    """A scorecard per rendered main cut (one per variant: its first-listed aspect's video; A/B cells and missing
+    files are skipped), for `qianmian check` and the variant wall. Not rendered yet: not in the list."""
+    from studio.model.stage import sub_progress
+
+    videos: dict[str, Path] = {}
+    for d in project.deliverables:
+        if d.kind != "video" or d.sub_variant or d.variant_id in videos:
+            continue
+        path = Path(d.path) if Path(d.path).is_absolute() else Path(root) / d.path
+        if path.is_file():
+            videos[d.variant_id] = path
+    cards = []
+    for n, (variant_id, video) in enumerate(videos.items()):
+        if variant_id not in {v.id for v in project.variants}:
+            continue
+        part = sub_progress(on_progress, n / len(videos), (n + 1) / len(videos))
+        cards.append(
+            score_variant(
+                project,
+                variant_id,
+                video,
+                platform=platform,
+                references=references,
+                root=root,
+                on_progress=part,
+                cancel=cancel,
+            )
+        )
+    return cards

@@ -135,7 +135,7 @@ def voice_onset(
     line = max(floor_dbfs, level - below_peak_db)
     loud = db >= line
     for i in np.flatnonzero(loud):
-        if int(np.sum(loud[i : i + 6])) >= min(sustain, n - i):
+        if int(np.sum(loud[i : i + 6])) >= min(sustain, n - int(i)):
             return VoiceOnset(round(float(i * hop / rate), 3), round(level, 1))
     return VoiceOnset(None, round(level, 1))
 
