@@ -466,6 +466,9 @@ def _hook_item(seen: Watched, s: ScoreSettings, fps: float) -> ScoreItem:
     window = s.hook_window_s
     events = [(t, what) for t, what in ((seen.first_cut_s, "cut"), (seen.first_motion_s, "move")) if t is not None]
     first = min(events, default=None)
+    cut = seen.first_cut_s
+    if first is not None and first[1] == "move" and cut is not None and cut - first[0] <= 0.5:
+        first = (cut, "cut")  # the "move" was the start of a crossfade: call it the cut it is
     label = f"Cut or motion in the first {window:g} s"
     if first is not None and first[0] <= window:
         t, what = first
@@ -903,9 +906,7 @@ def score_take(
     image = _take_image(take, root)
     if image is None:
         raise ValidationFailed(f"Take {take_id}'s picture is missing.", "Generate the take again.")
-    variant = next((v for v in project.variants if v.id == take.variant_id), None) or (
-        project.variants[0] if project.variants else None
-    )
+    variant = next((v for v in project.variants if v.id == take.variant_id), None)  # None: a master take
     shot: LocalizedShot | None = None
     if variant is not None:
         shot = next((sh for sh in variant.shots if sh.shot_id == take.shot_id), None)
@@ -938,7 +939,7 @@ def score_take(
     elif master is not None and (master.framing == "product" or master.beat in PRODUCT_BEATS):
         notes.append(f"The plan makes this the product shot ({master.beat}, {master.framing}); check it shows it.")
 
-    language = variant.language if variant else "en"
+    language = variant.language if variant else (project.storyboard.language if project.storyboard else "en")
     text = (shot.voiceover or shot.caption) if shot else (master.voiceover if master else "")
     seconds = shot.duration_s if shot else (master.duration_s if master else 1.0)
     rate = speech_limits().reading_speed(script_for_language(language))
