@@ -17,6 +17,7 @@ from studio.preflight.platforms import (
     check_project_platforms,
     load_platforms,
     platform_spec,
+    preset,
     probe_video,
 )
 from studio.render.encode import EncodeSettings, encode
@@ -148,3 +149,24 @@ def test_project_checked_against_its_platforms(tmp_path: Path, long_video: Path)
     assert any(f.platform == "tiktok" and f.field == "duration" and f.severity == "block" for f in files)
     assert all(f.line().startswith(f"[{f.severity}] {f.platform}") for f in findings)
     assert check_project_platforms(project, []) == []
+
+
+def test_preset_for_several_platforms() -> None:
+    p = preset(["tiktok", "Reels", "youtube-instream"])
+    assert p.aspect_ratios == ("9:16", "16:9")
+    assert (p.min_s, p.max_s) == (12, 60)  # in-stream's minimum, TikTok's maximum
+    assert p.recommended_s == (15, 30)
+
+
+def test_a_briefs_platform_bounds_the_final_cut(tmp_path: Path) -> None:
+    """TikTok's 60 s maximum holds for a market whose own pack names only longer-running platforms."""
+    from studio.render.timing import cut_verdict
+    from studio.render.variant import brief_platforms
+
+    store = build_project(tmp_path / "p")
+    project = store.load()
+    assert brief_platforms(project) == []
+    project.brief.platforms = ["youtube-instream", "tiktok"]
+    names = brief_platforms(project)
+    assert names == ["YouTube skippable in-stream ads", "TikTok (in-feed ads)"]
+    assert cut_verdict(61.0, 61.0, names).max_s == 60 and not cut_verdict(61.0, 61.0, names).ok
