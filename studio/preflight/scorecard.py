@@ -313,13 +313,15 @@ def watch(
     cancel: CancelToken | None = None,
     duration_s: float = 0.0,
 ) -> Watched:
-    """One decoding pass: frame differences at the motion rate, template matching at the brand rate until found."""
+    """One decoding pass: frame differences at the motion rate; template matching at the (lower) brand rate until a
+    match, then back over the frames since the previous sample, so the first appearance is timed to the motion rate."""
     fps = settings.motion.sample_fps
     brand_every = max(1, round(fps / settings.brand.sample_fps))
     seen = Watched()
     previous: np.ndarray | None = None
     moving = 0
     in_cut = False
+    since: list[tuple[float, np.ndarray]] = []
     for i, (t, frame) in enumerate(vision.stream_frames(video, fps=fps)):
         if i % 10 == 0:
             check(cancel)
@@ -340,10 +342,18 @@ def watch(
             if moving >= 3 and seen.first_motion_s is None:
                 seen.first_motion_s = round(max(0.0, t - 3 / fps), 2)
         previous = small
-        if matcher is not None and seen.brand is None and i % brand_every == 0:
-            found = matcher.best(frame)
-            if found is not None:
-                seen.brand, seen.brand_s = found, round(t, 2)
+        if matcher is not None and seen.brand is None:
+            since.append((t, frame))
+            if i % brand_every == 0:
+                found = matcher.best(frame)
+                if found is not None:  # look back over the frames since the last sample for the first one
+                    for bt, bf in since[:-1]:
+                        earlier = matcher.best(bf)
+                        if earlier is not None:
+                            found, t = earlier, bt
+                            break
+                    seen.brand, seen.brand_s = found, round(t, 2)
+                since = [(t, frame)]
         seen.frames = i + 1
     return seen
 
