@@ -5,7 +5,16 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["studio.model", "studio.preflight", "studio.planning", "studio.render", "studio.jobs", "studio.workflow", "studio.cli", "pipelines"]
+CORE = [
+    "studio.model",
+    "studio.preflight",
+    "studio.planning",
+    "studio.render",
+    "studio.jobs",
+    "studio.workflow",
+    "studio.cli",
+    "pipelines",
+]
 
 PROBE = """
 import importlib, pkgutil, sys

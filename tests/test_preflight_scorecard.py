@@ -254,6 +254,11 @@ def test_scorecard_on_a_real_render(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert card.item("cta_said").status == "pass" and card.item("cta_shown").status == "pass"
     assert card.item("duration").status == "warn"  # 7 s: shorter than TikTok's recommended 9-34 s
     assert 0 < card.total <= 100
+    # Reels keeps the bottom 35 % clear for its own text: the same captions now sit under it, and it says so.
+    reels = score_variant(project, VARIANT, video, platform="instagram-reels", root=store.root)
+    safe = reels.item("supers_safe_zone")
+    assert safe.status == "warn" and "bottom edge of the safe zone of Instagram Reels ads" in safe.reason
+    assert card.item("supers_safe_zone").status == "pass"
 
 
 def test_storyboard_pdf_ends_with_the_scorecard(project, tmp_path: Path) -> None:

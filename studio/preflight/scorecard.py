@@ -643,7 +643,7 @@ def _supers_items(
     from studio.render.captions import safe_area
 
     margins = spec.safe_zone(probe.aspect) if spec is not None else None
-    zone_name = f"{spec.name}'s safe zone{spec.approx('safe_zones')}" if margins is not None and spec else ""
+    zone_name = f"the safe zone of {spec.name}{spec.approx('safe_zones')}" if margins is not None and spec else ""
     if margins is None:
         sa = safe_area(probe.aspect)
         left, top, right, bottom = sa.rect(probe.width, probe.height)
