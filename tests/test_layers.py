@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 CORE = ["studio.model", "studio.planning", "studio.render", "studio.jobs", "studio.workflow", "studio.cli", "pipelines"]
-CORE += ["studio.preflight"]  # pre-flight checks (compliance, platforms, scorecard) are core too
 
 PROBE = """
 import importlib, pkgutil, sys
