@@ -113,7 +113,8 @@ def test_storyboard_pdf_shows_frames_timing_and_thai_lines(campaign, rendered: P
     images, texts = _pdf_pages(path)
     images[0].save(test_output / "export_storyboard_th.png")
     per_page = 4
-    assert len(images) == -(-len(variant.shots) // per_page)
+    assert len(images) == -(-len(variant.shots) // per_page) + 1  # the storyboard, then the scorecard page
+    assert "Creative scorecard:" in texts[-1] and "Brand or product in the first 5 s" in texts[-1]
 
     store = ProjectStore(rendered)
     for n, shot in enumerate(variant.shots):

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PIL import Image
 
 from studio.export.pdf_fonts import document_fonts
 from studio.export.shots import ShotRow, VariantSheet, timecode
 from studio.model.store import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from studio.preflight.scorecard import Scorecard
 
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 10.0
@@ -26,14 +30,14 @@ MUTED = (110, 110, 120)
 RULE = (200, 200, 206)
 
 
-def _document_text(sheet: VariantSheet) -> str:
+def _document_text(sheet: VariantSheet, extra: str = "") -> str:
     v, brief = sheet.variant, sheet.project.brief
     parts = [v.name, v.id, v.market, v.language, v.segment, v.call_to_action, v.legal, brief.brand, brief.product]
     if sheet.project.storyboard is not None:
         parts += [sheet.project.storyboard.concept, sheet.project.storyboard.theme]
     for r in sheet.rows:
         parts += [r.voiceover, r.back_translation, r.master_voiceover, r.on_screen_text, r.visual, r.beat, *r.flags]
-    parts.append(_LABELS)
+    parts += [_LABELS, extra]
     text = "\n".join(p for p in parts if p)
     return text + text.upper()
 
@@ -54,15 +58,17 @@ def _thumbnail(path: Path | None) -> Image.Image | None:
 
 
 class _Storyboard:
-    def __init__(self, sheet: VariantSheet, font_dir: Path) -> None:
+    def __init__(self, sheet: VariantSheet, font_dir: Path, scorecard: Scorecard | None = None) -> None:
         from fpdf import FPDF
 
         self.sheet = sheet
+        self.scorecard = scorecard
         pdf = FPDF(orientation="L", unit="mm", format="A4")
         pdf.set_auto_page_break(False)
         pdf.set_margins(MARGIN, MARGIN, MARGIN)
         pdf.set_image_filter("DCTDecode")
-        fonts = document_fonts(_document_text(sheet), sheet.variant.language, font_dir)
+        card_text = (scorecard.text() + _SCORE_LABELS) if scorecard is not None else ""
+        fonts = document_fonts(_document_text(sheet, card_text), sheet.variant.language, font_dir)
         for f in fonts:
             pdf.add_font(f.family, "", str(f.path))
             if f.bold_path is not None:
@@ -100,8 +106,9 @@ class _Storyboard:
         concept = sheet.project.storyboard.concept if sheet.project.storyboard else ""
         line = " · ".join(x for x in (concept, v.call_to_action, v.legal) if x)
         pdf.cell(PAGE_W - 2 * MARGIN - 25, 4, line[:180])
-        pdf.set_xy(PAGE_W - MARGIN - 25, MARGIN + 12)
-        pdf.cell(25, 4, f"Page {page} / {pages}", align="R")
+        if pages:
+            pdf.set_xy(PAGE_W - MARGIN - 25, MARGIN + 12)
+            pdf.cell(25, 4, f"Page {page} / {pages}", align="R")
         pdf.set_draw_color(*RULE)
         pdf.line(MARGIN, MARGIN + HEADER_H - 4, PAGE_W - MARGIN, MARGIN + HEADER_H - 4)
 
@@ -179,11 +186,52 @@ class _Storyboard:
             for i, row in enumerate(rows[page * per_page : (page + 1) * per_page]):
                 col, line = i % COLUMNS, i // COLUMNS
                 self.cell(row, MARGIN + col * cell_w, MARGIN + HEADER_H + line * cell_h, cell_w)
+        if self.scorecard is not None:
+            self.scorecard_page(self.scorecard)
         return bytes(self.pdf.output())
 
+    def scorecard_page(self, card: Scorecard) -> None:
+        """One page: the total, the ABCD group scores, then each item with its verdict, time and reason."""
+        pdf = self.pdf
+        pdf.add_page()
+        self.header(0, 0)
+        pdf.set_xy(MARGIN, MARGIN + HEADER_H)
+        self.text(13, bold=True)
+        platform = f" · {card.platform}" if card.platform else ""
+        pdf.cell(0, 7, f"Creative scorecard: {card.total}/100{platform}", new_x="LMARGIN", new_y="NEXT")
+        self.text(9, color=MUTED)
+        groups = "   ".join(f"{g} {v}" for g, v in card.group_scores().items())
+        pdf.cell(0, 5, f"{groups}   ·   measured on {Path(card.video).name}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(pdf.get_y() + 2)
+        widths = (24.0, 52.0, 14.0, 18.0, PAGE_W - 2 * MARGIN - 108.0)
+        self.text(7, bold=True, color=MUTED)
+        for w, title in zip(widths, ("GROUP", "ITEM", "VERDICT", "WHEN", "WHY"), strict=True):
+            pdf.cell(w, 5, title)
+        pdf.ln(5)
+        for row in card.rows():
+            if pdf.get_y() > PAGE_H - MARGIN - 14:
+                break
+            y = pdf.get_y()
+            pdf.set_draw_color(*RULE)
+            pdf.line(MARGIN, y, PAGE_W - MARGIN, y)
+            values = (row["group"], row["item"], row["status"].upper(), row["when"])
+            for n, (w, value) in enumerate(zip(widths[:4], values, strict=True)):
+                self.text(8, bold=n == 2, color=_STATUS_INK.get(row["status"], INK) if n == 2 else INK)
+                pdf.set_xy(MARGIN + sum(widths[:n]), y + 1)
+                pdf.multi_cell(w - 2, 3.8, value)
+            self.text(8)
+            pdf.set_xy(MARGIN + sum(widths[:4]), y + 1)
+            pdf.multi_cell(widths[4], 3.8, row["reason"], new_x="LMARGIN", new_y="NEXT")
+            pdf.set_y(max(pdf.get_y(), y + 9) + 1)
 
-def write_storyboard_pdf(sheet: VariantSheet, path: Path) -> Path:
+
+_SCORE_LABELS = " Creative scorecard GROUP ITEM VERDICT WHEN WHY PASS WARN FAIL N/A measured on 0123456789/%"
+_STATUS_INK = {"pass": (30, 130, 70), "warn": (190, 120, 20), "fail": (190, 40, 40), "n/a": MUTED}
+
+
+def write_storyboard_pdf(sheet: VariantSheet, path: Path, scorecard: Scorecard | None = None) -> Path:
+    """The storyboard pages; with a `scorecard` (studio.preflight.scorecard), a last page that explains it."""
     with tempfile.TemporaryDirectory(prefix="qm-pdf-fonts-") as tmp:
-        data = _Storyboard(sheet, Path(tmp)).build()
+        data = _Storyboard(sheet, Path(tmp), scorecard).build()
     atomic_write_bytes(path, data)
     return path

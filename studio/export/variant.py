@@ -12,11 +12,15 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.export.shots import VariantSheet, variant_sheet
 from studio.model import ASPECT_SIZES, Deliverable, ProjectStore
 from studio.model.safe_paths import writing
 from studio.model.stage import CancelToken, ProgressFn, check, report
+
+if TYPE_CHECKING:
+    from studio.preflight.scorecard import Scorecard
 
 #: Every kind `export_variant` can write, in the order it writes them.
 EXPORT_KINDS = ("pdf", "png", "csv", "xlsx", "otio", "xml")
@@ -117,6 +121,24 @@ def _gather_media(sheet: VariantSheet, media_dir: Path, cancel: CancelToken | No
     return Media(stills=stills, voice=voice, captions=captions, music=music, video=sheet.video)
 
 
+def _scorecard(
+    sheet: VariantSheet, store: ProjectStore, result: ExportResult, cancel: CancelToken | None
+) -> Scorecard | None:
+    """The creative scorecard for the PDF's last page once the variant is rendered; unreadable video: a warning."""
+    if sheet.video is None or not sheet.video.is_file():
+        return None
+    from studio.model.errors import Cancelled, StudioError
+    from studio.preflight.scorecard import score_variant
+
+    try:
+        return score_variant(sheet.project, sheet.variant.id, sheet.video, root=store.root, cancel=cancel)
+    except Cancelled:
+        raise
+    except StudioError as e:
+        result.warnings.append(f"{sheet.variant.id}: no scorecard in the storyboard PDF: {e.message}")
+        return None
+
+
 def export_variant(
     request: ExportRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
 ) -> ExportResult:
@@ -152,13 +174,11 @@ def export_variant(
     if "pdf" in request.kinds:
         from studio.export.pdf import write_storyboard_pdf
 
-        steps.append(
-            (
-                "pdf",
-                "Storyboard PDF",
-                lambda: add("pdf", write_storyboard_pdf(sheet, out_dir / f"{stem}_storyboard.pdf")),
-            )
-        )
+        def storyboard() -> None:
+            card = _scorecard(sheet, store, result, cancel)
+            add("pdf", write_storyboard_pdf(sheet, out_dir / f"{stem}_storyboard.pdf", card))
+
+        steps.append(("pdf", "Storyboard PDF", storyboard))
     if "png" in request.kinds:
         from studio.export.contact import write_contact_sheet
 

@@ -9,6 +9,7 @@ Public functions:
 - `load_platforms() -> dict[str, PlatformSpec]`: every platform by id, validated.
 - `platform_spec(name) -> PlatformSpec`: an id or alias ("Reels", "抖音"); unknown names say "did you mean".
 - `canonical_platforms(names) -> list[str]`: ids for a brief's list; raises ValueError with "did you mean".
+- `preset(names) -> PlatformPreset`: the aspects and length range that satisfy every named platform.
 - `probe_video(path) -> VideoProbe`: the facts of an MP4 (ffmpeg from imageio-ffmpeg, no ffprobe needed).
 - `check_deliverable(spec, video_path | VideoProbe) -> list[PlatformFinding]`.
 - `check_project_platforms(project, platforms=None, *, root=None) -> list[PlatformFinding]`: the brief against
@@ -200,6 +201,37 @@ def canonical_platforms(names: list[str]) -> list[str]:
         if pid not in out:
             out.append(pid)
     return out
+
+
+@dataclass(frozen=True)
+class PlatformPreset:
+    """What a brief should ask for to run on every platform named: aspects to render and the length range."""
+
+    platforms: tuple[str, ...]
+    aspect_ratios: tuple[str, ...]
+    """Each platform's recommended aspect, in the order the platforms are named."""
+    min_s: float
+    max_s: float
+    """The strictest limits of them all."""
+    recommended_s: tuple[float, float] | None
+    """The overlap of their recommended lengths; None when they do not overlap."""
+
+
+def preset(names: list[str]) -> PlatformPreset:
+    """The brief settings that satisfy every named platform (the app offers them when platforms are picked)."""
+    specs = [platform_spec(n) for n in names]
+    if not specs:
+        raise ValidationFailed("No platform named.", f"Name one or more of {', '.join(load_platforms())}.")
+    aspects = tuple(dict.fromkeys(s.recommended_aspect for s in specs))
+    lo = max(s.recommended_s[0] for s in specs)
+    hi = min(s.recommended_s[1] for s in specs)
+    return PlatformPreset(
+        tuple(s.id for s in specs),
+        aspects,
+        max(s.min_s for s in specs),
+        min(s.max_s for s in specs),
+        (lo, hi) if lo <= hi else None,
+    )
 
 
 # --- Probing a file -------------------------------------------------------------------------------------------
@@ -547,7 +579,7 @@ def check_project_platforms(
             continue
         probe = probe_video(path)
         for spec in specs:
-            if probe.aspect not in spec.aspects:
+            if d.aspect not in spec.aspects:
                 continue  # an aspect the platform does not take is not delivered there (said above, per brief)
             for f in check_deliverable(spec, probe):
                 out.append(replace(f, variant_id=d.variant_id))

@@ -313,19 +313,21 @@ def watch(
     cancel: CancelToken | None = None,
     duration_s: float = 0.0,
 ) -> Watched:
-    """One decoding pass: frame differences at the motion rate, template matching at the brand rate until found."""
+    """One decoding pass: frame differences at the motion rate; template matching at the (lower) brand rate until a
+    match, then back over the frames since the previous sample, so the first appearance is timed to the motion rate."""
     fps = settings.motion.sample_fps
     brand_every = max(1, round(fps / settings.brand.sample_fps))
     seen = Watched()
     previous: np.ndarray | None = None
     moving = 0
     in_cut = False
+    since: list[tuple[float, np.ndarray]] = []
     for i, (t, frame) in enumerate(vision.stream_frames(video, fps=fps)):
         if i % 10 == 0:
             check(cancel)
             if duration_s:
                 report(on_progress, min(0.95, t / duration_s), f"Watching the video: {t:.1f} s")
-        small = vision.gray_small(frame)
+        small = vision.small_copy(frame)
         if previous is not None:
             step = vision.change(previous, small)
             if step >= settings.motion.cut_step:
@@ -340,10 +342,18 @@ def watch(
             if moving >= 3 and seen.first_motion_s is None:
                 seen.first_motion_s = round(max(0.0, t - 3 / fps), 2)
         previous = small
-        if matcher is not None and seen.brand is None and i % brand_every == 0:
-            found = matcher.best(frame)
-            if found is not None:
-                seen.brand, seen.brand_s = found, round(t, 2)
+        if matcher is not None and seen.brand is None:
+            since.append((t, frame))
+            if i % brand_every == 0:
+                found = matcher.best(frame)
+                if found is not None:  # look back over the frames since the last sample for the first one
+                    for bt, bf in since[:-1]:
+                        earlier = matcher.best(bf)
+                        if earlier is not None:
+                            found, t = earlier, bt
+                            break
+                    seen.brand, seen.brand_s = found, round(t, 2)
+                since = [(t, frame)]
         seen.frames = i + 1
     return seen
 
@@ -405,7 +415,10 @@ def score_variant(
     items += _supers_items(video, cues, variant.language, probe, spec, s)
     items.append(_reading_item(cues, variant.language, s, fps))
     items += _cta_items(cta, shots, cues, seen, probe, s)
-    items = [replace(i, weight=weights.get(i.id, 1.0)) for i in items]
+    items = [
+        replace(i, weight=weights.get(i.id, 1.0), frame=_frame(i.time_s, fps) if i.frame is None else i.frame)
+        for i in items
+    ]
     report(on_progress, 1.0, f"{variant_id}: scored")
     return Scorecard(variant.id, str(video), spec.id if spec else "", round(probe.duration_s, 3), probe.fps, items)
 
@@ -422,10 +435,12 @@ def _references(
     shot's take (its centre), else nothing."""
     if references:
         refs = [
-            vision.load_reference(Path(p), min_frac=s.brand.logo_min_frac, max_frac=s.brand.logo_max_frac)
+            vision.load_reference(
+                Path(p), f"“{Path(p).stem}”", min_frac=s.brand.logo_min_frac, max_frac=s.brand.logo_max_frac
+            )
             for p in references
         ]
-        return refs, " / ".join(f"“{r.label}”" for r in refs)
+        return refs, " / ".join(r.label for r in refs)
     shot = product_shot(shots)
     if shot is None or root is None:
         return [], ""
@@ -461,6 +476,9 @@ def _hook_item(seen: Watched, s: ScoreSettings, fps: float) -> ScoreItem:
     window = s.hook_window_s
     events = [(t, what) for t, what in ((seen.first_cut_s, "cut"), (seen.first_motion_s, "move")) if t is not None]
     first = min(events, default=None)
+    cut = seen.first_cut_s
+    if first is not None and first[1] == "move" and cut is not None and cut - first[0] <= 0.5:
+        first = (cut, "cut")  # the "move" was the start of a crossfade: call it the cut it is
     label = f"Cut or motion in the first {window:g} s"
     if first is not None and first[0] <= window:
         t, what = first
@@ -571,19 +589,23 @@ def _brand_item(seen: Watched, looked_for: str, brand: str, s: ScoreSettings, fp
             "Nothing to look for: add the brand kit's logo or product picture, or frame a shot as the product.",
         )
     if seen.brand is None or seen.brand_s is None:
-        reason = f"{looked_for[0].upper() + looked_for[1:]} is never seen in the video. Show {brand} early."
+        reason = f"{_cap(looked_for)} is never seen in the video. Show {brand} early."
         return ScoreItem("brand_early", "Branding", label, "fail", reason)
     t, m = seen.brand_s, seen.brand
     evidence: dict[str, float | str | None] = {"match": m.score, "colour_diff": m.colour_diff, "reference": m.label}
-    what = m.label if not m.label.startswith("the ") else m.label[4:]
+    what = _cap(m.label)
     if t <= window:
-        reason = f"{what[0].upper() + what[1:]} is on screen at {t:.1f} s (match {m.score:.2f})."
+        reason = f"{what} is on screen at {t:.1f} s (match {m.score:.2f})."
         return ScoreItem("brand_early", "Branding", label, "pass", reason, t, _frame(t, fps), evidence=evidence)
     reason = (
-        f"{what[0].upper() + what[1:]} first appears at {t:.1f} s, after the first {window:g} s "
+        f"{what} first appears at {t:.1f} s, after the first {window:g} s "
         f"(match {m.score:.2f}). Show the brand or product in the opening shots."
     )
     return ScoreItem("brand_early", "Branding", label, "fail", reason, t, _frame(t, fps), evidence=evidence)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _caption_rect(text: str, language: str, probe: VideoProbe) -> tuple[int, int, int, int, int]:
@@ -605,13 +627,14 @@ def _supers_items(
     video: Path, cues: list[Cue], language: str, probe: VideoProbe, spec: PlatformSpec | None, s: ScoreSettings
 ) -> list[ScoreItem]:
     fps = probe.fps
-    if not cues:
+    if not any(c.start_s < probe.duration_s - 0.05 for c in cues):
         none = "No captions or supers in this cut."
         return [
             ScoreItem("supers_size", "Connection", "Supers large enough", "n/a", none),
             ScoreItem("supers_contrast", "Connection", "Supers contrast", "n/a", none),
             ScoreItem("supers_safe_zone", "Connection", "Supers inside the safe zone", "n/a", none),
         ]
+    cues = [c for c in cues if c.start_s < probe.duration_s - 0.05]
     step = max(1, -(-len(cues) // s.supers.max_samples))
     sampled = cues[::step]
     worst: tuple[float, Cue, vision.TextContrast] | None = None
@@ -620,7 +643,7 @@ def _supers_items(
     from studio.render.captions import safe_area
 
     margins = spec.safe_zone(probe.aspect) if spec is not None else None
-    zone_name = f"{spec.name}'s safe zone{spec.approx('safe_zones')}" if margins is not None and spec else ""
+    zone_name = f"the safe zone of {spec.name}{spec.approx('safe_zones')}" if margins is not None and spec else ""
     if margins is None:
         sa = safe_area(probe.aspect)
         left, top, right, bottom = sa.rect(probe.width, probe.height)
@@ -645,6 +668,8 @@ def _supers_items(
         if edges:
             outside.append((cue, " and ".join(edges)))
         frame = vision.frame_at(video, (cue.start_s + cue.end_s) / 2)
+        if frame is None:
+            continue
         measured = vision.text_contrast(frame[y : y + h, x : x + w])
         if measured is not None and (worst is None or measured.ratio < worst[0]):
             worst = (measured.ratio, cue, measured)
@@ -707,14 +732,14 @@ def _supers_items(
             )
         )
     if outside:
-        cue, edges = outside[0]
+        cue, crossed = outside[0]
         items.append(
             ScoreItem(
                 "supers_safe_zone",
                 "Connection",
                 "Supers inside the safe zone",
                 "warn",
-                f"{len(outside)} of {len(sampled)} captions sampled cross the {edges} edge of {zone_name}, under "
+                f"{len(outside)} of {len(sampled)} captions sampled cross the {crossed} edge of {zone_name}, under "
                 f"the app's buttons and text: first “{_short(cue.text)}” at {cue.start_s:.1f} s.",
                 cue.start_s,
                 _frame(cue.start_s, fps),
@@ -734,8 +759,8 @@ def _supers_items(
 
 
 def _reading_item(cues: list[Cue], language: str, s: ScoreSettings, fps: float) -> ScoreItem:
+    from pipelines.fonts import script_for_language
     from studio.planning.speech import speech_limits, speech_units
-    from studio.render.subtitles import script_for_language
 
     label = "Caption reading speed"
     if not cues:
@@ -827,16 +852,16 @@ def _cta_items(
     if in_captions:
         parts.append(f"captions for {in_captions:.1f} s")
     where = " and ".join(parts) or "nowhere the scorecard could find (no end card after the last cut)"
-    t = card_start
+    at: float | None = card_start
     if total >= s.cta_min_s:
         reason = f"“{_short(cta, 48)}” is shown {total:.1f} s: {where}."
-        items.append(ScoreItem("cta_shown", "Direction", label, "pass", reason, t, _frame(t, fps), evidence=evidence))
+        items.append(ScoreItem("cta_shown", "Direction", label, "pass", reason, at, _frame(at, fps), evidence=evidence))
     else:
         status: Status = "warn" if total >= s.cta_min_s / 2 else "fail"
         reason = (
             f"“{_short(cta, 48)}” is shown only {total:.1f} s: {where}. Hold the end card at least {s.cta_min_s:g} s."
         )
-        items.append(ScoreItem("cta_shown", "Direction", label, status, reason, t, _frame(t, fps), evidence=evidence))
+        items.append(ScoreItem("cta_shown", "Direction", label, status, reason, at, _frame(at, fps), evidence=evidence))
     return items
 
 
@@ -880,9 +905,9 @@ def score_take(
 ) -> TakeNotes:
     """Notes on one take as it will sit in its shot: is the product there, how much text the shot carries, and
     where the picture's detail and light are (`aspect` defaults to the brief's first)."""
+    from pipelines.fonts import script_for_language
     from studio.planning.speech import speech_limits, speech_units
     from studio.render.captions import caption_overlay
-    from studio.render.subtitles import script_for_language
 
     s = settings or load_settings()
     take = next((t for t in project.takes if t.id == take_id), None)
@@ -891,9 +916,7 @@ def score_take(
     image = _take_image(take, root)
     if image is None:
         raise ValidationFailed(f"Take {take_id}'s picture is missing.", "Generate the take again.")
-    variant = next((v for v in project.variants if v.id == take.variant_id), None) or (
-        project.variants[0] if project.variants else None
-    )
+    variant = next((v for v in project.variants if v.id == take.variant_id), None)  # None: a master take
     shot: LocalizedShot | None = None
     if variant is not None:
         shot = next((sh for sh in variant.shots if sh.shot_id == take.shot_id), None)
@@ -926,7 +949,7 @@ def score_take(
     elif master is not None and (master.framing == "product" or master.beat in PRODUCT_BEATS):
         notes.append(f"The plan makes this the product shot ({master.beat}, {master.framing}); check it shows it.")
 
-    language = variant.language if variant else "en"
+    language = variant.language if variant else (project.storyboard.language if project.storyboard else "en")
     text = (shot.voiceover or shot.caption) if shot else (master.voiceover if master else "")
     seconds = shot.duration_s if shot else (master.duration_s if master else 1.0)
     rate = speech_limits().reading_speed(script_for_language(language))
@@ -986,3 +1009,43 @@ def _thirds(x: float, y: float) -> str:
     """' on a rule-of-thirds line' when the detail's centre is near one."""
     near = [abs(x - 1 / 3), abs(x - 2 / 3), abs(y - 1 / 3), abs(y - 2 / 3)]
     return ", on a rule-of-thirds line" if min(near) < 0.06 else ""
+
+
+def score_project(
+    project: Project,
+    root: Path,
+    *,
+    platform: str | PlatformSpec | None = None,
+    references: list[Path] | None = None,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> list[Scorecard]:
+    """A scorecard per rendered main cut (one per variant: its first-listed aspect's video; A/B cells and missing
+    files are skipped), for `qianmian check` and the variant wall. Not rendered yet: not in the list."""
+    from studio.model.stage import sub_progress
+
+    videos: dict[str, Path] = {}
+    for d in project.deliverables:
+        if d.kind != "video" or d.sub_variant or d.variant_id in videos:
+            continue
+        path = Path(d.path) if Path(d.path).is_absolute() else Path(root) / d.path
+        if path.is_file():
+            videos[d.variant_id] = path
+    cards = []
+    for n, (variant_id, video) in enumerate(videos.items()):
+        if variant_id not in {v.id for v in project.variants}:
+            continue
+        part = sub_progress(on_progress, n / len(videos), (n + 1) / len(videos))
+        cards.append(
+            score_variant(
+                project,
+                variant_id,
+                video,
+                platform=platform,
+                references=references,
+                root=root,
+                on_progress=part,
+                cancel=cancel,
+            )
+        )
+    return cards

@@ -177,7 +177,7 @@ def prepare_cut(
             break
     flags = swaps + too_long_flags(variant, lines, fit, target) + reading_flags(project, variant)
     timeline = build_timeline(project, store, variant, fit, lines, logo=request.logo)
-    verdict = cut_verdict(timeline.duration_s, target, market_platforms(variant.market))
+    verdict = cut_verdict(timeline.duration_s, target, market_platforms(variant.market) + brief_platforms(project))
     if not verdict.ok:
         flags.append(Flag(kind="too-long", message=f"{variant.id}: {verdict.message}"))
     check(cancel)
@@ -253,6 +253,15 @@ def market_platforms(market: str) -> list[str]:
     except ValidationFailed:
         return []
     return [p.name for p in pack.platforms] if pack else []
+
+
+def brief_platforms(project: Project) -> list[str]:
+    """The names of the platforms the brief targets (platforms.toml): their maximum length bounds the cut too."""
+    if not project.brief.platforms:
+        return []
+    from studio.preflight.platforms import platform_spec
+
+    return [platform_spec(p).name for p in project.brief.platforms]
 
 
 def measure_cut(
