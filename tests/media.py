@@ -46,7 +46,9 @@ def probe(path: Path) -> Probe:
 
 def frame_at(path: Path, t: float) -> np.ndarray:
     """The decoded RGB frame shown at time t."""
-    reader = imageio_ffmpeg.read_frames(str(path), output_params=["-ss", f"{t:.3f}", "-frames:v", "1"])
+    # -ss before the input seeks (accurately: ffmpeg decodes from the keyframe before t) instead of decoding every
+    # frame up to t before the first output, which under load outlasted imageio-ffmpeg's 10 s start-up wait.
+    reader = imageio_ffmpeg.read_frames(str(path), input_params=["-ss", f"{t:.3f}"], output_params=["-frames:v", "1"])
     meta = next(reader)
     w, h = meta["size"]
     data = next(reader)
