@@ -100,4 +100,4 @@ def composite(generated: Image.Image, lay: ProductLayout) -> Image.Image:
     alpha = placed[..., 3:4] / 255.0
     alpha = np.where(alpha >= OPAQUE, 1.0, alpha)
     out = placed[..., :3] * alpha + gen * (1.0 - alpha)
-    return Image.fromarray(np.clip(np.rint(out), 0, 255).astype(np.uint8), "RGB")
+    return Image.fromarray(np.clip(np.rint(out), 0, 255).astype(np.uint8))
