@@ -207,7 +207,15 @@ class Generator:
                 backend=f"diffusers:{info.id}",
                 seed=r.seed,
                 consistency=consistency,
-                info={**info_common, **fit.info(), **(layouts[i].info() if layouts else {})},
+                info={
+                    **info_common,
+                    **fit.info(),
+                    **(
+                        layouts[i].info() | {"inpaint_model": str(resident.extras.get("inpaint_model", "base"))}
+                        if layouts
+                        else {}
+                    ),
+                },
             )
             for i, (img, r, fit) in enumerate(zip(images, requests, fits, strict=True))
         ]
@@ -382,8 +390,9 @@ def _inpainting(r: Resident) -> Any:
     StableDiffusion(XL)InpaintPipeline, StableDiffusion3InpaintPipeline or FluxInpaintPipeline."""
     from diffusers import AutoPipelineForInpainting
 
+    parts = _inpaint_denoiser(r)
     try:
-        r.inpaint = AutoPipelineForInpainting.from_pipe(r.t2i)
+        r.inpaint = AutoPipelineForInpainting.from_pipe(r.t2i, **parts)
     except ValueError as e:
         raise BackendError(
             f"{r.info.id} ({r.info.family}) has no inpainting pipeline in this diffusers release: {e}",
@@ -391,6 +400,33 @@ def _inpainting(r: Resident) -> Any:
         ) from e
     r.inpaint.set_progress_bar_config(disable=True)
     return r.inpaint
+
+
+def _inpaint_denoiser(r: Resident) -> dict[str, Any]:
+    """The dedicated inpainting release's UNet/transformer, when the registry found one beside the model: the
+    only part loaded a second time (text encoders and VAE stay shared). Offloaded models, and models with an
+    IP-Adapter loaded (its layers live in the base UNet), inpaint with their own denoiser."""
+    folder = r.info.inpaint
+    if folder is None or r.offloaded or r.ip_adapter:
+        r.extras["inpaint_model"] = "base"
+        return {}
+    import torch
+    from diffusers import FluxTransformer2DModel, SD3Transformer2DModel, UNet2DConditionModel
+
+    name = "transformer" if (folder / "transformer").is_dir() else "unet"
+    refuse_pickle_weights(folder / name, f"inpainting {name}/")
+    cls = {"sd3": SD3Transformer2DModel, "flux": FluxTransformer2DModel}.get(r.info.family, UNet2DConditionModel)
+    dtype = r.device.torch_dtype() if r.device.kind != "cpu" else torch.float32
+    try:
+        model = cls.from_pretrained(
+            str(folder), subfolder=name, dtype=dtype, local_files_only=True, use_safetensors=True
+        )
+    except Exception as e:
+        log.warning("The inpainting model in %s did not load (%s); the base model inpaints", folder, e)
+        r.extras["inpaint_model"] = f"base ({folder.name} did not load: {type(e).__name__})"
+        return {}
+    r.extras["inpaint_model"] = folder.name
+    return {name: model.to(r.device.name)}
 
 
 def _view(r: Resident, kind: str) -> Any:
