@@ -181,7 +181,11 @@ class Generator:
             fits = [fit_prompt(resident.t2i, info.family, r.prompt) for r in requests]
             for r, fit in zip(requests, fits, strict=True):
                 if fit.past_window:
-                    reached = "reached the model through chunked encoding" if not fit.cut else "was cut"
+                    reached = (
+                        "was cut"
+                        if fit.cut
+                        else "reached the model" + (" in chunked CLIP windows" if fit.chunks > 1 else " through T5")
+                    )
                     log.info("%s: the prompt past CLIP's 77 tokens %s: %r", r.shot_id, reached, fit.past_window)
             reload = None
             if resident.device.kind == "cuda":
@@ -473,7 +477,8 @@ def _open_rgba(name: str, assets: Path | None) -> Image.Image:
         )
     try:
         with Image.open(path) as img:
-            return img.convert("RGBA")
+            rgba: Image.Image = img.convert("RGBA")
+            return rgba
     except OSError as e:
         raise BackendError(f"The product cutout {name} is not a readable image ({e}).", "Replace the cutout.") from e
 
