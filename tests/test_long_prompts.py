@@ -143,3 +143,18 @@ def test_planned_prompts_put_the_markets_look_before_the_boilerplate(tmp_path: P
             if "colour palette:" in p:
                 assert p.index("colour palette:") < p.index("short-video ad")
                 assert p.index("wearing") < p.index("colour palette:") < p.index("props:") if "props:" in p else True
+
+
+def test_sd3_reads_past_its_default_t5_window(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SD3's T5 reads 256 tokens by default: a longer prompt gets a 512-token window and its tail changes the image."""
+    from tiny_models import tiny_flow_models
+
+    monkeypatch.setenv("QIANMIAN_IMAGE_MODELS", str(tiny_flow_models()))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setenv("QIANMIAN_DEVICE", "cpu")
+    head = ", ".join([HEAD, HEAD.replace("Hanoi", "Saigon"), HEAD.replace("street", "market")])
+    assert len(head) > 256
+    a = generate_image(req("tiny-sd3", head + TAIL_A, guidance=4.0))
+    b = generate_image(req("tiny-sd3", head + TAIL_B, guidance=4.0))
+    assert a.info["max_sequence_length"] == 512 and "prompt_cut" not in a.info
+    assert np.abs(pixels(a.image) - pixels(b.image)).mean() > 0.05, "the words past T5's 256 tokens reach the model"
