@@ -260,6 +260,9 @@ def generate_takes(
     model = request.model or project.settings.image_model
     existing = _existing(project, store)
     diffusion = model != PROCEDURAL
+    from pipelines.image.reference import plan_key, reference_takes  # a take made with a reference image stands
+
+    with_reference = reference_takes(project.takes, lambda t: store.asset_path(t.asset).is_file())
 
     results: dict[str, Take] = {}
     planned: dict[str, _Job] = {}
@@ -282,6 +285,8 @@ def generate_takes(
         key = req.key()
         if key in existing:
             results[key] = existing[key]
+        elif req.reference_image is None and plan_key(req) in with_reference:
+            results[key] = with_reference[plan_key(req)]
         elif key not in planned:
             planned[key] = _Job(req, variant_id, after)
         return key

@@ -32,6 +32,7 @@ def batch_key(r: ImageRequest) -> tuple[object, ...]:
         r.init_image,
         r.strength if r.init_image else None,
         r.reference_image,
+        r.product_cutout,
     )
 
 

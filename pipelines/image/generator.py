@@ -7,6 +7,8 @@ against a second caller (tests, CLI) sharing the process. torch/diffusers are im
 from __future__ import annotations
 
 import contextlib
+import inspect
+import logging
 import pickle
 import threading
 import time
@@ -19,11 +21,16 @@ from PIL import Image
 
 from pipelines.image import batch_key
 from pipelines.image import device as devices
+from pipelines.image.adapters import ip_adapter_note
+from pipelines.image.inpaint import PACKSHOT_FRAMINGS, ProductLayout, composite, layout, trim
+from pipelines.image.prompts import encode_long, fit_prompt
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
 from pipelines.image.result import ImageResult
 from studio.model.errors import BackendError, Cancelled
 from studio.model.requests import ImageRequest, LoraRef
 from studio.model.stage import CancelToken, ProgressFn, check, report
+
+log = logging.getLogger(__name__)
 
 #: Scheduler names a request may give → diffusers class (and extra config).
 SCHEDULERS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -46,6 +53,8 @@ class Resident:
     device: devices.DeviceChoice
     t2i: Any
     i2i: Any = None
+    inpaint: Any = None
+    """The inpainting view sharing the same weights (product shots generated around the real product)."""
     scheduler_config: Any = None
     offloaded: bool = False
     loras: tuple[LoraRef, ...] = ()
@@ -107,7 +116,9 @@ class Generator:
         _place(resident, offload=offload)
         return resident
 
-    def _reload_offloaded(self, request: ImageRequest, img2img: bool, tiled: bool) -> tuple[Resident, Any]:
+    def _reload_offloaded(
+        self, request: ImageRequest, kind: str, tiled: bool, ip_adapter: bool = False
+    ) -> tuple[Resident, Any]:
         assert self.resident is not None
         info, device = self.resident.info, self.resident.device
         self.unload()
@@ -115,8 +126,10 @@ class Generator:
         if tiled:
             _low_memory(resident)
         self.resident = resident
-        pipe = _prepare(resident, request)
-        return resident, (_image_to_image(resident) if img2img else pipe)
+        _prepare(resident, request)
+        if ip_adapter and _ip_adapter(resident):  # a fresh load has none: load it again when this batch uses it
+            resident.t2i.set_ip_adapter_scale(request.ip_adapter_scale)
+        return resident, _view(resident, kind)
 
     # --- running ----------------------------------------------------------------------------------------------------
 
@@ -128,7 +141,19 @@ class Generator:
         cancel: CancelToken | None = None,
         assets: Path | None = None,
     ) -> list[ImageResult]:
-        """One batch: every request must share model, size, steps, guidance, scheduler, LoRAs and init image."""
+        """One batch: every request must share model, size, steps, guidance, scheduler, LoRAs and init image.
+
+        Product shots (a `product_cutout`) are inpainted around the placed cutout; a batch mixing them with plain
+        shots runs as two calls."""
+        with_product = [i for i, r in enumerate(requests) if r.product_cutout is not None]
+        if with_product and len(with_product) < len(requests):
+            plain = [i for i in range(len(requests)) if i not in with_product]
+            out: dict[int, ImageResult] = {}
+            for k, idx in enumerate((plain, with_product)):
+                part = _scaled(on_progress, k / 2, (k + 1) / 2)
+                got = self.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets)
+                out.update(zip(idx, got, strict=True))
+            return [out[i] for i in range(len(requests))]
         first = requests[0]
         with self._lock:
             check(cancel)
@@ -136,34 +161,67 @@ class Generator:
             report(on_progress, 0.0, f"Loading {info.id}")
             resident = self.load(info)
             check(cancel)
-            pipe = _prepare(resident, first)
+            _prepare(resident, first)
             init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
             reference = _open(first.reference_image, assets, None, None) if first.reference_image else None
+            layouts = _product_layouts(requests, assets, init) if with_product else None
+            if reference is None and layouts is not None and first.framing not in PACKSHOT_FRAMINGS:
+                reference = _product_photo(first, assets)  # the product in a scene: steer by its photo
+            notes: dict[str, str] = {}
             if reference is None:
                 _drop_ip_adapter(resident)
-            consistency = "ip-adapter" if reference is not None and _ip_adapter(resident) else "seed-lock"
-            if init is not None:
-                pipe = resident.i2i or _image_to_image(resident)
+            elif _ip_adapter(resident):
+                resident.t2i.set_ip_adapter_scale(first.ip_adapter_scale)
+            else:
+                notes["ip_adapter"] = ip_adapter_note(resident.info)
+                log.info("%s: %s", first.shot_id, notes["ip_adapter"])
+            consistency = "ip-adapter" if reference is not None and resident.ip_adapter else "seed-lock"
+            kind = "inpaint" if layouts is not None else "i2i" if init is not None else "t2i"
+            pipe = _view(resident, kind)
+            fits = [fit_prompt(resident.t2i, info.family, r.prompt) for r in requests]
+            for r, fit in zip(requests, fits, strict=True):
+                if fit.past_window:
+                    reached = (
+                        "was cut"
+                        if fit.cut
+                        else "reached the model" + (" in chunked CLIP windows" if fit.chunks > 1 else " through T5")
+                    )
+                    log.info("%s: the prompt past CLIP's 77 tokens %s: %r", r.shot_id, reached, fit.past_window)
             reload = None
             if resident.device.kind == "cuda":
 
                 def reload(tiled: bool) -> tuple[Resident, Any]:
-                    return self._reload_offloaded(first, init is not None, tiled)
+                    return self._reload_offloaded(first, kind, tiled, consistency == "ip-adapter")
 
             images, resident = self._ladder(
-                resident, pipe, requests, init, reference, consistency, on_progress, cancel, reload
+                resident, pipe, requests, init, reference, consistency, on_progress, cancel, reload, layouts
             )
-        info_common = {
+        info_common: dict[str, Any] = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,
             "family": info.family_key,
             "offload": resident.offloaded,
+            **notes,
         }
+        if reference is not None and consistency == "ip-adapter":
+            info_common["ip_adapter_scale"] = first.ip_adapter_scale
         return [
             ImageResult(
-                image=img, backend=f"diffusers:{info.id}", seed=r.seed, consistency=consistency, info=dict(info_common)
+                image=img,
+                backend=f"diffusers:{info.id}",
+                seed=r.seed,
+                consistency=consistency,
+                info={
+                    **info_common,
+                    **fit.info(),
+                    **(
+                        layouts[i].info() | {"inpaint_model": str(resident.extras.get("inpaint_model", "base"))}
+                        if layouts
+                        else {}
+                    ),
+                },
             )
-            for img, r in zip(images, requests, strict=True)
+            for i, (img, r, fit) in enumerate(zip(images, requests, fits, strict=True))
         ]
 
     def _ladder(
@@ -177,6 +235,7 @@ class Generator:
         on_progress: ProgressFn | None,
         cancel: CancelToken | None,
         reload: Callable[[bool], tuple[Resident, Any]] | None = None,
+        layouts: list[ProductLayout] | None = None,
     ) -> tuple[list[Image.Image], Resident]:
         """On out-of-memory: retry with model CPU offload, then smaller batches, then VAE tiling and attention
         slicing, then say what to do.
@@ -201,6 +260,8 @@ class Generator:
                         reference if consistency == "ip-adapter" else None,
                         _scaled(on_progress, lo, hi),
                         cancel,
+                        family=resident.info.family,
+                        layouts=layouts[start : start + chunk] if layouts is not None else None,
                     )
                 return out, resident
             except Cancelled:
@@ -328,6 +389,108 @@ def _image_to_image(r: Resident) -> Any:
     return r.i2i
 
 
+def _inpainting(r: Resident) -> Any:
+    """The family's inpainting pipeline over the resident's own components (no second copy of the weights):
+    StableDiffusion(XL)InpaintPipeline, StableDiffusion3InpaintPipeline or FluxInpaintPipeline."""
+    from diffusers import AutoPipelineForInpainting
+
+    parts = _inpaint_denoiser(r)
+    try:
+        r.inpaint = AutoPipelineForInpainting.from_pipe(r.t2i, **parts)
+    except ValueError as e:
+        raise BackendError(
+            f"{r.info.id} ({r.info.family}) has no inpainting pipeline in this diffusers release: {e}",
+            "Use an SD 1.5, SDXL, SD3 or FLUX model for product shots, or the procedural frames.",
+        ) from e
+    r.inpaint.set_progress_bar_config(disable=True)
+    return r.inpaint
+
+
+def _inpaint_denoiser(r: Resident) -> dict[str, Any]:
+    """The dedicated inpainting release's UNet/transformer, when the registry found one beside the model: the
+    only part loaded a second time (text encoders and VAE stay shared). Offloaded models, and models with an
+    IP-Adapter loaded (its layers live in the base UNet), inpaint with their own denoiser."""
+    folder = r.info.inpaint
+    if folder is None or r.offloaded or r.ip_adapter:
+        r.extras["inpaint_model"] = "base"
+        return {}
+    import torch
+    from diffusers import FluxTransformer2DModel, SD3Transformer2DModel, UNet2DConditionModel
+
+    name = "transformer" if (folder / "transformer").is_dir() else "unet"
+    refuse_pickle_weights(folder / name, f"inpainting {name}/")
+    cls = {"sd3": SD3Transformer2DModel, "flux": FluxTransformer2DModel}.get(r.info.family, UNet2DConditionModel)
+    dtype = r.device.torch_dtype() if r.device.kind != "cpu" else torch.float32
+    try:
+        model = cls.from_pretrained(
+            str(folder), subfolder=name, dtype=dtype, local_files_only=True, use_safetensors=True
+        )
+    except Exception as e:
+        log.warning("The inpainting model in %s did not load (%s); the base model inpaints", folder, e)
+        r.extras["inpaint_model"] = f"base ({folder.name} did not load: {type(e).__name__})"
+        return {}
+    r.extras["inpaint_model"] = folder.name
+    return {name: model.to(r.device.name)}
+
+
+def _view(r: Resident, kind: str) -> Any:
+    """The resident pipeline for text-to-image, image-to-image or inpainting (all share one set of weights)."""
+    if kind == "inpaint":
+        return r.inpaint or _inpainting(r)
+    if kind == "i2i":
+        return r.i2i or _image_to_image(r)
+    return r.t2i
+
+
+def _product_layouts(
+    requests: list[ImageRequest], assets: Path | None, init: Image.Image | None
+) -> list[ProductLayout]:
+    """Each product shot's canvas and mask: the cutout placed by framing over the init image (a restyle keeps the
+    master's background as its start) or a plain fill in the first palette colour."""
+    out = []
+    for r in requests:
+        assert r.product_cutout is not None
+        cutout = _open_rgba(r.product_cutout, assets)
+        fill = _hex(r.palette[0]) if r.palette else (128, 128, 128)
+        out.append(layout(cutout, r.width, r.height, r.framing, background=init, fill=fill))
+    return out
+
+
+def _product_photo(r: ImageRequest, assets: Path | None) -> Image.Image:
+    """The product cutout over white: the image an IP-Adapter is shown when the product appears in a scene."""
+    assert r.product_cutout is not None
+    product = trim(_open_rgba(r.product_cutout, assets))
+    side = max(product.size)
+    photo = Image.new("RGB", (side, side), (255, 255, 255))
+    photo.paste(product, ((side - product.width) // 2, (side - product.height) // 2), product)
+    return photo
+
+
+def _open_rgba(name: str, assets: Path | None) -> Image.Image:
+    path = Path(name)
+    if not path.is_absolute() and assets is not None:
+        path = assets / name
+    if not path.is_file():
+        raise BackendError(
+            f"The product cutout {name} is missing from the project's assets.",
+            "Add the product photo again in the brand kit (it makes the cutout), or pick another cutout.",
+        )
+    try:
+        with Image.open(path) as img:
+            rgba: Image.Image = img.convert("RGBA")
+            return rgba
+    except OSError as e:
+        raise BackendError(f"The product cutout {name} is not a readable image ({e}).", "Replace the cutout.") from e
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    c = colour.lstrip("#")
+    try:
+        return (int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16))
+    except (ValueError, IndexError):
+        return (128, 128, 128)
+
+
 def _prepare(r: Resident, request: ImageRequest) -> Any:
     """Scheduler and LoRAs as the request asks (components are shared, so the img2img view follows)."""
     import diffusers
@@ -348,8 +511,9 @@ def _prepare(r: Resident, request: ImageRequest) -> Any:
         pipe.scheduler = getattr(diffusers, cls_name).from_config(r.scheduler_config, **extra)
     elif type(pipe.scheduler).__name__ != r.scheduler_config.get("_class_name", ""):
         pipe.scheduler = getattr(diffusers, r.scheduler_config["_class_name"]).from_config(r.scheduler_config)
-    if r.i2i is not None:
-        r.i2i.scheduler = pipe.scheduler
+    for view in (r.i2i, r.inpaint):
+        if view is not None:
+            view.scheduler = pipe.scheduler
     if request.loras != r.loras:
         _set_loras(r, request.loras)
     return pipe
@@ -416,9 +580,8 @@ def _ip_adapter(r: Resident) -> bool:
             f"The IP-Adapter in {folder} holds a pickle that was refused: {e}",
             "Use the .safetensors release of the IP-Adapter and its image encoder.",
         ) from e
-    r.t2i.set_ip_adapter_scale(0.6)
     r.ip_adapter = True
-    r.i2i = None  # rebuilt from the pipeline that now holds the image encoder
+    r.i2i = r.inpaint = None  # rebuilt from the pipeline that now holds the image encoder
     return True
 
 
@@ -427,7 +590,7 @@ def _drop_ip_adapter(r: Resident) -> None:
     if r.ip_adapter:
         r.t2i.unload_ip_adapter()
         r.ip_adapter = False
-        r.i2i = None
+        r.i2i = r.inpaint = None
 
 
 def _open(name: str, assets: Path | None, width: int | None, height: int | None) -> Image.Image:
@@ -458,6 +621,9 @@ def _call(
     reference: Image.Image | None,
     on_progress: ProgressFn | None,
     cancel: CancelToken | None,
+    *,
+    family: str = "unknown",
+    layouts: list[ProductLayout] | None = None,
 ) -> list[Image.Image]:
     import torch
 
@@ -481,7 +647,21 @@ def _call(
     }
     if first.guidance > 1.0 and any(r.negative_prompt for r in requests):
         kwargs["negative_prompt"] = [r.negative_prompt for r in requests]
-    if init is not None:
+    # CLIP models: prompts past 77 tokens go in as chunked embeddings (the pipeline would cut them).
+    negatives = [r.negative_prompt for r in requests] if "negative_prompt" in kwargs else [""] * n
+    embeds = encode_long(pipe, family, [r.prompt for r in requests], negatives)
+    if embeds:
+        kwargs.pop("prompt")
+        kwargs.pop("negative_prompt", None)
+        kwargs.update(embeds)
+    lengths = [f.max_sequence_length for f in (fit_prompt(pipe, family, r.prompt) for r in requests)]
+    if any(lengths) and "max_sequence_length" in inspect.signature(type(pipe).__call__).parameters:
+        kwargs["max_sequence_length"] = max(x for x in lengths if x)
+    if layouts is not None:  # product shots: generate all but the product, from the canvas it is placed on
+        kwargs["image"] = [lay.canvas for lay in layouts]
+        kwargs["mask_image"] = [lay.mask for lay in layouts]
+        kwargs["strength"] = first.strength if init is not None else 1.0
+    elif init is not None:
         kwargs["image"] = [init] * n
         kwargs["strength"] = first.strength
     if init is None or _takes_size(pipe):
@@ -494,17 +674,18 @@ def _call(
     if cancel is not None and cancel.cancelled:
         raise Cancelled()
     images = [img.convert("RGB") for img in result.images]
-    return [
+    images = [
         img if img.size == (first.width, first.height) else _cover(img, first.width, first.height) for img in images
     ]
+    if layouts is not None:
+        images = [composite(img, lay) for img, lay in zip(images, layouts, strict=True)]
+    return images
 
 
 def _takes_size(pipe: Any) -> bool:
     """SD3/FLUX image-to-image size the init image to width×height, defaulting to the model's native size (1024 for
     FLUX) rather than the image's, so they must be told; SD 1.5/SDXL image-to-image take no size and keep the image's.
     """
-    import inspect
-
     return "width" in inspect.signature(type(pipe).__call__).parameters
 
 

@@ -32,6 +32,14 @@ PIPELINE_FAMILIES: dict[str, Family] = {
     "StableDiffusion3Pipeline": "sd3",
     "FluxPipeline": "flux",
 }
+#: Dedicated inpainting releases (a 9-channel UNet, e.g. stable-diffusion-inpainting): used beside a base model of
+#: the same family for product shots, never listed as models of their own.
+INPAINT_FAMILIES: dict[str, Family] = {
+    "StableDiffusionInpaintPipeline": "sd15",
+    "StableDiffusionXLInpaintPipeline": "sdxl",
+    "StableDiffusion3InpaintPipeline": "sd3",
+    "FluxInpaintPipeline": "flux",
+}
 NATIVE_SIZE: dict[str, int] = {"sd15": 512, "sdxl": 1024, "sd3": 1024, "flux": 1024, "unknown": 512}
 
 #: Hub repositories whose cached configs let a single-file checkpoint of that family load offline.
@@ -57,6 +65,9 @@ class ModelInfo:
     turbo: bool = False
     ip_adapter: Path | None = None
     notes: tuple[str, ...] = field(default=())
+    inpaint: Path | None = None
+    """A dedicated inpainting folder of the same family beside the model (`<id>-inpainting/`, `<id>-inpaint/` or
+    `inpaint/` inside it): its denoiser replaces the model's for product shots; everything else is shared."""
 
     @property
     def family_key(self) -> str:
@@ -312,6 +323,8 @@ def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> l
             if entry.is_dir() and (entry / "model_index.json").is_file():
                 if entry.with_name(entry.name + ".safetensors").is_file():
                     continue  # the configs of a single-file checkpoint, not a model of its own
+                if inpaint_family(entry) is not None:
+                    continue  # an inpainting release: attached to its base model below
                 found.append(_inspect_safely(entry))
             elif entry.is_file() and entry.suffix == ".safetensors":
                 try:
@@ -351,6 +364,7 @@ def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> l
         found.append(_inspect_safely(snap, model_id=repo_id, kind="hf-cache"))
     for path, family, what in singles:
         found.append(_single_file(path, family, what, found, cached))
+    found = [_with_inpaint(m) for m in found]
     seen: dict[str, int] = {}
     unique = []
     for info in found:
@@ -397,6 +411,26 @@ def _single_file(
         turbo="turbo" in path.stem.lower(),
         ip_adapter=_ip_adapter(config) if config else None,
     )
+
+
+def inpaint_family(folder: Path) -> Family | None:
+    """The family of a dedicated inpainting folder, or None when `folder` is not one."""
+    return INPAINT_FAMILIES.get(str(_json(folder / "model_index.json").get("_class_name", "")))
+
+
+def _with_inpaint(info: ModelInfo) -> ModelInfo:
+    """Attach a same-family inpainting folder found beside (or inside) the model, when its files are complete."""
+    if info.family == "unknown" or not info.ready:
+        return info
+    base = info.config if info.kind == "single-file" and info.config is not None else info.path
+    stem = info.path.stem if info.kind == "single-file" else info.path.name
+    for candidate in (base / "inpaint", base.parent / f"{stem}-inpainting", base.parent / f"{stem}-inpaint"):
+        if candidate.is_dir() and inpaint_family(candidate) == info.family:
+            index = _json(candidate / "model_index.json")
+            denoiser = "transformer" if "transformer" in index else "unet"
+            if denoiser in index and not _component_problems(candidate, {denoiser: index[denoiser]}):
+                return replace(info, inpaint=candidate)
+    return info
 
 
 _SCAN_CACHE: dict[tuple[object, ...], list[ModelInfo]] = {}

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.model.ids import stable_hash
+from studio.model.ids import AssetName, stable_hash
 
 
 class Request(BaseModel):
@@ -51,6 +51,9 @@ class ImageRequest(Request):
     init_image: str | None = Field(default=None, description="Asset name of an image to restyle (img2img).")
     strength: float = 0.6
     reference_image: str | None = Field(default=None, description="Asset name for character/product consistency.")
+    product_cutout: AssetName | None = Field(
+        default=None, description="The product's cutout (RGBA) asset to place in this frame."
+    )
     framing: str = "medium"
     camera: str = "static"
     palette: tuple[str, ...] = ()
@@ -61,6 +64,9 @@ class ImageRequest(Request):
     props: tuple[str, ...] = ()
     cast: tuple[CastMember, ...] = ()
     occasion: str = Field(default="", description="The segment's occasion, e.g. 'iftar table', 'race day'.")
+    ip_adapter_scale: float = Field(
+        default=0.6, ge=0.0, le=2.0, description="How strongly the reference image steers diffusion (IP-Adapter)."
+    )
 
 
 class VoiceRequest(Request):

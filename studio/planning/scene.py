@@ -330,19 +330,22 @@ def compose_scene(shot: Shot, index: int, ctx: VariantContext, overrides: dict[s
     who = f"the hands of {_article(lead_name)}" if shot.framing == "product" else talent_words
     look = style.look if style else "bright commercial photography, natural skin texture"
     palette_words = (style.palette_words if style and style.palette_words else "") or m.palette_words
+    # Most important first: CLIP reads a prompt in 75-token windows and weighs the first most, and a model whose
+    # prompt is still cut loses only the tail. The subject and product, who is cast, where, the market's palette
+    # and look come before motifs, props, mood and the ad boilerplate.
     prompt = ", ".join(
         p
         for p in (
             FRAMING_WORDS[shot.framing],
             visual,
             f"{who} wearing {wardrobe}",
-            f"occasion: {occ.name}" if occ else "",
             f"set in {setting}",
-            f"props: {', '.join(props)}" if props else "",
-            ", ".join(motifs),
-            occ.mood if occ else "",
-            look,
+            f"occasion: {occ.name}" if occ else "",
             f"colour palette: {palette_words}" if palette_words else "",
+            look,
+            ", ".join(motifs),
+            f"props: {', '.join(props)}" if props else "",
+            occ.mood if occ else "",
             f"{m.name} short-video ad",
         )
         if p
