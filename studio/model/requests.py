@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from studio.model.ids import stable_hash
+from studio.model.ids import AssetName, stable_hash
 
 
 class Request(BaseModel):
@@ -61,6 +61,10 @@ class ImageRequest(Request):
     props: tuple[str, ...] = ()
     cast: tuple[CastMember, ...] = ()
     occasion: str = Field(default="", description="The segment's occasion, e.g. 'iftar table', 'race day'.")
+    product_cutout: AssetName | None = Field(
+        default=None, description="The product's cutout (RGBA) asset to place in this frame."
+    )
+    chrome: bool = Field(default=False, description="Storyboard chrome (shot label, camera arrows): previews only.")
 
 
 class VoiceRequest(Request):

@@ -1,0 +1,307 @@
+"""The brand kit's files into the project: checked, copied into content-addressed assets, product photos cut out.
+
+Every file is opened before it is accepted: a missing, unreadable or wrong-kind file is refused with the file and
+the field (`brand_kit.product_photos[1].path`) and what to do. A brief's paths are relative to the brief file and
+may not leave its folder; files given on the command line are the creator's own choice and are taken as given.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from studio.model.brand import BrandFile, BrandFont, BrandKit, ProductPhoto
+from studio.model.errors import ValidationFailed
+from studio.model.project import Project
+from studio.model.safe_paths import confine
+from studio.model.stage import CancelToken, ProgressFn, check, report
+from studio.model.store import ProjectStore
+
+#: Characters a font must draw to set a script (a handful of the script's everyday letters).
+SCRIPT_SAMPLES: dict[str, str] = {
+    "latin": "AaEeMmRrSs",
+    "thai": "กขคงจมยรลวสอ",
+    "arabic": "ابتثجحدرسعلمنهوي",
+    "devanagari": "अआकखगचजतदनपमरलवस",
+    "khmer": "កខគងចជញដតនបមយរលស",
+    "lao": "ກຂຄງຈສຊຍດຕ",
+    "myanmar": "ကခဂငစဆဇညတထ",
+    "hebrew": "אבגדהוזחטיכלמנ",
+    "bengali": "অআকখগঘচছজঝ",
+    "tamil": "அஆஇஈகஙசஞட",
+    "cjk": "的一是不了人我在有他",
+}
+#: Script names a creator reads in an error.
+SCRIPT_NAMES = {"cjk": "Chinese/Japanese/Korean", "latin": "Latin"}
+
+IMAGE_TYPES = "PNG, JPEG or WebP"
+LOGO_TYPES = "PNG, JPEG, WebP or SVG"
+
+
+class BrandFileError(ValidationFailed):
+    """A brand kit file is missing, unreadable or not what its field needs."""
+
+
+def _source_path(path: str, base: Path | None, field: str, source: str) -> Path:
+    if base is None:
+        return Path(path).expanduser()
+    return confine(base, path, field=field, source=source)
+
+
+def _read(path: Path, field: str, source: str, kinds: str) -> bytes:
+    if not path.is_file():
+        raise BrandFileError(
+            f"{source}: {field}: the file {path} does not exist.",
+            f"Check the path (relative to the brief file) or give the {kinds} file that is meant.",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise BrandFileError(
+            f"{source}: {field}: the file {path} cannot be read ({e.strerror or e}).", "Check its permissions."
+        ) from e
+
+
+def _image(data: bytes, path: Path, field: str, source: str, kinds: str = IMAGE_TYPES) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as e:
+        raise BrandFileError(
+            f"{source}: {field}: {path} is not an image this app can read.", f"Give a {kinds} file."
+        ) from e
+    if image.width < 8 or image.height < 8:
+        raise BrandFileError(
+            f"{source}: {field}: {path} is only {image.width}×{image.height} pixels.", "Give a larger image."
+        )
+    return image
+
+
+def _png(image: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def rasterize_svg(data: bytes, path: Path, field: str, source: str, width: int = 1024) -> Image.Image:
+    """An SVG logo as an RGBA picture `width` pixels wide (resvg: no system libraries needed)."""
+    import resvg_py
+
+    try:
+        png = resvg_py.svg_to_bytes(svg_string=data.decode("utf-8"), width=width)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BrandFileError(
+            f"{source}: {field}: {path} is not an SVG that can be drawn ({e}).", f"Give a {LOGO_TYPES} file."
+        ) from e
+    return Image.open(io.BytesIO(bytes(png))).convert("RGBA")
+
+
+def import_logo(ref: BrandFile, store: ProjectStore, base: Path | None, source: str) -> BrandFile:
+    if ref.asset and store.asset_path(ref.asset, "brand_kit.logo.asset").is_file() and not ref.path:
+        return ref
+    path = _source_path(ref.path, base, "brand_kit.logo", source)
+    data = _read(path, "brand_kit.logo", source, LOGO_TYPES)
+    if path.suffix.lower() in (".svg", ".svgz") or data.lstrip()[:5] in (b"<?xml", b"<svg "):
+        image = rasterize_svg(data, path, "brand_kit.logo", source)
+    else:
+        image = _image(data, path, "brand_kit.logo", source, LOGO_TYPES).convert("RGBA")
+    return BrandFile(path=ref.path, asset=store.put_asset(_png(image), "png"))
+
+
+def import_font(ref: BrandFont, index: int, store: ProjectStore, base: Path | None, source: str) -> BrandFont:
+    field = f"brand_kit.fonts[{index}]"
+    if ref.asset and store.asset_path(ref.asset, f"{field}.asset").is_file() and not ref.path:
+        return ref
+    path = _source_path(ref.path, base, field, source)
+    data = _read(path, field, source, "TTF or OTF")
+    _font_cmap(io.BytesIO(data), path.name, field, source)
+    ext = path.suffix.lower().lstrip(".") if path.suffix.lower() in (".ttf", ".otf") else "ttf"
+    return ref.model_copy(update={"asset": store.put_asset(data, ext)})
+
+
+def _font_cmap(file: io.BytesIO | Path, name: str, field: str, source: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        font = TTFont(file, lazy=True)
+        cmap = font.getBestCmap()
+    except (TTLibError, OSError, AssertionError, KeyError, ValueError, IndexError) as e:
+        raise BrandFileError(f"{source}: {field}: {name} is not a font file.", "Give a TTF or OTF font.") from e
+    if not cmap:
+        raise BrandFileError(f"{source}: {field}: {name} has no character map.", "Give a TTF or OTF text font.")
+    return frozenset(cmap)
+
+
+def import_photo(
+    ref: ProductPhoto, field: str, store: ProjectStore, base: Path | None, source: str, *, recut: bool = False
+) -> ProductPhoto:
+    """The photo copied in, and its mask and cutout made (the creator's mask when given, else automatic)."""
+    from pipelines.image.cutout import cut_out
+
+    if ref.path and (base is not None or not ref.asset or recut):
+        path = _source_path(ref.path, base, f"{field}.path", source)
+        data = _read(path, f"{field}.path", source, IMAGE_TYPES)
+        photo = _image(data, path, f"{field}.path", source)
+        asset = store.put_asset(data, _ext(photo))
+        name = str(path)
+    elif ref.asset:
+        asset = ref.asset
+        file = store.asset_path(asset, f"{field}.asset")
+        photo = _image(_read(file, f"{field}.asset", source, IMAGE_TYPES), file, f"{field}.asset", source)
+        name = ref.path or asset
+    else:
+        raise BrandFileError(f"{source}: {field} names no photo.", "Give the photo's path.")
+    mask = None
+    keep_mask = ref.mask_source == "creator" and ref.mask and not ref.mask_path and asset == ref.asset
+    if ref.mask_path:
+        mpath = _source_path(ref.mask_path, base, f"{field}.mask_path", source)
+        mask = _image(_read(mpath, f"{field}.mask_path", source, "PNG"), mpath, f"{field}.mask_path", source)
+    elif keep_mask and ref.mask:
+        mfile = store.asset_path(ref.mask, f"{field}.mask")
+        mask = _image(_read(mfile, f"{field}.mask", source, "PNG"), mfile, f"{field}.mask", source)
+    elif ref.cutout and ref.mask and asset == ref.asset and not recut:
+        return ref.model_copy(update={"asset": asset})
+    try:
+        cut = cut_out(photo, mask, name=name)
+    except ValidationFailed as e:
+        raise BrandFileError(f"{source}: {field}: {e.message}", e.hint) from e
+    return ref.model_copy(
+        update={
+            "asset": asset,
+            "mask": store.put_asset(_png(cut.mask), "png"),
+            "mask_source": cut.source,
+            "cutout": store.put_asset(_png(cut.image), "png"),
+        }
+    )
+
+
+def _ext(image: Image.Image) -> str:
+    return {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}.get(image.format or "", "png")
+
+
+def import_brand_kit(
+    kit: BrandKit,
+    store: ProjectStore,
+    *,
+    base: Path | None,
+    source: str = "the brief",
+    languages: Iterable[str] = (),
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> BrandKit:
+    """The kit with every file copied into `store`'s assets and every product photo cut out.
+
+    `base` is the folder a brief's relative paths start from (None: paths are the creator's own, as given).
+    """
+    store.assets.mkdir(parents=True, exist_ok=True)
+    photos = kit.product_photos
+    total = 2 + len(photos) + (1 if kit.packshot else 0)
+    report(on_progress, 0.0, "Brand kit: logo and fonts")
+    logo = import_logo(kit.logo, store, base, source) if kit.logo else None
+    fonts = [import_font(f, i, store, base, source) for i, f in enumerate(kit.fonts)]
+    out: list[ProductPhoto] = []
+    for i, photo in enumerate(photos):
+        check(cancel)
+        report(on_progress, (2 + i) / total, f"Cutting out product photo {i + 1} of {len(photos)} ({photo.angle})")
+        out.append(import_photo(photo, f"brand_kit.product_photos[{i}]", store, base, source))
+    packshot = kit.packshot
+    if packshot is not None:
+        check(cancel)
+        report(on_progress, (total - 1) / total, "Cutting out the packshot")
+        packshot = import_photo(packshot, "brand_kit.packshot", store, base, source)
+    result = kit.model_copy(update={"logo": logo, "fonts": fonts, "product_photos": out, "packshot": packshot})
+    check_brand_fonts(result, store, languages, source=source)
+    report(on_progress, 1.0, "Brand kit ready")
+    return result
+
+
+def check_brand_fonts(
+    kit: BrandKit, store: ProjectStore, languages: Iterable[str], *, source: str = "the brief"
+) -> None:
+    """Each brand font draws the scripts of the languages it sets, or a clear error names the font and script."""
+    from pipelines.fonts import script_for_language
+
+    wanted = list(dict.fromkeys(lang for lang in languages if lang))
+    for i, font in enumerate(kit.fonts):
+        if font.asset is None:
+            continue
+        field = f"brand_kit.fonts[{i}]"
+        name = Path(font.path).name or font.asset
+        cmap = _font_cmap(store.asset_path(font.asset, f"{field}.asset"), name, field, source)
+        for lang in font.languages or wanted:
+            script = script_for_language(lang)
+            sample = SCRIPT_SAMPLES.get(script, "")
+            missing = [ch for ch in sample if ord(ch) not in cmap]
+            if missing:
+                label = SCRIPT_NAMES.get(script, script.capitalize())
+                raise BrandFileError(
+                    f"{source}: {field}: the font {name} has no {label} glyphs (missing {''.join(missing[:6])}), "
+                    f"which the {lang} variants need.",
+                    f"Add the brand's {label} font, or list the languages {name} sets in "
+                    f'{field}.languages (e.g. languages = ["en"]) so {lang} uses a font that draws {label}.',
+                )
+
+
+def brand_font_for(kit: BrandKit | None, store: ProjectStore, language: str) -> Path | None:
+    """The brand font that sets `language` (its own listed languages first, then one for every language)."""
+    if kit is None:
+        return None
+    primary = language.split("-")[0].lower()
+    listed = [f for f in kit.fonts if f.asset and any(x.split("-")[0].lower() == primary for x in f.languages)]
+    general = [f for f in kit.fonts if f.asset and not f.languages]
+    for font in listed + general:
+        assert font.asset is not None
+        path = store.asset_path(font.asset, "brand_kit.fonts.asset")
+        if path.is_file():
+            return path
+    return None
+
+
+def brand_palette(kit: BrandKit | None, market: Iterable[str] = ()) -> tuple[str, ...]:
+    """Frames' palette: the brand's colours (not its text colour) first, then the market's to fill up to four."""
+    own = [c for c in (kit.colours.primary, kit.colours.secondary, kit.colours.accent) if c] if kit else []
+    rest = [c for c in market if c.upper() not in own]
+    return tuple(own + rest[: max(0, 4 - len(own))]) if own else tuple(market)
+
+
+def attach_brand_kit(
+    project: Project,
+    store: ProjectStore,
+    brief_path: Path | None,
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> None:
+    """Planning's last step: the brief's kit imported (paths relative to `brief_path`) into the project."""
+    kit = project.brief.brand_kit
+    if kit is None:
+        return
+    languages = [project.brief.master_language, *(v.language for v in project.variants)]
+    project.brief.brand_kit = import_brand_kit(
+        kit,
+        store,
+        base=brief_path.resolve().parent if brief_path is not None else None,
+        source=str(brief_path) if brief_path is not None else "the brief",
+        languages=languages,
+        on_progress=on_progress,
+        cancel=cancel,
+    )
+
+
+#: Framings whose default frame shows the product (close-ups only outside beauty, where they show skin).
+PRODUCT_FRAMINGS = frozenset({"product"})
+HELD_FRAMINGS = frozenset({"close-up", "extreme-close-up"})
+BEAUTY_CATEGORIES = frozenset({"skincare", "haircare"})
+
+
+def product_cutout_for(kit: BrandKit | None, framing: str, category: str) -> str | None:
+    """The cutout a shot places: the hero picture's, in product shots and (outside beauty) in close-ups."""
+    hero = kit.hero() if kit is not None else None
+    if hero is None:
+        return None
+    if framing in PRODUCT_FRAMINGS or (framing in HELD_FRAMINGS and category not in BEAUTY_CATEGORIES):
+        return hero.cutout
+    return None
