@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
+from pydantic import ValidationError
 
-from studio.model.brand import BrandFile, BrandFont, BrandKit, ProductPhoto
+from studio.model.brand import BrandColours, BrandFile, BrandFont, BrandKit, ProductPhoto
 from studio.model.errors import ValidationFailed
 from studio.model.project import Project
 from studio.model.safe_paths import confine
 from studio.model.stage import CancelToken, ProgressFn, check, report
-from studio.model.store import ProjectStore
+from studio.model.store import ProjectStore, format_validation_error
 
 #: Characters a font must draw to set a script (a handful of the script's everyday letters).
 SCRIPT_SAMPLES: dict[str, str] = {
@@ -100,7 +102,7 @@ def rasterize_svg(data: bytes, path: Path, field: str, source: str, width: int =
 
 
 def import_logo(ref: BrandFile, store: ProjectStore, base: Path | None, source: str) -> BrandFile:
-    if ref.asset and store.asset_path(ref.asset, "brand_kit.logo.asset").is_file() and not ref.path:
+    if _stored(store, ref.asset, "brand_kit.logo.asset"):
         return ref
     path = _source_path(ref.path, base, "brand_kit.logo", source)
     data = _read(path, "brand_kit.logo", source, LOGO_TYPES)
@@ -113,7 +115,7 @@ def import_logo(ref: BrandFile, store: ProjectStore, base: Path | None, source: 
 
 def import_font(ref: BrandFont, index: int, store: ProjectStore, base: Path | None, source: str) -> BrandFont:
     field = f"brand_kit.fonts[{index}]"
-    if ref.asset and store.asset_path(ref.asset, f"{field}.asset").is_file() and not ref.path:
+    if _stored(store, ref.asset, f"{field}.asset"):
         return ref
     path = _source_path(ref.path, base, field, source)
     data = _read(path, field, source, "TTF or OTF")
@@ -135,35 +137,38 @@ def _font_cmap(file: io.BytesIO | Path, name: str, field: str, source: str) -> f
     return frozenset(cmap)
 
 
+def _stored(store: ProjectStore, asset: str | None, field: str) -> bool:
+    return bool(asset) and store.asset_path(str(asset), field).is_file()
+
+
 def import_photo(
     ref: ProductPhoto, field: str, store: ProjectStore, base: Path | None, source: str, *, recut: bool = False
 ) -> ProductPhoto:
-    """The photo copied in, and its mask and cutout made (the creator's mask when given, else automatic)."""
+    """The photo copied in, and its mask and cutout made: the creator's mask when one is given (or was given
+    before), the photo's own transparency, else the automatic cutout. `recut` makes the automatic one again."""
     from pipelines.image.cutout import cut_out
 
-    if ref.path and (base is not None or not ref.asset or recut):
-        path = _source_path(ref.path, base, f"{field}.path", source)
-        data = _read(path, f"{field}.path", source, IMAGE_TYPES)
-        photo = _image(data, path, f"{field}.path", source)
-        asset = store.put_asset(data, _ext(photo))
-        name = str(path)
-    elif ref.asset:
+    if _stored(store, ref.asset, f"{field}.asset"):
+        assert ref.asset is not None
         asset = ref.asset
         file = store.asset_path(asset, f"{field}.asset")
         photo = _image(_read(file, f"{field}.asset", source, IMAGE_TYPES), file, f"{field}.asset", source)
         name = ref.path or asset
     else:
-        raise BrandFileError(f"{source}: {field} names no photo.", "Give the photo's path.")
+        path = _source_path(ref.path, base, f"{field}.path", source)
+        data = _read(path, f"{field}.path", source, IMAGE_TYPES)
+        photo = _image(data, path, f"{field}.path", source)
+        asset = store.put_asset(data, _ext(photo))
+        name = str(path)
     mask = None
-    keep_mask = ref.mask_source == "creator" and ref.mask and not ref.mask_path and asset == ref.asset
     if ref.mask_path:
         mpath = _source_path(ref.mask_path, base, f"{field}.mask_path", source)
         mask = _image(_read(mpath, f"{field}.mask_path", source, "PNG"), mpath, f"{field}.mask_path", source)
-    elif keep_mask and ref.mask:
-        mfile = store.asset_path(ref.mask, f"{field}.mask")
+    elif ref.mask_source == "creator" and _stored(store, ref.mask, f"{field}.mask") and asset == ref.asset:
+        mfile = store.asset_path(str(ref.mask), f"{field}.mask")
         mask = _image(_read(mfile, f"{field}.mask", source, "PNG"), mfile, f"{field}.mask", source)
-    elif ref.cutout and ref.mask and asset == ref.asset and not recut:
-        return ref.model_copy(update={"asset": asset})
+    elif not recut and asset == ref.asset and _stored(store, ref.cutout, f"{field}.cutout"):
+        return ref
     try:
         cut = cut_out(photo, mask, name=name)
     except ValidationFailed as e:
@@ -171,6 +176,7 @@ def import_photo(
     return ref.model_copy(
         update={
             "asset": asset,
+            "mask_path": "",
             "mask": store.put_asset(_png(cut.mask), "png"),
             "mask_source": cut.source,
             "cutout": store.put_asset(_png(cut.image), "png"),
@@ -189,6 +195,7 @@ def import_brand_kit(
     base: Path | None,
     source: str = "the brief",
     languages: Iterable[str] = (),
+    recut: bool = False,
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
 ) -> BrandKit:
@@ -206,12 +213,12 @@ def import_brand_kit(
     for i, photo in enumerate(photos):
         check(cancel)
         report(on_progress, (2 + i) / total, f"Cutting out product photo {i + 1} of {len(photos)} ({photo.angle})")
-        out.append(import_photo(photo, f"brand_kit.product_photos[{i}]", store, base, source))
+        out.append(import_photo(photo, f"brand_kit.product_photos[{i}]", store, base, source, recut=recut))
     packshot = kit.packshot
     if packshot is not None:
         check(cancel)
         report(on_progress, (total - 1) / total, "Cutting out the packshot")
-        packshot = import_photo(packshot, "brand_kit.packshot", store, base, source)
+        packshot = import_photo(packshot, "brand_kit.packshot", store, base, source, recut=recut)
     result = kit.model_copy(update={"logo": logo, "fonts": fonts, "product_photos": out, "packshot": packshot})
     check_brand_fonts(result, store, languages, source=source)
     report(on_progress, 1.0, "Brand kit ready")
@@ -305,3 +312,99 @@ def product_cutout_for(kit: BrandKit | None, framing: str, category: str) -> str
     if framing in PRODUCT_FRAMINGS or (framing in HELD_FRAMINGS and category not in BEAUTY_CATEGORIES):
         return hero.cutout
     return None
+
+
+@dataclass
+class BrandEdits:
+    """Changes to a project's brand kit, as given on the command line or in the app (files as the creator's paths)."""
+
+    logo: Path | None = None
+    colours: dict[str, str] = field(default_factory=dict)
+    fonts: list[Path] = field(default_factory=list)
+    font_languages: list[str] = field(default_factory=list)
+    photos: list[tuple[str, Path]] = field(default_factory=list)
+    """(angle, file): a photo of that angle replaces the one the kit had."""
+    masks: dict[str, Path] = field(default_factory=dict)
+    """angle → the creator's mask for that photo (white = product)."""
+    packshot: Path | None = None
+    remove_angles: list[str] = field(default_factory=list)
+    legal: list[str] | None = None
+    corner_logo: bool | None = None
+    logo_position: str | None = None
+    cta_style: str | None = None
+    recut: bool = False
+
+
+def edit_brand_kit(
+    project: Project,
+    store: ProjectStore,
+    edits: BrandEdits,
+    *,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> BrandKit:
+    """The project's kit with `edits` applied and its new files imported (the caller assigns it and saves)."""
+    kit = project.brief.brand_kit or BrandKit()
+    source = "the command"
+    try:
+        update: dict[str, object] = {}
+        if edits.logo is not None:
+            update["logo"] = BrandFile(path=str(edits.logo.resolve()))
+        if edits.colours:
+            unknown = [r for r in edits.colours if r not in ("primary", "secondary", "accent", "text")]
+            if unknown:
+                raise ValueError(f"unknown colour role {unknown[0]!r}; use primary, secondary, accent or text")
+            update["colours"] = BrandColours.model_validate({**kit.colours.model_dump(), **edits.colours})
+        if edits.fonts:
+            new = [BrandFont(path=str(f.resolve()), languages=list(edits.font_languages)) for f in edits.fonts]
+            update["fonts"] = [*kit.fonts, *new]
+        photos = [p for p in kit.product_photos if p.angle not in edits.remove_angles]
+        for angle, file in edits.photos:
+            photos = [p for p in photos if p.angle != angle]
+            photos.append(ProductPhoto(path=str(file.resolve()), angle=angle))  # type: ignore[arg-type]
+        for angle, mask in edits.masks.items():
+            hits = [i for i, p in enumerate(photos) if p.angle == angle]
+            if not hits and not (angle == "packshot" and (kit.packshot or edits.packshot)):
+                have = ", ".join(p.angle for p in photos) or "none"
+                raise BrandFileError(
+                    f"There is no {angle} product photo to give a mask to (photos: {have}).",
+                    f"Add it with --product-photo {angle}=FILE, or name one of the angles listed.",
+                )
+            for i in hits:
+                photos[i] = photos[i].model_copy(update={"mask_path": str(mask.resolve())})
+        update["product_photos"] = photos
+        packshot = (
+            ProductPhoto(path=str(edits.packshot.resolve()), angle="packshot") if edits.packshot else kit.packshot
+        )
+        if packshot is not None and "packshot" in edits.masks:
+            packshot = packshot.model_copy(update={"mask_path": str(edits.masks["packshot"].resolve())})
+        update["packshot"] = packshot
+        if edits.legal is not None:
+            update["legal"] = edits.legal
+        if edits.corner_logo is not None:
+            update["corner_logo"] = edits.corner_logo
+        layout = {k: v for k, v in (("logo_position", edits.logo_position), ("cta_style", edits.cta_style)) if v}
+        if layout:
+            update["end_card"] = kit.end_card.model_validate({**kit.end_card.model_dump(), **layout})
+        edited = BrandKit.model_validate({**kit.model_dump(), **{k: _dumped(v) for k, v in update.items()}})
+    except ValidationError as e:
+        raise ValidationFailed(format_validation_error("brand kit", e, BrandKit), "Fix the values listed.") from e
+    except ValueError as e:
+        raise ValidationFailed(f"brand kit: {e}", "Fix the value and run the command again.") from e
+    languages = [project.brief.master_language, *(v.language for v in project.variants)]
+    return import_brand_kit(
+        edited,
+        store,
+        base=None,
+        source=source,
+        languages=languages,
+        recut=edits.recut,
+        on_progress=on_progress,
+        cancel=cancel,
+    )
+
+
+def _dumped(value: object) -> object:
+    if isinstance(value, list):
+        return [_dumped(v) for v in value]
+    return value.model_dump() if hasattr(value, "model_dump") else value

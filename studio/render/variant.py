@@ -283,6 +283,8 @@ def render_variant(
             report(on_progress, 1.0, f"{variant.id} refused: {cut.verdict.message}")
             return VariantRender([], [], {}, flags=cut.flags, verdict=cut.verdict, refused=list(dict.fromkeys(why)))
         request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: {cut.verdict.message}",))
+    if request.chrome and not request.draft_reasons:  # labels and arrows explain a preview; never publish one
+        request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: animatic preview with shot labels",))
     sizes = {aspect: frame_size(aspect, request.scale) for aspect in request.aspects}
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
