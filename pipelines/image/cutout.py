@@ -127,7 +127,7 @@ def auto_mask(photo: Image.Image) -> Image.Image:
     small = np.asarray(rgb_full.resize(size, Image.Resampling.LANCZOS))
     hard = grabcut_mask(small)
     alpha = refine_alpha(small, hard)
-    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8), "L")
+    mask = Image.fromarray(np.round(alpha * 255).astype(np.uint8))
     return mask.resize(rgb_full.size, Image.Resampling.BILINEAR) if mask.size != rgb_full.size else mask
 
 

@@ -424,20 +424,14 @@ class FrameSource:
                         after, _ = self._item(edge + 1, t)
                         frame, fresh = cv2.addWeighted(before, 1.0 - a, after, a, 0.0), True
             shot = item < len(tl.clips)
-            marks = [m for m in (self.corner, self._chrome_sprite(item) if shot and self.chrome else None) if m]
-            if marks and shot:
-                if not fresh:
-                    frame, fresh = frame.copy(), True
-                for mark in marks:
-                    mark.draw(frame)
             active = [i for i, c in enumerate(cues) if c.start_s <= t < c.end_s]
-            if active:
-                if not fresh:
-                    frame = frame.copy()
-                for i in active:
-                    self._sprite(i).draw(frame)
+            over = [s for s in (self.corner if shot else None,) if s] + [self._sprite(i) for i in active]
             if self.draft is not None:
-                if not fresh and not active:
-                    frame = frame.copy()
-                self.draft.draw(frame)
+                over.append(self.draft)
+            if shot and self.chrome:
+                over.append(self._chrome_sprite(item))  # over the draft band: a preview's label stays readable
+            if over and not fresh:
+                frame = frame.copy()
+            for sprite in over:
+                sprite.draw(frame)
             yield frame

@@ -1,0 +1,219 @@
+"""The brand kit: files checked and copied into the project, product photos cut out, the product in the frames.
+
+A Vietnamese drip-coffee brand with a logo badge, brand colours and a coffee bag photographed on linen, all drawn
+in code (tests/brand_fixtures.py).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from brand_fixtures import BAG, LABEL, bag_photo, best_match, interior, logo_badge, write_brief
+from PIL import Image
+
+from pipelines.image.cutout import cut_out
+from pipelines.image.procedural import render_frame
+from studio.model import ImageRequest, ProjectStore, ValidationFailed, load_brief
+from studio.model.brand import BrandKit, ProductPhoto
+from studio.planning.brand import BrandEdits, edit_brand_kit, import_brand_kit
+
+
+def iou(a: np.ndarray, b: np.ndarray) -> float:
+    return float((a & b).sum() / max(1, (a | b).sum()))
+
+
+@pytest.mark.parametrize("textured", [False, True])
+def test_automatic_cutout_follows_the_drawn_bag(textured: bool) -> None:
+    photo, truth = bag_photo(textured)
+    cut = cut_out(photo)
+    assert cut.source == "grabcut"
+    assert iou(np.asarray(cut.mask) > 127, truth) > 0.9
+    assert cut.image.mode == "RGBA" and cut.image.size == (cut.box[2] - cut.box[0], cut.box[3] - cut.box[1])
+    alpha = np.asarray(cut.image.getchannel("A"))
+    assert alpha[alpha.shape[0] // 2, alpha.shape[1] // 2] == 255 and alpha[0, 0] < 30, "bag kept, corner cleared"
+
+
+def test_a_transparent_png_is_used_as_given() -> None:
+    photo, truth = bag_photo()
+    rgba = photo.convert("RGBA")
+    rgba.putalpha(Image.fromarray(truth.astype(np.uint8) * 255))
+    cut = cut_out(rgba)
+    assert cut.source == "alpha" and np.array_equal(np.asarray(cut.mask) > 127, truth)
+
+
+def test_plan_copies_the_kit_into_assets_and_saves_an_editable_mask(tmp_path: Path) -> None:
+    from studio.workflow import PlanRequest, plan
+
+    brief = write_brief(tmp_path / "brief")
+    store = ProjectStore(plan(PlanRequest(brief, tmp_path / "project")))
+    kit = store.load().brief.brand_kit
+    assert kit is not None and kit.logo is not None and kit.logo.asset
+    assert np.array_equal(
+        np.asarray(Image.open(store.asset_path(kit.logo.asset)).convert("RGBA")), np.asarray(logo_badge())
+    )
+    assert kit.colours.primary == "#1E6B52"
+    photo = kit.product_photos[0]
+    assert photo.angle == "front" and photo.mask_source == "grabcut" and photo.cutout and photo.mask
+    mask = Image.open(store.asset_path(photo.mask))
+    assert mask.mode == "L" and mask.size == (480, 640), "the mask is a grey PNG the size of the photo"
+    _, truth = bag_photo(True)
+    assert iou(np.asarray(mask) > 127, truth) > 0.9
+
+    # The creator paints their own mask (here: only the top half of the bag) and gives it back.
+    own = truth.copy()
+    own[400:] = False
+    mask_file = tmp_path / "my-mask.png"
+    Image.fromarray(own.astype(np.uint8) * 255).save(mask_file)
+    project = store.load()
+    project.brief.brand_kit = edit_brand_kit(project, store, BrandEdits(masks={"front": mask_file}))
+    store.save(project)
+    again = store.load().brief.brand_kit
+    assert again is not None
+    mine = again.product_photos[0]
+    assert mine.mask_source == "creator"
+    assert iou(np.asarray(Image.open(store.asset_path(str(mine.mask)))) > 127, own) > 0.99
+    assert abs(Image.open(store.asset_path(str(mine.cutout))).height - (400 - 0.2 * 640)) <= 2, "cut to their mask"
+    # Re-running (a recut, a new colour) keeps the creator's mask instead of GrabCut's.
+    project = store.load()
+    project.brief.brand_kit = edit_brand_kit(project, store, BrandEdits(colours={"accent": "#FFAA00"}, recut=True))
+    assert project.brief.brand_kit.product_photos[0].mask == mine.mask
+
+
+def test_missing_logo_names_the_file_and_the_field(tmp_path: Path) -> None:
+    from studio.workflow import PlanRequest, plan
+
+    brief = write_brief(tmp_path / "brief", logo="art/logo-final.png")
+    with pytest.raises(ValidationFailed) as e:
+        plan(PlanRequest(brief, tmp_path / "project"))
+    assert "brand_kit.logo" in e.value.message and "logo-final.png" in e.value.message
+    assert not (tmp_path / "project" / "project.json").exists()
+
+
+def test_a_photo_that_is_not_an_image_names_the_file_and_field(tmp_path: Path) -> None:
+    folder = tmp_path / "brief"
+    write_brief(folder)
+    (folder / "notes.jpg").write_text("not a picture", "utf-8")
+    kit = BrandKit(product_photos=[ProductPhoto(path="notes.jpg", angle="side")])
+    with pytest.raises(ValidationFailed) as e:
+        import_brand_kit(kit, ProjectStore(tmp_path / "p"), base=folder, source="brief.toml")
+    assert "brand_kit.product_photos[0].path" in e.value.message and "notes.jpg" in e.value.message
+
+
+def test_a_path_leaving_the_brief_folder_is_refused(tmp_path: Path) -> None:
+    kit = BrandKit.model_validate({"logo": "../secret.png"})
+    with pytest.raises(ValidationFailed, match=r"brand_kit.logo"):
+        import_brand_kit(kit, ProjectStore(tmp_path / "p"), base=tmp_path / "brief", source="brief.toml")
+
+
+def test_colours_are_checked_by_role_and_format() -> None:
+    assert BrandKit.model_validate({"colours": {"primary": "#1e6"}}).colours.primary == "#11EE66"
+    with pytest.raises(ValueError, match="hex colour"):
+        BrandKit.model_validate({"colours": {"primary": "green"}})
+    with pytest.raises(ValueError, match="unknown colour role"):
+        BrandKit.model_validate({"colours": {"background": "#000000"}})
+
+
+def test_a_brand_font_without_thai_glyphs_is_refused_for_a_thai_variant(tmp_path: Path) -> None:
+    from pipelines.fonts import font_path
+
+    latin = font_path("latin")
+    kit = BrandKit.model_validate({"fonts": [{"path": str(latin)}]})
+    store = ProjectStore(tmp_path / "p")
+    with pytest.raises(ValidationFailed) as e:
+        import_brand_kit(kit, store, base=None, languages=["en", "th"])
+    assert latin.name in e.value.message and "Thai" in e.value.message and "brand_kit.fonts[0]" in e.value.message
+    thai = BrandKit.model_validate({"fonts": [{"path": str(font_path("thai"))}]})
+    import_brand_kit(thai, store, base=None, languages=["th"])  # the Thai font draws Thai
+    scoped = BrandKit.model_validate({"fonts": [{"path": str(latin), "languages": ["en"]}]})
+    import_brand_kit(scoped, store, base=None, languages=["en", "th"])  # it only sets English
+
+
+def test_an_svg_logo_is_rasterized(tmp_path: Path) -> None:
+    svg = tmp_path / "logo.svg"
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50"><rect width="100" height="50" '
+        'fill="#1E6B52"/><circle cx="50" cy="25" r="15" fill="#C8282F"/></svg>',
+        "utf-8",
+    )
+    store = ProjectStore(tmp_path / "p")
+    kit = import_brand_kit(BrandKit(logo={"path": str(svg)}), store, base=None)  # type: ignore[arg-type]
+    assert kit.logo is not None and kit.logo.asset
+    image = np.asarray(Image.open(store.asset_path(kit.logo.asset)).convert("RGB"))
+    assert image.shape[1] == 1024 and tuple(image[5, 5]) == (30, 107, 82) and tuple(image[256, 512]) == (200, 40, 47)
+
+
+def _cutout_asset(tmp_path: Path) -> tuple[Path, str, Image.Image]:
+    photo, _ = bag_photo(True)
+    cut = cut_out(photo)
+    assets = tmp_path / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    cut.image.save(assets / "bag-cutout.png")
+    return assets, "bag-cutout.png", cut.image
+
+
+@pytest.mark.parametrize("size", [(540, 960), (540, 540), (960, 540)])
+def test_the_product_shot_shows_the_brands_own_product(tmp_path: Path, size: tuple[int, int]) -> None:
+    assets, name, cutout = _cutout_asset(tmp_path)
+    request = ImageRequest(
+        shot_id="s5",
+        prompt="the coffee bag on a cafe counter",
+        framing="product",
+        category="food-drink",
+        width=size[0],
+        height=size[1],
+        palette=("#1E6B52", "#F6ECD2", "#C8282F"),
+        product_cutout=name,
+    )
+    frame = render_frame(request, assets)
+    assert len(frame.products) == 1
+    x0, y0, x1, y1 = (round(v) for v in frame.products[0])
+    placed = cutout.resize((x1 - x0, y1 - y0), Image.Resampling.LANCZOS)
+    found = best_match(np.asarray(frame.image), interior(placed), range(interior(placed).height, 0, -1000))
+    assert found >= 0.9, "the bag's own label and bean are in the frame at the composited scale"
+    pixels = np.asarray(frame.image).reshape(-1, 3).astype(int)
+    assert (np.abs(pixels - BAG).sum(-1) < 12).mean() > 0.01 and (np.abs(pixels - LABEL).sum(-1) < 12).any()
+    drawn = render_frame(request.model_copy(update={"product_cutout": None}))
+    assert (np.abs(np.asarray(drawn.image).reshape(-1, 3).astype(int) - BAG).sum(-1) < 12).mean() < 0.001
+    below = np.asarray(frame.image)[y1 + 1 : y1 + 4, x0 + (x1 - x0) // 3 : x1 - (x1 - x0) // 3].astype(int)
+    plinth = np.asarray(drawn.image)[y1 + 1 : y1 + 4, x0 + (x1 - x0) // 3 : x1 - (x1 - x0) // 3].astype(int)
+    assert below.mean() < plinth.mean() - 8, "a soft shadow under the bag"
+
+
+def test_every_aspect_is_composed_for_its_own_shape(tmp_path: Path) -> None:
+    assets, name, _ = _cutout_asset(tmp_path)
+    for w, h in ((540, 960), (960, 540), (540, 540)):
+        frame = render_frame(
+            ImageRequest(shot_id="s", prompt="bag", framing="product", width=w, height=h, product_cutout=name), assets
+        )
+        x0, y0, x1, y1 = frame.products[0]
+        assert frame.image.size == (w, h)
+        assert abs((x0 + x1) / 2 - w / 2) < w * 0.05 and y1 - y0 > h * 0.25, "the product centred and large"
+
+
+def test_takes_carry_the_brand_palette_and_the_cutout_into_product_shots(tmp_path: Path) -> None:
+    from studio.takes import image_request_for
+    from studio.workflow import PlanRequest, plan
+
+    store = ProjectStore(plan(PlanRequest(write_brief(tmp_path / "brief"), tmp_path / "project")))
+    project = store.load()
+    assert project.storyboard is not None
+    variant = project.variants[0]
+    kit = project.brief.brand_kit
+    assert kit is not None
+    for shot in project.storyboard.shots:
+        req = image_request_for(project, variant.id, shot.id, "9:16")
+        assert req.palette[:3] == ("#1E6B52", "#F6ECD2", "#C8282F")
+        assert not req.chrome, "takes are drawn without storyboard chrome"
+        if shot.framing == "product":
+            assert req.product_cutout == kit.product_photos[0].cutout
+    assert any(s.framing == "product" for s in project.storyboard.shots)
+
+
+def test_the_brief_field_is_optional_and_loads(tmp_path: Path) -> None:
+    path = write_brief(tmp_path)
+    brief = load_brief(path)
+    assert brief.brand_kit is not None and brief.brand_kit.corner_logo
+    assert brief.brand_kit.product_photos[0].path == "bag.jpg"
+    assert load_brief(path).model_copy(update={"brand_kit": None}).brand_kit is None
