@@ -277,14 +277,14 @@ def render_variant(
     """One variant, every requested aspect: MP4 (H.264 + AAC), SRT and VTT named `<variant>_<9x16>.*`."""
     cut = prepare_cut(request, on_progress=sub_progress(on_progress, 0.0, 0.08), cancel=cancel)
     store, project, variant, timeline = cut.store, cut.project, cut.variant, cut.timeline
+    if request.chrome and not request.draft_reasons:  # labels and arrows explain a preview; never publish one
+        request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: animatic preview with shot labels",))
     if not cut.verdict.ok and not request.draft_reasons:  # measured on the real voice, before any frame is encoded
         why = [f"{variant.id}: {cut.verdict.message}"] + [f.message for f in cut.flags if f.kind == "too-long"]
         if not request.allow_draft:
             report(on_progress, 1.0, f"{variant.id} refused: {cut.verdict.message}")
             return VariantRender([], [], {}, flags=cut.flags, verdict=cut.verdict, refused=list(dict.fromkeys(why)))
         request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: {cut.verdict.message}",))
-    if request.chrome and not request.draft_reasons:  # labels and arrows explain a preview; never publish one
-        request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: animatic preview with shot labels",))
     sizes = {aspect: frame_size(aspect, request.scale) for aspect in request.aspects}
 
     request.out_dir.mkdir(parents=True, exist_ok=True)
