@@ -408,3 +408,20 @@ def _dumped(value: object) -> object:
     if isinstance(value, list):
         return [_dumped(v) for v in value]
     return value.model_dump() if hasattr(value, "model_dump") else value
+
+
+@dataclass(frozen=True)
+class BrandEditRequest:
+    """The app's edit of the open project's brand kit: its files are imported into `project_dir`'s assets."""
+
+    project: Project
+    project_dir: Path
+    edits: BrandEdits
+
+
+def edit_brand_stage(
+    request: BrandEditRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> BrandKit:
+    """Stage form of `edit_brand_kit` (a background job in the app): returns the kit, never saves the project."""
+    store = ProjectStore(request.project_dir)
+    return edit_brand_kit(request.project, store, request.edits, on_progress=on_progress, cancel=cancel)
