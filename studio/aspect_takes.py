@@ -76,3 +76,19 @@ def native_aspect_takes(
         )
     report(on_progress, 1.0, f"{len(made)} frame(s) drawn for other aspects")
     return made
+
+
+def redraw_labelled_frames(store: ProjectStore, project: Project, *, cancel: CancelToken | None = None) -> int:
+    """Default frames drawn before deliverables went without storyboard chrome had the shot label and camera
+    arrows burned in: each is redrawn clean from its own request, in place (same take, same pick). Returns how many."""
+    from pipelines.image import generate_image
+
+    stale = [t for t in project.takes if t.backend == PROCEDURAL and "chrome" not in t.info]
+    for take in stale:
+        check(cancel)
+        result = generate_image(take.request, assets=store.assets)
+        buf = io.BytesIO()
+        result.image.save(buf, format="PNG", compress_level=3)
+        take.asset = store.put_asset(buf.getvalue(), "png")
+        take.info = {**take.info, **result.info}
+    return len(stale)

@@ -192,13 +192,15 @@ def render(
         )
 
     report(on_progress, 0.0, "Images")
+    from studio.aspect_takes import native_aspect_takes, redraw_labelled_frames
+
+    if redraw_labelled_frames(store, project, cancel=cancel):
+        store.save(project)
     takes = generate_takes(
         TakesRequest(project_dir=store.root, variant_ids=tuple(variant_ids), aspect=aspects[0]),
         on_progress=sub_progress(on_progress, 0.0, 0.25),
         cancel=cancel,
     )
-    from studio.aspect_takes import native_aspect_takes
-
     known = {t.request.key() for t in project.takes}
     before = len(project.takes)
     project.takes.extend(t for t in takes if t.request.key() not in known)

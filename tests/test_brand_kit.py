@@ -217,3 +217,35 @@ def test_the_brief_field_is_optional_and_loads(tmp_path: Path) -> None:
     assert brief.brand_kit is not None and brief.brand_kit.corner_logo
     assert brief.brand_kit.product_photos[0].path == "bag.jpg"
     assert load_brief(path).model_copy(update={"brand_kit": None}).brand_kit is None
+
+
+def test_frames_drawn_with_labels_before_are_redrawn_clean_in_place(tmp_path: Path) -> None:
+    import io
+
+    from render_project import build_project
+
+    from pipelines.image.procedural import draw_frame
+    from studio.aspect_takes import redraw_labelled_frames
+    from studio.model import Take
+
+    store = build_project(tmp_path / "p")
+    project = store.load()
+    request = ImageRequest(shot_id="s1", prompt="a woman at a night market", label="S1 · HOOK", camera="push-in")
+    buf = io.BytesIO()
+    draw_frame(request.model_copy(update={"chrome": True})).save(buf, format="PNG")
+    old = Take(
+        id="take-old",
+        shot_id="s1",
+        request=request,
+        asset=store.put_asset(buf.getvalue(), "png"),
+        backend="procedural",
+        selected=True,
+        info={"consistency": "seed-lock"},
+    )
+    project.takes.append(old)
+    assert redraw_labelled_frames(store, project) == 1
+    redrawn = project.takes[-1]
+    assert redrawn.id == "take-old" and redrawn.selected and redrawn.info["chrome"] is False
+    clean = np.asarray(Image.open(store.asset_path(redrawn.asset)).convert("RGB"))
+    assert np.array_equal(clean, np.asarray(draw_frame(request)))
+    assert redraw_labelled_frames(store, project) == 0

@@ -51,7 +51,9 @@ def generate_image(
         frame = render_frame(request, assets)
         report(on_progress, 1.0, "Frame drawn")
         focus = frame.focus()
-        info = {"focus": ",".join(f"{v:g}" for v in focus)} if focus else {}
+        info: dict[str, object] = {"chrome": request.chrome}
+        if focus:
+            info["focus"] = ",".join(f"{v:g}" for v in focus)
         return ImageResult(image=frame.image, backend=PROCEDURAL, seed=request.seed, consistency="seed-lock", info=info)
     from pipelines.image.generator import diffuse
 
