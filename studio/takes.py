@@ -175,7 +175,7 @@ def image_request_for(
         props=tuple(dict.fromkeys(p for p in (project.brief.product.strip(), *props) if p)),
         cast=cast,
         occasion=occasion,
-        product_cutout=product_cutout_for(kit, master.framing, category_id(project)),
+        product_cutout=product_cutout_for(kit, master.framing, category_id(project), master.beat),
     )
 
 

@@ -17,7 +17,7 @@ from pipelines.image.cutout import cut_out
 from pipelines.image.procedural import render_frame
 from studio.model import ImageRequest, ProjectStore, ValidationFailed, load_brief
 from studio.model.brand import BrandKit, ProductPhoto
-from studio.planning.brand import BrandEdits, edit_brand_kit, import_brand_kit
+from studio.planning.brand import PRODUCT_BEATS, BrandEdits, edit_brand_kit, import_brand_kit
 
 
 def iou(a: np.ndarray, b: np.ndarray) -> float:
@@ -206,9 +206,23 @@ def test_takes_carry_the_brand_palette_and_the_cutout_into_product_shots(tmp_pat
         req = image_request_for(project, variant.id, shot.id, "9:16")
         assert req.palette[:3] == ("#1E6B52", "#F6ECD2", "#C8282F")
         assert not req.chrome, "takes are drawn without storyboard chrome"
-        if shot.framing == "product":
-            assert req.product_cutout == kit.product_photos[0].cutout
+        cutout = kit.product_photos[0].cutout
+        if shot.framing == "product" or (shot.framing in ("medium", "wide") and shot.beat in PRODUCT_BEATS):
+            assert req.product_cutout == cutout, shot.id
+        if shot.framing in ("medium", "wide") and shot.beat in ("hook", "problem"):
+            assert req.product_cutout is None, "before the solution the story has not shown the product"
     assert any(s.framing == "product" for s in project.storyboard.shots)
+
+
+def test_a_scene_shot_shows_the_product_standing_in_the_scene(tmp_path: Path) -> None:
+    assets, name, _ = _cutout_asset(tmp_path)
+    request = ImageRequest(shot_id="s3", prompt="students at a desk at night", framing="medium", product_cutout=name)
+    frame = render_frame(request, assets)
+    assert len(frame.products) == 1 and frame.heads, "the people and the bag"
+    x1 = frame.products[0][2]
+    assert x1 < request.width * 0.45, "in a corner, beside the people"
+    pixels = np.asarray(frame.image).reshape(-1, 3).astype(int)
+    assert (np.abs(pixels - BAG).sum(-1) < 12).mean() > 0.002
 
 
 def test_the_brief_field_is_optional_and_loads(tmp_path: Path) -> None:

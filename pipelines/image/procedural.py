@@ -500,7 +500,11 @@ def _held_product(s: Scene, plan: FramePlan) -> None:
 
 def _props(s: Scene, plan: FramePlan, base: float, size: float) -> None:
     """The shot's props, small, in the two lower corners (on the table or desk when there is one)."""
-    for kind, x in zip(plan.props, (0.16, 0.84), strict=False):
+    kinds, slots = list(plan.props), [0.16, 0.84]
+    if s.cutout is not None:  # the brand's own product stands in the scene, in the first corner
+        place_product(s, plan, s.w * slots[0], base, size * 1.4, max_width=s.w * 0.26)
+        kinds, slots = [k for k in kinds if k != plan.product], slots[1:]
+    for kind, x in zip(kinds, slots, strict=False):
         size_k = _fitted(kind, size, s.w * 0.3)
         products.draw_product(s, kind, s.w * x, base, size_k)
 

@@ -301,15 +301,21 @@ def attach_brand_kit(
 #: Framings whose default frame shows the product (close-ups only outside beauty, where they show skin).
 PRODUCT_FRAMINGS = frozenset({"product"})
 HELD_FRAMINGS = frozenset({"close-up", "extreme-close-up"})
+SCENE_FRAMINGS = frozenset({"wide", "medium"})
 BEAUTY_CATEGORIES = frozenset({"skincare", "haircare"})
+#: Beats from which the story has introduced the product: a scene shot then shows it standing in the scene.
+PRODUCT_BEATS = frozenset({"solution", "demo", "proof", "testimonial", "benefit", "cta", "offer", "tagline"})
 
 
-def product_cutout_for(kit: BrandKit | None, framing: str, category: str) -> str | None:
-    """The cutout a shot places: the hero picture's, in product shots and (outside beauty) in close-ups."""
+def product_cutout_for(kit: BrandKit | None, framing: str, category: str, beat: str = "") -> str | None:
+    """The cutout a shot places: the hero picture's in product shots, in close-ups outside beauty (held), and in
+    scene shots once the story has introduced the product (from the solution beat on)."""
     hero = kit.hero() if kit is not None else None
     if hero is None:
         return None
     if framing in PRODUCT_FRAMINGS or (framing in HELD_FRAMINGS and category not in BEAUTY_CATEGORIES):
+        return hero.cutout
+    if framing in SCENE_FRAMINGS and beat.strip().lower() in PRODUCT_BEATS:
         return hero.cutout
     return None
 
