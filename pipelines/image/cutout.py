@@ -60,7 +60,7 @@ def _seed_mask(small: np.ndarray) -> np.ndarray:
     _, _, centres = cv2.kmeans(
         border_lab.astype(np.float32),
         k,
-        None,
+        np.zeros((len(border_lab), 1), np.int32),
         (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5),
         2,
         cv2.KMEANS_PP_CENTERS,
@@ -83,10 +83,10 @@ def grabcut_mask(rgb: np.ndarray, iterations: int = 5) -> np.ndarray:
             "Give a photo on a plain background of another colour, a transparent PNG, or your own mask.",
         )
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.grabCut(rgb, seed, None, bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)
+    cv2.grabCut(rgb, seed, (0, 0, 1, 1), bgd, fgd, iterations, cv2.GC_INIT_WITH_MASK)  # rect unused with a mask
     hard = (seed == cv2.GC_FGD) | (seed == cv2.GC_PR_FGD)
     # Keep the largest piece and fill its holes: a product is one object (a label's pale patch is not background).
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(hard.astype(np.uint8), 8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(hard.astype(np.uint8), connectivity=8)
     if n > 1:
         biggest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
         hard = labels == biggest

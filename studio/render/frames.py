@@ -156,7 +156,7 @@ def _brand_name(card: EndCard, size: int, width: int, short: int, ink: tuple[int
         cmap = TTFont(str(card.brand_font), lazy=True).getBestCmap() or {}
         if all(ord(ch) in cmap for ch in card.brand if not ch.isspace()):
             font = ImageFont.truetype(str(card.brand_font), size=size)
-            box = font.getbbox(card.brand)
+            box = tuple(round(v) for v in font.getbbox(card.brand))
             pad = max(1, round(short * 0.004))
             image = Image.new("RGBA", (box[2] - box[0] + 2 * pad, box[3] - box[1] + 2 * pad), (0, 0, 0, 0))
             ImageDraw.Draw(image).text((pad - box[0], pad - box[1]), card.brand, font=font, fill=ink)
@@ -217,8 +217,8 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
     else:
         base = _color(card.palette[-1], (20, 20, 32)) if len(card.palette) > 1 else (20, 20, 32)
         bg = Image.new("RGB", (width, height), base)
-    ground = bg.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
-    default_ink = (20, 20, 24) if _luminance(ground[:3]) > 0.45 else (255, 255, 255)
+    r, g, b = (int(v) for v in np.asarray(bg.resize((1, 1), Image.Resampling.BOX))[0, 0][:3])
+    default_ink = (20, 20, 24) if _luminance((r, g, b)) > 0.45 else (255, 255, 255)
     ink = (*(_color(card.text_colour, default_ink) if card.text_colour else default_ink), 255)
     canvas = bg.convert("RGBA")
     if card.logo is not None and card.logo.is_file():
