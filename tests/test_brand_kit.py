@@ -263,3 +263,41 @@ def test_frames_drawn_with_labels_before_are_redrawn_clean_in_place(tmp_path: Pa
     clean = np.asarray(Image.open(store.asset_path(redrawn.asset)).convert("RGB"))
     assert np.array_equal(clean, np.asarray(draw_frame(request)))
     assert redraw_labelled_frames(store, project) == 0
+
+
+def test_qianmian_brand_sets_the_kit_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from render_project import build_project
+
+    from studio.cli import main
+
+    store = build_project(tmp_path / "p")
+    logo_badge().save(tmp_path / "logo.png")
+    bag_photo()[0].save(tmp_path / "bag.png")
+    args = ["--logo", str(tmp_path / "logo.png"), "--colour", "primary=#1E6B52", "--corner-logo"]
+    code = main(["brand", str(store.root), *args, "--product-photo", f"three-quarter={tmp_path / 'bag.png'}"])
+    assert code == 0
+    kit = store.load().brief.brand_kit
+    assert kit is not None and kit.logo and kit.logo.asset and kit.corner_logo and kit.colours.primary
+    assert kit.product_photos[0].angle == "three-quarter" and kit.product_photos[0].cutout
+    assert "three-quarter: cutout" in capsys.readouterr().out
+    assert main(["brand", str(store.root), "--colour", "primary=teal"]) == 2
+    assert "hex colour" in capsys.readouterr().err
+    assert main(["brand", str(store.root), "--logo", str(tmp_path / "gone.png")]) == 2
+    err = capsys.readouterr().err
+    assert "gone.png" in err and "brand_kit.logo" in err
+
+
+def test_a_kit_path_in_a_project_file_cannot_read_outside_the_project(tmp_path: Path) -> None:
+    """A project someone sent names a file of yours in its kit: editing the kit never copies it in."""
+    from render_project import build_project
+
+    store = build_project(tmp_path / "p")
+    secret = tmp_path / "private.png"
+    logo_badge().save(secret)
+    project = store.load()
+    project.brief.brand_kit = BrandKit.model_validate({"logo": str(secret)})
+    with pytest.raises(ValidationFailed, match=r"brand_kit\.logo"):
+        edit_brand_kit(project, store, BrandEdits(corner_logo=True))
+    assert not list(store.assets.glob("*.png")) or all(
+        Image.open(f).size != logo_badge().size for f in store.assets.glob("*.png")
+    )

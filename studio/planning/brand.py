@@ -47,10 +47,21 @@ class BrandFileError(ValidationFailed):
     """A brand kit file is missing, unreadable or not what its field needs."""
 
 
-def _source_path(path: str, base: Path | None, field: str, source: str) -> Path:
-    if base is None:
-        return Path(path).expanduser()
-    return confine(base, path, field=field, source=source)
+@dataclass(frozen=True)
+class Sources:
+    """Where a kit's paths may be read from: a brief's own folder; else the files the creator gave in this edit
+    (taken as given); anything else (a path written in a project file someone sent) only inside the project."""
+
+    base: Path | None
+    trusted: frozenset[str] = frozenset()
+    project: Path | None = None
+
+    def path(self, text: str, field: str, source: str) -> Path:
+        if self.base is not None:
+            return confine(self.base, text, field=field, source=source)
+        if text in self.trusted or self.project is None:
+            return Path(text).expanduser()
+        return confine(self.project, text, field=field, source=source)
 
 
 def _read(path: Path, field: str, source: str, kinds: str) -> bytes:
@@ -101,10 +112,10 @@ def rasterize_svg(data: bytes, path: Path, field: str, source: str, width: int =
     return Image.open(io.BytesIO(bytes(png))).convert("RGBA")
 
 
-def import_logo(ref: BrandFile, store: ProjectStore, base: Path | None, source: str) -> BrandFile:
+def import_logo(ref: BrandFile, store: ProjectStore, sources: Sources, source: str) -> BrandFile:
     if _stored(store, ref.asset, "brand_kit.logo.asset"):
         return ref
-    path = _source_path(ref.path, base, "brand_kit.logo", source)
+    path = sources.path(ref.path, "brand_kit.logo", source)
     data = _read(path, "brand_kit.logo", source, LOGO_TYPES)
     if path.suffix.lower() in (".svg", ".svgz") or data.lstrip()[:5] in (b"<?xml", b"<svg "):
         image = rasterize_svg(data, path, "brand_kit.logo", source)
@@ -113,11 +124,11 @@ def import_logo(ref: BrandFile, store: ProjectStore, base: Path | None, source: 
     return BrandFile(path=ref.path, asset=store.put_asset(_png(image), "png"))
 
 
-def import_font(ref: BrandFont, index: int, store: ProjectStore, base: Path | None, source: str) -> BrandFont:
+def import_font(ref: BrandFont, index: int, store: ProjectStore, sources: Sources, source: str) -> BrandFont:
     field = f"brand_kit.fonts[{index}]"
     if _stored(store, ref.asset, f"{field}.asset"):
         return ref
-    path = _source_path(ref.path, base, field, source)
+    path = sources.path(ref.path, field, source)
     data = _read(path, field, source, "TTF or OTF")
     _font_cmap(io.BytesIO(data), path.name, field, source)
     ext = path.suffix.lower().lstrip(".") if path.suffix.lower() in (".ttf", ".otf") else "ttf"
@@ -142,7 +153,7 @@ def _stored(store: ProjectStore, asset: str | None, field: str) -> bool:
 
 
 def import_photo(
-    ref: ProductPhoto, field: str, store: ProjectStore, base: Path | None, source: str, *, recut: bool = False
+    ref: ProductPhoto, field: str, store: ProjectStore, sources: Sources, source: str, *, recut: bool = False
 ) -> ProductPhoto:
     """The photo copied in, and its mask and cutout made: the creator's mask when one is given (or was given
     before), the photo's own transparency, else the automatic cutout. `recut` makes the automatic one again."""
@@ -155,14 +166,14 @@ def import_photo(
         photo = _image(_read(file, f"{field}.asset", source, IMAGE_TYPES), file, f"{field}.asset", source)
         name = ref.path or asset
     else:
-        path = _source_path(ref.path, base, f"{field}.path", source)
+        path = sources.path(ref.path, f"{field}.path", source)
         data = _read(path, f"{field}.path", source, IMAGE_TYPES)
         photo = _image(data, path, f"{field}.path", source)
         asset = store.put_asset(data, _ext(photo))
         name = str(path)
     mask = None
     if ref.mask_path:
-        mpath = _source_path(ref.mask_path, base, f"{field}.mask_path", source)
+        mpath = sources.path(ref.mask_path, f"{field}.mask_path", source)
         mask = _image(_read(mpath, f"{field}.mask_path", source, "PNG"), mpath, f"{field}.mask_path", source)
     elif ref.mask_source == "creator" and _stored(store, ref.mask, f"{field}.mask") and asset == ref.asset:
         mfile = store.asset_path(str(ref.mask), f"{field}.mask")
@@ -193,6 +204,7 @@ def import_brand_kit(
     store: ProjectStore,
     *,
     base: Path | None,
+    trusted: frozenset[str] | None = None,
     source: str = "the brief",
     languages: Iterable[str] = (),
     recut: bool = False,
@@ -201,24 +213,26 @@ def import_brand_kit(
 ) -> BrandKit:
     """The kit with every file copied into `store`'s assets and every product photo cut out.
 
-    `base` is the folder a brief's relative paths start from (None: paths are the creator's own, as given).
+    `base` is the folder a brief's relative paths start from. Without one, `trusted` lists the files the creator
+    gave (taken as given) and any other path must lie inside the project; None: every path is taken as given.
     """
     store.assets.mkdir(parents=True, exist_ok=True)
+    sources = Sources(base, trusted or frozenset(), store.root if trusted is not None else None)
     photos = kit.product_photos
     total = 2 + len(photos) + (1 if kit.packshot else 0)
     report(on_progress, 0.0, "Brand kit: logo and fonts")
-    logo = import_logo(kit.logo, store, base, source) if kit.logo else None
-    fonts = [import_font(f, i, store, base, source) for i, f in enumerate(kit.fonts)]
+    logo = import_logo(kit.logo, store, sources, source) if kit.logo else None
+    fonts = [import_font(f, i, store, sources, source) for i, f in enumerate(kit.fonts)]
     out: list[ProductPhoto] = []
     for i, photo in enumerate(photos):
         check(cancel)
         report(on_progress, (2 + i) / total, f"Cutting out product photo {i + 1} of {len(photos)} ({photo.angle})")
-        out.append(import_photo(photo, f"brand_kit.product_photos[{i}]", store, base, source, recut=recut))
+        out.append(import_photo(photo, f"brand_kit.product_photos[{i}]", store, sources, source, recut=recut))
     packshot = kit.packshot
     if packshot is not None:
         check(cancel)
         report(on_progress, (total - 1) / total, "Cutting out the packshot")
-        packshot = import_photo(packshot, "brand_kit.packshot", store, base, source, recut=recut)
+        packshot = import_photo(packshot, "brand_kit.packshot", store, sources, source, recut=recut)
     result = kit.model_copy(update={"logo": logo, "fonts": fonts, "product_photos": out, "packshot": packshot})
     check_brand_fonts(result, store, languages, source=source)
     report(on_progress, 1.0, "Brand kit ready")
@@ -398,10 +412,12 @@ def edit_brand_kit(
     except ValueError as e:
         raise ValidationFailed(f"brand kit: {e}", "Fix the value and run the command again.") from e
     languages = [project.brief.master_language, *(v.language for v in project.variants)]
+    given = [edits.logo, edits.packshot, *edits.fonts, *(f for _, f in edits.photos), *edits.masks.values()]
     return import_brand_kit(
         edited,
         store,
         base=None,
+        trusted=frozenset(str(f.resolve()) for f in given if f is not None),
         source=source,
         languages=languages,
         recut=edits.recut,
