@@ -6,6 +6,7 @@ in code (tests/brand_fixtures.py).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -301,3 +302,61 @@ def test_a_kit_path_in_a_project_file_cannot_read_outside_the_project(tmp_path: 
     assert not list(store.assets.glob("*.png")) or all(
         Image.open(f).size != logo_badge().size for f in store.assets.glob("*.png")
     )
+
+
+def test_the_end_card_takes_the_brand_colours_logo_position_and_button_style(tmp_path: Path) -> None:
+    from studio.render.frames import end_card_frame
+    from studio.render.timeline import EndCard
+
+    logo = tmp_path / "logo.png"
+    logo_badge().save(logo)
+    base = EndCard(0.0, 2.0, "Sương Sớm", "Đặt ngay", "", "vi", logo=logo, primary="#1E6B52", accent="#C8282F")
+    top = end_card_frame(base, 360, 640).astype(int)
+    assert (np.abs(top[5, 5] - (30, 107, 82)) < 3).all(), "the ground is the brand's primary colour"
+    red = np.abs(top - (200, 40, 47)).sum(-1) < 30  # the logo's dot, then the button below it
+    rows = np.nonzero(red.any(1))[0]
+    assert rows.min() < 640 * 0.36 < rows.max(), "logo above, call-to-action button below"
+    import cv2
+
+    badge = np.asarray(logo_badge().convert("RGB").resize((128, 128), Image.Resampling.LANCZOS))
+
+    def logo_top(frame: np.ndarray) -> int:
+        scores = cv2.matchTemplate(frame, badge, cv2.TM_CCOEFF_NORMED)
+        assert scores.max() > 0.9
+        return int(np.unravel_index(scores.argmax(), scores.shape)[0])
+
+    bottom = end_card_frame(replace(base, logo_position="bottom"), 360, 640)
+    assert logo_top(bottom) > logo_top(top.astype(np.uint8)) + 40, "the logo closes the card, below the button"
+    outline = end_card_frame(replace(base, cta_style="outline"), 360, 640).astype(int)
+    assert (np.abs(outline - (200, 40, 47)).sum(-1) < 30).sum() < red.sum() * 0.7, "an outlined button, not filled"
+    from pipelines.fonts import font_path
+
+    typed = end_card_frame(replace(base, logo=None, brand_font=font_path("latin")), 360, 640)
+    plain = end_card_frame(replace(base, logo=None), 360, 640)
+    assert not np.array_equal(typed, plain), "the brand name is set in the brand's font"
+
+
+def test_each_aspect_prefers_a_take_made_for_its_shape(tmp_path: Path) -> None:
+    """A take generated at 16:9 is shown in the 16:9 cut; 9:16 keeps the pick; 1:1, with none, reframes the pick."""
+    from render_project import build_project
+
+    from studio.model import Take
+    from studio.render.reframe import take_for_aspect
+
+    store = build_project(tmp_path / "p")
+    project = store.load()
+    picked = project.selected_take("s1", "en-night-owls")
+    assert picked is not None
+    wide = Take(
+        id="take-wide",
+        shot_id="s1",
+        variant_id=picked.variant_id,
+        request=picked.request.model_copy(update={"width": 1024, "height": 576, "model": "sdxl-local"}),
+        asset=picked.asset,
+        backend="diffusers",
+    )
+    project.takes.append(wide)
+    assert project.selected_take("s1", "en-night-owls") is picked, "the creator's pick stays the pick"
+    assert take_for_aspect(project, "s1", "en-night-owls", "16:9") is wide
+    assert take_for_aspect(project, "s1", "en-night-owls", "9:16") is picked
+    assert take_for_aspect(project, "s1", "en-night-owls", "1:1") is picked
