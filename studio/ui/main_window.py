@@ -605,8 +605,14 @@ class MainWindow(QMainWindow):
         if scale < 1:  # previews go beside the finals, never over them
             out_dir = (out_dir or self.doc.store.renders) / "preview"
         # A preview may show lines waiting for a translator (as a marked DRAFT); a full render is final or refused.
+        # A preview is the animatic: shot labels and camera arrows over the pictures (never in a final render).
         request = RenderRequest(
-            project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir, draft=scale < 1
+            project_dir=self.doc.root,
+            variant_ids=variant_ids,
+            scale=scale,
+            out_dir=out_dir,
+            draft=scale < 1,
+            chrome=scale < 1,
         )
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
