@@ -69,5 +69,8 @@ def cmd_brand(args: argparse.Namespace) -> int:
     for photo in kit.photos():
         mask = store.asset_path(photo.mask) if photo.mask else None
         print(f"  {photo.angle}: cutout {photo.cutout} ({photo.mask_source} mask: {mask})")
-    print("  To correct a cutout, edit its mask (white = product) and give it back with --mask ANGLE=FILE.")
+    print(
+        "  To correct a cutout, paint over its mask file (white = product) and run `qianmian brand PROJECT` again,"
+        " or give another mask with --mask ANGLE=FILE."
+    )
     return 0

@@ -82,6 +82,23 @@ def test_plan_copies_the_kit_into_assets_and_saves_an_editable_mask(tmp_path: Pa
     assert project.brief.brand_kit.product_photos[0].mask == mine.mask
 
 
+def test_a_mask_painted_over_in_place_is_used_at_the_next_run(tmp_path: Path) -> None:
+    from studio.workflow import PlanRequest, plan
+
+    store = ProjectStore(plan(PlanRequest(write_brief(tmp_path / "brief"), tmp_path / "project")))
+    photo = store.load().brief.brand_kit.product_photos[0]
+    assert photo.mask_source == "grabcut"
+    _, truth = bag_photo(True)
+    own = truth.copy()
+    own[:, 240:] = False  # the creator keeps only the left half of the bag, painting over assets/<mask>.png
+    Image.fromarray(own.astype(np.uint8) * 255).save(store.asset_path(str(photo.mask)))
+    project = store.load()
+    kit = edit_brand_kit(project, store, BrandEdits())
+    again = kit.product_photos[0]
+    assert again.mask_source == "creator" and again.cutout != photo.cutout
+    assert abs(Image.open(store.asset_path(str(again.cutout))).width - (240 - 0.3 * 480)) <= 2
+
+
 def test_missing_logo_names_the_file_and_the_field(tmp_path: Path) -> None:
     from studio.workflow import PlanRequest, plan
 

@@ -7,6 +7,7 @@ may not leave its folder; files given on the command line are the creator's own 
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -152,6 +153,15 @@ def _stored(store: ProjectStore, asset: str | None, field: str) -> bool:
     return bool(asset) and store.asset_path(str(asset), field).is_file()
 
 
+def _edited_in_place(store: ProjectStore, asset: str | None, field: str) -> bool:
+    """An asset whose content no longer matches its content-addressed name: the creator painted over the mask
+    file itself (assets/<hash>.png) instead of giving a new one."""
+    if not _stored(store, asset, field):
+        return False
+    data = store.asset_path(str(asset), field).read_bytes()
+    return Path(str(asset)).stem != hashlib.sha256(data).hexdigest()[:32]
+
+
 def import_photo(
     ref: ProductPhoto, field: str, store: ProjectStore, sources: Sources, source: str, *, recut: bool = False
 ) -> ProductPhoto:
@@ -175,7 +185,11 @@ def import_photo(
     if ref.mask_path:
         mpath = sources.path(ref.mask_path, f"{field}.mask_path", source)
         mask = _image(_read(mpath, f"{field}.mask_path", source, "PNG"), mpath, f"{field}.mask_path", source)
-    elif ref.mask_source == "creator" and _stored(store, ref.mask, f"{field}.mask") and asset == ref.asset:
+    elif (
+        (ref.mask_source == "creator" or _edited_in_place(store, ref.mask, f"{field}.mask"))
+        and _stored(store, ref.mask, f"{field}.mask")
+        and asset == ref.asset
+    ):
         mfile = store.asset_path(str(ref.mask), f"{field}.mask")
         mask = _image(_read(mfile, f"{field}.mask", source, "PNG"), mfile, f"{field}.mask", source)
     elif not recut and asset == ref.asset and _stored(store, ref.cutout, f"{field}.cutout"):
