@@ -146,6 +146,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         ab=args.ab,
         draft=args.draft,
         scale=args.scale,
+        chrome=args.chrome,
     )
     result = _run_job("Render", render, request, quiet=args.quiet)
     _print_deliverables(result)
@@ -267,6 +268,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="render variants whose lines are not all in their language as drafts (DRAFT band) instead of refusing",
     )
     p.add_argument("--scale", type=float, default=1.0, help="below 1: a smaller preview (e.g. 0.25); default 1")
+    p.add_argument(
+        "--chrome", action="store_true", help="animatic preview: shot labels and camera arrows drawn (marked DRAFT)"
+    )
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")
@@ -303,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
     p.set_defaults(func=cmd_import)
+
+    from studio.brand_cli import add_brand_parser
+
+    add_brand_parser(sub)
     return parser
 
 
@@ -313,7 +321,19 @@ def main(argv: list[str] | None = None) -> int:
         from studio.selftest import run  # what an installed bundle runs to prove it works, headless
 
         return run(argv[1:])
-    commands = {"demo", "plan", "render", "export", "translations", "import-bundle", "check", "-h", "--help", "--quiet"}
+    commands = {
+        "demo",
+        "plan",
+        "render",
+        "export",
+        "translations",
+        "import-bundle",
+        "check",
+        "brand",
+        "-h",
+        "--help",
+        "--quiet",
+    }
     if not argv or argv[0] not in commands:
         from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
 

@@ -148,6 +148,9 @@ def image_request_for(
         width, height = diffusion_size(aspect, native or (1024 if family not in ("sd15", "unknown") else 512))
         step_count = steps or family_steps or project.settings.image_steps
 
+    from studio.planning.brand import brand_palette, product_cutout_for
+
+    kit = project.brief.brand_kit
     return ImageRequest(
         shot_id=shot_id,
         variant_id=variant_id,
@@ -165,13 +168,14 @@ def image_request_for(
         reference_image=reference_image,
         framing=master.framing,
         camera=master.camera,
-        palette=palette,
+        palette=brand_palette(kit, palette),
         motifs=motifs,
         label=f"S{index + 1} · {master.beat.upper()}",
         category=category_id(project),
         props=tuple(dict.fromkeys(p for p in (project.brief.product.strip(), *props) if p)),
         cast=cast,
         occasion=occasion,
+        product_cutout=product_cutout_for(kit, master.framing, category_id(project), master.beat),
     )
 
 

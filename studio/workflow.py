@@ -82,6 +82,11 @@ def plan(request: PlanRequest, *, on_progress: ProgressFn | None = None, cancel:
             e.args = (e.message,)
         raise
     check(cancel)
+    from studio.planning.brand import attach_brand_kit
+
+    attach_brand_kit(
+        project, store, request.brief_path, on_progress=sub_progress(on_progress, 0.95, 0.99), cancel=cancel
+    )
     store.create(project)
     report(on_progress, 1.0, f"Planned {len(project.variants)} variants")
     return request.out_dir
@@ -109,6 +114,8 @@ class RenderRequest:
     draft: bool = False
     """Render variants with lines not in their language as drafts (DRAFT band, status "draft") instead of
     refusing them."""
+    chrome: bool = False
+    """Animatic preview: storyboard labels and camera arrows over the shots (never for deliverables)."""
 
 
 @dataclass
@@ -185,15 +192,20 @@ def render(
         )
 
     report(on_progress, 0.0, "Images")
+    from studio.aspect_takes import native_aspect_takes, redraw_labelled_frames
+
+    if redraw_labelled_frames(store, project, cancel=cancel):
+        store.save(project)
     takes = generate_takes(
         TakesRequest(project_dir=store.root, variant_ids=tuple(variant_ids), aspect=aspects[0]),
         on_progress=sub_progress(on_progress, 0.0, 0.25),
         cancel=cancel,
     )
     known = {t.request.key() for t in project.takes}
-    new_takes = [t for t in takes if t.request.key() not in known]
-    if new_takes:
-        project.takes.extend(new_takes)
+    before = len(project.takes)
+    project.takes.extend(t for t in takes if t.request.key() not in known)
+    project.takes.extend(native_aspect_takes(store, project, variant_ids, aspects, cancel=cancel))  # 1:1, 16:9
+    if len(project.takes) > before:
         store.save(project)
     check(cancel)
 
@@ -223,6 +235,7 @@ def render(
                 sub_variant=cell,
                 draft_reasons=tuple(releases[variant_id].reasons),
                 allow_draft=request.draft,
+                chrome=request.chrome,
             ),
             on_progress=progress.part(index, f"{variant_id} {cell}".strip()),
             cancel=cancel,

@@ -85,12 +85,14 @@ def test_motifs_change_the_picture_and_unknown_words_fall_back() -> None:
     assert np.abs(plain - odd).mean() > 0.5
 
 
-def test_label_and_camera_arrow_are_drawn() -> None:
-    bare = px(generate_image(req(label="", camera="static")).image)
-    labelled = px(generate_image(req(label="S2 · PROBLEM", camera="static")).image)
+def test_label_and_camera_arrow_are_drawn_only_as_chrome() -> None:
+    bare = px(generate_image(req(label="", camera="static", chrome=True)).image)
+    labelled = px(generate_image(req(label="S2 · PROBLEM", camera="static", chrome=True)).image)
     corner = (slice(0, 120), slice(0, 300))
     assert np.abs(bare[corner] - labelled[corner]).mean() > 5
-    panned = px(generate_image(req(label="", camera="pan-left")).image)
+    clean = px(generate_image(req(label="S2 · PROBLEM", camera="pan-left")).image)
+    assert np.array_equal(clean, px(generate_image(req(label="", camera="static")).image)), "no chrome by default"
+    panned = px(generate_image(req(label="", camera="pan-left", chrome=True)).image)
     changed = np.abs(bare - panned).sum(-1) > 60
     assert changed[int(960 * 0.8) :].sum() > 400, "the pan arrow sits low in the frame"
     assert changed[:120, :400].sum() > 200, "the camera move is named beside the label"

@@ -141,17 +141,16 @@ def test_long_line_splits_into_cues_at_word_times(tmp_path: Path) -> None:
     assert all(a.end_s <= b.start_s + 1e-6 for a, b in itertools.pairwise(cues))
 
 
-def test_a_take_of_another_shape_is_shown_whole_over_a_blurred_fill() -> None:
+def test_a_take_of_another_shape_is_cropped_around_its_subject_not_pillarboxed() -> None:
     from studio.render.frames import fit_to_frame
 
     tall = Image.new("RGB", (90, 160), (0, 0, 255))
-    tall.paste((255, 0, 0), (0, 0, 90, 20))  # red top band, which a cover crop into 16:9 would cut away
-    wide = np.asarray(fit_to_frame(tall, 320, 180)).astype(int)
-    centre = wide[:, 160]
-    assert (centre[:10] == (255, 0, 0)).all(axis=1).all(), "the top of the take is still there"
-    assert (np.abs(centre[-10:] - (0, 0, 255)) < 8).all(), "and its bottom"
-    side = wide[:, 10]
-    assert side.max() < 200, "the sides are a darkened blur, not black bars"
-    assert side.sum() > 0
+    tall.paste((255, 0, 0), (20, 100, 70, 140))  # the subject: a red box low in the picture
+    wide = np.asarray(fit_to_frame(tall, 320, 180, (20 / 90, 100 / 160, 70 / 90, 140 / 160))).astype(int)
+    red = (np.abs(wide - (255, 0, 0)).sum(-1) < 30).mean(0)
+    assert red[100:220].min() > 0.5, "the subject is in view, across the middle of the frame"
+    assert (np.abs(wide[:, :4] - (0, 0, 255)).sum(-1) < 30).all(), "the sides are the picture itself, no blur bands"
+    found = np.asarray(fit_to_frame(tall, 320, 180)).astype(int)  # nothing recorded: found by its detail
+    assert (np.abs(found - (255, 0, 0)).sum(-1) < 30).mean() > 0.2
     close = np.asarray(fit_to_frame(Image.new("RGB", (100, 100), (9, 9, 9)), 120, 100))
     assert close.shape == (100, 120, 3) and (close == 9).all(), "close shapes are simply cropped to cover"

@@ -45,13 +45,17 @@ def generate_image(
 ) -> ImageResult:
     """One image for one request. `assets` is the folder that init/reference image names resolve in."""
     if request.model == PROCEDURAL:
-        from pipelines.image.procedural import draw_frame
+        from pipelines.image.procedural import render_frame
 
         check(cancel)
         report(on_progress, 0.0, "Drawing storyboard frame")
-        image = draw_frame(request)
+        frame = render_frame(request, assets)
         report(on_progress, 1.0, "Frame drawn")
-        return ImageResult(image=image, backend=PROCEDURAL, seed=request.seed, consistency="seed-lock")
+        focus = frame.focus()
+        info: dict[str, object] = {"chrome": request.chrome}
+        if focus:
+            info["focus"] = ",".join(f"{v:g}" for v in focus)
+        return ImageResult(image=frame.image, backend=PROCEDURAL, seed=request.seed, consistency="seed-lock", info=info)
     from pipelines.image.generator import diffuse
 
     return diffuse(request, on_progress=on_progress, cancel=cancel, assets=assets)

@@ -16,15 +16,17 @@ import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
-from pipelines.fonts import load_font
-from pipelines.image import occasions, products
+from pipelines.image import chrome, occasions, products
 from pipelines.image.canvas import RGB, Scene, hex_to_rgb, luminance, mix, shade
 from pipelines.image.frame_plan import FigurePlan, FramePlan, frame_plan
+from studio.model.errors import BackendError
 from studio.model.requests import ImageRequest
+from studio.model.safe_paths import confine
 
 #: Dusk-to-night sky used when a request carries no palette.
 DEFAULT_PALETTE = ("#1b1f4b", "#6a2c70", "#f08a5d", "#f9ed69")
@@ -454,17 +456,55 @@ def _fitted(kind: str, size: float, width: float) -> float:
     return min(size, width * 0.92 / products.WIDTH.get(kind, 1.0))
 
 
+def _contact_shadow(s: Scene, cx: float, base: float, width: float) -> None:
+    """A soft shadow where the product meets the surface (blurred ellipse, darker at its centre)."""
+    rw, rh = width * 0.6, max(2.0, width * 0.09)
+    pad = int(rh * 3)
+    box = (int(cx - rw) - pad, int(base - rh) - pad, int(cx + rw) + pad, int(base + rh) + pad)
+    layer = Image.new("L", (box[2] - box[0], box[3] - box[1]), 0)
+    ImageDraw.Draw(layer).ellipse([pad, pad, layer.width - pad, layer.height - pad], fill=120)
+    layer = layer.filter(ImageFilter.GaussianBlur(max(1.0, rh * 0.8)))
+    s.img.paste((0, 0, 0), box, layer)
+
+
+def place_product(
+    s: Scene, plan: FramePlan, cx: float, base: float, size: float, *, max_width: float | None = None
+) -> tuple[float, float, float, float]:
+    """The product standing on `base` at `cx`, `size` tall: the brand's own cutout with a soft contact shadow when
+    the request carries one, else the drawn product of the category. Returns (and records) its box."""
+    if s.cutout is None:
+        products.draw_product(s, plan.product, cx, base, size)
+        half = size * products.WIDTH.get(plan.product, 0.8) / 2
+        box = (cx - half, base - size, cx + half, base)
+    else:
+        cut = s.cutout
+        scale = min(size / cut.height, (max_width or s.w * 0.9) / cut.width)
+        w, h = max(1, round(cut.width * scale)), max(1, round(cut.height * scale))
+        x0, y0 = round(cx - w / 2), round(base - h)
+        s.flatten()  # glows drawn so far lie under the product, never over it
+        _contact_shadow(s, cx, base, w)
+        placed = cut.resize((w, h), Image.Resampling.LANCZOS)
+        s.img.paste(placed, (x0, y0), placed)
+        box = (float(x0), float(y0), float(x0 + w), float(y0 + h))
+    s.products.append(box)
+    return box
+
+
 def _held_product(s: Scene, plan: FramePlan) -> None:
     """Close-ups outside beauty: the lead holds the product up in the foreground."""
     size = _fitted(plan.product, s.h * 0.26, s.w * 0.5)
     cx, base = s.w * 0.72, s.h * 0.97
-    products.draw_product(s, plan.product, cx, base, size)
-    _hand(s, cx - size * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
+    box = place_product(s, plan, cx, base, size, max_width=s.w * 0.4)
+    _hand(s, cx - (box[2] - box[0]) * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
 
 
 def _props(s: Scene, plan: FramePlan, base: float, size: float) -> None:
     """The shot's props, small, in the two lower corners (on the table or desk when there is one)."""
-    for kind, x in zip(plan.props, (0.16, 0.84), strict=False):
+    kinds, slots = list(plan.props), [0.16, 0.84]
+    if s.cutout is not None:  # the brand's own product stands in the scene, in the first corner
+        place_product(s, plan, s.w * slots[0], base, size * 1.4, max_width=s.w * 0.26)
+        kinds, slots = [k for k in kinds if k != plan.product], slots[1:]
+    for kind, x in zip(kinds, slots, strict=False):
         size_k = _fitted(kind, size, s.w * 0.3)
         products.draw_product(s, kind, s.w * x, base, size_k)
 
@@ -633,9 +673,9 @@ def _product_macro(s: Scene, plan: FramePlan) -> None:
     s.flatten()
     s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.7))
     size = _fitted(plan.product, min(s.h * 0.55, s.w * 0.85), s.w)
-    products.draw_product(s, plan.product, s.w * 0.5, ground, size)
-    if plan.product not in ("car", "pet", "shoe"):
-        _hand(s, s.w * 0.5 + size * 0.35, ground - size * 0.05, size * 0.4, plan.figures[0])
+    box = place_product(s, plan, s.w * 0.5, ground, size, max_width=s.w * 0.85)
+    if plan.product not in ("car", "pet", "shoe") or s.cutout is not None:
+        _hand(s, box[2] - (box[2] - box[0]) * 0.15, ground - size * 0.05, size * 0.4, plan.figures[0])
 
 
 def compose_extreme_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
@@ -664,9 +704,9 @@ def compose_product(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     s.draw.ellipse([cx - pw, top - ph, cx + pw, top + ph], fill=shade(s.light, 1.05))
     s.draw.ellipse([cx - pw, s.h * 0.86 - ph, cx + pw, s.h * 0.86 + ph], fill=shade(s.light, 0.8))
     size = _fitted(plan.product, min(s.h * 0.42, s.figure_w), s.w)
-    products.draw_product(s, plan.product, cx, top, size)
-    if plan.hands and plan.product not in ("car", "pet"):
-        width = size * products.WIDTH.get(plan.product, 0.8)
+    box = place_product(s, plan, cx, top, size, max_width=min(s.w * 0.8, s.figure_w * 1.2))
+    if plan.hands and (plan.product not in ("car", "pet") or s.cutout is not None):
+        width = box[2] - box[0]
         _hand(s, min(s.w * 0.9, cx + width * 0.5 + size * 0.08), top - size * 0.3, size * 0.3, plan.figures[0])
 
 
@@ -679,56 +719,6 @@ COMPOSITIONS: dict[str, Callable[[Scene, list[str], FramePlan], None]] = {
 }
 
 
-# --- annotations ----------------------------------------------------------------------------------------------------
-
-
-def _arrow(s: Scene, start: tuple[float, float], end: tuple[float, float], colour: tuple[int, int, int, int]) -> None:
-    width = max(3, int(s.u * 0.9))
-    s.odraw.line([start, end], fill=colour, width=width)
-    ang = math.atan2(end[1] - start[1], end[0] - start[0])
-    head = s.u * 3.5
-    left = (end[0] - head * math.cos(ang - 0.45), end[1] - head * math.sin(ang - 0.45))
-    right = (end[0] - head * math.cos(ang + 0.45), end[1] - head * math.sin(ang + 0.45))
-    s.odraw.polygon([end, left, right], fill=colour)
-
-
-def draw_camera_hint(s: Scene, camera: str) -> None:
-    """Storyboard convention: arrows show where the camera goes (corners in/out for push/pull)."""
-    c = (255, 255, 255, 200)
-    m = s.u * 8
-    cx, cy = s.w / 2, s.h / 2
-    length = s.u * 14
-    if camera in ("push-in", "pull-out"):
-        corners = [(m, m), (s.w - m, m), (m, s.h - m), (s.w - m, s.h - m)]
-        for x, y in corners:
-            dx, dy = (1 if x < cx else -1), (1 if y < cy else -1)
-            inner = (x + dx * length * 0.7, y + dy * length * 0.7)
-            _arrow(s, (x, y), inner, c) if camera == "push-in" else _arrow(s, inner, (x, y), c)
-    elif camera in ("pan-left", "pan-right"):
-        y = s.h * 0.9
-        a, b = (cx + length, y), (cx - length, y)
-        _arrow(s, *(a, b) if camera == "pan-left" else (b, a), colour=c)
-    elif camera in ("tilt-up", "tilt-down"):
-        x = s.w - m
-        a, b = (x, cy + length), (x, cy - length)
-        _arrow(s, *(a, b) if camera == "tilt-up" else (b, a), colour=c)
-
-
-def draw_label(s: Scene, label: str, camera: str) -> None:
-    text = label.strip()
-    if camera != "static":
-        text = f"{text}  ·  {camera.upper()}" if text else camera.upper()
-    if not text:
-        return
-    size = max(12, int(s.u * 3.6))
-    font = load_font("en", size, True)
-    pad = size * 0.5
-    x0, y0 = s.u * 4, s.u * 4
-    box = s.odraw.textbbox((x0 + pad, y0 + pad), text, font=font)
-    s.odraw.rounded_rectangle([x0, y0, box[2] + pad, box[3] + pad], radius=pad, fill=(0, 0, 0, 150))
-    s.odraw.text((x0 + pad, y0 + pad), text, font=font, fill=(255, 255, 255, 255))
-
-
 @dataclass(frozen=True)
 class Frame:
     """A drawn frame with what was decided (the plan) and where people were put (the layout tests check)."""
@@ -737,10 +727,38 @@ class Frame:
     plan: FramePlan
     heads: tuple[tuple[float, float, float, float], ...]
     """Centre and radii (cx, cy, rw, rh) of each face, in drawing order."""
+    products: tuple[tuple[float, float, float, float], ...] = ()
+    """Box (left, top, right, bottom) of each product placed."""
+
+    def focus(self) -> tuple[float, float, float, float] | None:
+        """What a reframe must keep in view: the box around the products and faces, as fractions of the frame."""
+        boxes = [*self.products, *((cx - rw, cy - rh, cx + rw, cy + rh) for cx, cy, rw, rh in self.heads)]
+        if not boxes:
+            return None
+        w, h = self.image.size
+        x0, y0 = max(0.0, min(b[0] for b in boxes) / w), max(0.0, min(b[1] for b in boxes) / h)
+        x1, y1 = min(1.0, max(b[2] for b in boxes) / w), min(1.0, max(b[3] for b in boxes) / h)
+        return (round(x0, 4), round(y0, 4), round(x1, 4), round(y1, 4))
 
 
-def render_frame(request: ImageRequest) -> Frame:
-    """Plan the frame from the request's structured fields, then draw it at request.width × request.height (RGB)."""
+def load_cutout(request: ImageRequest, assets: Path | None) -> Image.Image | None:
+    """The request's product cutout (RGBA) from the project's assets folder, when it names one."""
+    if not request.product_cutout or assets is None:
+        return None
+    path = confine(assets, request.product_cutout, field="product_cutout", source="the image request")
+    if not path.is_file():
+        raise BackendError(
+            f"The product cutout {request.product_cutout} is not in {assets}.",
+            "Re-import the brand kit (`qianmian brand PROJECT`) so the product photos are cut out again.",
+        )
+    with Image.open(path) as im:
+        return im.convert("RGBA")
+
+
+def render_frame(request: ImageRequest, assets: Path | None = None) -> Frame:
+    """Plan the frame from the request's structured fields, then draw it at request.width × request.height (RGB).
+
+    `assets` is the folder the request's product cutout is read from."""
     plan = frame_plan(request)
     w, h = request.width, request.height
     rng = random.Random(request.seed)
@@ -764,16 +782,18 @@ def render_frame(request: ImageRequest) -> Frame:
         night=night,
         horizon=horizon,
         text=text,
+        cutout=load_cutout(request, assets),
     )
     compose = COMPOSITIONS.get(request.framing, compose_medium)
     compose(scene, list(request.motifs), plan)
-    draw_camera_hint(scene, request.camera)
-    draw_label(scene, request.label, request.camera)
+    if request.chrome:
+        chrome.draw_camera_hint(scene.odraw, w, h, request.camera)
+        chrome.draw_label(scene.odraw, w, h, request.label, request.camera)
     out = img.convert("RGBA")
     out.alpha_composite(overlay)
-    return Frame(out.convert("RGB"), plan, tuple(scene.heads))
+    return Frame(out.convert("RGB"), plan, tuple(scene.heads), tuple(scene.products))
 
 
-def draw_frame(request: ImageRequest) -> Image.Image:
+def draw_frame(request: ImageRequest, assets: Path | None = None) -> Image.Image:
     """Draw one storyboard frame of request.width × request.height (RGB)."""
-    return render_frame(request).image
+    return render_frame(request, assets).image

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from studio.model.brand import BrandKit
 from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, slug, text_problems
 from studio.model.language_tags import check_language_tag
 
@@ -150,6 +151,9 @@ class Brief(Strict):
     pronunciations: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Per language, how the voice reads a name when it differs from how it is written.",
+    )
+    brand_kit: BrandKit | None = Field(
+        default=None, description="Logo, colours, fonts and product photos (paths relative to the brief file)."
     )
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)

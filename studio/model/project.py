@@ -289,20 +289,25 @@ class Project(Doc):
     def own_take(self, shot_id: str, variant_id: str | None) -> Take | None:
         """The variant's own picked (else newest) take, never the master's: a segment whose shot differs needs its
         own picture, so this decides which variant shots still need images."""
-        takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == variant_id and _picked_kind(t)]
         chosen = [t for t in takes if t.selected]
         return (chosen or takes or [None])[-1]
 
     def selected_take(self, shot_id: str, variant_id: str | None) -> Take | None:
         """The picked take for a variant shot; falls back to the master take, then to the newest."""
         for vid in (variant_id, None) if variant_id else (None,):
-            takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == vid]
+            takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == vid and _picked_kind(t)]
             chosen = [t for t in takes if t.selected]
             if chosen:
                 return chosen[-1]
             if takes:
                 return takes[-1]
         return None
+
+
+def _picked_kind(take: Take) -> bool:
+    """A take a creator picks from; not a picked take redrawn for another aspect ratio (`info.aspect_of`)."""
+    return "aspect_of" not in take.info
 
 
 def _refuse_repeats(where: str, ids: list[str]) -> None:

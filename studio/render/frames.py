@@ -13,12 +13,14 @@ import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageColor, ImageDraw, ImageFilter
+from PIL import Image, ImageColor, ImageDraw, ImageFilter, ImageFont
 
 from studio.render.captions import caption_overlay
+from studio.render.reframe import reframe
 from studio.render.text import render_text_block
 from studio.render.timeline import CROSSFADE_S, Clip, EndCard, Timeline
 
@@ -40,38 +42,23 @@ def cover(image: Image.Image, width: int, height: int) -> Image.Image:
     return resized.crop((left, top, left + width, top + height))
 
 
-#: A take whose shape differs from the frame's by more than this factor is shown whole over a blurred fill of
-#: itself (a 9:16 take in a 16:9 frame would otherwise lose two thirds of its height to the crop).
-REFRAME_LIMIT = 1.4
-
-
-def fit_to_frame(image: Image.Image, width: int, height: int) -> Image.Image:
-    """Cover when the shapes are close; otherwise the whole image centred over a blurred, darkened cover."""
-    ratio = (image.width / image.height) / (width / height)
-    if 1 / REFRAME_LIMIT <= ratio <= REFRAME_LIMIT:
-        return cover(image, width, height)
-    small = cover(image, max(2, width // 8), max(2, height // 8))
-    fill = small.filter(ImageFilter.GaussianBlur(max(1, min(width, height) // 200)))
-    fill = Image.blend(fill, Image.new("RGB", fill.size, (0, 0, 0)), 0.35).resize(
-        (width, height), Image.Resampling.BICUBIC
-    )
-    scale = min(width / image.width, height / image.height)
-    inner = image.convert("RGB").resize(
-        (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.LANCZOS
-    )
-    fill.paste(inner, ((width - inner.width) // 2, (height - inner.height) // 2))
-    return fill
+def fit_to_frame(
+    image: Image.Image, width: int, height: int, focus: tuple[float, float, float, float] | None = None
+) -> Image.Image:
+    """The picture filling width×height: cropped to the frame's shape around its subject (never pillarboxed)."""
+    return reframe(image, width, height, focus)
 
 
 class CameraClip:
     """One shot's pictures: the canvas and the window that moves across it."""
 
-    def __init__(self, clip: Clip, width: int, height: int) -> None:
+    def __init__(self, clip: Clip, width: int, height: int, aspect: str = "") -> None:
         self.clip = clip
         self.width, self.height = width, height
         cw, ch = round(width * OVERSCAN / 2) * 2, round(height * OVERSCAN / 2) * 2
-        with Image.open(clip.image) as im:
-            self.canvas = np.asarray(fit_to_frame(im, cw, ch))
+        image, focus = clip.picture(aspect)
+        with Image.open(image) as im:
+            self.canvas = np.asarray(fit_to_frame(im, cw, ch, focus))
         self._static: np.ndarray | None = None
 
     def window(self, p: float) -> tuple[float, float, float, float]:
@@ -161,11 +148,68 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
+def _brand_name(card: EndCard, size: int, width: int, short: int, ink: tuple[int, int, int, int]) -> Image.Image:
+    """The brand name set in type: the brand's own font when it draws every letter, else the caption fonts."""
+    if card.brand_font is not None and card.brand_font.is_file():
+        from fontTools.ttLib import TTFont
+
+        cmap = TTFont(str(card.brand_font), lazy=True).getBestCmap() or {}
+        if all(ord(ch) in cmap for ch in card.brand if not ch.isspace()):
+            font = ImageFont.truetype(str(card.brand_font), size=size)
+            box = tuple(round(v) for v in font.getbbox(card.brand))
+            pad = max(1, round(short * 0.004))
+            image = Image.new("RGBA", (box[2] - box[0] + 2 * pad, box[3] - box[1] + 2 * pad), (0, 0, 0, 0))
+            ImageDraw.Draw(image).text((pad - box[0], pad - box[1]), card.brand, font=font, fill=ink)
+            if image.width > width * 0.8:
+                image = image.resize((round(width * 0.8), max(1, round(image.height * width * 0.8 / image.width))))
+            return image
+    return render_text_block(
+        card.brand,
+        card.language,
+        size_px=size,
+        max_width=width * 0.8,
+        bold=True,
+        color=ink,
+        stroke_px=max(1, round(short * 0.004)),
+    )
+
+
+def _cta_button(card: EndCard, accent: tuple[int, int, int], short: int, width: int) -> Image.Image:
+    """The call to action as the brand kit styles it: a filled pill, an outlined pill, or plain type."""
+    size = round(short * CTA_SIZE)
+    style = card.cta_style
+    if style == "pill":
+        ink = (20, 20, 24, 255) if _luminance(accent) > 0.45 else (255, 255, 255, 255)  # readable on the button
+    else:
+        ink = (*accent, 255) if style == "text" else (*_color(card.text_colour or "#ffffff", (255, 255, 255)), 255)
+    cta = render_text_block(
+        card.call_to_action, card.language, size_px=size, max_width=width * 0.7, bold=True, color=ink
+    )
+    if style == "text":
+        return cta
+    pad_x, pad_y = round(size * 0.8), round(size * 0.35)
+    pill = Image.new("RGBA", (cta.width + 2 * pad_x, cta.height + 2 * pad_y), (0, 0, 0, 0))
+    box = (0, 0, pill.width - 1, pill.height - 1)
+    if style == "outline":
+        ImageDraw.Draw(pill).rounded_rectangle(
+            box, radius=pill.height // 2, outline=(*accent, 255), width=max(2, round(size * 0.12))
+        )
+    else:
+        ImageDraw.Draw(pill).rounded_rectangle(box, radius=pill.height // 2, fill=(*accent, 235))
+    pill.alpha_composite(cta, (pad_x, pad_y))
+    return pill
+
+
 def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
-    """The closing frame: brand (logo file or the name set in type), call to action, legal line."""
+    """The closing frame: brand (logo file or the name set in type), call to action, legal line.
+
+    With a brand kit the card is the brand's: its primary colour as the ground, its accent as the button, its text
+    colour for the type, the logo where the kit's end-card layout puts it."""
     short = min(width, height)
-    accent = _accent(card.palette)
-    if card.background is not None and card.background.is_file():
+    accent = _color(card.accent, (0, 0, 0)) if card.accent else _accent(card.palette)
+    if card.primary:
+        bg = Image.new("RGB", (width, height), _color(card.primary, (20, 20, 32)))
+    elif card.background is not None and card.background.is_file():
         with Image.open(card.background) as im:
             small = cover(im, max(2, width // 4), max(2, height // 4))  # blur small, scale up: same look, 1/16 work
         bg = small.filter(ImageFilter.GaussianBlur(short * 0.03 / 4)).resize((width, height), Image.Resampling.BICUBIC)
@@ -173,48 +217,61 @@ def end_card_frame(card: EndCard, width: int, height: int) -> np.ndarray:
     else:
         base = _color(card.palette[-1], (20, 20, 32)) if len(card.palette) > 1 else (20, 20, 32)
         bg = Image.new("RGB", (width, height), base)
+    r, g, b = (int(v) for v in np.asarray(bg.resize((1, 1), Image.Resampling.BOX))[0, 0][:3])
+    default_ink = (20, 20, 24) if _luminance((r, g, b)) > 0.45 else (255, 255, 255)
+    ink = (*(_color(card.text_colour, default_ink) if card.text_colour else default_ink), 255)
     canvas = bg.convert("RGBA")
     if card.logo is not None and card.logo.is_file():
         with Image.open(card.logo) as im:
             logo = im.convert("RGBA")
         logo.thumbnail((round(width * 0.55), round(height * 0.2)), Image.Resampling.LANCZOS)
     else:
-        logo = render_text_block(
-            card.brand,
-            card.language,
-            size_px=round(short * BRAND_SIZE),
-            max_width=width * 0.8,
-            bold=True,
-            stroke_px=max(1, round(short * 0.004)),
-        )
-    # Everything stays above the bottom third, where burned-in captions of a line spoken over the card sit.
-    brand_bottom = round(height * 0.36)
-    canvas.alpha_composite(logo, ((width - logo.width) // 2, max(0, brand_bottom - logo.height)))
-    y = brand_bottom + round(short * 0.04)
+        logo = _brand_name(card, round(short * BRAND_SIZE), width, short, ink)
+    parts: list[Image.Image] = []
     if card.call_to_action:
-        size = round(short * CTA_SIZE)
-        ink = (20, 20, 24, 255) if _luminance(accent) > 0.45 else (255, 255, 255, 255)  # readable on the button
-        cta = render_text_block(
-            card.call_to_action, card.language, size_px=size, max_width=width * 0.7, bold=True, color=ink
-        )
-        pad_x, pad_y = round(size * 0.8), round(size * 0.35)
-        pill = Image.new("RGBA", (cta.width + 2 * pad_x, cta.height + 2 * pad_y), (0, 0, 0, 0))
-        ImageDraw.Draw(pill).rounded_rectangle(
-            (0, 0, pill.width - 1, pill.height - 1), radius=pill.height // 2, fill=(*accent, 235)
-        )
-        pill.alpha_composite(cta, (pad_x, pad_y))
-        canvas.alpha_composite(pill, ((width - pill.width) // 2, y))
-        y += pill.height + round(short * 0.05)
+        parts.append(_cta_button(card, accent, short, width))
     if card.legal:
-        legal = render_text_block(
-            card.legal,
-            card.language,
-            size_px=max(10, round(short * LEGAL_SIZE)),
-            max_width=width * 0.8,
-            color=(225, 225, 225, 255),
+        parts.append(
+            render_text_block(
+                card.legal,
+                card.language,
+                size_px=max(10, round(short * LEGAL_SIZE)),
+                max_width=width * 0.8,
+                color=(*ink[:3], 230),
+            )
         )
-        canvas.alpha_composite(legal, ((width - legal.width) // 2, y))
+    gap = round(short * 0.045)
+    # Everything stays above the bottom third, where burned-in captions of a line spoken over the card sit.
+    if card.logo_position == "bottom":  # the call to action first, the logo closing the card
+        y = round(height * 0.12)
+        for part in parts:
+            canvas.alpha_composite(part, ((width - part.width) // 2, y))
+            y += part.height + gap
+        canvas.alpha_composite(logo, ((width - logo.width) // 2, min(round(height * 0.62) - logo.height, y + gap)))
+    else:
+        if card.logo_position == "center":
+            brand_bottom = round(height * 0.5 - short * 0.02)
+            y = round(height * 0.5 + short * 0.04)
+        else:
+            brand_bottom = round(height * 0.36)
+            y = brand_bottom + round(short * 0.04)
+        canvas.alpha_composite(logo, ((width - logo.width) // 2, max(0, brand_bottom - logo.height)))
+        for part in parts:
+            canvas.alpha_composite(part, ((width - part.width) // 2, min(y, height - part.height)))
+            y += part.height + gap
     return np.ascontiguousarray(np.asarray(canvas.convert("RGB")))
+
+
+def corner_logo(logo: Path, width: int, height: int) -> Sprite:
+    """The brand's logo, small and slightly translucent in the top-right corner, inside the platforms' safe area."""
+    short = min(width, height)
+    with Image.open(logo) as im:
+        mark = im.convert("RGBA")
+    mark.thumbnail((max(8, round(short * 0.16)), max(8, round(short * 0.08))), Image.Resampling.LANCZOS)
+    alpha = mark.getchannel("A").point(lambda v: round(v * 0.85))
+    mark.putalpha(alpha)
+    margin = round(short * 0.05)
+    return Sprite.from_rgba(mark, width - mark.width - margin, round(height * 0.12), width, height)
 
 
 #: The band burned into every frame of a draft: saturated red under white type, at the top of the picture.
@@ -256,10 +313,16 @@ class FrameSource:
         *,
         draft: bool = False,
         ai_label: str = "",
+        chrome: bool = False,
     ) -> None:
         self.timeline = timeline
         self.draft = draft_band(width, height) if draft else None
         self.ai_label = ai_label_sprite(ai_label, timeline.language, width, height, aspect) if ai_label else None
+        self.chrome = chrome
+        """Animatic preview: each shot's storyboard label and camera arrows over the picture (never a deliverable)."""
+        self._chrome: dict[int, Sprite] = {}
+        logo = timeline.corner_logo
+        self.corner = corner_logo(logo, width, height) if logo is not None and logo.is_file() else None
         self.width, self.height, self.fps, self.aspect = width, height, fps, aspect
         self.n_frames = round(timeline.duration_s * fps)
         self._clips: dict[int, CameraClip] = {}
@@ -296,15 +359,27 @@ class FrameSource:
             self._end = self._made("end", lambda: end_card_frame(card, self.width, self.height))
         return self._end
 
+    def _chrome_sprite(self, index: int) -> Sprite:
+        if index not in self._chrome:
+            from pipelines.image.chrome import chrome_overlay
+
+            clip = self.timeline.clips[index]
+            layer = chrome_overlay(self.width, self.height, clip.label, clip.camera)
+            box = layer.getbbox() or (0, 0, 1, 1)
+            self._chrome[index] = Sprite.from_rgba(layer.crop(box), box[0], box[1], self.width, self.height)
+        return self._chrome[index]
+
     def _camera(self, index: int) -> CameraClip:
         clips = self.timeline.clips
         if index not in self._clips:
-            self._clips[index] = self._made(("clip", index), lambda: CameraClip(clips[index], self.width, self.height))
+            self._clips[index] = self._made(
+                ("clip", index), lambda: CameraClip(clips[index], self.width, self.height, self.aspect)
+            )
             for old in [k for k in self._clips if k < index - 1]:
                 del self._clips[old]
             if index + 1 < len(clips) and index + 1 not in self._clips:  # the next canvas, made while this plays
                 nxt = clips[index + 1]
-                self._prefetch(("clip", index + 1), lambda: CameraClip(nxt, self.width, self.height))
+                self._prefetch(("clip", index + 1), lambda: CameraClip(nxt, self.width, self.height, self.aspect))
         return self._clips[index]
 
     def _item(self, index: int, t: float) -> tuple[np.ndarray, bool]:
@@ -358,16 +433,14 @@ class FrameSource:
                         before, _ = self._item(edge, t)
                         after, _ = self._item(edge + 1, t)
                         frame, fresh = cv2.addWeighted(before, 1.0 - a, after, a, 0.0), True
+            shot = item < len(tl.clips)
             active = [i for i, c in enumerate(cues) if c.start_s <= t < c.end_s]
-            if active:
-                if not fresh:
-                    frame = frame.copy()
-                for i in active:
-                    self._sprite(i).draw(frame)
-            if self.draft is not None or self.ai_label is not None:
-                if not fresh and not active:
-                    frame = frame.copy()
-                for mark in (self.draft, self.ai_label):
-                    if mark is not None:
-                        mark.draw(frame)
+            over = [s for s in (self.corner if shot else None,) if s] + [self._sprite(i) for i in active]
+            over += [mark for mark in (self.draft, self.ai_label) if mark is not None]
+            if shot and self.chrome:
+                over.append(self._chrome_sprite(item))  # over the draft band: a preview's label stays readable
+            if over and not fresh:
+                frame = frame.copy()
+            for sprite in over:
+                sprite.draw(frame)
             yield frame

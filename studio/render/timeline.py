@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.model import BackendError, Project, ProjectStore, Variant
+from studio.model import ASPECT_SIZES, BackendError, Project, ProjectStore, Variant
 from studio.render.subtitles import Cue, reading_seconds, split_cue
 from studio.render.timing import VOICE_LEAD_S, SpokenLine, TimingFit
 
@@ -30,10 +30,21 @@ class Clip:
     duration_s: float
     camera: str = "static"
     transition_out: str = "crossfade"
+    label: str = ""
+    """The storyboard label ("S3 · SOLUTION"), shown only in an animatic preview."""
+    pictures: tuple[tuple[str, Path, tuple[float, float, float, float] | None], ...] = ()
+    """Per aspect ratio: the take made for that shape (else the picked one) and its subject box, if known."""
 
     @property
     def end_s(self) -> float:
         return self.start_s + self.duration_s
+
+    def picture(self, aspect: str) -> tuple[Path, tuple[float, float, float, float] | None]:
+        """The image to show at `aspect` and the box its subject is in (fractions), for the reframe."""
+        for a, path, focus in self.pictures:
+            if a == aspect:
+                return path, focus
+        return self.image, None
 
 
 @dataclass(frozen=True)
@@ -47,6 +58,14 @@ class EndCard:
     palette: tuple[str, ...] = ()
     background: Path | None = None
     logo: Path | None = None
+    primary: str | None = None
+    """Brand colours: the card's ground (primary), the call-to-action button (accent) and the type (text)."""
+    accent: str | None = None
+    text_colour: str | None = None
+    logo_position: str = "top"
+    cta_style: str = "pill"
+    brand_font: Path | None = None
+    """The brand's font for the brand name set in type (no logo), when it draws the variant's script."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +92,8 @@ class Timeline:
     """Burned-in text: the same cues as `subtitles` (the spoken line, or a silent shot's caption)."""
     subtitles: list[Cue] = field(default_factory=list)
     """SRT/VTT sidecars: the spoken words, timed to the voice."""
+    corner_logo: Path | None = None
+    """The brand's logo, small in a corner of every shot (the brand kit's `corner_logo`)."""
 
     @property
     def duration_s(self) -> float:
@@ -153,7 +174,10 @@ def build_timeline(
     logo: Path | None = None,
 ) -> Timeline:
     """Clips in storyboard order with their fitted lengths; voice placed `VOICE_LEAD_S` into each shot."""
+    from studio.render.reframe import parse_focus, take_for_aspect
+
     master = {s.id: s for s in project.storyboard.shots} if project.storyboard else {}
+    order = {s.id: i for i, s in enumerate(project.storyboard.shots)} if project.storyboard else {}
     clips: list[Clip] = []
     voice: list[VoiceCue] = []
     subtitles: list[Cue] = []
@@ -167,6 +191,11 @@ def build_timeline(
                 "Generate images first (Takes → Generate, or `qianmian render` makes the missing ones).",
             )
         ms = master.get(shot.shot_id)
+        pictures = []
+        for aspect in ASPECT_SIZES:
+            own = take_for_aspect(project, shot.shot_id, variant.id, aspect)
+            if own is not None and store.asset_path(own.asset).is_file():
+                pictures.append((aspect, store.asset_path(own.asset), parse_focus(own.info.get("focus"))))
         clips.append(
             Clip(
                 shot_id=shot.shot_id,
@@ -175,6 +204,8 @@ def build_timeline(
                 duration_s=duration,
                 camera=str(shot.overrides.get("camera") or (ms.camera if ms else "static")),
                 transition_out=str(shot.overrides.get("transition") or (ms.transition if ms else "crossfade")),
+                label=f"S{order.get(shot.shot_id, 0) + 1} · {ms.beat.upper()}" if ms else shot.shot_id,
+                pictures=tuple(pictures),
             )
         )
         line = lines.get(shot.shot_id)
@@ -191,6 +222,11 @@ def build_timeline(
     # Captions follow the voice: the burned-in text is the subtitle track, cue for cue (never a shortened super).
     captions = list(subtitles)
     brand, cta, legal = end_card_copy(project, variant)
+    kit = project.brief.brand_kit
+    if logo is None and kit is not None and kit.logo is not None and kit.logo.asset:
+        logo = store.asset_path(kit.logo.asset, "brief.brand_kit.logo.asset")
+    from studio.planning.brand import brand_font_for
+
     end_card = EndCard(
         start_s=t,
         duration_s=fit.end_card_s,
@@ -201,8 +237,15 @@ def build_timeline(
         palette=tuple(variant.palette),
         background=clips[-1].image if clips else None,
         logo=logo,
+        primary=kit.colours.primary if kit else None,
+        accent=kit.colours.accent if kit else None,
+        text_colour=kit.colours.text if kit else None,
+        logo_position=kit.end_card.logo_position if kit else "top",
+        cta_style=kit.end_card.cta_style if kit else "pill",
+        brand_font=brand_font_for(kit, store, variant.language),
     )
-    return Timeline(variant.id, variant.language, clips, end_card, voice, captions, subtitles)
+    corner = logo if kit is not None and kit.corner_logo and kit.logo is not None else None
+    return Timeline(variant.id, variant.language, clips, end_card, voice, captions, subtitles, corner_logo=corner)
 
 
 def end_card_copy(project: Project, variant: Variant) -> tuple[str, str, str]:
@@ -211,6 +254,9 @@ def end_card_copy(project: Project, variant: Variant) -> tuple[str, str, str]:
     copy = brief.copy_by_language.get(variant.language)
     cta = _first(variant.call_to_action, copy.call_to_action if copy else None, brief.call_to_action)
     legal = _first(variant.legal, copy.legal if copy else None, brief.legal)
+    kit = brief.brand_kit
+    if not legal and kit is not None and kit.legal and variant.language == brief.master_language:
+        legal = " ".join(line.strip() for line in kit.legal if line.strip())
     return brief.brand, cta, legal
 
 

@@ -69,6 +69,8 @@ class RenderVariantRequest:
     """The A/B cell, e.g. 'H1-C2': added to the file names (`<variant>_<9x16>_H1-C2.mp4`) and the deliverables."""
     draft_reasons: tuple[str, ...] = ()
     """Lines not in the variant's language (studio.render.release): non-empty renders a draft with a DRAFT band."""
+    chrome: bool = False
+    """Animatic preview: storyboard labels and camera arrows over each shot. Never for a deliverable."""
     allow_draft: bool = False
     """A cut whose measured length misses the brief (±0.5 s) or the platform maximum renders as a marked draft;
     False: it is refused, nothing encoded (final is never longer than promised)."""
@@ -148,6 +150,10 @@ def prepare_cut(
     for aspect in request.aspects:
         frame_size(aspect, request.scale)
     check_caption_fonts(texts_on_screen(project, variant))  # before any voice is made or frame encoded
+    if project.brief.brand_kit is not None:
+        from studio.planning.brand import check_brand_fonts
+
+        check_brand_fonts(project.brief.brand_kit, store, [variant.language], source=str(store.project_file))
 
     report(on_progress, 0.0, "Voice-over")
     target = project.brief.duration_s
@@ -280,6 +286,8 @@ def render_variant(
     """One variant, every requested aspect: MP4 (H.264 + AAC), SRT and VTT named `<variant>_<9x16>.*`."""
     cut = prepare_cut(request, on_progress=sub_progress(on_progress, 0.0, 0.08), cancel=cancel)
     store, project, variant, timeline = cut.store, cut.project, cut.variant, cut.timeline
+    if request.chrome and not request.draft_reasons:  # labels and arrows explain a preview; never publish one
+        request = dataclasses.replace(request, draft_reasons=(f"{variant.id}: animatic preview with shot labels",))
     if not cut.verdict.ok and not request.draft_reasons:  # measured on the real voice, before any frame is encoded
         why = [f"{variant.id}: {cut.verdict.message}"] + [f.message for f in cut.flags if f.kind == "too-long"]
         if not request.allow_draft:
@@ -324,7 +332,14 @@ def render_variant(
             width, height = sizes[aspect]
             stem = f"{variant.id}_{aspect_tag(aspect)}" + (f"_{request.sub_variant}" if request.sub_variant else "")
             source = FrameSource(
-                timeline, width, height, request.fps, aspect, draft=bool(request.draft_reasons), ai_label=ai_label
+                timeline,
+                width,
+                height,
+                request.fps,
+                aspect,
+                draft=bool(request.draft_reasons),
+                ai_label=ai_label,
+                chrome=request.chrome,
             )
             video = confine(request.out_dir, f"{stem}.mp4", field="variants.id", source=str(store.project_file))
             settings = EncodeSettings(width, height, request.fps, request.preset, request.crf, request.threads)

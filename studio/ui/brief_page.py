@@ -316,6 +316,11 @@ class BriefPage(Page):
         self.cta = line("call_to_action", "&Call to action:")
         self.legal = line("legal", "L&egal line:")
         self.notes = lines("notes", "Notes:", "Anything else the planner should know")
+        from studio.ui.brand_panel import BrandPanel
+
+        self.brand_panel = BrandPanel()
+        self.brand_panel.edited.connect(self.edit_brand)
+        form.addRow(self.brand_panel)
 
         self.errors = QLabel()
         self.errors.setObjectName("briefErrors")
@@ -489,9 +494,27 @@ class BriefPage(Page):
             self.cta.setText(b.call_to_action)
             self.legal.setText(b.legal)
             self.notes.set_lines(b.notes.splitlines())
+            self.brand_panel.show_kit(b.brand_kit, self.doc.root / "assets")
             self.errors.hide()
         finally:
             self._filling = False
+
+    def edit_brand(self, edits: Any) -> None:
+        """Import the brand kit's new files in the background; the kit that comes back is one undo step."""
+        if self.window_actions is None or self.doc is None:
+            return
+        from studio.planning.brand import BrandEditRequest, edit_brand_stage
+
+        doc = self.doc
+
+        def apply(kit: Any) -> None:
+            def change(p: Any) -> None:
+                p.brief.brand_kit = kit
+
+            doc.edit("Edit brand kit", ("brief",), change)
+
+        request = BrandEditRequest(doc.project.model_copy(deep=True), doc.root, edits)
+        self.window_actions.run_job("Brand kit", edit_brand_stage, request, on_success=apply)
 
     def plan(self) -> None:
         """Plan only a brief the planner will take: the form is applied first, and any problem is shown instead."""

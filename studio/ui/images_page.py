@@ -216,7 +216,8 @@ class ImagesPage(Page):
     def takes_for(self, shot_id: str | None, variant_id: str | None) -> list[Take]:
         if self.doc is None or shot_id is None:
             return []
-        return [t for t in self.doc.project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        takes = self.doc.project.takes  # not the picked take redrawn for another aspect ratio (info.aspect_of)
+        return [t for t in takes if t.shot_id == shot_id and t.variant_id == variant_id and "aspect_of" not in t.info]
 
     def _fill_takes(self) -> None:
         self.takes.clear()

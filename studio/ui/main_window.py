@@ -72,6 +72,7 @@ def keep_shown_picks(project: Any, shots: set[tuple[str, str | None]]) -> None:
     """
     for shot_id, variant_id in shots:
         takes = [t for t in project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        takes = [t for t in takes if "aspect_of" not in t.info]  # redrawn for another aspect: never the pick
         if takes and not any(t.selected for t in takes):
             takes[-1].selected = True
 
@@ -604,8 +605,14 @@ class MainWindow(QMainWindow):
         if scale < 1:  # previews go beside the finals, never over them
             out_dir = (out_dir or self.doc.store.renders) / "preview"
         # A preview may show lines waiting for a translator (as a marked DRAFT); a full render is final or refused.
+        # A preview is the animatic: shot labels and camera arrows over the pictures (never in a final render).
         request = RenderRequest(
-            project_dir=self.doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir, draft=scale < 1
+            project_dir=self.doc.root,
+            variant_ids=variant_ids,
+            scale=scale,
+            out_dir=out_dir,
+            draft=scale < 1,
+            chrome=scale < 1,
         )
         title = "Render " + (", ".join(variant_ids) if variant_ids else "all variants")
         if scale < 1:
