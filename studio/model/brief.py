@@ -132,7 +132,7 @@ class Brief(Strict):
     segments: list[Segment] = Field(min_length=1)
     master_language: str = "en"
     duration_s: float = Field(default=15.0, gt=2, le=180)
-    aspect_ratios: list[AspectRatio] = Field(default_factory=lambda: ["9:16"])
+    aspect_ratios: list[AspectRatio] = Field(default_factory=lambda: list[AspectRatio](["9:16"]))
     tone: str = "confident, warm"
     call_to_action: str = "Shop now"
     legal: str = ""

@@ -167,7 +167,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def identify(
-    text: str, language: str, *, names: list[str] = (), master: str = "", master_language: str = "en"
+    text: str, language: str, *, names: Sequence[str] = (), master: str = "", master_language: str = "en"
 ) -> Verdict:
     """Is `text` in `language`? See the module docstring for the rule."""
     lang = base(language)
