@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from pipelines.text.client import ChatMessage
+from pipelines.text.chat import ChatMessage, response_format
 from studio.model.errors import BackendError, Cancelled
 from studio.model.secrets import redact, strip_credentials
 from studio.model.stage import CancelToken, ProgressFn, check, report
@@ -23,14 +23,6 @@ def _watch(cancel: CancelToken | None, response: httpx.Response, done: threading
         if cancel.cancelled:
             response.close()
             return
-
-
-def response_format(schema: dict[str, Any] | None, json_mode: str) -> dict[str, Any] | None:
-    if schema is None or json_mode == "none":
-        return None
-    if json_mode == "object":
-        return {"type": "json_object"}
-    return {"type": "json_schema", "json_schema": {"name": schema.get("title", "reply"), "schema": schema}}
 
 
 class OpenAICompatClient:
