@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -155,7 +156,7 @@ def _http_error(response: httpx.Response, base_url: str) -> BackendError:
     return BackendError(f"The LLM at {base_url} answered HTTP {response.status_code}: {detail}", "See the server log.")
 
 
-def _sse_chunks(response: httpx.Response):
+def _sse_chunks(response: httpx.Response) -> Iterator[str]:
     """Content deltas from an SSE stream; a server that ignores stream=true and sends JSON is handled too."""
     if "text/event-stream" not in response.headers.get("content-type", "text/event-stream"):
         data = json.loads(response.read())
