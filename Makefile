@@ -40,8 +40,12 @@ app: $(STAMP)
 	@bash packaging/system-deps.sh --require $(SYSTEM_PACKAGES)
 	QT_QPA_PLATFORM= $(BIN)/qianmian
 
+# Style, types and the import contracts (docs/architecture.md); `.ci/run` runs it before the tests.
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .

@@ -28,6 +28,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     sweep_cut_dirs()  # render work folders a crash or kill left in TMPDIR
     app = QApplication.instance() or QApplication(argv)
+    assert isinstance(app, QApplication)  # the studio is a widgets app; nothing here makes a bare core app
     app.setOrganizationName("Qianmian")
     app.setApplicationName("Studio")
     app.setApplicationDisplayName("Qianmian Studio")

@@ -11,6 +11,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 SELF_TEST_SECONDS = 6.0
@@ -33,7 +34,7 @@ def _check_video(path: Path) -> float:
     return seconds
 
 
-def self_test(work_dir: Path, *, log=print) -> Path:
+def self_test(work_dir: Path, *, log: Callable[[str], object] = print) -> Path:
     """Plan the sample brief (one market, one segment, 6 s), render it small, export its hand-off files."""
     from studio import paths
     from studio.export import EXPORT_KINDS, ExportRequest, export_variant

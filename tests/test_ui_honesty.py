@@ -188,7 +188,7 @@ def test_plan_button_is_always_in_view(window, qtbot, tmp_path, test_output):
     window.go_to(0)
     page = window.pages["brief"]
     qtbot.wait(30)
-    assert not page.scroll.widget().isAncestorOf(page.plan_button)
+    assert not page.scroll_area.widget().isAncestorOf(page.plan_button)
     top_left = page.plan_button.mapTo(window, QPoint(0, 0))
     assert top_left.y() >= 0 and top_left.y() + page.plan_button.height() <= window.height()
     assert page.plan_button.isVisible()

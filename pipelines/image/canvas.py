@@ -61,6 +61,12 @@ class Scene:
     products: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Box (left, top, right, bottom) of each product placed: where a reframe must keep looking."""
 
+    def rgb_at(self, x: float, y: float) -> RGB:
+        """The colour already drawn at (x, y), clamped into the canvas (the picture is RGB)."""
+        pixel = self.img.getpixel((int(min(self.w - 1, max(0, x))), int(min(self.h - 1, max(0, y)))))
+        assert isinstance(pixel, tuple)
+        return (pixel[0], pixel[1], pixel[2])
+
     def flatten(self) -> None:
         """Lay the translucent overlay (glows, halos) into the picture now, so what is drawn next sits on top."""
         base = self.img.convert("RGBA")

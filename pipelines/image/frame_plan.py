@@ -327,8 +327,8 @@ def _implied_member(text: str) -> CastMember:
     modest = hijab or _has(r"modest|abaya|long sleeve|covered", text)
     tone = next((t for pattern, t in SKIN_WORDS if _has(pattern, text)), None)
     if tone is None:  # nobody named a skin tone: the frames' seeded random one (see _figure)
-        return CastMember(gender=gender, age=age, hijab=hijab, modest=modest)  # type: ignore[arg-type]
-    return CastMember(gender=gender, age=age, hijab=hijab, modest=modest, skin_tone=tone)  # type: ignore[arg-type]
+        return CastMember(gender=gender, age=age, hijab=hijab, modest=modest)
+    return CastMember(gender=gender, age=age, hijab=hijab, modest=modest, skin_tone=tone)
 
 
 def _figure(member: CastMember, rng: random.Random, hanfu: bool, legacy_skin: bool) -> FigurePlan:

@@ -19,8 +19,8 @@ def crescent(s: Scene, ground: float) -> None:
     x, y, r = s.w * 0.8, s.horizon * 0.16, s.u * 6
     s.odraw.ellipse([x - r * 1.8, y - r * 1.8, x + r * 1.8, y + r * 1.8], fill=(255, 240, 180, 40))
     s.draw.ellipse([x - r, y - r, x + r, y + r], fill=(250, 226, 130))
-    sky = s.img.getpixel((int(min(s.w - 1, x + r * 1.6)), int(max(0, y - r * 1.2))))
-    s.draw.ellipse([x - r * 0.6, y - r * 1.1, x + r * 1.3, y + r * 0.8], fill=sky[:3])
+    sky = s.rgb_at(x + r * 1.6, y - r * 1.2)
+    s.draw.ellipse([x - r * 0.6, y - r * 1.1, x + r * 1.3, y + r * 0.8], fill=sky)
     sx, sy, a = x - r * 1.6, y - r * 0.4, s.u * 1.4
     s.draw.regular_polygon((sx, sy, a), n_sides=5, fill=(250, 226, 130))
 

@@ -92,8 +92,10 @@ def draw_waves(s: Scene, y0: float, y1: float) -> None:
         s.draw.line(pts, fill=mix(col, (255, 255, 255), 0.55), width=max(1, int(s.u * 0.35)))
     crest_x = s.w * s.rng.uniform(0.15, 0.55)
     cy = y0 + (y1 - y0) * 0.2
-    r = (y1 - y0) * 0.55
-    s.draw.arc([crest_x - r, cy - r * 0.2, crest_x + r, cy + r * 1.6], 200, 330, fill=(240, 248, 255), width=int(s.u))
+    rr = (y1 - y0) * 0.55
+    s.draw.arc(
+        [crest_x - rr, cy - rr * 0.2, crest_x + rr, cy + rr * 1.6], 200, 330, fill=(240, 248, 255), width=int(s.u)
+    )
 
 
 def draw_sun(s: Scene, x: float, y: float, r: float) -> None:
@@ -107,9 +109,9 @@ def draw_sun(s: Scene, x: float, y: float, r: float) -> None:
 def draw_moon(s: Scene, x: float, y: float, r: float) -> None:
     s.odraw.ellipse([x - r * 1.8, y - r * 1.8, x + r * 1.8, y + r * 1.8], fill=(255, 255, 230, 30))
     s.draw.ellipse([x - r, y - r, x + r, y + r], fill=(250, 246, 222))
-    sky = s.img.getpixel((int(min(s.w - 1, x + r * 1.2)), int(max(0, y - r * 0.2))))
+    sky = s.rgb_at(x + r * 1.2, y - r * 0.2)
     off = r * 0.45
-    s.draw.ellipse([x - r + off, y - r - off * 0.3, x + r + off, y + r - off * 0.3], fill=sky[:3])
+    s.draw.ellipse([x - r + off, y - r - off * 0.3, x + r + off, y + r - off * 0.3], fill=sky)
 
 
 def draw_stars(s: Scene, y1: float) -> None:

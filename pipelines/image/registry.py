@@ -359,7 +359,8 @@ def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> l
                         ),
                     )
                 )
-    cached = _hf_snapshots(hf_cache_dir()) if include_hf_cache and hf_cache_dir() else []
+    hf_dir = hf_cache_dir() if include_hf_cache else None
+    cached = _hf_snapshots(hf_dir) if hf_dir else []
     for repo_id, snap in cached:
         found.append(_inspect_safely(snap, model_id=repo_id, kind="hf-cache"))
     for path, family, what in singles:

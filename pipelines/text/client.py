@@ -1,39 +1,18 @@
-"""The LLM client interface and its settings (environment variables, OS keyring for the key)."""
+"""Which LLM client planning gets: its settings (environment variables, OS keyring for the key) and the factory."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, TypedDict
+from typing import Literal
 
+from pipelines.text.chat import ChatMessage, LLMClient
 from studio.model.errors import BackendError
-from studio.model.stage import CancelToken, ProgressFn
+
+__all__ = ["KEYRING_SERVICE", "ChatMessage", "LLMClient", "LLMSettings", "api_key_from_keyring", "client_from_settings"]
 
 KEYRING_SERVICE = "qianmian-studio"
-
-
-class ChatMessage(TypedDict):
-    role: Literal["system", "user", "assistant"]
-    content: str
-
-
-class LLMClient(Protocol):
-    """A chat model. `schema` asks the backend to constrain output to that JSON schema where it can."""
-
-    @property
-    def name(self) -> str: ...
-
-    def chat(
-        self,
-        messages: list[ChatMessage],
-        *,
-        schema: dict[str, Any] | None = None,
-        max_tokens: int = 512,
-        temperature: float = 0.2,
-        on_progress: ProgressFn | None = None,
-        cancel: CancelToken | None = None,
-    ) -> str: ...
 
 
 def api_key_from_keyring(base_url: str) -> str | None:

@@ -7,8 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from pipelines.text.client import ChatMessage
-from pipelines.text.openai_compat import response_format
+from pipelines.text.chat import ChatMessage, response_format
 from studio.model.errors import BackendError, Cancelled
 from studio.model.stage import CancelToken, ProgressFn, check, report
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
-from pipelines.text.client import ChatMessage
+from pipelines.text.chat import ChatMessage, response_format
 from studio.model.errors import BackendError, Cancelled
 from studio.model.secrets import redact, strip_credentials
 from studio.model.stage import CancelToken, ProgressFn, check, report
@@ -23,14 +24,6 @@ def _watch(cancel: CancelToken | None, response: httpx.Response, done: threading
         if cancel.cancelled:
             response.close()
             return
-
-
-def response_format(schema: dict[str, Any] | None, json_mode: str) -> dict[str, Any] | None:
-    if schema is None or json_mode == "none":
-        return None
-    if json_mode == "object":
-        return {"type": "json_object"}
-    return {"type": "json_schema", "json_schema": {"name": schema.get("title", "reply"), "schema": schema}}
 
 
 class OpenAICompatClient:
@@ -163,7 +156,7 @@ def _http_error(response: httpx.Response, base_url: str) -> BackendError:
     return BackendError(f"The LLM at {base_url} answered HTTP {response.status_code}: {detail}", "See the server log.")
 
 
-def _sse_chunks(response: httpx.Response):
+def _sse_chunks(response: httpx.Response) -> Iterator[str]:
     """Content deltas from an SSE stream; a server that ignores stream=true and sends JSON is handled too."""
     if "text/event-stream" not in response.headers.get("content-type", "text/event-stream"):
         data = json.loads(response.read())

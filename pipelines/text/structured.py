@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pipelines.text.client import ChatMessage, LLMClient
+from pipelines.text.chat import ChatMessage, LLMClient
 from studio.model.errors import BackendError
 from studio.model.stage import CancelToken, ProgressFn, sub_progress
 

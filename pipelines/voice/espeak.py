@@ -121,7 +121,7 @@ _lock = threading.RLock()
 _current: _Collector | None = None
 
 
-def _synth_callback(wav: ctypes.POINTER(ctypes.c_short), numsamples: int, events: ctypes.POINTER(_Event)) -> int:
+def _synth_callback(wav: ctypes._Pointer[ctypes.c_short], numsamples: int, events: ctypes._Pointer[_Event]) -> int:
     """Called by the library with each buffer; returns 1 to abort synthesis (cancel)."""
     collector = _current
     if collector is None:

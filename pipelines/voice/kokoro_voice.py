@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from types import ModuleType
 
 import numpy as np
 
@@ -24,7 +25,7 @@ _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
 _lock = threading.Lock()
 
 
-def _engine():
+def _engine() -> ModuleType:
     reason = kokoro_missing()
     if reason:
         raise BackendError(reason, hint=KOKORO_HINT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,12 +20,15 @@ from studio.model.project import WordTiming
 from studio.model.requests import VoiceRequest
 from studio.model.stage import CancelToken, ProgressFn, check, report
 
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
 _lock = threading.Lock()
-_voices: dict[Path, object] = {}
+_voices: dict[Path, PiperVoice] = {}
 _MAX_LOADED = 4
 
 
-def load_voice(model: Path) -> object:
+def load_voice(model: Path) -> PiperVoice:
     """Load a PiperVoice once and keep it (a few at most), with alignments when `onnx` is installed."""
     if not registry.has_module("piper"):
         raise BackendError("The Piper engine (piper-tts) is not installed.", hint=PIPER_HINT)
@@ -103,7 +107,7 @@ def synthesize_piper(
     return Speech(samples=samples, sample_rate=sample_rate, words=words, backend=f"piper:{model.stem}")
 
 
-def _words(text: str, sentences: list[list[tuple[str, int]]], sample_rate: int, voice: object) -> list[WordTiming]:
+def _words(text: str, sentences: list[list[tuple[str, int]]], sample_rate: int, voice: PiperVoice) -> list[WordTiming]:
     """Group aligned phonemes into spoken words at the spaces and match them to the written words.
 
     A written word may be several spoken ones ("2026" → "twenty twenty six"): phonemizing each written word alone
@@ -135,8 +139,8 @@ def _words(text: str, sentences: list[list[tuple[str, int]]], sample_rate: int, 
     words: list[WordTiming] = []
     i = 0
     for word, count in zip(written, counts, strict=True):
-        start, end = spans[i][0], spans[i + count - 1][1]
-        words.append(WordTiming(text=word, start_s=round(start, 3), end_s=round(end, 3)))
+        first, last = spans[i][0], spans[i + count - 1][1]
+        words.append(WordTiming(text=word, start_s=round(first, 3), end_s=round(last, 3)))
         i += count
     return words
 

@@ -131,7 +131,9 @@ class _Storyboard:
         pdf.rect(x, y, w, h)
         return w
 
-    def field(self, x: float, width: float, label: str, value: str, size: float = 9, color=INK) -> None:
+    def field(
+        self, x: float, width: float, label: str, value: str, size: float = 9, color: tuple[int, int, int] = INK
+    ) -> None:
         if not value:
             return
         pdf = self.pdf

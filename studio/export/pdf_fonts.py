@@ -10,8 +10,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.fonts import font_path, script_for_language, script_of_char
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 #: Face index inside the Noto CJK collection for each CJK language (JP, KR, SC, TC).
 CJK_FACE = {"ja": 0, "ko": 1, "zh": 2, "cmn": 2, "yue": 3}
@@ -60,7 +64,7 @@ def static_subset(script: str, text: str, weight: int, out_dir: Path, *, face: i
     return out
 
 
-def _to_truetype(font) -> None:
+def _to_truetype(font: TTFont) -> None:
     """Replace cubic CFF/CFF2 outlines by quadratic TrueType ones (what every PDF reader and fpdf2 embed alike)."""
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen

@@ -78,9 +78,11 @@ def write_xlsx(sheet: VariantSheet, path: Path) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Shots"
     ws.append(list(COLUMNS))
     for cell in ws[1]:

@@ -13,10 +13,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.export.shots import VariantSheet
 from studio.model import ASPECT_SIZES
 from studio.model.store import atomic_write_text
+
+if TYPE_CHECKING:
+    import opentimelineio as otio  # imported where used: the package is slow to import
 
 XML_ADAPTERS = {"fcp_xml": ("_fcp7.xml", "otio-fcp-adapter"), "fcpx_xml": ("_fcpx.fcpxml", "otio-fcpx-xml-adapter")}
 
@@ -38,7 +42,7 @@ def _url(path: Path, base: Path | None) -> str:
     return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
 
 
-def build_timeline(sheet: VariantSheet, media: Media, fps: int, *, base: Path | None = None):
+def build_timeline(sheet: VariantSheet, media: Media, fps: int, *, base: Path | None = None) -> otio.schema.Timeline:
     """The OTIO timeline; `base` makes media URLs relative to that folder (None: absolute file URLs)."""
     import opentimelineio as otio
     from opentimelineio.opentime import RationalTime, TimeRange
@@ -52,7 +56,7 @@ def build_timeline(sheet: VariantSheet, media: Media, fps: int, *, base: Path | 
     def reference(path: Path, duration: int) -> otio.schema.ExternalReference:
         return otio.schema.ExternalReference(target_url=_url(path, base), available_range=span(0, duration))
 
-    def place(track, clip, start: int, cursor: int) -> int:
+    def place(track: otio.schema.Track, clip: otio.schema.Clip, start: int, cursor: int) -> int:
         if start > cursor:
             track.append(otio.schema.Gap(source_range=span(0, start - cursor)))
         track.append(clip)
@@ -136,14 +140,14 @@ def build_timeline(sheet: VariantSheet, media: Media, fps: int, *, base: Path | 
     return timeline
 
 
-def write_otio(timeline, path: Path) -> Path:
+def write_otio(timeline: otio.schema.Timeline, path: Path) -> Path:
     import opentimelineio as otio
 
     atomic_write_text(path, otio.adapters.write_to_string(timeline, "otio_json"))
     return path
 
 
-def write_editor_xml(timeline, path: Path, adapter: str) -> Path:
+def write_editor_xml(timeline: otio.schema.Timeline, path: Path, adapter: str) -> Path:
     """FCP7 XML or FCPXML through OTIO's adapter plugins; BackendError names the package when one is missing."""
     import opentimelineio as otio
 

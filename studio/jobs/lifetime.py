@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
@@ -76,7 +76,7 @@ def watch_parent(on_gone: Callable[[], None], *, grace_s: float = 3.0, poll_s: f
 
 
 @contextlib.contextmanager
-def sigint_blocked_for_children():
+def sigint_blocked_for_children() -> Iterator[None]:
     """Start children with Ctrl-C blocked (the mask is inherited through fork and exec), so a terminal's Ctrl-C
     cannot interrupt a worker while it is still importing; the worker then ignores it for good (`become_worker`).
     Only the calling thread's mask changes; Python handles signals in the main thread anyway."""

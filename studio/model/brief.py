@@ -133,7 +133,7 @@ class Brief(Strict):
     segments: list[Segment] = Field(min_length=1)
     master_language: str = "en"
     duration_s: float = Field(default=15.0, gt=2, le=180)
-    aspect_ratios: list[AspectRatio] = Field(default_factory=lambda: ["9:16"])
+    aspect_ratios: list[AspectRatio] = Field(default_factory=lambda: list[AspectRatio](["9:16"]))
     platforms: list[str] = Field(
         default_factory=list, description="Target ad placements (assets/knowledge/platforms.toml), e.g. 'tiktok'."
     )

@@ -71,11 +71,12 @@ def is_disk_full(error: BaseException) -> bool:
     import errno
 
     seen = 0
-    while error is not None and seen < 5:
-        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+    current: BaseException | None = error
+    while current is not None and seen < 5:
+        if isinstance(current, OSError) and current.errno in (errno.ENOSPC, errno.EDQUOT):
             return True
-        if "No space left on device" in str(error) or "Disk quota exceeded" in str(error):
+        if "No space left on device" in str(current) or "Disk quota exceeded" in str(current):
             return True
-        error = error.__cause__ or error.__context__
+        current = current.__cause__ or current.__context__
         seen += 1
     return False

@@ -291,7 +291,7 @@ class Project(Doc):
         own picture, so this decides which variant shots still need images."""
         takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == variant_id and _picked_kind(t)]
         chosen = [t for t in takes if t.selected]
-        return (chosen or takes or [None])[-1]
+        return (chosen or takes)[-1] if takes else None
 
     def selected_take(self, shot_id: str, variant_id: str | None) -> Take | None:
         """The picked take for a variant shot; falls back to the master take, then to the newest."""

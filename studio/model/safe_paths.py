@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from studio.model.errors import ValidationFailed
@@ -188,7 +189,7 @@ def sweep_cut_dirs() -> list[Path]:
 
 
 @contextlib.contextmanager
-def writing(final: Path, *, needed_bytes: int | None = None):
+def writing(final: Path, *, needed_bytes: int | None = None) -> Iterator[Path]:
     """Yield a temp path beside `final`; on success it becomes `final` (umask honoured), on any failure it is
     removed, and a full disk is reported as such."""
     from studio.model.errors import disk_full, is_disk_full

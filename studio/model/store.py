@@ -10,7 +10,7 @@ import shutil
 import tempfile
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -23,6 +23,7 @@ from studio.model.safe_paths import confine, honour_umask, sweep_leftovers, temp
 from studio.model.secrets import redact
 
 PROJECT_FILE = "project.json"
+M = TypeVar("M", bound=BaseModel)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -125,7 +126,7 @@ def _read_document(path: Path) -> Any:
         ) from e
 
 
-def validate(model: type[BaseModel], data: Any, source: str) -> Any:
+def validate(model: type[M], data: Any, source: str) -> M:
     problems = text_problems(data)
     if problems:
         listed = "\n".join(f"  • {where}: {what}" for where, what in problems[:10])

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from pipelines.fonts import script_for_language, script_of_char
 from studio.model.project import Storyboard, Variant
 from studio.planning.context import VariantContext
 from studio.planning.knowledge import Category
 from studio.planning.localize import is_master_language, variant_copy
+
+if TYPE_CHECKING:
+    from lingua import Language, LanguageDetector
 
 HOOK_BEAT = "hook"
 CTA_BEAT = "cta"
@@ -23,7 +27,7 @@ MAX_ALTERNATIVES = 5
 
 
 @cache
-def _detector(code: str):  # type: ignore[no-untyped-def]
+def _detector(code: str) -> tuple[Language, LanguageDetector] | None:
     """A lingua detector for English against `code`, or None when lingua or the language is missing."""
     try:
         from lingua import IsoCode639_1, Language, LanguageDetectorBuilder

@@ -118,7 +118,7 @@ def persona_and_insights(ctx: VariantContext) -> tuple[Persona, list[Insight]]:
         insights.append(
             Insight(
                 id=f"i-{ctx.variant_id}-{tag}-{counters[tag]}",
-                kind=kind,  # type: ignore[arg-type]
+                kind=kind,
                 text=text,
                 market=m.code,
                 segment=seg.id,

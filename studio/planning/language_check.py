@@ -25,8 +25,12 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from studio.model.project import LineStatus, LocalizedShot, Project, Variant
+
+if TYPE_CHECKING:
+    from lingua import LanguageDetector  # imported lazily: building detectors takes a while
 
 #: Origins a person (or a pack a person wrote) stands behind: an unsure identification does not block them.
 TRUSTED = frozenset({"brief-copy", "translator-file", "creator-edit", "market-pack", "phrase-bank"})
@@ -131,7 +135,7 @@ def _lingua_code(code: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _detector(codes: tuple[str, ...]):  # lingua's type, imported lazily
+def _detector(codes: tuple[str, ...]) -> LanguageDetector:
     """A lingua detector for these ISO 639-1 codes only (building from every language takes seconds)."""
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
@@ -167,7 +171,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def identify(
-    text: str, language: str, *, names: list[str] = (), master: str = "", master_language: str = "en"
+    text: str, language: str, *, names: Sequence[str] = (), master: str = "", master_language: str = "en"
 ) -> Verdict:
     """Is `text` in `language`? See the module docstring for the rule."""
     lang = base(language)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field, create_model
 
@@ -81,19 +81,22 @@ class Line(BaseModel):
     text: str = Field(max_length=400)
 
 
+Reply = TypeVar("Reply", bound=BaseModel)
+
+
 class LinesReply(BaseModel):
     lines: list[Line]
 
 
 def _bounded(
-    base: type[BaseModel],
+    base: type[Reply],
     field: str,
     item: type[BaseModel],
     most: int,
     id_field: str,
     ids: list[str],
     text_chars: int | None = None,
-) -> type[BaseModel]:
+) -> type[Reply]:
     """The reply schema narrowed to this call: ids limited to the known ones, at most `most` items and lines of at
     most `text_chars`, so constrained decoding cannot invent an id or run on past what was asked."""
     fields: dict[str, Any] = {id_field: (Literal[tuple(ids)], ...)}
@@ -141,7 +144,7 @@ def enrich_insights(
     known = {(p.id, t.lower()) for p in personas for t in (*p.needs, *p.pain_points, *p.local_context)}
     counts: dict[str, int] = {}
     out: list[Insight] = []
-    for item in reply.insights:  # type: ignore[attr-defined]
+    for item in reply.insights:
         persona = by_id.get(item.persona_id)
         text = item.text.strip()
         if persona is None or (persona.id, text.lower()) in known or counts.get(persona.id, 0) >= max_per_persona:

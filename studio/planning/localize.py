@@ -360,7 +360,9 @@ def _needs(texts: list[str], rate: SpeechRate, language: str, speed: float) -> l
     return out
 
 
-def _fit_at(texts: list[str], durations: list[float], rate: SpeechRate, language: str, speed: float, fixed: set[int]):
+def _fit_at(
+    texts: list[str], durations: list[float], rate: SpeechRate, language: str, speed: float, fixed: set[int]
+) -> _Fitted:
     """Retime shots within the total so each line fits when spoken `speed`× faster (each line in its own units)."""
     durations, over = fit_needs(_needs(texts, rate, language, speed), durations, fixed=fixed)
     return _Fitted(durations, over)
@@ -419,8 +421,8 @@ def fit_variant(shots: list[LocalizedShot], master: Storyboard, ctx: VariantCont
             )
             if "voice-over" in s.line_status:
                 status = s.line_status["voice-over"]
-                fit = f"shorter alternative chosen to fit its {s.duration_s:g} s shot"
-                status.note = f"{status.note}; {fit}" if status.note else fit
+                why = f"shorter alternative chosen to fit its {s.duration_s:g} s shot"
+                status.note = f"{status.note}; {why}" if status.note else why
             texts[i] = chosen
             s.voiceover = chosen
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pipelines.fonts import script_of_char
 from studio import paths
@@ -62,13 +62,13 @@ class CategoryLines(Strict):
 
     @field_validator("hook", "problem", "cta")
     @classmethod
-    def _lines(cls, v: list[str], info) -> list[str]:
-        return _check_phrases(info.field_name, v)
+    def _lines(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _check_phrases(info.field_name or "phrase", v)
 
     @field_validator("hook_playful", "hook_premium")
     @classmethod
-    def _optional(cls, v: list[str], info) -> list[str]:
-        return _check_phrases(info.field_name, v) if v else v
+    def _optional(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        return _check_phrases(info.field_name or "phrase", v) if v else v
 
 
 class PhraseBank(Strict):

@@ -48,7 +48,7 @@ def resolve_llm(llm: LLMChoice) -> LLMClient | None:
 def _translate_all(
     client: LLMClient,
     contexts: list[VariantContext],
-    storyboard,
+    storyboard: Storyboard,
     on_progress: ProgressFn | None,
     cancel: CancelToken | None,
 ) -> list[VariantContext]:

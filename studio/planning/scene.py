@@ -172,8 +172,8 @@ def variant_cast(ctx: VariantContext) -> list[CastMember]:
             CastMember(
                 role=part.role,
                 age=age,
-                gender=gender,  # type: ignore[arg-type]
-                skin_tone=skin,  # type: ignore[arg-type]
+                gender=gender,
+                skin_tone=skin,
                 hijab=bool(m.head_covering) and gender == "woman" and grown,
                 modest=bool(m.prompt_modesty),
             )

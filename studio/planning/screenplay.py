@@ -88,7 +88,7 @@ CAMERA_WORDS: list[tuple[str, Camera]] = [
     (r"\bTILT DOWN\b|下摇|向下摇", "tilt-down"),
 ]
 #: In a note a bare 推 / 拉 is a camera direction (in action it is just a verb: 她拉开门).
-NOTE_CAMERA = {"推": "push-in", "拉": "pull-out", "摇": "pan-right"}
+NOTE_CAMERA: dict[str, Camera] = {"推": "push-in", "拉": "pull-out", "摇": "pan-right"}
 
 
 @dataclass

@@ -110,7 +110,7 @@ def infer_camera(shot: ScriptShot) -> Camera | None:
     for note in shot.notes:
         for word, camera in NOTE_CAMERA.items():
             if re.search(rf"(^|[\s，,、]){word}($|[\s，,、])", note):
-                return camera  # type: ignore[return-value]
+                return camera
     return None
 
 

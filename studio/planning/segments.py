@@ -8,12 +8,17 @@ segment's `insight_hint` rank the material; they are never spoken as copy.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar, cast
 
 from studio.model.brief import Brief, Segment
 from studio.model.project import LineSource
 from studio.planning.knowledge import AgeGroup, CastGroup, Casting, Category, Knowledge, Occasion, Pain, mentions
+
+T = TypeVar("T")
+K = TypeVar("K", bound=str)
 
 
 class Memo:
@@ -24,11 +29,11 @@ class Memo:
         self.size = size
         self.items: dict[tuple[object, ...], tuple[object, object]] = {}
 
-    def get(self, owner: object, key: tuple[object, ...], make):  # type: ignore[no-untyped-def]
+    def get(self, owner: object, key: tuple[object, ...], make: Callable[[], T]) -> T:
         full = (id(owner), *key)
         hit = self.items.get(full)
         if hit is not None and hit[0] is owner:
-            return hit[1]
+            return cast(T, hit[1])  # stored under this key by make() below
         if len(self.items) >= self.size:
             self.items.clear()
         value = make()
@@ -49,7 +54,7 @@ def _hits(text: str, words: list[str]) -> int:
     return sum(1 for w in words if mentions(text, w))
 
 
-def _best(items: list, words_of, text: str):  # type: ignore[no-untyped-def]
+def _best(items: Sequence[T], words_of: Callable[[T], list[str]], text: str) -> T | None:
     """The entry whose keywords the text mentions most (the first on a tie); None when none is mentioned."""
     scored = [(_hits(text, words_of(x)), -i, x) for i, x in enumerate(items)]
     scored = [s for s in scored if s[0] > 0]
@@ -68,11 +73,11 @@ class SegmentProfile:
     people: tuple[str, ...]
 
 
-def _first_key(table: dict, text: str) -> str | None:  # type: ignore[type-arg]
+def _first_key(table: Mapping[K, Sequence[str]], text: str) -> K | None:
     """The key whose word is mentioned first in `text` (one compiled pattern per table, cached)."""
     pattern, owner = _table_pattern(tuple((k, tuple(ws)) for k, ws in table.items()))
     m = pattern.search(text) if owner else None
-    return owner[m.group(0).lower()] if m else None
+    return cast(K, owner[m.group(0).lower()]) if m else None  # `owner` maps words back to the table's keys
 
 
 @lru_cache(maxsize=64)
@@ -102,7 +107,7 @@ def _read_casting(text: str, casting: Casting) -> tuple[str | None, str | None, 
     return (
         _first_key(casting.gender, text),
         _first_key(casting.skin_tone, text),
-        _first_key(casting.age, text),  # type: ignore[return-value]
+        _first_key(casting.age, text),
         tuple(seen),
     )
 

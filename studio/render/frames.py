@@ -9,11 +9,13 @@ over their own small rectangle, from sprites made once per cue; the end card is 
 from __future__ import annotations
 
 import colorsys
+import functools
 import math
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar, cast
 
 import cv2
 import numpy as np
@@ -23,6 +25,8 @@ from studio.render.captions import caption_overlay
 from studio.render.reframe import reframe
 from studio.render.text import render_text_block
 from studio.render.timeline import CROSSFADE_S, Clip, EndCard, Timeline
+
+T = TypeVar("T")
 
 #: The canvas is this much larger than the frame: the travel a camera move has.
 OVERSCAN = 1.12
@@ -139,7 +143,12 @@ def _accent(palette: tuple[str, ...]) -> tuple[int, int, int]:
     colors = [_color(c, (0, 0, 0)) for c in palette]
     if not colors:
         return (232, 93, 117)
-    return max(colors, key=lambda c: (lambda h, s, v: s * v)(*colorsys.rgb_to_hsv(*(x / 255 for x in c))))
+
+    def vividness(c: tuple[int, int, int]) -> float:
+        _, saturation, value = colorsys.rgb_to_hsv(c[0] / 255, c[1] / 255, c[2] / 255)
+        return saturation * value
+
+    return max(colors, key=vividness)
 
 
 def _luminance(rgb: tuple[int, int, int]) -> float:
@@ -328,13 +337,14 @@ class FrameSource:
         self._clips: dict[int, CameraClip] = {}
         self._sprites: dict[int, Sprite] = {}
         self._end: np.ndarray | None = None
-        self._ahead: dict[object, Future] = {}
+        self._ahead: dict[object, Future[object]] = {}
         self._pool: ThreadPoolExecutor | None = None
 
-    def _made(self, key: object, make: Callable[[], object]) -> object:
+    def _made(self, key: object, make: Callable[[], T]) -> T:
         """A prepared piece: from the look-ahead worker when it was queued there, else made now."""
         pending = self._ahead.pop(key, None)
-        return pending.result() if pending is not None else make()
+        # what _prefetch queued under `key` is the same piece `make` makes
+        return cast(T, pending.result()) if pending is not None else make()
 
     def _prefetch(self, key: object, make: Callable[[], object]) -> None:
         if self._pool is not None and key not in self._ahead:
@@ -404,7 +414,7 @@ class FrameSource:
             self._pool = pool
             try:
                 for i in range(len(self.timeline.captions)):
-                    self._prefetch(("sprite", i), lambda i=i: self._make_sprite(i))
+                    self._prefetch(("sprite", i), functools.partial(self._make_sprite, i))
                 card = self.timeline.end_card
                 self._prefetch("end", lambda: end_card_frame(card, self.width, self.height))
                 yield from self._frames()

@@ -23,11 +23,14 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studio import paths
 from studio.model.errors import ValidationFailed
 from studio.model.requests import VoiceRequest
+
+if TYPE_CHECKING:
+    from studio.model.brief import Brief
 
 #: Languages whose voices must not be handed Latin words (primary subtag; Cantonese shares the zh lexicon).
 NON_LATIN = {"ja": "ja", "zh": "zh", "cmn": "zh", "yue": "zh", "ko": "ko", "th": "th", "ar": "ar", "hi": "hi"}
@@ -393,7 +396,9 @@ def reading_notes(written: str, said: Reading, language: str, voice: str = "espe
     return notes
 
 
-def voice_request(text: str, language: str, *, voice: str = "espeak", rate: float = 1.0, brief=None) -> VoiceRequest:
+def voice_request(
+    text: str, language: str, *, voice: str = "espeak", rate: float = 1.0, brief: Brief | None = None
+) -> VoiceRequest:
     """The VoiceRequest for a written line: its reading (names and Latin words said the market's way) at `rate`."""
     said = reading(
         text.strip(),

@@ -223,8 +223,8 @@ def render_text_block(
                 stroke_width=stroke,
                 stroke_fill=fill,
             )
-    box = [pad - stroke_px, pad - stroke_px, pad + block_w + stroke_px, pad + block_h + stroke_px]
+    box = (pad - stroke_px, pad - stroke_px, pad + block_w + stroke_px, pad + block_h + stroke_px)
     ink = canvas.getchannel("A").getbbox()
     if ink:
-        box = [min(box[0], ink[0]), min(box[1], ink[1]), max(box[2], ink[2]), max(box[3], ink[3])]
-    return canvas.crop(tuple(box))
+        box = (min(box[0], ink[0]), min(box[1], ink[1]), max(box[2], ink[2]), max(box[3], ink[3]))
+    return canvas.crop(box)

@@ -47,6 +47,7 @@ class InsightModel(QAbstractTableModel):
         self.endResetModel()
 
     def insight(self, row: int) -> Insight:
+        assert self.doc is not None  # rows exist only while a project is shown (reload)
         return self.doc.project.insights[row]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from studio.model import Brief, MarketTarget, Segment
 from studio.model.ids import check_file_name
 from studio.ui.page import Page, heading
-from studio.ui.widgets import guard_wheel_in
+from studio.ui.widgets import cell_text, guard_wheel_in
 
 ASPECTS = ("9:16", "1:1", "16:9")
 FIELD_LABELS = {
@@ -124,7 +124,9 @@ class Picker(QComboBox):
         super().__init__(parent)
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.lineEdit().editingFinished.connect(self.editingFinished)
+        line = self.lineEdit()
+        assert line is not None  # an editable combo box has its line edit
+        line.editingFinished.connect(self.editingFinished)
         self.activated.connect(lambda _i: self.editingFinished.emit())
 
     def set_choices(self, items: list[str], words: list[str] | None = None) -> None:
@@ -159,9 +161,11 @@ class ChoiceDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor: QWidget, index: Any) -> None:
+        assert isinstance(editor, Picker)  # made by createEditor above
         editor.setText(index.data() or "")
 
     def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
+        assert isinstance(editor, Picker)
         model.setData(index, editor.text().strip())
 
 
@@ -206,7 +210,7 @@ class RowsTable(QTableWidget):
     def rows(self) -> list[list[str]]:
         out = []
         for r in range(self.rowCount()):
-            out.append([(self.item(r, c).text().strip() if self.item(r, c) else "") for c in range(self.columnCount())])
+            out.append([cell_text(self, r, c).strip() for c in range(self.columnCount())])
         return out
 
     def set_rows(self, rows: list[list[str]]) -> None:
@@ -338,7 +342,7 @@ class BriefPage(Page):
         body_layout = QVBoxLayout(body)
         body_layout.addLayout(form)
         body_layout.addStretch(1)
-        self.scroll = scroll = QScrollArea()
+        self.scroll_area = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         plan_bar = QHBoxLayout()  # outside the scroll area: Plan and the problems are always in view
@@ -360,7 +364,7 @@ class BriefPage(Page):
         return self._choices
 
     def _languages_of_row(self, row: int) -> list[str]:
-        code = self.markets.item(row, 0).text() if self.markets.item(row, 0) else ""
+        code = cell_text(self.markets, row, 0)
         return self.choices().languages(code)
 
     def _with_buttons(self, table: RowsTable, blank: list[str]) -> QWidget:
@@ -469,9 +473,8 @@ class BriefPage(Page):
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
-        has = self.doc is not None
-        self.setEnabled(has)
-        if not has:
+        self.setEnabled(self.doc is not None)
+        if self.doc is None:
             return
         self.choices()
         b = self.doc.project.brief

@@ -258,12 +258,13 @@ class CutPage(Page):
             self.variant.setCurrentIndex(max(index, 0))
             current_video = self.videos.currentData()
             self.videos.clear()
-            for d in self.doc.project.deliverables if self.doc else []:
-                if d.kind == "video":
-                    path = Path(d.path) if Path(d.path).is_absolute() else self.doc.root / d.path
+            doc = self.doc
+            for d in doc.project.deliverables if doc is not None else []:
+                if d.kind == "video" and doc is not None:
+                    path = Path(d.path) if Path(d.path).is_absolute() else doc.root / d.path
                     from studio.ui.quality import quality
 
-                    self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, self.doc.root)}", str(path))
+                    self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, doc.root)}", str(path))
             index = self.videos.findData(current_video)
             self.videos.setCurrentIndex(max(index, 0) if self.videos.count() else -1)
         finally:
@@ -313,9 +314,9 @@ class CutPage(Page):
             self.player.cue(path)
 
     def _line_edited(self, item: QTableWidgetItem) -> None:
-        if self._filling or self.doc is None or item.column() not in (1, 2):
-            return
         vid, shot_id = self.variant_id(), item.data(Qt.ItemDataRole.UserRole)
+        if self._filling or self.doc is None or vid is None or item.column() not in (1, 2):
+            return
         field = "voiceover" if item.column() == 1 else "caption"
         text = item.text().strip()
         self.doc.edit(

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
 from studio.ui.quality import is_preview, overrun, quality, untranslated
 
@@ -100,12 +101,21 @@ class DeliverPage(Page):
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
-        items = self.doc.project.deliverables if self.doc else []
-        project = self.doc.project if self.doc else None
-        self.table.setRowCount(len(items))
+        doc = self.doc
+        self.table.setRowCount(len(doc.project.deliverables) if doc else 0)
+        if doc is not None:
+            self._fill_rows(doc)
+        header = self.table.horizontalHeader()
+        self.table.resizeColumnsToContents()
+        header.setSectionResizeMode(self.COLUMNS.index("Check"), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _fill_rows(self, doc: ProjectDocument) -> None:
+        project = doc.project
+        items = project.deliverables
         for row, d in enumerate(items):
-            path = Path(d.path) if Path(d.path).is_absolute() else self.doc.root / d.path
-            grade = quality(d, self.doc.root) if d.kind == "video" else d.status
+            path = Path(d.path) if Path(d.path).is_absolute() else doc.root / d.path
+            grade = quality(d, doc.root) if d.kind == "video" else d.status
             checks = list(d.reasons)
             try:
                 variant = project.variant(d.variant_id)
@@ -149,7 +159,3 @@ class DeliverPage(Page):
                     item.setForeground(WARN)
                     item.setToolTip(f"Runs {extra:.1f} s past the brief's {project.brief.duration_s:g} s")
                 self.table.setItem(row, col, item)
-        header = self.table.horizontalHeader()
-        self.table.resizeColumnsToContents()
-        header.setSectionResizeMode(self.COLUMNS.index("Check"), QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(self.COLUMNS) - 1, QHeaderView.ResizeMode.ResizeToContents)

@@ -129,7 +129,7 @@ class ImagesPage(Page):
         actions = QHBoxLayout()
         candidates_label = QLabel("Ca&ndidates:")
         candidates_label.setBuddy(self.candidates)
-        for w in (
+        for button in (
             candidates_label,
             self.candidates,
             self.generate_button,
@@ -137,7 +137,7 @@ class ImagesPage(Page):
             self.all_button,
             self.lock_seed,
         ):
-            actions.addWidget(w)
+            actions.addWidget(button)
         actions.addStretch(1)
         actions.addWidget(self.pick_button)
         actions.addWidget(self.compare_button)
@@ -221,16 +221,19 @@ class ImagesPage(Page):
 
     def _fill_takes(self) -> None:
         self.takes.clear()
-        takes = self.takes_for(self.shot_id(), self.variant_id())
+        shot_id = self.shot_id()
+        takes = self.takes_for(shot_id, self.variant_id())
         dpr = self.devicePixelRatioF()
-        picked = self.doc.project.selected_take(self.shot_id(), self.variant_id()) if takes else None
-        for take in takes:
-            pixmap = take_pixmap(self.thumbs(), self.doc.root / "assets" / take.asset, TAKE_THUMB, dpr, take.shot_id)
-            mark = "✓ picked · " if picked is not None and take.id == picked.id else ""
-            item = QListWidgetItem(QIcon(pixmap), f"{mark}seed {take.request.seed}\n{take.backend}")
-            item.setData(Qt.ItemDataRole.UserRole, take.id)
-            item.setToolTip(take.request.prompt)
-            self.takes.addItem(item)
+        doc = self.doc
+        if doc is not None and shot_id is not None and takes:  # takes_for gives none without them
+            picked = doc.project.selected_take(shot_id, self.variant_id())
+            for take in takes:
+                pixmap = take_pixmap(self.thumbs(), doc.root / "assets" / take.asset, TAKE_THUMB, dpr, take.shot_id)
+                mark = "✓ picked · " if picked is not None and take.id == picked.id else ""
+                item = QListWidgetItem(QIcon(pixmap), f"{mark}seed {take.request.seed}\n{take.backend}")
+                item.setData(Qt.ItemDataRole.UserRole, take.id)
+                item.setToolTip(take.request.prompt)
+                self.takes.addItem(item)
         if self.shot_id() is None:
             self.info.setText("No storyboard yet.")
         elif not takes:

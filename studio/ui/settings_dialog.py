@@ -37,6 +37,7 @@ from studio.ui.settings import (
     save_settings,
     set_api_key,
 )
+from studio.ui.widgets import cell_text
 
 
 class FolderList(QWidget):
@@ -192,8 +193,8 @@ class SettingsDialog(QDialog):
     def settings(self) -> UserSettings:
         voices = {}
         for r in range(self.voices.rowCount()):
-            lang = (self.voices.item(r, 0).text() if self.voices.item(r, 0) else "").strip()
-            voice = (self.voices.item(r, 1).text() if self.voices.item(r, 1) else "").strip()
+            lang = cell_text(self.voices, r, 0).strip()
+            voice = cell_text(self.voices, r, 1).strip()
             if lang and voice:
                 voices[lang] = voice
         return UserSettings(
@@ -239,7 +240,7 @@ class SettingsDialog(QDialog):
 
     def readiness_rows(self) -> list[list[str]]:
         return [
-            [self.readiness.item(r, c).text() for c in range(self.readiness.columnCount()) if self.readiness.item(r, c)]
+            [cell_text(self.readiness, r, c) for c in range(self.readiness.columnCount()) if self.readiness.item(r, c)]
             for r in range(self.readiness.rowCount())
         ]
 

@@ -87,7 +87,9 @@ class ShotTableModel(QAbstractTableModel):
         shot_id = self._shots[index.row()]
         col = index.column()
         if col < len(MASTER_COLUMNS):
-            return getattr(self.project.storyboard.shot(shot_id), MASTER_COLUMNS[col][0]), False, False
+            storyboard = self.project.storyboard
+            assert storyboard is not None  # rows exist only for a storyboard's shots (reload)
+            return getattr(storyboard.shot(shot_id), MASTER_COLUMNS[col][0]), False, False
         local = self.project.variant(self._variants[col - len(MASTER_COLUMNS)]).shot(shot_id)
         return getattr(local, self.variant_field), self.variant_field in local.overrides, local.stale
 

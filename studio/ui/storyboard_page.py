@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.model.project import Project
 from studio.ui import storyboard_edits as edits
 from studio.ui.page import Page, heading
 from studio.ui.shot_table import VARIANT_FIELDS, ShotTableModel
@@ -174,14 +175,13 @@ class StoryboardPage(Page):
         try:
             self.board.clear()
             doc = self.doc
-            has = doc is not None and doc.project.storyboard is not None
+            sb = doc.project.storyboard if doc is not None else None
             for b in (self.add_button, self.split_button, self.delete_button, self.left_button, self.right_button):
-                b.setEnabled(has)
-            if not has:
+                b.setEnabled(sb is not None)
+            if doc is None or sb is None:
                 self.concept.setText("No storyboard yet. Plan the brief to get one.")
                 self.table_model.reload()
                 return
-            sb = doc.project.storyboard
             self.concept.setText(f"<b>{sb.concept}</b> — {sb.theme} · {sb.total_duration():.1f} s")
             dpr = self.devicePixelRatioF()
             for shot in sb.shots:
@@ -233,7 +233,11 @@ class StoryboardPage(Page):
     def split_shot(self) -> None:
         shot_id = self.board.current_shot()
         if shot_id is not None and self.doc is not None:
-            self.doc.edit(f"Split {shot_id}", ("storyboard", "variants"), lambda p: edits.split_shot(p, shot_id))
+
+            def split(p: Project) -> None:
+                edits.split_shot(p, shot_id)
+
+            self.doc.edit(f"Split {shot_id}", ("storyboard", "variants"), split)
 
     def delete_shot(self) -> None:
         shot_id = self.board.current_shot()

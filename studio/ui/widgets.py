@@ -7,7 +7,7 @@ once it has focus (clicked or tabbed into), and the wheel otherwise scrolls the 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QSlider, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QSlider, QTableWidget, QWidget
 
 GUARDED = (QAbstractSpinBox, QComboBox, QSlider)
 
@@ -46,3 +46,9 @@ def guard_wheel_in(root: QWidget) -> None:
     if isinstance(root, GUARDED):
         found.append(root)
     wheel_only_when_focused(*found)
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text of a table cell, "" for a cell nobody has filled (Qt has no item there)."""
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
