@@ -19,7 +19,7 @@ def _pair(value: str, what: str, known: tuple[str, ...]) -> tuple[str, str]:
     return key, rest
 
 
-def add_brand_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_brand_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("brand", help="set the brand kit: logo, colours, fonts, product photos (cut out), end card")
     p.add_argument("project")
     p.add_argument("--logo", help="logo file (PNG with transparency, JPEG, WebP or SVG)")

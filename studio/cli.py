@@ -213,8 +213,8 @@ def cmd_translations_import(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Pre-flight report (exit 1 on a block finding nobody overrode); with --override: load → record → save."""
+    from studio.check.report import build_report
     from studio.model import ProjectStore
-    from studio.preflight.check import build_report
     from studio.preflight.compliance import record_override
 
     store = ProjectStore(Path(args.project))

@@ -286,7 +286,7 @@ def test_shipped_rule_packs_load_and_cover_the_markets() -> None:
 
 
 def test_check_report_groups_compliance_and_platform_findings_per_variant() -> None:
-    from studio.preflight.check import build_report, variant_summary
+    from studio.check.report import build_report, variant_summary
 
     project = project_with("TH", ["ผิวขาวใสใน 7 วัน", "ข้าวเกรียบกับเบียร์"])
     project.brief.platforms = ["tiktok"]

@@ -11,7 +11,7 @@ import soundfile
 from render_project import build_project
 
 from studio.model import Deliverable, ValidationFailed, load_brief
-from studio.preflight.platforms import (
+from studio.planning.platform_specs import (
     VideoProbe,
     check_deliverable,
     check_project_platforms,
@@ -80,11 +80,13 @@ def test_a_brief_names_its_platforms(tmp_path: Path) -> None:
     base = paths.sample_brief().read_text(encoding="utf-8")
     good = tmp_path / "good.toml"
     good.write_text('platforms = ["TikTok", "YouTube Shorts", "Reels", "tiktok"]\n' + base, encoding="utf-8")
-    assert load_brief(good).platforms == ["tiktok", "youtube-shorts", "instagram-reels"]
+    from studio.planning import plan_project
+
+    assert plan_project(load_brief(good)).brief.platforms == ["tiktok", "youtube-shorts", "instagram-reels"]
     bad = tmp_path / "bad.toml"
     bad.write_text('platforms = ["Kuaishuo"]\n' + base, encoding="utf-8")
     with pytest.raises(ValidationFailed) as e:
-        load_brief(bad)
+        plan_project(load_brief(bad))
     text = str(e.value)
     assert "platforms" in text and "Kuaishuo" in text and 'Did you mean "kuaishou"' in text
     assert load_brief(paths.sample_brief()).platforms == []  # old briefs load unchanged

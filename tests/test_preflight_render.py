@@ -16,7 +16,7 @@ from render_project import build_project
 
 from studio.model import ProjectStore
 from studio.preflight import provenance
-from studio.preflight.labels import LABEL_TOP, label_chip
+from studio.render.ai_label import LABEL_TOP, label_chip
 from studio.render.variant import RenderVariantRequest, render_variant
 
 VARIANT = "en-night-owls"

@@ -13,8 +13,8 @@ import soundfile
 from PIL import Image, ImageDraw
 from render_project import build_project
 
+from studio.check.scorecard import Scorecard, score_take, score_variant
 from studio.model import Project
-from studio.preflight.scorecard import Scorecard, score_take, score_variant
 from studio.render.captions import caption_overlay
 from studio.render.encode import EncodeSettings, encode
 from studio.render.subtitles import Cue, write_srt
@@ -265,10 +265,10 @@ def test_storyboard_pdf_ends_with_the_scorecard(project, tmp_path: Path) -> None
     """The PDF's last page lists the total and every item with its verdict, time and reason, as text."""
     import pypdfium2 as pdfium
 
+    from studio.check.scorecard import ScoreItem
     from studio.export.pdf import write_storyboard_pdf
     from studio.export.shots import variant_sheet
     from studio.model import ProjectStore
-    from studio.preflight.scorecard import ScoreItem
 
     proj, root = project
     card = Scorecard(

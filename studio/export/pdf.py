@@ -17,7 +17,7 @@ from studio.export.shots import ShotRow, VariantSheet, timecode
 from studio.model.store import atomic_write_bytes
 
 if TYPE_CHECKING:
-    from studio.preflight.scorecard import Scorecard
+    from studio.check.scorecard import Scorecard
 
 PAGE_W, PAGE_H = 297.0, 210.0
 MARGIN = 10.0
@@ -232,7 +232,7 @@ _STATUS_INK = {"pass": (30, 130, 70), "warn": (190, 120, 20), "fail": (190, 40, 
 
 
 def write_storyboard_pdf(sheet: VariantSheet, path: Path, scorecard: Scorecard | None = None) -> Path:
-    """The storyboard pages; with a `scorecard` (studio.preflight.scorecard), a last page that explains it."""
+    """The storyboard pages; with a `scorecard` (studio.check.scorecard), a last page that explains it."""
     with tempfile.TemporaryDirectory(prefix="qm-pdf-fonts-") as tmp:
         data = _Storyboard(sheet, Path(tmp), scorecard).build()
     atomic_write_bytes(path, data)

@@ -20,7 +20,7 @@ from studio.model.safe_paths import writing
 from studio.model.stage import CancelToken, ProgressFn, check, report
 
 if TYPE_CHECKING:
-    from studio.preflight.scorecard import Scorecard
+    from studio.check.scorecard import Scorecard
 
 #: Every kind `export_variant` can write, in the order it writes them.
 EXPORT_KINDS = ("pdf", "png", "csv", "xlsx", "otio", "xml")
@@ -127,8 +127,8 @@ def _scorecard(
     """The creative scorecard for the PDF's last page once the variant is rendered; unreadable video: a warning."""
     if sheet.video is None or not sheet.video.is_file():
         return None
+    from studio.check.scorecard import score_variant
     from studio.model.errors import Cancelled, StudioError
-    from studio.preflight.scorecard import score_variant
 
     try:
         return score_variant(sheet.project, sheet.variant.id, sheet.video, root=store.root, cancel=cancel)

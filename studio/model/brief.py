@@ -187,14 +187,6 @@ class Brief(Strict):
             raise ValueError("markets are tables with a code, not strings. Write:\n" + _toml("markets", rows))
         return v
 
-    @field_validator("platforms")
-    @classmethod
-    def _known_platforms(cls, v: list[str]) -> list[str]:
-        """Aliases become ids ("Reels" → instagram-reels); a misspelt platform says which one was meant."""
-        from studio.preflight.platforms import canonical_platforms
-
-        return canonical_platforms(v) if v else v
-
     @field_validator("master_language")
     @classmethod
     def _master_bcp47(cls, v: str) -> str:

@@ -67,9 +67,6 @@ class ImageRequest(Request):
     ip_adapter_scale: float = Field(
         default=0.6, ge=0.0, le=2.0, description="How strongly the reference image steers diffusion (IP-Adapter)."
     )
-    product_cutout: AssetName | None = Field(
-        default=None, description="The product's cutout (RGBA) asset to place in this frame."
-    )
     chrome: bool = Field(default=False, description="Storyboard chrome (shot label, camera arrows): previews only.")
 
 

@@ -16,9 +16,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         k = load_knowledge(Path(args[0]) if args else None)
         banks = load_banks(k.root)
-        from studio.preflight.compliance import load_rules
-
-        rules = load_rules(k.root)
     except StudioError as e:
         print(e, file=sys.stderr)
         return 1
@@ -29,7 +26,6 @@ def main(argv: list[str] | None = None) -> int:
     print("structures: " + ", ".join(f"{s.id} ({s.duration_s:g} s)" for s in k.structures.values()))
     print("styles:     " + ", ".join(k.styles))
     reviewed = {True: "reviewed", False: "unreviewed"}
-    print(f"compliance: {len(rules.rules)} rules in {len(set(rules.files.values()))} files")
     print("phrases:    " + ", ".join(f"{code} ({reviewed[b.reviewed]})" for code, b in banks.banks.items()))
     gaps = [
         f"{code}: {', '.join(missing)}"

@@ -395,7 +395,7 @@ def edit_brand_kit(
         photos = [p for p in kit.product_photos if p.angle not in edits.remove_angles]
         for angle, file in edits.photos:
             photos = [p for p in photos if p.angle != angle]
-            photos.append(ProductPhoto(path=str(file.resolve()), angle=angle))  # type: ignore[arg-type]
+            photos.append(ProductPhoto(path=str(file.resolve()), angle=angle))
         for angle, mask in edits.masks.items():
             hits = [i for i, p in enumerate(photos) if p.angle == angle]
             if not hits and not (angle == "packshot" and (kit.packshot or edits.packshot)):

@@ -22,6 +22,7 @@ from studio.planning.insights import brief_insights, persona_and_insights
 from studio.planning.knowledge import Category, Knowledge, Structure, load_knowledge
 from studio.planning.llm import enrich_insights, report_fallback, translate_lines
 from studio.planning.localize import lines_to_translate, localize_variant
+from studio.planning.platform_specs import check_brief_platforms
 from studio.planning.storyboard import plan_storyboard
 
 PERSONA_FIELD = {
@@ -86,6 +87,7 @@ def plan_project(
     """Plan a whole project. Every insight cites its source; every shot cites the insights it serves."""
     knowledge = knowledge or load_knowledge()
     report(on_progress, 0.0, "Reading the knowledge packs")
+    brief = check_brief_platforms(brief)
     contexts = resolve_contexts(brief, knowledge)
     category = contexts[0].category
     client = resolve_llm(llm)

@@ -1,2 +1,3 @@
-"""Pre-flight: what to check before GPU time and before a final render (market compliance, the AI-content label
-and provenance, platform specs, the creative scorecard); `qianmian check` prints it all (studio/preflight/check.py)."""
+"""Pre-flight rules, applied before GPU time and before a final render: market compliance (compliance.py), the
+AI-content label (labels.py) and provenance (provenance.py), platform specs (platforms.py). Measuring a finished
+render (the scorecard) and the `qianmian check` report are in studio/check."""

@@ -303,7 +303,7 @@ def draft_band(width: int, height: int) -> Sprite:
 
 def ai_label_sprite(text: str, language: str, width: int, height: int, aspect: str) -> Sprite:
     """The AI-content chip (studio/preflight/labels.py) in the top-left of the safe area, clear of the captions."""
-    from studio.preflight.labels import label_chip
+    from studio.render.ai_label import label_chip
 
     chip, x, y = label_chip(text, language, width, height, aspect)
     return Sprite.from_rgba(chip, x, y, width, height)

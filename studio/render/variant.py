@@ -265,7 +265,7 @@ def brief_platforms(project: Project) -> list[str]:
     """The names of the platforms the brief targets (platforms.toml): their maximum length bounds the cut too."""
     if not project.brief.platforms:
         return []
-    from studio.preflight.platforms import platform_spec
+    from studio.planning.platform_specs import platform_spec
 
     return [platform_spec(p).name for p in project.brief.platforms]
 

@@ -33,6 +33,7 @@ from studio import paths
 from studio.model.errors import BackendError, ValidationFailed
 
 if TYPE_CHECKING:
+    from studio.model.brief import Brief
     from studio.model.project import Project
 
 Severity = Literal["block", "warn", "info"]
@@ -201,6 +202,19 @@ def canonical_platforms(names: list[str]) -> list[str]:
         if pid not in out:
             out.append(pid)
     return out
+
+
+def check_brief_platforms(brief: Brief) -> Brief:
+    """The brief with its platforms as ids ("Reels" → instagram-reels); a misspelt one is refused at Plan, naming the
+    field and the platform meant (the model keeps no platform list of its own: this file is the one list)."""
+    if not brief.platforms:
+        return brief
+    try:
+        ids = canonical_platforms(brief.platforms)
+    except ValueError as e:
+        known = ", ".join(load_platforms())
+        raise ValidationFailed(f"brief: {e}", f"Write one of: {known}.") from None
+    return brief.model_copy(update={"platforms": ids})
 
 
 @dataclass(frozen=True)

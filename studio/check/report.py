@@ -1,7 +1,7 @@
 """`qianmian check PROJ`: everything pre-flight knows about a project, per variant, in one report.
 
-Compliance findings (studio/preflight/compliance.py) always; platform findings (studio/preflight/platforms.py) and
-creative scorecards (studio/preflight/scorecard.py) when those modules are present. Only an unoverridden "block"
+Compliance findings (studio/preflight/compliance.py), platform findings (studio/planning/platform_specs.py) and
+creative scorecards of the rendered videos (studio/check/scorecard.py). Only an unoverridden "block"
 compliance finding or a "block" platform finding makes the report blocking (the CLI exits 1). The app calls
 `variant_summary` for the badge beside each variant.
 """
@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from studio.check.scorecard import score_variant
 from studio.model import Project
+from studio.planning.platform_specs import check_project_platforms
 from studio.preflight.compliance import Finding, check_project
 
 
@@ -23,9 +25,9 @@ class CheckReport:
     variant_ids: list[str]
     findings: list[Finding]
     platform: list[Any] = field(default_factory=list)
-    """studio.preflight.platforms.PlatformFinding (variant_id "" = the brief as a whole)."""
+    """studio.planning.platform_specs.PlatformFinding (variant_id "" = the brief as a whole)."""
     scorecards: dict[str, Any] = field(default_factory=dict)
-    """Variant id → studio.preflight.scorecard's card for its render (when one exists)."""
+    """Variant id → studio.check.scorecard's card for its render (when one exists)."""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -127,13 +129,8 @@ def build_report(
     (`scorecards=False` skips decoding them)."""
     ids = [v.id for v in project.variants if not variant_ids or v.id in variant_ids]
     report = CheckReport(project.name, ids, check_project(project, variant_ids=ids))
-    try:
-        from studio.preflight.platforms import check_project_platforms
-    except ImportError:
-        report.notes.append("Platform specs: not available in this build.")
-    else:
-        found = check_project_platforms(project, root=project_dir)
-        report.platform = [f for f in found if not getattr(f, "variant_id", "") or f.variant_id in ids]
+    found = check_project_platforms(project, root=project_dir)
+    report.platform = [f for f in found if not f.variant_id or f.variant_id in ids]
     if scorecards:
         report.scorecards = _scorecards(project, ids, project_dir, report.notes)
     return report
@@ -152,12 +149,7 @@ def main_video(project: Project, variant_id: str, root: Path) -> Path | None:
 
 
 def _scorecards(project: Project, ids: list[str], project_dir: Path | None, notes: list[str]) -> dict[str, Any]:
-    """Each rendered variant's scorecard (studio/preflight/scorecard.py `score_variant`), read from its video."""
-    try:
-        from studio.preflight.scorecard import score_variant
-    except ImportError:
-        notes.append("Scorecards: not available in this build.")
-        return {}
+    """Each rendered variant's scorecard (studio/check/scorecard.py `score_variant`), read from its video."""
     if project_dir is None:
         return {}
     cards: dict[str, Any] = {}

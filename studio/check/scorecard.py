@@ -28,10 +28,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from studio import paths
+from studio.check import vision
 from studio.model.errors import ValidationFailed
 from studio.model.stage import CancelToken, ProgressFn, check, report
-from studio.preflight import vision
-from studio.preflight.platforms import PlatformSpec, VideoProbe, duration_findings, platform_spec, probe_video
+from studio.planning.platform_specs import PlatformSpec, VideoProbe, duration_findings, platform_spec, probe_video
 
 if TYPE_CHECKING:
     from studio.model.project import LocalizedShot, Project, Take, Variant
