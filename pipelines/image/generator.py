@@ -17,6 +17,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipelines import resident as slot
 from pipelines.image import batch_key
 from pipelines.image import device as devices
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
@@ -69,6 +70,7 @@ class Generator:
         """Free the device: weights go back to the CPU first, so a stray reference cannot pin GPU memory."""
         with self._lock:
             r, self.resident = self.resident, None
+            slot.vacate("image")
             if r is not None and r.device.kind != "cpu":
                 with contextlib.suppress(Exception):
                     if r.offloaded:
@@ -86,6 +88,7 @@ class Generator:
             if r is not None and r.info.id == info.id and r.info.path == info.path and r.device == device:
                 return r
             self.unload()
+            slot.claim("image", self.unload)  # a resident video model is freed first: one model on the device
             started = time.perf_counter()
             resident = None
             try:

@@ -23,6 +23,16 @@ CROSSFADE_S = 0.4
 
 
 @dataclass(frozen=True)
+class MotionSource:
+    """A shot's motion take as the cut plays it: the clip file, the aspect it was made at, its frames and rate."""
+
+    aspect: str
+    path: Path
+    frames: int
+    fps: float
+
+
+@dataclass(frozen=True)
 class Clip:
     shot_id: str
     image: Path
@@ -30,6 +40,8 @@ class Clip:
     duration_s: float
     camera: str = "static"
     transition_out: str = "crossfade"
+    motion: tuple[MotionSource, ...] = ()
+    """Motion takes (one per aspect made): played instead of the still and its camera move (render/motion.py)."""
 
     @property
     def end_s(self) -> float:
@@ -175,6 +187,7 @@ def build_timeline(
                 duration_s=duration,
                 camera=str(shot.overrides.get("camera") or (ms.camera if ms else "static")),
                 transition_out=str(shot.overrides.get("transition") or (ms.transition if ms else "crossfade")),
+                motion=motion_sources(project, store, shot.shot_id, variant.id),
             )
         )
         line = lines.get(shot.shot_id)
@@ -203,6 +216,19 @@ def build_timeline(
         logo=logo,
     )
     return Timeline(variant.id, variant.language, clips, end_card, voice, captions, subtitles)
+
+
+def motion_sources(project: Project, store: ProjectStore, shot_id: str, variant_id: str) -> tuple[MotionSource, ...]:
+    """The shot's picked motion takes whose clip files exist (studio/model/motion.py decides which)."""
+    from studio.model.motion import picked_motion
+
+    out = []
+    for take in picked_motion(project, shot_id, variant_id):
+        path = store.asset_path(take.asset)
+        if take.motion is not None and path.is_file():
+            frames = int(take.info.get("frames", take.motion.num_frames))
+            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps)))
+    return tuple(out)
 
 
 def end_card_copy(project: Project, variant: Variant) -> tuple[str, str, str]:
