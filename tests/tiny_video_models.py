@@ -12,14 +12,56 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-WORDS = (
-    "a the and of with slow push in pull out pan left right tilt up down camera moves serum bottle night rooftop "
-    "woman man smiles product turns orbit light sparkle face skin glow steady handheld shot close wide motion"
-).split()
+WORDS = [
+    *[
+        "a",
+        "the",
+        "and",
+        "of",
+        "with",
+        "slow",
+        "push",
+        "in",
+        "pull",
+        "out",
+        "pan",
+        "left",
+        "right",
+        "tilt",
+        "up",
+        "down",
+        "camera",
+        "moves",
+        "serum",
+        "bottle",
+        "night",
+    ],
+    *[
+        "rooftop",
+        "woman",
+        "man",
+        "smiles",
+        "product",
+        "turns",
+        "orbit",
+        "light",
+        "sparkle",
+        "face",
+        "skin",
+        "glow",
+        "steady",
+        "handheld",
+        "shot",
+        "close",
+    ],
+    *["wide", "motion", "phone", "screen", "glows", "app", "card"],
+]
 
 
 def tiny_tokenizer() -> Any:
-    """A T5-style fast tokenizer (PreTrainedTokenizerFast: transformers 5 rebuilds T5Tokenizer as Unigram) over a few words (word level, lower case, `</s>` appended)."""
+    """A T5-style fast tokenizer over a few words (word level, lower case, `</s>` appended).
+
+    PreTrainedTokenizerFast, because transformers 5 rebuilds a T5Tokenizer as a Unigram model from its vocab."""
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors
     from transformers import PreTrainedTokenizerFast
 
