@@ -50,6 +50,8 @@ class MotionTakesRequest:
     """None: the model's own rate (24 for Wan 2.2 and LTX, 16 for Wan 14B)."""
     area: int | None = None
     """Pixels per frame; None: the model's trained size (720p for Wan 2.2 TI2V-5B) at the aspect."""
+    short_side: int | None = None
+    """The clip's short side in pixels (480 for quick drafts); overrides `area`."""
     end_on_next_shot: bool = False
     """First-and-last-frame conditioning (Wan 14B, LTXCondition): the clip ends on the next shot's picture."""
     camera: str | None = None
@@ -63,12 +65,16 @@ def _model(request: MotionTakesRequest) -> Any:
     return require_ready(info)
 
 
-def clip_size(aspect: str, area: int, multiple: int) -> tuple[int, int]:
+def clip_size(aspect: str, area: int, multiple: int, short_side: int | None = None) -> tuple[int, int]:
+    """Width and height at `aspect` with `area` pixels (or that short side), each a multiple of `multiple`."""
     if aspect not in ASPECT_SIZES:
         raise ProjectError(f"Unknown aspect ratio {aspect!r}.", f"Use one of {', '.join(ASPECT_SIZES)}.")
     aw, ah = ASPECT_SIZES[aspect]
-    w = (area * aw / ah) ** 0.5
-    h = area / w
+    if short_side:
+        w, h = (short_side, short_side * ah / aw) if aw <= ah else (short_side * aw / ah, short_side)
+    else:
+        w = (area * aw / ah) ** 0.5
+        h = area / w
     return max(multiple, round(w / multiple) * multiple), max(multiple, round(h / multiple) * multiple)
 
 
@@ -136,7 +142,7 @@ def motion_request_for(
     seconds = request.seconds or duration
     frames = snap_frames(round(seconds * fps) + 1, rules)
     area = request.area or rules.native[0] * rules.native[1]
-    width, height = clip_size(request.aspect, area, rules.size_multiple)
+    width, height = clip_size(request.aspect, area, rules.size_multiple, request.short_side)
     cam = request.camera or camera
     return (
         MotionRequest(
@@ -287,6 +293,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--aspect", default=None, help="aspect ratio of the clips (default: the brief's first)")
     p.add_argument("--seconds", type=float, help="clip length (default: each shot's length)")
     p.add_argument("--steps", type=int, help="denoising steps (default: the model's)")
+    p.add_argument("--fps", type=int, help="frames per second (default: the model's, 24 for Wan 2.2)")
+    p.add_argument("--short-side", type=int, help="clip size as its short side in pixels, e.g. 480 (default: 720p)")
     p.add_argument("--seed", type=int)
     p.add_argument("--regenerate", action="store_true", help="fresh seeds for shots that already have clips")
     p.add_argument("--end-on-next-shot", action="store_true", help="end each clip on the next shot's picture")
@@ -313,6 +321,8 @@ def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
         regenerate=args.regenerate,
         steps=args.steps,
         seconds=args.seconds,
+        fps=args.fps,
+        short_side=args.short_side,
         end_on_next_shot=args.end_on_next_shot,
         camera=args.camera,
     )

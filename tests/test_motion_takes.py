@@ -170,3 +170,20 @@ def test_a_short_clip_is_slowed_to_the_shot_and_a_long_one_trimmed(store: Projec
     assert shown == sorted(shown) and len(set(shown)) >= 6, "played through, slowed evenly"
     assert source_index(0.5, 2.0, 9, 8.0) == 4 and source_index(1.0, 2.0, 9, 8.0) == 8, "stretched to the end"
     assert source_index(0.5, 1.0, 17, 8.0) == 4, "a longer clip plays at its speed and is trimmed"
+
+
+def test_cli_animate_merges_takes_and_ltx_needs_the_flag(store: ProjectStore, capsys: pytest.CaptureFixture) -> None:
+    from pipelines.video.licence import acknowledged
+    from studio.cli import main
+
+    args = ["--quiet", "animate", str(store.root), "--shots", "s3", "--steps", "2", "--fps", "8", "--seconds", "1"]
+    assert main([*args, "--model", "tiny-wan22-ti2v", "--short-side", "32"]) == 0
+    project = store.load()
+    assert [(t.shot_id, t.kind) for t in project.motion_takes] == [("s3", "video")]
+    assert "1 new motion take" in capsys.readouterr().out
+
+    assert main([*args, "--model", "tiny-ltx-i2v", "--short-side", "32"]) == 2
+    err = capsys.readouterr().err
+    assert "LTX-Video" in err and "--accept-ltx-licence" in err and not acknowledged()
+    assert main([*args, "--model", "tiny-ltx-i2v", "--short-side", "32", "--accept-ltx-licence"]) == 0
+    assert acknowledged() and len(store.load().motion_takes) == 2
