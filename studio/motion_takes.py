@@ -11,6 +11,7 @@ model takes a last frame, `end_on_next_shot` ends the clip on the next shot's pi
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +57,9 @@ class MotionTakesRequest:
     """First-and-last-frame conditioning (Wan 14B, LTXCondition): the clip ends on the next shot's picture."""
     camera: str | None = None
     """Override the shot's camera move for the motion prompt, e.g. "orbit" for a product turntable."""
+    packshot: Path | None = None
+    """Product turntable: this packshot image is the first frame (copied into assets/ as PNG), the camera orbits,
+    and the shots default to the storyboard's product shots (else the last shot)."""
 
 
 def _model(request: MotionTakesRequest) -> Any:
@@ -99,6 +103,29 @@ def _seed(project: Project, request: MotionTakesRequest, variant_id: str | None,
     return base
 
 
+def packshot_source(project: Project, shot_id: str, variant_id: str | None, asset: str, size: tuple[int, int]) -> Take:
+    """A supplied packshot as the picture a turntable starts from (its provenance says it was supplied, not made)."""
+    from studio.model import ImageRequest
+
+    product = " ".join(p for p in (project.brief.brand, project.brief.product) if p)
+    return Take(
+        id="packshot",
+        shot_id=shot_id,
+        variant_id=variant_id,
+        request=ImageRequest(
+            shot_id=shot_id,
+            variant_id=variant_id,
+            prompt=f"{product}, product packshot, clean studio background",
+            width=size[0],
+            height=size[1],
+            model="packshot",
+            framing="product",
+        ),
+        asset=asset,
+        backend="packshot",
+    )
+
+
 def motion_request_for(
     project: Project,
     variant_id: str | None,
@@ -106,6 +133,8 @@ def motion_request_for(
     request: MotionTakesRequest,
     info: Any,
     candidate: int = 0,
+    *,
+    packshot: Take | None = None,
 ) -> tuple[MotionRequest, Take]:
     """The request for one clip of one shot, and the image take it starts from."""
     from pipelines.video.generator import snap_frames
@@ -125,7 +154,9 @@ def motion_request_for(
         visual = vshot.prompt or visual
         duration = vshot.duration_s
         camera = str(vshot.overrides.get("camera") or camera)
-    source = project.selected_take(shot_id, variant_id)
+    source = project.selected_take(shot_id, variant_id) if packshot is None else packshot
+    if packshot is not None:
+        visual, camera = packshot.request.prompt, "orbit"
     if source is None:
         raise ProjectError(
             f"Shot {shot_id} of {variant_id or 'the master'} has no picture to animate yet.",
@@ -185,6 +216,12 @@ def generate_motion_takes(
         raise ProjectError("The project has no storyboard yet.", "Plan the project first.")
     info = _model(request)
     shot_ids = list(request.shot_ids) or [s.id for s in project.storyboard.shots]
+    packshot_asset, packshot_size, fresh = None, (0, 0), False
+    if request.packshot is not None:
+        packshot_asset, packshot_size, fresh = _import_packshot(store, request.packshot)
+        if not request.shot_ids:
+            products = [s.id for s in project.storyboard.shots if s.framing == "product"]
+            shot_ids = products or [project.storyboard.shots[-1].id]
     existing = {
         t.motion.key(): t for t in project.motion_takes if t.motion is not None and store.asset_path(t.asset).is_file()
     }
@@ -193,12 +230,15 @@ def generate_motion_takes(
     for variant_id in request.variant_ids:
         for shot_id in shot_ids:
             for c in range(max(1, request.candidates)):
-                mreq, source = motion_request_for(project, variant_id, shot_id, request, info, c)
+                packshot = None
+                if packshot_asset is not None:
+                    packshot = packshot_source(project, shot_id, variant_id, packshot_asset, packshot_size)
+                mreq, source = motion_request_for(project, variant_id, shot_id, request, info, c, packshot=packshot)
                 key = mreq.key()
                 order.append(key)
                 if key not in existing:
                     planned.setdefault(key, (mreq, source))
-    created: list[str] = []
+    created: list[str] = [packshot_asset] if packshot_asset is not None and fresh else []
     made: dict[str, Take] = {}
     total = max(1, len(planned))
     try:
@@ -245,6 +285,27 @@ def generate_motion_takes(
         if take is not None:
             out.append(take)
     return out
+
+
+def _import_packshot(store: ProjectStore, path: Path) -> tuple[str, tuple[int, int], bool]:
+    """The packshot as a PNG asset (re-encoded: only pixels enter the project); refused clearly when unreadable."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            image = im.convert("RGB")
+    except (OSError, UnidentifiedImageError) as e:
+        raise ProjectError(
+            f"The packshot {path} could not be read as an image ({e}).",
+            "Give a PNG, JPEG or WebP picture of the product (a clean packshot works best).",
+        ) from e
+    buf = io.BytesIO()
+    image.save(buf, "PNG")
+    data = buf.getvalue()
+    fresh = not any(store.assets.glob(f"{hashlib.sha256(data).hexdigest()[:32]}.png"))
+    return store.put_asset(data, "png"), image.size, fresh
 
 
 def merge_motion_takes(project: Project, takes: list[Take]) -> list[Take]:
@@ -299,6 +360,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--regenerate", action="store_true", help="fresh seeds for shots that already have clips")
     p.add_argument("--end-on-next-shot", action="store_true", help="end each clip on the next shot's picture")
     p.add_argument("--camera", help="camera move for the prompt, e.g. orbit (a product turntable)")
+    p.add_argument("--turntable", metavar="PACKSHOT", help="an orbit around the product from this packshot image")
     p.add_argument("--accept-ltx-licence", action="store_true", help="record that you accept LTX-Video's licence")
 
 
@@ -325,6 +387,7 @@ def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
         short_side=args.short_side,
         end_on_next_shot=args.end_on_next_shot,
         camera=args.camera,
+        packshot=Path(args.turntable) if args.turntable else None,
     )
     takes = run_job("Animate", generate_motion_takes, request, quiet=args.quiet, lane="gpu")
     project = store.load()  # merged into what is on disk now, not what was read before the clips were made

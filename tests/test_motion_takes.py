@@ -187,3 +187,21 @@ def test_cli_animate_merges_takes_and_ltx_needs_the_flag(store: ProjectStore, ca
     assert "LTX-Video" in err and "--accept-ltx-licence" in err and not acknowledged()
     assert main([*args, "--model", "tiny-ltx-i2v", "--short-side", "32", "--accept-ltx-licence"]) == 0
     assert acknowledged() and len(store.load().motion_takes) == 2
+
+
+def test_product_turntable_orbits_from_the_packshot(store: ProjectStore, tmp_path: Path) -> None:
+    """A Brazilian pet-food brand's bag, supplied as a packshot, becomes an orbit clip on the product shot."""
+    packshot = tmp_path / "racao-packshot.jpg"
+    Image.new("RGB", (300, 400), (230, 120, 30)).save(packshot)
+    takes = generate_motion_takes(animate(store, shot_ids=(), packshot=packshot, seconds=1.0))
+    assert [t.shot_id for t in takes] == ["s3"], "the last shot (no product-framed shot in this storyboard)"
+    take = takes[0]
+    assert take.motion is not None and take.motion.camera == "orbit" and "orbits" in take.motion.prompt
+    first = Image.open(store.asset_path(take.motion.source_image))
+    pixel = np.asarray(first.convert("RGB"))[10, 10].astype(int)
+    assert first.size == (300, 400) and np.abs(pixel - (230, 120, 30)).max() <= 3, "the packshot's own pixels"
+    assert take.request.model == "packshot" and take.info["source_take"] == "packshot"
+
+    (tmp_path / "not-an-image.png").write_text("hello")
+    with pytest.raises(Exception, match="could not be read as an image"):
+        generate_motion_takes(animate(store, packshot=tmp_path / "not-an-image.png"))
