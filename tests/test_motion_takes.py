@@ -205,3 +205,37 @@ def test_product_turntable_orbits_from_the_packshot(store: ProjectStore, tmp_pat
     (tmp_path / "not-an-image.png").write_text("hello")
     with pytest.raises(Exception, match="could not be read as an image"):
         generate_motion_takes(animate(store, packshot=tmp_path / "not-an-image.png"))
+
+
+def test_each_aspect_plays_its_own_clip_else_the_stills_reframing(tmp_path: Path) -> None:
+    from studio.render.motion import pick_source
+    from studio.render.timeline import MotionSource
+
+    tall, wide = MotionSource("9:16", tmp_path / "a.mp4", 9, 8.0), MotionSource("16:9", tmp_path / "b.mp4", 9, 8.0)
+    assert pick_source((tall, wide), "16:9") is wide and pick_source((tall, wide), "1:1") is tall
+    frame = np.zeros((64, 36, 3), np.uint8)
+    frame[:, :, 0] = 200  # a red portrait clip in a landscape frame: shown whole, over a dimmed fill of itself
+    out = fit_frame(frame, 128, 72)
+    assert out.shape == (72, 128, 3)
+    centre, side = out[36, 64].astype(int), out[36, 4].astype(int)
+    assert centre[0] > 190 and side[0] < 160, "the whole clip in the middle, a darker fill at the sides"
+
+
+def test_a_project_file_cannot_point_a_clip_outside_assets(store: ProjectStore) -> None:
+    import json
+
+    from studio.model import ValidationFailed
+
+    data = json.loads(store.project_file.read_text("utf-8"))
+    take = dict(data["takes"][0])
+    take.update(
+        id="m1",
+        kind="video",
+        asset="clip.mp4",
+        motion=dict(shot_id="s1", source_image="../../secret.png", prompt="p", width=32, height=64, num_frames=9,
+                    model="m"),
+    )  # fmt: skip
+    data["motion_takes"] = [take]
+    store.project_file.write_text(json.dumps(data), "utf-8")
+    with pytest.raises(ValidationFailed, match="source_image"):
+        store.load()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
+from studio.model.ids import AssetName, SafeId
 from studio.model.requests import Request
 
 if TYPE_CHECKING:
@@ -33,10 +34,12 @@ CAMERA_PHRASES: dict[str, str] = {
 class MotionRequest(Request):
     """Everything one image-to-video generation needs; stored with the clip, it explains and reproduces it."""
 
-    shot_id: str
-    variant_id: str | None = None
-    source_image: str = Field(description="Asset name of the first frame (the shot's picked image take).")
-    last_image: str | None = Field(default=None, description="Asset name of the last frame, where the model takes one.")
+    shot_id: SafeId
+    variant_id: SafeId | None = None
+    source_image: AssetName = Field(description="Asset name of the first frame (the shot's picked image take).")
+    last_image: AssetName | None = Field(
+        default=None, description="Asset name of the last frame, where the model takes one."
+    )
     prompt: str
     negative_prompt: str = ""
     camera: str = "static"
