@@ -201,3 +201,21 @@ def test_one_resident_model_across_image_and_video(models: TinyVideoModels) -> N
     assert slot.holder() == "video"
     video.unload()
     assert slot.holder() is None
+
+
+@pytest.mark.parametrize("model", ["tiny-wan22-a14b", "tiny-ltx-condition"])
+def test_first_and_last_frame_conditioning(models: TinyVideoModels, model: str) -> None:
+    licence.acknowledge()
+    info = find_model(model)
+    assert info.ready and info.rules.last_frame, info.problems
+    assert info.family == ("wan-a14b" if "wan" in model else "ltx-condition")
+    gen = VideoGenerator()
+    size = {"width": 32, "height": 32}
+    first_only = gen.run(request(info.id, **size), picture(), info=info)
+    last = Image.new("RGB", (64, 64), (240, 240, 240))
+    both = gen.run(request(info.id, **size), picture(), last, info=info)
+    assert both.info["last_frame"] is True and first_only.info["last_frame"] is False
+    assert len(both.frames) == 9
+    change = np.abs(both.frames[-1].astype(int) - first_only.frames[-1].astype(int)).mean()
+    assert change > 0.1, "the last frame given changes the clip's end (same seed: identical without it)"
+    gen.unload()

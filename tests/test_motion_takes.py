@@ -239,3 +239,15 @@ def test_a_project_file_cannot_point_a_clip_outside_assets(store: ProjectStore) 
     store.project_file.write_text(json.dumps(data), "utf-8")
     with pytest.raises(ValidationFailed, match="source_image"):
         store.load()
+
+
+def test_end_on_next_shot_conditions_on_its_picture(store: ProjectStore) -> None:
+    take = generate_motion_takes(
+        animate(store, model="tiny-wan22-a14b", shot_ids=("s1",), seconds=1.0, end_on_next_shot=True)
+    )[0]
+    following = store.load().selected_take("s2", None)
+    assert take.motion is not None and following is not None
+    assert take.motion.last_image == following.asset and take.info["last_frame"] is True
+    last_shot = generate_motion_takes(animate(store, model="tiny-wan22-a14b", shot_ids=("s3",), seconds=1.0,
+                                              end_on_next_shot=True))[0]  # fmt: skip
+    assert last_shot.motion is not None and last_shot.motion.last_image is None, "the last shot has no next picture"

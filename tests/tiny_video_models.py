@@ -133,6 +133,51 @@ def wan22_ti2v_components() -> dict[str, Any]:
     }
 
 
+def wan22_a14b_components() -> dict[str, Any]:
+    """Wan 2.2 I2V-A14B shape: two transformers split at `boundary_ratio`, 16-channel latents, no image encoder."""
+    import torch
+    from diffusers import AutoencoderKLWan, UniPCMultistepScheduler, WanTransformer3DModel
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(
+        base_dim=3, z_dim=16, dim_mult=[1, 1, 1, 1], num_res_blocks=1, temperal_downsample=[False, True, True]
+    )
+    torch.manual_seed(0)
+    text_encoder = UMT5EncoderModel(
+        UMT5Config(vocab_size=_vocab_size(), d_model=32, d_kv=8, d_ff=37, num_layers=2, num_heads=4)
+    )
+
+    def transformer() -> Any:
+        torch.manual_seed(0)
+        return WanTransformer3DModel(
+            patch_size=(1, 2, 2),
+            num_attention_heads=2,
+            attention_head_dim=12,
+            in_channels=36,
+            out_channels=16,
+            text_dim=32,
+            freq_dim=256,
+            ffn_dim=32,
+            num_layers=2,
+            cross_attn_norm=True,
+            qk_norm="rms_norm_across_heads",
+            rope_max_seq_len=32,
+        )
+
+    return {
+        "transformer": transformer(),
+        "vae": vae,
+        "scheduler": UniPCMultistepScheduler(prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0),
+        "text_encoder": text_encoder,
+        "tokenizer": tiny_tokenizer(),
+        "transformer_2": transformer(),
+        "image_encoder": None,
+        "image_processor": None,
+        "boundary_ratio": 0.875,
+    }
+
+
 def ltx_components() -> dict[str, Any]:
     import torch
     from diffusers import AutoencoderKLLTXVideo, FlowMatchEulerDiscreteScheduler, LTXVideoTransformer3DModel
@@ -199,13 +244,19 @@ class TinyVideoModels:
     """The folder the video registry scans (QIANMIAN_VIDEO_MODELS)."""
     wan: Path
     ltx: Path
+    wan_a14b: Path
+    """Takes a last frame as well as the first."""
+    ltx_condition: Path
+    """LTXConditionPipeline: conditions at the first and the last frame."""
 
 
 def build_tiny_video_models(root: Path) -> TinyVideoModels:
     root.mkdir(parents=True, exist_ok=True)
     wan = save_pipeline("WanImageToVideoPipeline", wan22_ti2v_components(), root / "tiny-wan22-ti2v")
     ltx = save_pipeline("LTXImageToVideoPipeline", ltx_components(), root / "tiny-ltx-i2v")
-    return TinyVideoModels(root, wan, ltx)
+    a14b = save_pipeline("WanImageToVideoPipeline", wan22_a14b_components(), root / "tiny-wan22-a14b")
+    cond = save_pipeline("LTXConditionPipeline", ltx_components(), root / "tiny-ltx-condition")
+    return TinyVideoModels(root, wan, ltx, a14b, cond)
 
 
 def model_index(folder: Path) -> dict[str, Any]:
