@@ -145,7 +145,7 @@ def motion_request_for(
         master = project.storyboard.shot(shot_id)
     except KeyError as e:
         raise ProjectError(f"The storyboard has no shot {shot_id!r}.", "Pick a shot from the storyboard.") from e
-    visual, duration, camera = master.visual, master.duration_s, master.camera
+    visual, duration, camera = master.visual, master.duration_s, str(master.camera)
     if variant_id is not None:
         try:
             vshot = project.variant(variant_id).shot(shot_id)

@@ -231,7 +231,7 @@ def load_pipeline(info: VideoModelInfo, device: devices.DeviceChoice) -> Any:
             else (device.torch_dtype())
         )
     try:
-        pipe = DiffusionPipeline.from_pretrained(
+        pipe = DiffusionPipeline.from_pretrained(  # type: ignore[no-untyped-call]
             str(info.path), dtype=dtype, local_files_only=True, use_safetensors=True
         )
     except Exception as e:

@@ -145,7 +145,9 @@ class MotionPanel(QWidget):
         for take in takes:
             assert take.motion is not None
             poster = doc.root / "assets" / take.motion.source_image  # the clip's first frame is its picture
-            pixmap = take_pixmap(self.page.thumbs(), poster, MOTION_THUMB, dpr, take.shot_id)
+            pixmap = take_pixmap(
+                getattr(self.page.window_actions, "thumbnails", None), poster, MOTION_THUMB, dpr, take.shot_id
+            )
             mark = "✓ in the cut · " if take.id in playing else ""
             seconds = take.info.get("duration_s", round(take.motion.duration_s, 2))
             item = QListWidgetItem(
@@ -211,14 +213,20 @@ class MotionPanel(QWidget):
     def pick(self, take_id: str) -> None:
         from studio.motion_takes import pick_motion
 
+        def change(p: Any) -> None:
+            pick_motion(p, take_id)
+
         if self.page.doc is not None:
-            self.page.doc.edit(
-                f"Pick clip for {self.page.shot_id()}", ("motion_takes",), lambda p: pick_motion(p, take_id)
-            )
+            self.page.doc.edit(f"Pick clip for {self.page.shot_id()}", ("motion_takes",), change)
 
     def use_still(self) -> None:
         from studio.motion_takes import use_still
 
         doc, shot_id, vid = self.page.doc, self.page.shot_id(), self.page.variant_id()
-        if doc is not None and shot_id is not None:
-            doc.edit(f"Use the still for {shot_id}", ("motion_takes",), lambda p: use_still(p, shot_id, vid))
+        if doc is None or shot_id is None:
+            return
+
+        def change(p: Any) -> None:
+            use_still(p, shot_id, vid)
+
+        doc.edit(f"Use the still for {shot_id}", ("motion_takes",), change)
