@@ -15,7 +15,7 @@ from tiny_video_models import TinyVideoModels, build_tiny_video_models
 from pipelines import resident as slot
 from pipelines.video import licence
 from pipelines.video.generator import VideoGenerator, snap_frames, snap_size
-from pipelines.video.registry import RULES, find_model, inspect_folder, require_ready, scan, shown
+from pipelines.video.registry import RULES, default_model, find_model, inspect_folder, require_ready, scan, shown
 from studio.model import BackendError, Cancelled, CancelToken, Progress
 from studio.model.motion import MotionRequest
 
@@ -63,6 +63,8 @@ def test_registry_recognises_wan_and_ltx(models: TinyVideoModels) -> None:
     assert wan.ready and wan.family == "wan22-ti2v" and wan.pipeline == "WanImageToVideoPipeline"
     assert ltx.ready and ltx.family == "ltx" and ltx.needs_licence
     assert wan.rules.frame_step == 4 and ltx.rules.frame_step == 8
+    assert found["tiny-wan22-a14b"].family == "wan-a14b" and found["tiny-ltx-condition"].family == "ltx-condition"
+    assert default_model().id == "tiny-wan22-ti2v", "Wan 2.2 TI2V-5B is the default, before the 14B tier and LTX"
 
 
 def test_a14b_folder_is_the_high_tier(tmp_path: Path) -> None:

@@ -58,7 +58,7 @@ def test_animate_lists_clips_marks_moving_shots_and_picks(
     page.shots.setCurrentRow(1)
     panel = page.motion_panel
     models = [panel.model.itemText(i) for i in range(panel.model.count())]
-    assert models == ["tiny-wan22-ti2v (wan22-ti2v)"], "LTX is not offered before its licence is acknowledged"
+    assert models == ["tiny-wan22-ti2v (wan22-ti2v)", "tiny-wan22-a14b (wan-a14b)"], "the default first, no LTX"
     assert panel.licence_button.isVisibleTo(page)
     assert "still with a camera move" in panel.status.text()
 

@@ -14,6 +14,7 @@ Pickle weights are refused exactly as for image models (the image registry's che
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -55,6 +56,8 @@ RULES: dict[str, VideoRules] = {
     "ltx-condition": VideoRules(8, 32, (704, 480), 24, 161, 40, 3.0, True, "LTX-Video licence"),
     "unknown": VideoRules(4, 32, (832, 480), 16, 81, 30, 5.0, False, "unknown"),
 }
+#: Preference when nothing is chosen: Wan 2.2 TI2V-5B (fits a 24 GB card offloaded), then the 14B tiers, then LTX.
+FAMILY_ORDER: tuple[str, ...] = ("wan22-ti2v", "wan-a14b", "wan21-14b", "ltx-condition", "ltx")
 LICENSED = ("ltx", "ltx-condition")
 """Families shown only after the creator acknowledged their licence."""
 
@@ -208,14 +211,17 @@ def find_model(model_id: str, extra: list[Path] | None = None) -> VideoModelInfo
     )
 
 
+def preferred(models: Iterable[VideoModelInfo]) -> list[VideoModelInfo]:
+    """Models in the order the studio prefers them (FAMILY_ORDER), then by id."""
+    rank = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    return sorted(models, key=lambda m: (rank.get(m.family, len(rank)), m.id))
+
+
 def default_model(extra: list[Path] | None = None) -> VideoModelInfo:
     """The best ready model: Wan 2.2 TI2V-5B first, then the 14B tiers, then LTX (when acknowledged)."""
-    order = ("wan22-ti2v", "wan-a14b", "wan21-14b", "ltx-condition", "ltx")
-    ready = [m for m in shown(scan(extra)) if m.ready]
-    for family in order:
-        for m in ready:
-            if m.family == family:
-                return m
+    ready = preferred(m for m in shown(scan(extra)) if m.ready)
+    if ready:
+        return ready[0]
     raise BackendError(
         "No image-to-video model is installed.",
         f"Copy a Wan 2.2 TI2V-5B diffusers folder (Wan-AI/Wan2.2-TI2V-5B-Diffusers) into {paths.models_dir() / 'video'}"

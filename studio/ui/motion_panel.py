@@ -92,10 +92,10 @@ class MotionPanel(QWidget):
 
     def load_models(self) -> None:
         """The ready video models (LTX only once acknowledged); scanned once, again after the licence changes."""
-        from pipelines.video.registry import scan, shown
+        from pipelines.video.registry import preferred, scan, shown
 
         found = scan()
-        ready = [m for m in shown(found) if m.ready]
+        ready = preferred(m for m in shown(found) if m.ready)  # the default first
         self.model.clear()
         for m in ready:
             self.model.addItem(f"{m.id} ({m.family})", str(m.path) if m.kind == "folder" else m.id)
