@@ -90,7 +90,7 @@ def test_cancel_leaves_no_clip(store: ProjectStore) -> None:
 
     with pytest.raises(Cancelled):
         generate_motion_takes(animate(store, steps=6, shot_ids=("s1", "s2")), on_progress=on_progress, cancel=token)
-    assert not list(store.assets.glob("*.mp4")) and not list(store.assets.glob(".qm-clip-*"))
+    assert not list(store.assets.glob("*.mp4")) and not list(store.assets.glob(".clip.*"))
 
 
 @pytest.mark.slow

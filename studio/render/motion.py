@@ -21,6 +21,7 @@ from PIL import Image
 
 from studio.jobs.lifetime import child_process_options
 from studio.model import BackendError
+from studio.model.safe_paths import temp_prefix
 from studio.render.frames import REFRAME_LIMIT, fit_to_frame
 from studio.render.timeline import Clip, MotionSource
 
@@ -35,7 +36,7 @@ def encode_clip(frames: Sequence[np.ndarray], fps: int, out_dir: Path) -> Path:
     if not frames:
         raise BackendError("The video model returned no frames.", "Generate the motion take again.")
     h, w = frames[0].shape[:2]
-    fd, name = tempfile.mkstemp(prefix=".qm-clip-", suffix=".mp4", dir=out_dir)
+    fd, name = tempfile.mkstemp(prefix=temp_prefix("clip"), suffix=".mp4", dir=out_dir)  # swept after a crash
     os.close(fd)
     cmd = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
