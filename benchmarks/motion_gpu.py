@@ -12,6 +12,8 @@ the very same resident pipeline object, alternating, with CUDA synchronised arou
 a real run uses the model's 40-50); seconds per clip at the model's own step count are extrapolated in the table.
 Without CUDA it prints that it skipped and why, and exits 0. `--tiny --device cpu` checks the code path anywhere.
 Final line: gpu_motion_ours_vs_bare=<bare time ÷ our time, geometric mean over the rows> (goal ≥ 0.95).
+A CUDA run is kept in benchmarks/results/motion_gpu_<gpu>.txt. Run: `python benchmarks/motion_gpu.py` (about
+10 minutes on an H100: building and saving the 5 B and 2 B models with their XXL text encoders is most of it).
 """
 
 from __future__ import annotations
@@ -116,16 +118,12 @@ def build(kind: str, tiny: bool, device: str, folder: Path) -> None:
 
     cls = "WanImageToVideoPipeline" if kind == "wan" else "LTXImageToVideoPipeline"
     dtype = torch.bfloat16 if device.startswith("cuda") else torch.float32
+    # Built in float32 straight on the device (seconds; CPU init of 11 B parameters would take an hour), then cast.
     with torch.device(device if not tiny else "cpu"):
         if tiny:
             comps = wan22_ti2v_components() if kind == "wan" else ltx_components()
         else:
-            previous = torch.get_default_dtype()
-            torch.set_default_dtype(dtype)  # built straight in bf16 on the GPU: minutes, not an hour of CPU init
-            try:
-                comps = wan22_ti2v_full() if kind == "wan" else ltx_full()
-            finally:
-                torch.set_default_dtype(previous)
+            comps = wan22_ti2v_full() if kind == "wan" else ltx_full()
     for name, comp in comps.items():
         if hasattr(comp, "to") and hasattr(comp, "parameters"):
             comps[name] = comp.to(dtype=torch.float32 if name == "vae" else dtype)
@@ -142,6 +140,15 @@ def bare_call(pipe: Any, request: Any, image: Any, kind: str) -> None:
         pipe(image=image, prompt=request.prompt, negative_prompt=None, height=request.height, width=request.width,
              num_frames=request.num_frames, num_inference_steps=request.steps, guidance_scale=request.guidance,
              generator=torch.Generator("cpu").manual_seed(0), output_type="np", **kw)  # fmt: skip
+
+
+LINES: list[str] = []
+
+
+def say(line: str) -> None:
+    """Print and keep: a CUDA run is written to benchmarks/results/ at the end."""
+    print(line, flush=True)
+    LINES.append(line)
 
 
 def _sync(device: str) -> None:
@@ -170,6 +177,7 @@ def main(argv: list[str] | None = None) -> float | None:
 
     from PIL import Image
 
+    from pipelines.image.device import free_memory
     from pipelines.video import licence
     from pipelines.video.generator import VideoGenerator, snap_frames
     from pipelines.video.registry import inspect_folder
@@ -183,11 +191,10 @@ def main(argv: list[str] | None = None) -> float | None:
     steps = args.steps or (2 if args.tiny else 8)
     sizes = TINY_SIZES if args.tiny else SIZES
     if args.device.startswith("cuda"):
-        print(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}", flush=True)
-    print(
+        say(f"device: {torch.cuda.get_device_name(0)}, torch {torch.__version__}")
+    say(
         f"{'model':5} {'size':>5} {'frames':>6} {'ours s':>8} {'bare s':>8} {'bare/ours':>9} "
-        f"{'peak GiB':>8} {'s/clip@model steps':>18}",
-        flush=True,
+        f"{'peak GiB':>8} {'s/clip@model steps':>18}"
     )
     ratios = []
     gen = VideoGenerator()
@@ -195,6 +202,7 @@ def main(argv: list[str] | None = None) -> float | None:
         folder = work / f"random-{kind}"
         started = time.perf_counter()
         build(kind, args.tiny, args.device, folder)
+        free_memory()
         built = time.perf_counter() - started
         info = inspect_folder(folder)
         assert info.ready, info.problems
@@ -203,10 +211,9 @@ def main(argv: list[str] | None = None) -> float | None:
         pipe = resident.pipe
         params = sum(p.numel() for p in pipe.transformer.parameters()) / 1e6
         loaded = time.perf_counter() - started
-        print(
+        say(
             f"# {kind}: transformer {params:.0f}M params, built+saved {built:.1f}s, "
-            f"loaded via registry {loaded:.1f}s, offload={resident.offloaded}",
-            flush=True,
+            f"loaded via registry {loaded:.1f}s, offload={resident.offloaded}, steps {steps}"
         )
         rules = info.rules
         frames = snap_frames(round(args.seconds * rules.fps) + 1, rules)
@@ -241,11 +248,17 @@ def main(argv: list[str] | None = None) -> float | None:
             ratios.append(ratio)
             full = t_ours * rules.steps / steps  # denoising dominates; the VAE decode is counted once more
             row = f"{kind:5} {size_name:>5} {frames:>6} {t_ours:8.2f} {t_bare:8.2f} {ratio:9.3f} {peak:8.1f}"
-            print(f"{row} {full:18.1f}", flush=True)
+            say(f"{row} {full:18.1f}")
         gen.unload()
         del pipe, resident
     score = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
-    print(f"gpu_motion_ours_vs_bare={score:.3f}")
+    say(f"gpu_motion_ours_vs_bare={score:.3f}")
+    if args.device.startswith("cuda"):
+        name = torch.cuda.get_device_name(0).lower().replace("nvidia", "").strip().split()[0]
+        out = ROOT / "benchmarks" / "results" / f"motion_gpu_{name}.txt"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text("\n".join(LINES) + "\n", "utf-8")
+        print(f"kept in {out}")
     return score
 
 
