@@ -351,7 +351,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--variant", action="append", help="variant id (repeatable; default: the master storyboard)")
     p.add_argument("--candidates", type=int, default=1, help="clips per shot, consecutive seeds")
     p.add_argument("--model", help="video model id or diffusers folder (default: the best installed)")
-    p.add_argument("--aspect", default=None, help="aspect ratio of the clips (default: the brief's first)")
+    p.add_argument(
+        "--aspect",
+        action="append",
+        choices=list(ASPECT_SIZES),
+        help="aspect ratio of the clips (repeatable: one clip per aspect; default: the brief's first)",
+    )
     p.add_argument("--seconds", type=float, help="clip length (default: each shot's length)")
     p.add_argument("--steps", type=int, help="denoising steps (default: the model's)")
     p.add_argument("--fps", type=int, help="frames per second (default: the model's, 24 for Wan 2.2)")
@@ -372,28 +377,33 @@ def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
         print(f"{LTX_TERMS}\nAcknowledged; recorded in {acknowledge()}.")
     store = ProjectStore(Path(args.project))
     project = store.load()
-    request = MotionTakesRequest(
-        project_dir=store.root,
-        variant_ids=tuple(args.variant) if args.variant else (None,),
-        shot_ids=tuple(args.shots),
-        aspect=args.aspect or (project.brief.aspect_ratios[0] if project.brief.aspect_ratios else "9:16"),
-        candidates=max(1, args.candidates),
-        model=args.model,
-        seed=args.seed,
-        regenerate=args.regenerate,
-        steps=args.steps,
-        seconds=args.seconds,
-        fps=args.fps,
-        short_side=args.short_side,
-        end_on_next_shot=args.end_on_next_shot,
-        camera=args.camera,
-        packshot=Path(args.turntable) if args.turntable else None,
-    )
-    takes = run_job("Animate", generate_motion_takes, request, quiet=args.quiet, lane="gpu")
-    project = store.load()  # merged into what is on disk now, not what was read before the clips were made
-    added = merge_motion_takes(project, takes)
-    if added:
-        store.save(project)
+    aspects = args.aspect or project.brief.aspect_ratios[:1] or ["9:16"]
+    takes: list[Take] = []
+    added: list[Take] = []
+    for aspect in dict.fromkeys(aspects):
+        request = MotionTakesRequest(
+            project_dir=store.root,
+            variant_ids=tuple(args.variant) if args.variant else (None,),
+            shot_ids=tuple(args.shots),
+            aspect=aspect,
+            candidates=max(1, args.candidates),
+            model=args.model,
+            seed=args.seed,
+            regenerate=args.regenerate,
+            steps=args.steps,
+            seconds=args.seconds,
+            fps=args.fps,
+            short_side=args.short_side,
+            end_on_next_shot=args.end_on_next_shot,
+            camera=args.camera,
+            packshot=Path(args.turntable) if args.turntable else None,
+        )
+        made = run_job(f"Animate {aspect}", generate_motion_takes, request, quiet=args.quiet, lane="gpu")
+        project = store.load()  # merged into what is on disk now, and per aspect: a later Ctrl-C keeps these
+        added += merge_motion_takes(project, made)
+        if added:
+            store.save(project)
+        takes += made
     for t in takes:
         print(f"{t.variant_id or 'master'}/{t.shot_id}: {store.asset_path(t.asset)} ({t.info.get('duration_s')} s)")
     print(f"{len(added)} new motion take(s); `qianmian render` now plays them in place of the stills.")

@@ -177,16 +177,19 @@ def test_cli_animate_merges_takes_and_ltx_needs_the_flag(store: ProjectStore, ca
     from studio.cli import main
 
     args = ["--quiet", "animate", str(store.root), "--shots", "s3", "--steps", "2", "--fps", "8", "--seconds", "1"]
-    assert main([*args, "--model", "tiny-wan22-ti2v", "--short-side", "32"]) == 0
+    assert (
+        main([*args, "--model", "tiny-wan22-ti2v", "--short-side", "32", "--aspect", "9:16", "--aspect", "16:9"]) == 0
+    )
     project = store.load()
-    assert [(t.shot_id, t.kind) for t in project.motion_takes] == [("s3", "video")]
-    assert "1 new motion take" in capsys.readouterr().out
+    takes = [(t.shot_id, t.kind, t.motion.aspect if t.motion else "") for t in project.motion_takes]
+    assert takes == [("s3", "video", "9:16"), ("s3", "video", "16:9")], "one clip per aspect asked"
+    assert "2 new motion take" in capsys.readouterr().out
 
     assert main([*args, "--model", "tiny-ltx-i2v", "--short-side", "32"]) == 2
     err = capsys.readouterr().err
     assert "LTX-Video" in err and "--accept-ltx-licence" in err and not acknowledged()
     assert main([*args, "--model", "tiny-ltx-i2v", "--short-side", "32", "--accept-ltx-licence"]) == 0
-    assert acknowledged() and len(store.load().motion_takes) == 2
+    assert acknowledged() and len(store.load().motion_takes) == 3
 
 
 def test_product_turntable_orbits_from_the_packshot(store: ProjectStore, tmp_path: Path) -> None:
