@@ -85,3 +85,39 @@ def test_animate_lists_clips_marks_moving_shots_and_picks(
     assert doc.project.motion_takes == [] and panel.clips.count() == 0
     doc.undo_stack.undo()
     assert len(doc.project.motion_takes) == 2, "undo brings the clips back"
+
+
+def test_animate_in_the_window_runs_on_the_gpu_lane(
+    qtbot: Any, tmp_path: Path, tiny_video: TinyVideoModels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studio import motion_takes
+    from studio.ui.main_window import MainWindow
+
+    monkeypatch.setenv("QIANMIAN_VIDEO_MODELS", str(tiny_video.root))
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "no-cache"))
+    original = motion_takes.MotionTakesRequest
+    monkeypatch.setattr(
+        motion_takes,
+        "MotionTakesRequest",
+        lambda **kw: original(**{**kw, "steps": 2, "fps": 8, "short_side": 32, "seconds": 1.0}),
+    )
+    store = build_project(tmp_path / "p", duration_s=7.0)
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.open_project(store.root)
+    try:
+        win.go_to(4)
+        page = win.pages["images"]
+        page.variant.setCurrentIndex(0)
+        page.shots.setCurrentRow(0)
+        job = page.motion_panel.animate(regenerate=False)
+        assert job is not None and job.lane == "gpu"
+        qtbot.waitUntil(lambda: win.jobs.settled(), timeout=60_000)
+        assert [j.error for j in win.jobs.jobs if j.state == "failed"] == []
+        assert [t.shot_id for t in win.doc.project.motion_takes] == ["s1"]
+        assert "▶ moves" in page.shots.item(0).text() and page.motion_panel.clips.count() == 1
+        assert len(store.load().motion_takes) == 1, "saved with the project"
+    finally:
+        win.doc.undo_stack.setClean()
+        win.jobs.shutdown()
