@@ -15,7 +15,7 @@ from studio.model.errors import Cancelled, StudioError, disk_full, is_disk_full
 from studio.model.secrets import redact
 
 
-def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool = False) -> Any:
+def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool = False, lane: str = "cpu") -> Any:
     """Run one stage as a job with a terminal progress bar; Ctrl-C stops it and nothing half-written remains."""
     from tqdm import tqdm
 
@@ -33,7 +33,7 @@ def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool
         bar.set_postfix_str(first[0][:60] if first else "", refresh=True)
 
     queue.changed.connect(on_change)
-    job = queue.submit(title, stage, request)
+    job = queue.submit(title, stage, request, lane=lane)  # type: ignore[arg-type]
     try:
         while True:
             try:
@@ -234,6 +234,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.blocked else 0
 
 
+def cmd_animate(args: argparse.Namespace) -> int:
+    from studio.motion_takes import run_cli
+
+    return run_cli(args, _run_job)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -303,6 +309,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--shot", help="with --override: only this shot or line ('end card', 'legal'); default every line")
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("animate", help="motion takes: make shots' pictures move with a local image-to-video model")
+    from studio.motion_takes import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=cmd_animate)
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
@@ -330,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         "import-bundle",
         "check",
         "brand",
+        "animate",
         "-h",
         "--help",
         "--quiet",

@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image
 
+from pipelines import resident as slot
 from pipelines.image import batch_key
 from pipelines.image import device as devices
 from pipelines.image.adapters import ip_adapter_note
@@ -71,6 +72,18 @@ class Generator:
         self.resident: Resident | None = None
         self.oom_hook: Callable[[int], None] | None = None
         """Test seam: called with the attempt number before each pipeline call (raise to simulate OOM)."""
+        self._release_after = False
+
+    def release_when_idle(self) -> None:
+        """The shared model slot's release (pipelines/resident.py): unload now, or right after the generation in
+        progress on another thread, never waiting for it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self.unload()
+            finally:
+                self._lock.release()
+        else:
+            self._release_after = True
 
     # --- loading ----------------------------------------------------------------------------------------------------
 
@@ -78,6 +91,7 @@ class Generator:
         """Free the device: weights go back to the CPU first, so a stray reference cannot pin GPU memory."""
         with self._lock:
             r, self.resident = self.resident, None
+            slot.vacate("image")
             if r is not None and r.device.kind != "cpu":
                 with contextlib.suppress(Exception):
                     if r.offloaded:
@@ -95,6 +109,7 @@ class Generator:
             if r is not None and r.info.id == info.id and r.info.path == info.path and r.device == device:
                 return r
             self.unload()
+            slot.claim("image", self.release_when_idle)  # a resident video model is freed first: one on the device
             started = time.perf_counter()
             resident = None
             try:
@@ -196,6 +211,9 @@ class Generator:
             images, resident = self._ladder(
                 resident, pipe, requests, init, reference, consistency, on_progress, cancel, reload, layouts
             )
+        if self._release_after:  # a video model claimed the device while these images were made
+            self._release_after = False
+            self.unload()
         info_common: dict[str, Any] = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from studio.model.brief import Brief, refuse_bad_text
 from studio.model.compliance import ComplianceOverride
 from studio.model.ids import AssetName, FileName, SafeId
+from studio.model.motion import MotionRequest
 from studio.model.requests import CastMember, ImageRequest, LoraRef, VoiceRequest
 
 SCHEMA_VERSION = 1
@@ -202,6 +203,10 @@ class Take(Doc):
     info: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="How it was made beyond the request: consistency method, device, timing."
     )
+    kind: Literal["image", "video"] = "image"
+    motion: MotionRequest | None = Field(
+        default=None, description="Video takes: the clip's request (frames, fps, prompt); `request` is its picture's."
+    )
 
 
 class WordTiming(Doc):
@@ -265,6 +270,7 @@ class Project(Doc):
     storyboard: Storyboard | None = None
     variants: list[Variant] = Field(default_factory=list)
     takes: list[Take] = Field(default_factory=list)
+    motion_takes: list[Take] = Field(default_factory=list, description="Video takes (studio/model/motion.py).")
     voice_lines: list[VoiceLine] = Field(default_factory=list)
     deliverables: list[Deliverable] = Field(default_factory=list)
     settings: ProjectSettings = Field(default_factory=ProjectSettings)

@@ -379,17 +379,23 @@ class FrameSource:
             self._chrome[index] = Sprite.from_rgba(layer.crop(box), box[0], box[1], self.width, self.height)
         return self._chrome[index]
 
+    def _pictures(self, clip: Clip) -> CameraClip:
+        """A still under its camera move, or the shot's motion take (render/motion.py) with no move over it."""
+        if clip.motion:
+            from studio.render.motion import MotionClip
+
+            return MotionClip(clip, self.width, self.height, self.aspect)  # type: ignore[return-value]
+        return CameraClip(clip, self.width, self.height, self.aspect)
+
     def _camera(self, index: int) -> CameraClip:
         clips = self.timeline.clips
         if index not in self._clips:
-            self._clips[index] = self._made(
-                ("clip", index), lambda: CameraClip(clips[index], self.width, self.height, self.aspect)
-            )
+            self._clips[index] = self._made(("clip", index), lambda: self._pictures(clips[index]))
             for old in [k for k in self._clips if k < index - 1]:
                 del self._clips[old]
             if index + 1 < len(clips) and index + 1 not in self._clips:  # the next canvas, made while this plays
                 nxt = clips[index + 1]
-                self._prefetch(("clip", index + 1), lambda: CameraClip(nxt, self.width, self.height, self.aspect))
+                self._prefetch(("clip", index + 1), lambda: self._pictures(nxt))
         return self._clips[index]
 
     def _item(self, index: int, t: float) -> tuple[np.ndarray, bool]:

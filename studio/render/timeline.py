@@ -23,6 +23,16 @@ CROSSFADE_S = 0.4
 
 
 @dataclass(frozen=True)
+class MotionSource:
+    """A shot's motion take as the cut plays it: the clip file, the aspect it was made at, its frames and rate."""
+
+    aspect: str
+    path: Path
+    frames: int
+    fps: float
+
+
+@dataclass(frozen=True)
 class Clip:
     shot_id: str
     image: Path
@@ -34,6 +44,8 @@ class Clip:
     """The storyboard label ("S3 · SOLUTION"), shown only in an animatic preview."""
     pictures: tuple[tuple[str, Path, tuple[float, float, float, float] | None], ...] = ()
     """Per aspect ratio: the take made for that shape (else the picked one) and its subject box, if known."""
+    motion: tuple[MotionSource, ...] = ()
+    """Motion takes (one per aspect made): played instead of the still and its camera move (render/motion.py)."""
 
     @property
     def end_s(self) -> float:
@@ -206,6 +218,7 @@ def build_timeline(
                 transition_out=str(shot.overrides.get("transition") or (ms.transition if ms else "crossfade")),
                 label=f"S{order.get(shot.shot_id, 0) + 1} · {ms.beat.upper()}" if ms else shot.shot_id,
                 pictures=tuple(pictures),
+                motion=motion_sources(project, store, shot.shot_id, variant.id),
             )
         )
         line = lines.get(shot.shot_id)
@@ -246,6 +259,19 @@ def build_timeline(
     )
     corner = logo if kit is not None and kit.corner_logo and kit.logo is not None else None
     return Timeline(variant.id, variant.language, clips, end_card, voice, captions, subtitles, corner_logo=corner)
+
+
+def motion_sources(project: Project, store: ProjectStore, shot_id: str, variant_id: str) -> tuple[MotionSource, ...]:
+    """The shot's picked motion takes whose clip files exist (studio/model/motion.py decides which)."""
+    from studio.model.motion import picked_motion
+
+    out = []
+    for take in picked_motion(project, shot_id, variant_id):
+        path = store.asset_path(take.asset)
+        if take.motion is not None and path.is_file():
+            frames = int(take.info.get("frames", take.motion.num_frames))
+            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps)))
+    return tuple(out)
 
 
 def end_card_copy(project: Project, variant: Variant) -> tuple[str, str, str]:

@@ -1,4 +1,7 @@
-"""Images per shot: the takes of a shot as a grid of candidates; pick one, regenerate, lock the seed, compare two."""
+"""Images per shot: the takes of a shot as a grid of candidates; pick one, regenerate, lock the seed, compare two.
+
+Below them the shot's motion takes (studio/motion_takes.py): Animate makes clips of the picked picture on the GPU
+lane, hovering one plays it, Enter picks it for the cut, "Use still" goes back to the still and its camera move."""
 
 from __future__ import annotations
 
@@ -24,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from studio.model import Take
+from studio.model.motion import picked_motion
+from studio.ui.motion_panel import MotionPanel
 from studio.ui.page import Page, heading
 from studio.ui.thumbnails import load_thumbnail, shot_thumbnail, take_pixmap
 
@@ -64,7 +69,7 @@ class CompareDialog(QDialog):
 
 class ImagesPage(Page):
     step = "images"
-    parts = frozenset({"takes", "storyboard", "variants", "brief", "thumbnails"})
+    parts = frozenset({"takes", "storyboard", "variants", "brief", "thumbnails", "motion_takes"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,6 +152,8 @@ class ImagesPage(Page):
         rl.addLayout(actions)
         rl.addWidget(self.takes, 1)
         rl.addWidget(self.info)
+        self.motion_panel = MotionPanel(self)
+        rl.addWidget(self.motion_panel)
         split = QSplitter()
         split.addWidget(self.shots)
         split.addWidget(right)
@@ -207,7 +214,9 @@ class ImagesPage(Page):
             icon = QIcon(
                 shot_thumbnail(doc.root, doc.project, shot.id, self.variant_id(), SHOT_THUMB, dpr, self.thumbs())
             )
-            item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image"))
+            moves = bool(picked_motion(doc.project, shot.id, self.variant_id()))
+            label = f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image") + ("\n▶ moves" if moves else "")
+            item = QListWidgetItem(icon, label)
             item.setData(Qt.ItemDataRole.UserRole, shot.id)
             self.shots.addItem(item)
         ids = [self.shots.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.shots.count())]
@@ -240,6 +249,7 @@ class ImagesPage(Page):
             self.info.setText("No takes for this shot yet: Generate makes some in the background.")
         else:
             self.info.setText(f"{len(takes)} takes. Double-click or Enter picks one; select two to compare.")
+        self.motion_panel.fill()
 
     def selected_take_ids(self) -> list[str]:
         return [i.data(Qt.ItemDataRole.UserRole) for i in self.takes.selectedItems()]
