@@ -72,6 +72,10 @@ def test_a_take_picked_while_the_cut_runs_stays_picked(tmp_path: Path) -> None:
     assert all(Path(store.root / d.path).is_file() for d in merged.deliverables if d.kind != "pdf")
     assert {v.shot_id for v in merged.voice_lines} == {"s1", "s2", "s3"}
     assert merged.cut("en-night-owls", "9:16") is not None
+    from studio.stages.voice import voice_request_for
+
+    spoken = {v.shot_id: v.request for v in merged.voice_lines}
+    assert voice_request_for(merged, "en-night-owls", "s2") == spoken["s2"], "the preview asks for what was spoken"
 
 
 def test_a_variant_camera_override_is_exported_as_it_was_cut(tmp_path: Path) -> None:
