@@ -166,7 +166,8 @@ def test_missing_images_are_one_gpu_job_then_one_cut_per_variant(
         ("cut", "process", "th-night-owls"),
         ("cut", "process", "th-guochao"),
     ]
-    assert all(s.request.project is project for s in cuts), "each cut cuts the project with the new images"
+    assert all(s.request.project == project for s in cuts), "each cut cuts the project with the new images"
+    assert all(s.request.project is not project for s in cuts), "a snapshot: later edits do not reach the cuts"
     assert plan_render(project, plan.request).image_steps(project) == [], "nothing is missing any more"
 
 
