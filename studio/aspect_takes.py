@@ -78,12 +78,25 @@ def native_aspect_takes(
     return made
 
 
-def redraw_labelled_frames(store: ProjectStore, project: Project, *, cancel: CancelToken | None = None) -> int:
+def redraw_labelled_frames(
+    store: ProjectStore,
+    project: Project,
+    *,
+    variant_id: str | None = None,
+    cancel: CancelToken | None = None,
+) -> list[Take]:
     """Default frames drawn before deliverables went without storyboard chrome had the shot label and camera
-    arrows burned in: each is redrawn clean from its own request, in place (same take, same pick). Returns how many."""
+    arrows burned in: each is redrawn clean from its own request, in place (same take, same pick). With
+    `variant_id`, only that variant's and the master's takes. Returns the takes redrawn."""
     from pipelines.image import generate_image
 
-    stale = [t for t in project.takes if t.backend == PROCEDURAL and "chrome" not in t.info]
+    stale = [
+        t
+        for t in project.takes
+        if t.backend == PROCEDURAL
+        and "chrome" not in t.info
+        and (variant_id is None or t.variant_id in (None, variant_id))
+    ]
     for take in stale:
         check(cancel)
         result = generate_image(take.request, assets=store.assets)
@@ -91,4 +104,4 @@ def redraw_labelled_frames(store: ProjectStore, project: Project, *, cancel: Can
         result.image.save(buf, format="PNG", compress_level=3)
         take.asset = store.put_asset(buf.getvalue(), "png")
         take.info = {**take.info, **result.info}
-    return len(stale)
+    return stale

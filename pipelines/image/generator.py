@@ -20,9 +20,10 @@ from typing import Any
 from PIL import Image
 
 from pipelines import resident as slot
-from pipelines.image import batch_key
+from pipelines.image import Placement, batch_key
 from pipelines.image import device as devices
 from pipelines.image.adapters import ip_adapter_note
+from pipelines.image.families import FAMILIES, facts
 from pipelines.image.inpaint import PACKSHOT_FRAMINGS, ProductLayout, composite, layout, trim
 from pipelines.image.prompts import encode_long, fit_prompt
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
@@ -155,26 +156,34 @@ class Generator:
         on_progress: ProgressFn | None = None,
         cancel: CancelToken | None = None,
         assets: Path | None = None,
+        place: Placement | None = None,
     ) -> list[ImageResult]:
         """One batch: every request must share model, size, steps, guidance, scheduler, LoRAs and init image.
 
-        Product shots (a `product_cutout`) are inpainted around the placed cutout; a batch mixing them with plain
-        shots runs as two calls."""
+        `place` (from the stage's settings) says where models are and which device to use; None: the library
+        defaults (the environment), for direct use. Product shots (a `product_cutout`) are inpainted around the
+        placed cutout; a batch mixing them with plain shots runs as two calls."""
         with_product = [i for i, r in enumerate(requests) if r.product_cutout is not None]
         if with_product and len(with_product) < len(requests):
             plain = [i for i in range(len(requests)) if i not in with_product]
             out: dict[int, ImageResult] = {}
             for k, idx in enumerate((plain, with_product)):
                 part = _scaled(on_progress, k / 2, (k + 1) / 2)
-                got = self.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets)
+                got = self.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets, place=place)
                 out.update(zip(idx, got, strict=True))
             return [out[i] for i in range(len(requests))]
         first = requests[0]
         with self._lock:
             check(cancel)
-            info = find_model(first.model)
+            if place is None:
+                info = find_model(first.model)
+                device = None
+            else:
+                info = find_model(first.model, list(place.model_folders), env={})
+                require_ready(info)
+                device = devices.pick_device(info.family, place.device, threads=place.cpu_threads)
             report(on_progress, 0.0, f"Loading {info.id}")
-            resident = self.load(info)
+            resident = self.load(info, device)
             check(cancel)
             _prepare(resident, first)
             init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
@@ -362,13 +371,7 @@ def _load_pipeline(info: ModelInfo, device: devices.DeviceChoice) -> Any:
 def _pipeline_class(info: ModelInfo) -> Any:
     import diffusers
 
-    name = {
-        "sd15": "StableDiffusionPipeline",
-        "sdxl": "StableDiffusionXLPipeline",
-        "sd3": "StableDiffusion3Pipeline",
-        "flux": "FluxPipeline",
-    }[info.family]
-    return getattr(diffusers, name)
+    return getattr(diffusers, FAMILIES[info.family].pipeline)
 
 
 def _place(r: Resident, *, offload: bool = False) -> None:
@@ -572,7 +575,7 @@ def _ip_adapter(r: Resident) -> bool:
     if r.ip_adapter:
         return True
     folder = r.info.ip_adapter
-    if folder is None or r.info.family not in ("sd15", "sdxl"):
+    if folder is None or not facts(r.info.family).ip_adapter:
         return False
     weights = [w for w in sorted(folder.rglob("*.safetensors")) if "image_encoder" not in w.parts]
     xl = [w for w in weights if "xl" in str(w.relative_to(folder)).lower()]
@@ -720,8 +723,9 @@ def diffuse(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     assets: Path | None = None,
+    place: Placement | None = None,
 ) -> ImageResult:
-    return _GENERATOR.run([request], on_progress=on_progress, cancel=cancel, assets=assets)[0]
+    return _GENERATOR.run([request], on_progress=on_progress, cancel=cancel, assets=assets, place=place)[0]
 
 
 def diffuse_batch(
@@ -730,6 +734,7 @@ def diffuse_batch(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     assets: Path | None = None,
+    place: Placement | None = None,
 ) -> list[ImageResult]:
     """Requests grouped by what must match in one pipeline call; each group is one batch."""
     groups: dict[tuple[Any, ...], list[int]] = {}
@@ -741,7 +746,9 @@ def diffuse_batch(
     for idx in groups.values():
         part = _scaled(on_progress, done / len(requests), (done + len(idx)) / len(requests))
         for i, res in zip(
-            idx, _GENERATOR.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets), strict=True
+            idx,
+            _GENERATOR.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets, place=place),
+            strict=True,
         ):
             out[i] = res
         done += len(idx)

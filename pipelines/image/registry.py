@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
+from pipelines.image.families import FAMILIES
 from studio import paths
 from studio.model.errors import BackendError
 
@@ -24,14 +26,9 @@ Kind = Literal["folder", "single-file", "hf-cache", "pickle"]
 MODELS_ENV = "QIANMIAN_IMAGE_MODELS"
 PICKLE_SUFFIXES = (".ckpt", ".bin", ".pt", ".pth", ".pkl")
 
-PIPELINE_FAMILIES: dict[str, Family] = {
-    "StableDiffusionPipeline": "sd15",
-    "StableDiffusionImg2ImgPipeline": "sd15",
-    "StableDiffusionXLPipeline": "sdxl",
-    "StableDiffusionXLImg2ImgPipeline": "sdxl",
-    "StableDiffusion3Pipeline": "sd3",
-    "FluxPipeline": "flux",
-}
+# The family facts live in pipelines/image/families.py; these views keep the registry's names.
+PIPELINE_FAMILIES: dict[str, Family] = {name: cast(Family, f.key) for f in FAMILIES.values() for name in f.pipelines}
+NATIVE_SIZE: dict[str, int] = {key: f.native_size for key, f in FAMILIES.items()}
 #: Dedicated inpainting releases (a 9-channel UNet, e.g. stable-diffusion-inpainting): used beside a base model of
 #: the same family for product shots, never listed as models of their own.
 INPAINT_FAMILIES: dict[str, Family] = {
@@ -40,15 +37,9 @@ INPAINT_FAMILIES: dict[str, Family] = {
     "StableDiffusion3InpaintPipeline": "sd3",
     "FluxInpaintPipeline": "flux",
 }
-NATIVE_SIZE: dict[str, int] = {"sd15": 512, "sdxl": 1024, "sd3": 1024, "flux": 1024, "unknown": 512}
 
 #: Hub repositories whose cached configs let a single-file checkpoint of that family load offline.
-CONFIG_REPOS: dict[str, tuple[str, ...]] = {
-    "sd15": ("stable-diffusion-v1-5/stable-diffusion-v1-5", "runwayml/stable-diffusion-v1-5"),
-    "sdxl": ("stabilityai/stable-diffusion-xl-base-1.0",),
-    "sd3": ("stabilityai/stable-diffusion-3-medium-diffusers",),
-    "flux": ("black-forest-labs/FLUX.1-dev", "black-forest-labs/FLUX.1-schnell"),
-}
+CONFIG_REPOS: dict[str, tuple[str, ...]] = {key: f.config_repos for key, f in FAMILIES.items() if f.config_repos}
 
 
 @dataclass(frozen=True)
@@ -301,19 +292,23 @@ def _hf_snapshots(cache: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def model_folders(extra: list[Path] | None = None) -> list[Path]:
+def model_folders(extra: list[Path] | None = None, *, env: Mapping[str, str] | None = None) -> list[Path]:
+    """The studio's models folder, the folders `env` lists in QIANMIAN_IMAGE_MODELS (`os.environ` when None; a
+    stage passes `{}` and its settings' folders as `extra`), then `extra`."""
     folders = [paths.models_dir() / "image"]
-    env = os.environ.get(MODELS_ENV, "")
-    folders += [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    listed = (os.environ if env is None else env).get(MODELS_ENV, "")
+    folders += [Path(p) for p in listed.split(os.pathsep) if p.strip()]
     folders += list(extra or [])
     return list(dict.fromkeys(folders))
 
 
-def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> list[ModelInfo]:
+def scan(
+    extra: list[Path] | None = None, *, include_hf_cache: bool = True, env: Mapping[str, str] | None = None
+) -> list[ModelInfo]:
     """Every model found, usable or not, each with the problems that keep it from loading."""
     found: list[ModelInfo] = []
     singles: list[tuple[Path, Family, str]] = []
-    for root in model_folders(extra):
+    for root in model_folders(extra, env=env):
         if not root.is_dir():
             continue
         entries = [root] if (root / "model_index.json").is_file() else sorted(root.iterdir())
@@ -437,27 +432,30 @@ def _with_inpaint(info: ModelInfo) -> ModelInfo:
 _SCAN_CACHE: dict[tuple[object, ...], list[ModelInfo]] = {}
 
 
-def _cached_scan(extra: tuple[Path, ...]) -> list[ModelInfo]:
+def _cached_scan(extra: tuple[Path, ...], env: Mapping[str, str] | None = None) -> list[ModelInfo]:
     """A scan is reused while no scanned folder or entry in it changed (mtimes), so a generation skips the walk."""
-    roots = [*model_folders(list(extra)), *([hf_cache_dir()] if hf_cache_dir() else [])]
+    roots = [*model_folders(list(extra), env=env), *([hf_cache_dir()] if hf_cache_dir() else [])]
     signature = tuple(
         (str(p), p.stat().st_mtime_ns) for r in roots if r is not None and r.is_dir() for p in (r, *r.iterdir())
     )
     key = (extra, signature)
     if key not in _SCAN_CACHE:
         _SCAN_CACHE.clear()
-        _SCAN_CACHE[key] = scan(list(extra))
+        _SCAN_CACHE[key] = scan(list(extra), env=env)
     return _SCAN_CACHE[key]
 
 
-def find_model(model_id: str, extra: list[Path] | None = None) -> ModelInfo:
-    """The model a request names (an id from the scan, or a path); errors say what was found instead."""
+def find_model(model_id: str, extra: list[Path] | None = None, *, env: Mapping[str, str] | None = None) -> ModelInfo:
+    """The model a request names (an id from the scan, or a path); errors say what was found instead.
+
+    `extra` and `env` choose the folders scanned (see `model_folders`): stages pass their settings' folders and
+    `env={}`, so a changed setting counts at the next call and the process environment never does."""
     direct = Path(model_id).expanduser()
     if direct.exists() and direct.is_absolute():
         return next((m for m in scan([direct.parent], include_hf_cache=False) if m.path == direct), None) or (
             inspect_folder(direct)
         )
-    models = _cached_scan(tuple(extra or ()))
+    models = _cached_scan(tuple(extra or ()), env)
     for m in models:
         if m.id == model_id:
             return m

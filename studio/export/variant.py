@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studio.export.shots import VariantSheet, variant_sheet
-from studio.model import ASPECT_SIZES, Deliverable, ProjectStore
+from studio.model import ASPECT_SIZES, Deliverable, Project, ProjectStore
 from studio.model.safe_paths import writing
 from studio.model.stage import CancelToken, ProgressFn, check, report
 
@@ -37,6 +37,8 @@ class ExportRequest:
     """The aspect whose render and frame size the timelines follow; default: the brief's first."""
     fps: int | None = None
     """Timeline frame rate; default: the project's render fps."""
+    project: Project | None = None
+    """The project as the caller has it; None reads project.json."""
 
 
 @dataclass
@@ -69,8 +71,12 @@ def _copy(src: Path, dest: Path) -> Path:
 
 
 def _caption_cues(sheet: VariantSheet) -> list[tuple[float, float, str]]:
-    """Burned-in caption timing as the render does it: with the voice line, else inside the shot."""
+    """The burned-in captions: as the render cut them (its record), else as it would (with the voice line, else
+    inside the shot)."""
     from studio.export.shots import VOICE_LEAD_S
+
+    if sheet.cut is not None:
+        return [(c.start_s, c.end_s, c.text) for c in sheet.cut.captions]
 
     cues = []
     for r in sheet.rows:
@@ -149,7 +155,7 @@ def export_variant(
     if unknown:
         raise ValidationFailed(f"Unknown export kind(s): {', '.join(unknown)}.", f"Use {', '.join(EXPORT_KINDS)}.")
     store = ProjectStore(request.project_dir)
-    project = store.load()
+    project = request.project if request.project is not None else store.load()
     sheet = variant_sheet(project, store, request.variant_id, request.aspect)
     out_dir = request.out_dir or default_out_dir(store, sheet.variant.id)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from studio.model.brief import Brief, refuse_bad_text
 from studio.model.compliance import ComplianceOverride
+from studio.model.cut import CutRecord
 from studio.model.ids import AssetName, FileName, SafeId
 from studio.model.motion import MotionRequest
 from studio.model.requests import CastMember, ImageRequest, LoraRef, VoiceRequest
@@ -273,6 +274,9 @@ class Project(Doc):
     motion_takes: list[Take] = Field(default_factory=list, description="Video takes (studio/model/motion.py).")
     voice_lines: list[VoiceLine] = Field(default_factory=list)
     deliverables: list[Deliverable] = Field(default_factory=list)
+    cuts: list[CutRecord] = Field(
+        default_factory=list, description="What each render cut, per variant, aspect and A/B cell (studio.model.cut)."
+    )
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
     compliance_overrides: list[ComplianceOverride] = Field(default_factory=list)
 
@@ -298,6 +302,10 @@ class Project(Doc):
         takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == variant_id and _picked_kind(t)]
         chosen = [t for t in takes if t.selected]
         return (chosen or takes)[-1] if takes else None
+
+    def cut(self, variant_id: str, aspect: str, sub_variant: str = "") -> CutRecord | None:
+        """The record of the last render of this variant at this aspect (None until it is rendered)."""
+        return next((c for c in self.cuts if c.key() == (variant_id, aspect, sub_variant)), None)
 
     def selected_take(self, shot_id: str, variant_id: str | None) -> Take | None:
         """The picked take for a variant shot; falls back to the master take, then to the newest."""

@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.render.pronounce import voice_request
-from studio.render.timing import line_rate
 from studio.ui.page import Page, heading
 from studio.ui.storyboard_edits import set_variant_field
 from studio.ui.variants_page import line_problems
@@ -345,17 +343,11 @@ class CutPage(Page):
         row = self.lines.currentRow()
         if self.doc is None or vid is None or row < 0 or self.window_actions is None:
             return
-        variant = self.doc.project.variant(vid)
-        shot = variant.shots[row]
-        voice = self.doc.project.settings.voices.get(variant.language, "espeak")
-        # The same reading and speed as the render: names said the market's way, at the fitted rate.
-        request = voice_request(
-            shot.voiceover,
-            variant.language,
-            voice=voice,
-            rate=line_rate(shot.speech_rate, 1.0, variant.language),
-            brief=self.doc.project.brief,
-        )
+        from studio.stages.voice import voice_request_for
+
+        shot = self.doc.project.variant(vid).shots[row]
+        # The request the render makes (one builder): the same reading, voice and fitted speed.
+        request = voice_request_for(self.doc.project, vid, shot.shot_id)
         self.window_actions.start_voice_preview(request, self.player)
 
     def render_variant(self, *, final: bool) -> None:

@@ -102,13 +102,15 @@ class QtJobs(QObject):
         lane: str = "cpu",
         on_done: Callable[[Job], None] | None = None,
         quiet: bool = False,
+        kind: str = "",
     ) -> Job:
-        """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state).
+        """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state). `kind` names the
+        stage (studio.stages: "takes", "cut"...), so the dock and tests can tell the jobs of a chain apart.
 
         A quiet job (thumbnails, fonts) is housekeeping: it is not listed in the dock and its failure is not
         announced; its `on_done` still runs.
         """
-        job = self.queue.submit(title, stage, request, lane=lane)  # type: ignore[arg-type]
+        job = self.queue.submit(title, stage, request, lane=lane, kind=kind)  # type: ignore[arg-type]
         if quiet:
             self._quiet.add(job.id)
         if on_done is not None:

@@ -10,11 +10,14 @@ import contextlib
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
 from studio import paths
+
+if TYPE_CHECKING:
+    from studio.stages.settings import Settings
 
 #: The same service name the LLM client reads the key from (pipelines/text/client.py), user name = endpoint URL.
 KEYRING_SERVICE = "qianmian-studio"
@@ -68,6 +71,27 @@ def save_settings(settings: UserSettings, store: QSettings | None = None) -> Non
     for name, value in asdict(settings).items():
         s.setValue(f"settings/{name}", value)
     s.sync()
+
+
+def to_settings(user: UserSettings) -> Settings:
+    """The Qt-free `Settings` the stages read from their requests (the app puts it in every request it submits).
+
+    The API key is not copied: the settings say "keyring", and the key is looked up by endpoint when it is used."""
+    from studio.stages.settings import KEYRING, Settings
+
+    return Settings.from_mapping(
+        {
+            "model_folders": user.model_folders,
+            "image_model": user.image_model,
+            "device": user.device or "auto",
+            "llm_endpoint": user.llm_endpoint,
+            "llm_model": user.llm_model,
+            "llm_key": KEYRING,
+            "voices": user.voices,
+            "voice_folders": user.voice_folders,
+            "output_folder": user.output_folder,
+        }
+    )
 
 
 def apply_to_environment(settings: UserSettings, env: dict[str, str] | None = None) -> None:
