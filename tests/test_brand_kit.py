@@ -275,12 +275,12 @@ def test_frames_drawn_with_labels_before_are_redrawn_clean_in_place(tmp_path: Pa
         info={"consistency": "seed-lock"},
     )
     project.takes.append(old)
-    assert redraw_labelled_frames(store, project) == 1
+    assert [t.id for t in redraw_labelled_frames(store, project)] == ["take-old"]
     redrawn = project.takes[-1]
     assert redrawn.id == "take-old" and redrawn.selected and redrawn.info["chrome"] is False
     clean = np.asarray(Image.open(store.asset_path(redrawn.asset)).convert("RGB"))
     assert np.array_equal(clean, np.asarray(draw_frame(request)))
-    assert redraw_labelled_frames(store, project) == 0
+    assert redraw_labelled_frames(store, project) == []
 
 
 def test_qianmian_brand_sets_the_kit_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
