@@ -45,7 +45,7 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     ProjectDocument.AUTOSAVE_MS, saved_interval = 50, ProjectDocument.AUTOSAVE_MS
     try:
         win = new_window(qtbot)
-        assert win.open_project(folder)
+        assert win.ops.project.open_project(folder)
         saved_json = (folder / "project.json").read_bytes()
         page = win.pages["brief"]
         page.brand.setText("Lumi After Dark")
@@ -75,10 +75,10 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     assert again.doc.project.brief.brand == "Lumi After Dark"
     assert again.pages["brief"].brand.text() == "Lumi After Dark"
     assert again.doc.dirty and again.doc.undo_stack.undoText() == "Recover unsaved changes"
-    again.undo()
+    again.ops.project.undo()
     assert again.doc.project.brief.brand == "Lumi"
-    again.redo()
-    assert again.save()
+    again.ops.project.redo()
+    assert again.ops.project.save()
     assert not (folder / "autosave" / "project.json").exists(), "a save makes the autosave obsolete"
     assert ProjectStore(folder).load().brief.brand == "Lumi After Dark"
     again.jobs.shutdown()
@@ -91,7 +91,7 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
 
 def test_discarding_the_autosave(qtbot, folder: Path):
     win = new_window(qtbot)
-    win.open_project(folder)
+    win.ops.project.open_project(folder)
     win.doc.edit("Rename", ("name",), lambda p: setattr(p, "name", "renamed"))
     assert win.doc.autosave() is not None
     past = time.time() - 60
@@ -111,7 +111,7 @@ def test_discarding_the_autosave(qtbot, folder: Path):
 
 def test_closing_with_unsaved_edits_asks_without_blocking(qtbot, folder: Path):
     win = new_window(qtbot)
-    win.open_project(folder)
+    win.ops.project.open_project(folder)
     win.doc.edit("Rename", ("name",), lambda p: setattr(p, "name", "renamed"))
     assert not win.close()
     box = win.findChild(QMessageBox, "closeQuestion")
@@ -125,9 +125,9 @@ def test_recent_projects_and_settings_persist(qtbot, folder: Path, tmp_path: Pat
     from studio.ui.settings import UserSettings, load_settings, save_settings
 
     win = new_window(qtbot)
-    win.open_project(folder)
+    win.ops.project.open_project(folder)
     other = tmp_path / "other"
-    win.new_project(other)
+    win.ops.project.new_project(other)
     assert (other / "project.json").is_file()
     assert win.doc.project.brief.brand == "Your brand"
     win.jobs.shutdown()

@@ -495,10 +495,10 @@ class BriefPage(Page):
 
     def plan(self) -> None:
         """Plan only a brief the planner will take: the form is applied first, and any problem is shown instead."""
-        if self.window_actions is None or self.doc is None:
+        if self.ops is None or self.doc is None:
             return
         self.commit()
         if not self.errors.isHidden():
             self.errors.setText(self.errors.text().replace("to apply the brief", "before planning", 1))
             return
-        self.window_actions.start_plan()
+        self.ops.plan.plan_brief()

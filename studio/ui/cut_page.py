@@ -25,8 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.render.pronounce import voice_request
-from studio.render.timing import line_rate
 from studio.ui.page import Page, heading
 from studio.ui.storyboard_edits import set_variant_field
 from studio.ui.variants_page import line_problems
@@ -203,7 +201,7 @@ class CutPage(Page):
         self.render_one.clicked.connect(lambda: self.render_variant(final=True))
         self.render_all = QPushButton("Render final, &all variants")
         self.render_all.setToolTip("Every variant at full size (Ctrl+R)")
-        self.render_all.clicked.connect(lambda: self.window_actions and self.window_actions.start_render())
+        self.render_all.clicked.connect(lambda: self.ops and self.ops.render.render())
         self.videos = QComboBox()
         self.videos.setAccessibleName("Rendered video")
         self.videos.currentIndexChanged.connect(lambda _i: self._open_video())
@@ -342,24 +340,15 @@ class CutPage(Page):
     def preview_line(self) -> None:
         vid = self.variant_id()
         row = self.lines.currentRow()
-        if self.doc is None or vid is None or row < 0 or self.window_actions is None:
+        if self.doc is None or vid is None or row < 0 or self.ops is None:
             return
-        variant = self.doc.project.variant(vid)
-        shot = variant.shots[row]
-        voice = self.doc.project.settings.voices.get(variant.language, "espeak")
-        # The same reading and speed as the render: names said the market's way, at the fitted rate.
-        request = voice_request(
-            shot.voiceover,
-            variant.language,
-            voice=voice,
-            rate=line_rate(shot.speech_rate, 1.0, variant.language),
-            brief=self.doc.project.brief,
-        )
-        self.window_actions.start_voice_preview(request, self.player)
+        # The same reading, voice and speed as the render: one builder makes both requests (studio.stages.voice).
+        shot = self.doc.project.variant(vid).shots[row]
+        self.ops.render.preview_voice(vid, shot.shot_id, self.player)
 
     def render_variant(self, *, final: bool) -> None:
-        from studio.ui.main_window import PREVIEW_SCALE
+        from studio.ui.operations.render import PREVIEW_SCALE
 
         vid = self.variant_id()
-        if vid is not None and self.window_actions is not None:
-            self.window_actions.start_render(scale=1.0 if final else PREVIEW_SCALE, variant_ids=(vid,))
+        if vid is not None and self.ops is not None:
+            self.ops.render.render(scale=1.0 if final else PREVIEW_SCALE, variant_ids=(vid,))

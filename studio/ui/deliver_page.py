@@ -87,10 +87,8 @@ class DeliverPage(Page):
             f"No application is set up to open {file.suffix or 'this'} files here "
             "(on Linux the studio uses xdg-open; Debian/Ubuntu: sudo apt install xdg-utils)."
         )
-        window = self.window_actions
-        notifications = getattr(window, "notifications", None)
-        if notifications is not None:
-            notifications.show_message(
+        if self.ops is not None:
+            self.ops.project.shell.notify(
                 f"Could not open {file.name}", f"{why}\n{file}", [("Copy path", lambda: self.copy_path(file))]
             )
 

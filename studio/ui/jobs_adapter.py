@@ -100,15 +100,17 @@ class QtJobs(QObject):
         request: Any,
         *,
         lane: str = "cpu",
+        kind: str = "",
         on_done: Callable[[Job], None] | None = None,
         quiet: bool = False,
     ) -> Job:
         """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state).
 
+        `kind` names the stage the job runs ("plan", "takes", "cut", "export"…; the jobs dock can group by it).
         A quiet job (thumbnails, fonts) is housekeeping: it is not listed in the dock and its failure is not
         announced; its `on_done` still runs.
         """
-        job = self.queue.submit(title, stage, request, lane=lane)  # type: ignore[arg-type]
+        job = self.queue.submit(title, stage, request, lane=lane, kind=kind)  # type: ignore[arg-type]
         if quiet:
             self._quiet.add(job.id)
         if on_done is not None:

@@ -1,7 +1,7 @@
 """Per-user settings of the studio, persisted with QSettings ("Qianmian", "Studio"); the API key in the OS keyring.
 
-`UserSettings` is a plain dataclass so the readiness check and the stages can read it without Qt; only `load`
-and `save` touch QSettings. If the core ever needs these settings headless, this dataclass can move to `studio/`.
+`UserSettings` is what the dialog edits (lists and a dict, as QSettings stores them); `to_settings` turns it into the
+Qt-free `studio.stages.settings.Settings` that every stage request carries. Nothing here writes os.environ.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ import contextlib
 import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 
 from studio import paths
+
+if TYPE_CHECKING:
+    from studio.stages.settings import Settings
 
 #: The same service name the LLM client reads the key from (pipelines/text/client.py), user name = endpoint URL.
 KEYRING_SERVICE = "qianmian-studio"
@@ -70,22 +73,22 @@ def save_settings(settings: UserSettings, store: QSettings | None = None) -> Non
     s.sync()
 
 
-def apply_to_environment(settings: UserSettings, env: dict[str, str] | None = None) -> None:
-    """Hand the settings to the core the way the CLI gets them: QIANMIAN_* variables the stages read.
+def to_settings(user: UserSettings) -> Settings:
+    """The Qt-free settings a stage request carries (built fresh for each job: no restart, no os.environ)."""
+    from studio.stages.settings import Settings
 
-    Only what the creator set is written; an empty setting leaves a variable from the shell as it was.
-    The API key is not copied: the LLM client reads it from the keyring by endpoint.
-    """
-    env = os.environ if env is None else env
-    values = {
-        "QIANMIAN_LLM_BASE_URL": settings.llm_endpoint,
-        "QIANMIAN_LLM_MODEL": settings.llm_model,
-        "QIANMIAN_IMAGE_MODELS": os.pathsep.join(settings.model_folders),
-        "QIANMIAN_DEVICE": "" if settings.device == "auto" else settings.device,
-    }
-    for name, value in values.items():
-        if value:
-            env[name] = value
+    return Settings.from_mapping(
+        {
+            "model_folders": user.model_folders,
+            "voice_folders": user.voice_folders,
+            "llm_endpoint": user.llm_endpoint,
+            "llm_model": user.llm_model,
+            "device": user.device or "auto",
+            "image_model": user.image_model,
+            "voices": user.voices,
+            "output_folder": user.output_folder,
+        }
+    )
 
 
 # --- the API key ------------------------------------------------------------------------------------------------
