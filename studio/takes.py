@@ -11,11 +11,15 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from studio.model import ASPECT_SIZES, Project, ProjectError, ProjectStore, Take
 from studio.model.ids import new_id, stable_hash
 from studio.model.requests import CastMember, ImageRequest, LoraRef
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
+
+if TYPE_CHECKING:
+    from pipelines.image import Placement
 
 PROCEDURAL = "procedural"
 
@@ -59,6 +63,10 @@ class TakesRequest:
     batch_size: int = 4
     extra_loras: dict[str, tuple[LoraRef, ...]] = field(default_factory=dict)
     """LoRAs attached to single shots, by shot id."""
+    place: Placement | None = None
+    """Model folders, device and CPU threads from the stage's settings (None: the library defaults)."""
+    project: Project | None = None
+    """The project as the caller has it now; None reads project.json."""
 
 
 def shot_seed(project: Project, shot_id: str) -> int:
@@ -66,11 +74,11 @@ def shot_seed(project: Project, shot_id: str) -> int:
     return int(stable_hash({"project": project.name, "shot": shot_id})[:8], 16) % (2**31 - 1)
 
 
-def _model_family(model: str) -> tuple[str, int | None]:
+def _model_family(model: str, place: Placement | None = None) -> tuple[str, int | None]:
     """Family and native side length of a registry model (torch-free: the registry reads only config files)."""
     from pipelines.image.registry import find_model
 
-    info = find_model(model)
+    info = find_model(model) if place is None else find_model(model, list(place.model_folders), env={})
     return info.family_key, info.native_size
 
 
@@ -109,6 +117,7 @@ def image_request_for(
     init_image: str | None = None,
     strength: float = 0.55,
     reference_image: str | None = None,
+    place: Placement | None = None,
 ) -> ImageRequest:
     """The full request for one image of one shot: prompt and look from the (localized) shot, size from the aspect."""
     if project.storyboard is None:
@@ -143,7 +152,7 @@ def image_request_for(
         step_count, guidance = steps or project.settings.image_steps, 0.0
         init_image, loras = None, ()
     else:
-        family, native = _model_family(model)
+        family, native = _model_family(model, place)
         family_steps, guidance = FAMILY_DEFAULTS.get(family, (None, 6.5))
         width, height = diffusion_size(aspect, native or (1024 if family not in ("sd15", "unknown") else 512))
         step_count = steps or family_steps or project.settings.image_steps
@@ -243,17 +252,19 @@ def _batches(jobs: list[_Job], size: int) -> Iterable[list[_Job]]:
             yield group[i : i + step]
 
 
-def generate_takes(
-    request: TakesRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
-) -> list[Take]:
-    """Make (or reuse) the takes asked for. Writes image assets; never saves project.json (the caller merges).
+@dataclass
+class _Plan:
+    store: ProjectStore
+    project: Project
+    results: dict[str, Take]
+    planned: dict[str, _Job]
+    order: list[str]
 
-    Cancel stops within one denoising step; the assets this call wrote are removed and no Take is returned.
-    """
-    from pipelines.image import generate_images
 
+def _plan(request: TakesRequest) -> _Plan:
+    """Which images are reused (same request key, file present) and which must be made, in order."""
     store = ProjectStore(request.project_dir)
-    project = store.load()
+    project = request.project if request.project is not None else store.load()
     if project.storyboard is None:
         raise ProjectError("The project has no storyboard yet.", "Plan the project first.")
     shot_ids = list(request.shot_ids) or [s.id for s in project.storyboard.shots]
@@ -278,6 +289,7 @@ def generate_takes(
             init_image=init,
             strength=request.strength,
             reference_image=request.reference_image,
+            place=request.place,
         )
         key = req.key()
         if key in existing:
@@ -301,6 +313,25 @@ def generate_takes(
             for c in range(max(1, request.candidates)):
                 order.append(plan(variant_id, shot_id, c, init, master_key))
 
+    return _Plan(store, project, results, planned, order)
+
+
+def missing_takes(request: TakesRequest) -> list[ImageRequest]:
+    """The images `generate_takes` would make for this request (none: every one is already stored). Torch-free."""
+    return [job.request for job in _plan(request).planned.values()]
+
+
+def generate_takes(
+    request: TakesRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> list[Take]:
+    """Make (or reuse) the takes asked for. Writes image assets; never saves project.json (the caller merges).
+
+    Cancel stops within one denoising step; the assets this call wrote are removed and no Take is returned.
+    """
+    from pipelines.image import generate_images
+
+    plan = _plan(request)
+    store, project, results, planned, order = plan.store, plan.project, plan.results, plan.planned, plan.order
     created: list[str] = []
     made: list[Take] = []
     total = max(1, len(planned))
@@ -321,7 +352,9 @@ def generate_takes(
                 part = sub_progress(on_progress, done / total, (done + len(batch)) / total)
                 label = ", ".join(sorted({f"{j.variant_id or 'master'}/{j.request.shot_id}" for j in batch}))
                 report(part, 0.0, f"Image {done + 1}/{total}: {label}")
-                images = generate_images(reqs, on_progress=part, cancel=cancel, assets=store.assets)
+                images = generate_images(
+                    reqs, on_progress=part, cancel=cancel, assets=store.assets, place=request.place
+                )
                 for job, res in zip(batch, images, strict=True):
                     name = store.put_asset(_png(res.image), "png")
                     if not any(t.asset == name for t in project.takes):

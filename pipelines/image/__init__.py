@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.image.result import ImageResult
@@ -13,7 +14,17 @@ from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progr
 
 PROCEDURAL = "procedural"
 
-__all__ = ["PROCEDURAL", "ImageResult", "batch_key", "generate_image", "generate_images"]
+__all__ = ["PROCEDURAL", "ImageResult", "Placement", "batch_key", "generate_image", "generate_images"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where diffusion finds its models and runs: handed down from the stage's settings (never the environment)."""
+
+    model_folders: tuple[Path, ...] = ()
+    """Folders scanned besides the studio's own models folder."""
+    device: str = "auto"
+    cpu_threads: int = 1
 
 
 def batch_key(r: ImageRequest) -> tuple[object, ...]:
@@ -41,8 +52,10 @@ def generate_image(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     assets: Path | None = None,
+    place: Placement | None = None,
 ) -> ImageResult:
-    """One image for one request. `assets` is the folder that init/reference image names resolve in."""
+    """One image for one request. `assets` is the folder that init/reference image names resolve in; `place` says
+    where models are and which device runs them (None: the library defaults, for direct use)."""
     if request.model == PROCEDURAL:
         from pipelines.image.procedural import draw_frame
 
@@ -53,7 +66,7 @@ def generate_image(
         return ImageResult(image=image, backend=PROCEDURAL, seed=request.seed, consistency="seed-lock")
     from pipelines.image.generator import diffuse
 
-    return diffuse(request, on_progress=on_progress, cancel=cancel, assets=assets)
+    return diffuse(request, on_progress=on_progress, cancel=cancel, assets=assets, place=place)
 
 
 def generate_images(
@@ -62,6 +75,7 @@ def generate_images(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     assets: Path | None = None,
+    place: Placement | None = None,
 ) -> list[ImageResult]:
     """Several images in one go: diffusion requests that share model, size and settings run as one batch."""
     if not requests:
@@ -70,8 +84,8 @@ def generate_images(
         out = []
         for i, r in enumerate(requests):
             part = sub_progress(on_progress, i / len(requests), (i + 1) / len(requests))
-            out.append(generate_image(r, on_progress=part, cancel=cancel, assets=assets))
+            out.append(generate_image(r, on_progress=part, cancel=cancel, assets=assets, place=place))
         return out
     from pipelines.image.generator import diffuse_batch
 
-    return diffuse_batch(requests, on_progress=on_progress, cancel=cancel, assets=assets)
+    return diffuse_batch(requests, on_progress=on_progress, cancel=cancel, assets=assets, place=place)

@@ -34,8 +34,11 @@ class DeviceChoice:
         return getattr(torch, self.dtype)
 
 
-def pick_device(family: str = "sd15", override: str | None = None) -> DeviceChoice:
-    """The best device present, or the one the creator asked for (and a clear error if it is not there)."""
+def pick_device(family: str = "sd15", override: str | None = None, *, threads: int | None = None) -> DeviceChoice:
+    """The best device present, or the one the creator asked for (and a clear error if it is not there).
+
+    `override` comes from the stage's settings ("auto" picks; None falls back to QIANMIAN_DEVICE, for direct
+    library use); `threads` is torch's CPU thread count (None: QIANMIAN_TORCH_THREADS, default 1)."""
     import torch
 
     wanted = (override or os.environ.get(DEVICE_ENV) or "").strip().lower()
@@ -59,7 +62,7 @@ def pick_device(family: str = "sd15", override: str | None = None) -> DeviceChoi
         return DeviceChoice(name, "bfloat16" if bf16 else "float16", vram)
     if name == "mps":
         return DeviceChoice(name, "float16")
-    configure_cpu_threads()
+    configure_cpu_threads(threads)
     return DeviceChoice("cpu", "float32")
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from PIL import Image
 
-from pipelines.image import batch_key
+from pipelines.image import Placement, batch_key
 from pipelines.image import device as devices
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
 from pipelines.image.result import ImageResult
@@ -127,14 +127,24 @@ class Generator:
         on_progress: ProgressFn | None = None,
         cancel: CancelToken | None = None,
         assets: Path | None = None,
+        place: Placement | None = None,
     ) -> list[ImageResult]:
-        """One batch: every request must share model, size, steps, guidance, scheduler, LoRAs and init image."""
+        """One batch: every request must share model, size, steps, guidance, scheduler, LoRAs and init image.
+
+        `place` (from the stage's settings) says where models are and which device to use; None: the library
+        defaults (the environment), for direct use."""
         first = requests[0]
         with self._lock:
             check(cancel)
-            info = find_model(first.model)
+            if place is None:
+                info = find_model(first.model)
+                device = None
+            else:
+                info = find_model(first.model, list(place.model_folders), env={})
+                require_ready(info)
+                device = devices.pick_device(info.family, place.device, threads=place.cpu_threads)
             report(on_progress, 0.0, f"Loading {info.id}")
-            resident = self.load(info)
+            resident = self.load(info, device)
             check(cancel)
             pipe = _prepare(resident, first)
             init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
@@ -521,8 +531,9 @@ def diffuse(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     assets: Path | None = None,
+    place: Placement | None = None,
 ) -> ImageResult:
-    return _GENERATOR.run([request], on_progress=on_progress, cancel=cancel, assets=assets)[0]
+    return _GENERATOR.run([request], on_progress=on_progress, cancel=cancel, assets=assets, place=place)[0]
 
 
 def diffuse_batch(
@@ -531,6 +542,7 @@ def diffuse_batch(
     on_progress: ProgressFn | None = None,
     cancel: CancelToken | None = None,
     assets: Path | None = None,
+    place: Placement | None = None,
 ) -> list[ImageResult]:
     """Requests grouped by what must match in one pipeline call; each group is one batch."""
     groups: dict[tuple[Any, ...], list[int]] = {}
@@ -542,7 +554,9 @@ def diffuse_batch(
     for idx in groups.values():
         part = _scaled(on_progress, done / len(requests), (done + len(idx)) / len(requests))
         for i, res in zip(
-            idx, _GENERATOR.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets), strict=True
+            idx,
+            _GENERATOR.run([requests[i] for i in idx], on_progress=part, cancel=cancel, assets=assets, place=place),
+            strict=True,
         ):
             out[i] = res
         done += len(idx)

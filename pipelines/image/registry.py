@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -290,19 +291,23 @@ def _hf_snapshots(cache: Path) -> list[tuple[str, Path]]:
     return out
 
 
-def model_folders(extra: list[Path] | None = None) -> list[Path]:
+def model_folders(extra: list[Path] | None = None, *, env: Mapping[str, str] | None = None) -> list[Path]:
+    """The studio's models folder, the folders `env` lists in QIANMIAN_IMAGE_MODELS (`os.environ` when None; a
+    stage passes `{}` and its settings' folders as `extra`), then `extra`."""
     folders = [paths.models_dir() / "image"]
-    env = os.environ.get(MODELS_ENV, "")
-    folders += [Path(p) for p in env.split(os.pathsep) if p.strip()]
+    listed = (os.environ if env is None else env).get(MODELS_ENV, "")
+    folders += [Path(p) for p in listed.split(os.pathsep) if p.strip()]
     folders += list(extra or [])
     return list(dict.fromkeys(folders))
 
 
-def scan(extra: list[Path] | None = None, *, include_hf_cache: bool = True) -> list[ModelInfo]:
+def scan(
+    extra: list[Path] | None = None, *, include_hf_cache: bool = True, env: Mapping[str, str] | None = None
+) -> list[ModelInfo]:
     """Every model found, usable or not, each with the problems that keep it from loading."""
     found: list[ModelInfo] = []
     singles: list[tuple[Path, Family, str]] = []
-    for root in model_folders(extra):
+    for root in model_folders(extra, env=env):
         if not root.is_dir():
             continue
         entries = [root] if (root / "model_index.json").is_file() else sorted(root.iterdir())
@@ -402,27 +407,30 @@ def _single_file(
 _SCAN_CACHE: dict[tuple[object, ...], list[ModelInfo]] = {}
 
 
-def _cached_scan(extra: tuple[Path, ...]) -> list[ModelInfo]:
+def _cached_scan(extra: tuple[Path, ...], env: Mapping[str, str] | None = None) -> list[ModelInfo]:
     """A scan is reused while no scanned folder or entry in it changed (mtimes), so a generation skips the walk."""
-    roots = [*model_folders(list(extra)), *([hf_cache_dir()] if hf_cache_dir() else [])]
+    roots = [*model_folders(list(extra), env=env), *([hf_cache_dir()] if hf_cache_dir() else [])]
     signature = tuple(
         (str(p), p.stat().st_mtime_ns) for r in roots if r is not None and r.is_dir() for p in (r, *r.iterdir())
     )
     key = (extra, signature)
     if key not in _SCAN_CACHE:
         _SCAN_CACHE.clear()
-        _SCAN_CACHE[key] = scan(list(extra))
+        _SCAN_CACHE[key] = scan(list(extra), env=env)
     return _SCAN_CACHE[key]
 
 
-def find_model(model_id: str, extra: list[Path] | None = None) -> ModelInfo:
-    """The model a request names (an id from the scan, or a path); errors say what was found instead."""
+def find_model(model_id: str, extra: list[Path] | None = None, *, env: Mapping[str, str] | None = None) -> ModelInfo:
+    """The model a request names (an id from the scan, or a path); errors say what was found instead.
+
+    `extra` and `env` choose the folders scanned (see `model_folders`): stages pass their settings' folders and
+    `env={}`, so a changed setting counts at the next call and the process environment never does."""
     direct = Path(model_id).expanduser()
     if direct.exists() and direct.is_absolute():
         return next((m for m in scan([direct.parent], include_hf_cache=False) if m.path == direct), None) or (
             inspect_folder(direct)
         )
-    models = _cached_scan(tuple(extra or ()))
+    models = _cached_scan(tuple(extra or ()), env)
     for m in models:
         if m.id == model_id:
             return m

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from studio.model import Deliverable, ProjectError, ProjectStore, ValidationFailed
+from studio.model import Deliverable, Project, ProjectError, ProjectStore, ValidationFailed
 from studio.model.errors import disk_full, is_disk_full
 from studio.model.safe_paths import confine, honour_umask_dir, is_inside, temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
@@ -43,6 +43,11 @@ class CampaignExportRequest:
     include_videos: bool = True
     include_media: bool = True
     """Put the timelines' media (stills, voice, caption titles, music) in the zip too."""
+    project: Project | None = None
+    """The project as the caller has it; None reads project.json."""
+    save: bool = True
+    """Record the exported files in project.json here (older callers); the export stage passes False and merges
+    them with `record_exports` into the current project instead."""
 
 
 @dataclass
@@ -83,7 +88,7 @@ def export_campaign(
     from studio.export.variant import ExportRequest, default_out_dir, export_variant
 
     store = ProjectStore(request.project_dir)
-    project = store.load()
+    project = request.project if request.project is not None else store.load()
     known = [v.id for v in project.variants]
     if not known:
         raise ProjectError("The project has no variants yet.", "Plan the storyboard and variants first.")
@@ -105,7 +110,7 @@ def export_campaign(
         check(cancel)
         part = sub_progress(on_progress, 0.8 * n / len(variant_ids), 0.8 * (n + 1) / len(variant_ids))
         result = export_variant(
-            ExportRequest(project_dir=store.root, variant_id=vid, out_dir=default_out_dir(store, vid)),
+            ExportRequest(project_dir=store.root, variant_id=vid, out_dir=default_out_dir(store, vid), project=project),
             on_progress=part,
             cancel=cancel,
         )
@@ -190,7 +195,16 @@ def export_campaign(
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
 
-    project = store.load()
+    if request.save:
+        project = store.load()
+        record_exports(project, exported, variant_ids)
+        store.save(project)
+    report(on_progress, 1.0, f"Review bundle: {zip_path.name} ({len(members)} files)")
+    return CampaignExport(zip_path=zip_path, manifest=manifest, deliverables=exported, warnings=warnings)
+
+
+def record_exports(project: Project, exported: list[Deliverable], variant_ids: list[str]) -> Project:
+    """The exported files into the project: each (variant, kind) replaces the earlier file of that kind."""
     replaced = {(d.variant_id, d.kind) for d in exported}
     project.deliverables = [
         d
@@ -198,9 +212,7 @@ def export_campaign(
         if not (d.kind in EXPORTED_KINDS and (d.variant_id, d.kind) in replaced and d.variant_id in variant_ids)
     ]
     project.deliverables.extend(exported)
-    store.save(project)
-    report(on_progress, 1.0, f"Review bundle: {zip_path.name} ({len(members)} files)")
-    return CampaignExport(zip_path=zip_path, manifest=manifest, deliverables=exported, warnings=warnings)
+    return project
 
 
 # --- import -------------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.export.shots import VariantSheet, variant_sheet
-from studio.model import ASPECT_SIZES, Deliverable, ProjectStore
+from studio.model import ASPECT_SIZES, Deliverable, Project, ProjectStore
 from studio.model.safe_paths import writing
 from studio.model.stage import CancelToken, ProgressFn, check, report
 
@@ -33,6 +33,8 @@ class ExportRequest:
     """The aspect whose render and frame size the timelines follow; default: the brief's first."""
     fps: int | None = None
     """Timeline frame rate; default: the project's render fps."""
+    project: Project | None = None
+    """The project as the caller has it; None reads project.json."""
 
 
 @dataclass
@@ -127,7 +129,7 @@ def export_variant(
     if unknown:
         raise ValidationFailed(f"Unknown export kind(s): {', '.join(unknown)}.", f"Use {', '.join(EXPORT_KINDS)}.")
     store = ProjectStore(request.project_dir)
-    project = store.load()
+    project = request.project if request.project is not None else store.load()
     sheet = variant_sheet(project, store, request.variant_id, request.aspect)
     out_dir = request.out_dir or default_out_dir(store, sheet.variant.id)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -14,18 +14,30 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Protocol
 
 from psygnal import Signal
 
 from studio.jobs.process import call_in_process
 from studio.model.errors import Cancelled, StudioError
-from studio.model.stage import CancelToken, Progress
+from studio.model.stage import CancelToken, Lane, Progress
 
-Lane = Literal["cpu", "gpu", "process"]
-"""cpu: a small thread pool; gpu: the one GPU worker; process: a CPU slot whose stage runs in a child process
-(renders: heavy Python and numpy that must not take the app's GIL)."""
+__all__ = ["Job", "JobQueue", "JobState", "Lane", "StageFn", "StageSpecLike"]
+
 StageFn = Callable[..., Any]
+
+
+class StageSpecLike(Protocol):
+    """What the queue reads of a stage (`studio.stages.StageSpec`): its name (the job's kind), lane and function."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def lane(self) -> Lane: ...
+
+    @property
+    def run(self) -> StageFn: ...
 
 
 class JobState(StrEnum):
@@ -47,6 +59,8 @@ _ids = itertools.count(1)
 class Job:
     title: str
     lane: Lane
+    kind: str = ""
+    """Which stage this job runs ("plan", "takes", "cut"...; empty for helpers such as font loading)."""
     id: int = field(default_factory=lambda: next(_ids))
     state: JobState = JobState.QUEUED
     fraction: float = 0.0
@@ -87,14 +101,18 @@ class JobQueue:
         with self._lock:
             return list(self._jobs)
 
-    def submit(self, title: str, stage: StageFn, request: Any, *, lane: Lane = "cpu") -> Job:
-        job = Job(title=title, lane=lane)
+    def submit(self, title: str, stage: StageFn, request: Any, *, lane: Lane = "cpu", kind: str = "") -> Job:
+        job = Job(title=title, lane=lane, kind=kind)
         with self._lock:
             self._jobs.append(job)
         self.changed.emit(job)
         pool = self._gpu if lane == "gpu" else self._cpu
         job.future = pool.submit(self._run, job, stage, request)
         return job
+
+    def submit_stage(self, spec: StageSpecLike, request: Any, *, title: str = "") -> Job:
+        """Queue a stage on the lane it declares; the job's kind is the stage's name."""
+        return self.submit(title or spec.name.capitalize(), spec.run, request, lane=spec.lane, kind=spec.name)
 
     def _run(self, job: Job, stage: StageFn, request: Any) -> Any:
         if job.cancel_token.cancelled:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from studio.model.brief import Brief, refuse_bad_text
+from studio.model.cut import CutRecord
 from studio.model.ids import AssetName, FileName, SafeId
 from studio.model.requests import CastMember, ImageRequest, LoraRef, VoiceRequest
 
@@ -263,6 +264,9 @@ class Project(Doc):
     takes: list[Take] = Field(default_factory=list)
     voice_lines: list[VoiceLine] = Field(default_factory=list)
     deliverables: list[Deliverable] = Field(default_factory=list)
+    cuts: list[CutRecord] = Field(
+        default_factory=list, description="What each render cut, per variant, aspect and A/B cell (studio.model.cut)."
+    )
     settings: ProjectSettings = Field(default_factory=ProjectSettings)
 
     @model_validator(mode="after")
@@ -287,6 +291,10 @@ class Project(Doc):
         takes = [t for t in self.takes if t.shot_id == shot_id and t.variant_id == variant_id]
         chosen = [t for t in takes if t.selected]
         return (chosen or takes or [None])[-1]
+
+    def cut(self, variant_id: str, aspect: str, sub_variant: str = "") -> CutRecord | None:
+        """The record of the last render of this variant at this aspect (None until it is rendered)."""
+        return next((c for c in self.cuts if c.key() == (variant_id, aspect, sub_variant)), None)
 
     def selected_take(self, shot_id: str, variant_id: str | None) -> Take | None:
         """The picked take for a variant shot; falls back to the master take, then to the newest."""

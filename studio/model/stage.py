@@ -8,9 +8,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 from studio.model.errors import Cancelled
+
+Lane = Literal["cpu", "gpu", "process"]
+"""Where a stage runs in the job queue. cpu: a small thread pool; gpu: the one GPU worker (the one resident model);
+process: a CPU slot whose stage runs in a child process (renders: heavy Python and numpy off the app's GIL)."""
 
 
 @dataclass(frozen=True, slots=True)

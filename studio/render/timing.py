@@ -22,7 +22,17 @@ from pathlib import Path
 
 import numpy as np
 
-from studio.model import BackendError, Flag, Project, ProjectStore, Variant, VoiceLine, VoiceRequest, WordTiming
+from studio.model import (
+    BackendError,
+    Flag,
+    LocalizedShot,
+    Project,
+    ProjectStore,
+    Variant,
+    VoiceLine,
+    VoiceRequest,
+    WordTiming,
+)
 from studio.model.safe_paths import temp_prefix
 from studio.model.stage import CancelToken, ProgressFn, check, report
 from studio.render.pronounce import voice_request
@@ -167,6 +177,20 @@ def voice_for(project: Project, language: str) -> str:
     return project.settings.voices.get(language) or project.settings.voices.get(language.split("-")[0]) or "espeak"
 
 
+def line_voice_request(
+    project: Project, variant: Variant, shot: LocalizedShot, *, rate: float = 1.0, voice: str | None = None
+) -> VoiceRequest:
+    """The one VoiceRequest for a shot's line, for the render and the voice preview alike: its reading (names said
+    the market's way), the variant's voice, at the speed the speech fit chose times `rate`."""
+    return voice_request(
+        shot.voiceover,
+        variant.language,
+        voice=voice or voice_for(project, variant.language),
+        rate=line_rate(shot.speech_rate, rate, variant.language),
+        brief=project.brief,
+    )
+
+
 def trim_silence(samples: np.ndarray, sample_rate: int, threshold_db: float = SILENCE_DB) -> tuple[np.ndarray, float]:
     """The samples without leading/trailing silence, and the seconds cut from the front (to shift word timings)."""
     if samples.size == 0:
@@ -221,13 +245,7 @@ def synthesize_lines(
     for n, shot in enumerate(spoken):
         check(cancel)
         report(on_progress, n / max(1, len(spoken)), f"Voice {n + 1}/{len(spoken)}")
-        request = voice_request(
-            shot.voiceover,
-            variant.language,
-            voice=voice,
-            rate=line_rate(shot.speech_rate, rate, variant.language),
-            brief=project.brief,
-        )
+        request = line_voice_request(project, variant, shot, rate=rate, voice=voice)
         cached = _cached_speech(project, store, request, variant.id, shot.shot_id)
         if cached is not None:
             speech, line = cached

@@ -25,6 +25,7 @@ from studio.model import (
     Variant,
     VoiceLine,
 )
+from studio.model.cut import CutRecord
 from studio.model.safe_paths import confine, cut_dir_prefix, sweep_cut_dirs, sweep_leftovers
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 from studio.render import audio as sound
@@ -69,6 +70,9 @@ class RenderVariantRequest:
     """The A/B cell, e.g. 'H1-C2': added to the file names (`<variant>_<9x16>_H1-C2.mp4`) and the deliverables."""
     draft_reasons: tuple[str, ...] = ()
     """Lines not in the variant's language (studio.render.release): non-empty renders a draft with a DRAFT band."""
+    project: Project | None = None
+    """The project as the caller has it (a render chain's snapshot, with the takes just made); None reads
+    project.json."""
     allow_draft: bool = False
     """A cut whose measured length misses the brief (±0.5 s) or the platform maximum renders as a marked draft;
     False: it is refused, nothing encoded (final is never longer than promised)."""
@@ -84,6 +88,8 @@ class VariantRender:
     """The cut's measured length against the brief (±0.5 s and the platform maximum)."""
     refused: list[str] = field(default_factory=list)
     """Why this cut was not made as final (its length): nothing was encoded."""
+    records: list[CutRecord] = field(default_factory=list)
+    """What was cut, per aspect (studio.model.cut): the exports read it instead of deriving it again."""
 
 
 def aspect_tag(aspect: str) -> str:
@@ -135,7 +141,7 @@ def prepare_cut(
 ) -> Cut:
     """Load, speak (speeding the voice up if the lines overrun), fit, lay out the timeline, check caption fonts."""
     store = ProjectStore(request.project_dir)
-    project = store.load()
+    project = request.project if request.project is not None else store.load()
     try:
         variant = request.variant or project.variant(request.variant_id)
     except KeyError:
@@ -338,7 +344,13 @@ def render_variant(
             for kind, path in (("video", video), ("srt", srt), ("vtt", vtt)):
                 deliverables.append(Deliverable(aspect=aspect, kind=kind, path=deliverable_path(store, path), **meta))
     report(on_progress, 1.0, f"{variant.id} rendered")
+    from studio.render.record import cut_records
+
+    records = cut_records(
+        project, variant, timeline, request.aspects, sub_variant=request.sub_variant, status=str(meta["status"])
+    )
     return VariantRender(
+        records=records,
         deliverables=deliverables,
         voice_lines=[line.voice_line for line in cut.lines.values()],
         shot_durations={s.shot_id: round(d, 3) for s, d in zip(variant.shots, cut.fit.shot_lengths, strict=True)},

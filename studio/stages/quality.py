@@ -1,0 +1,102 @@
+"""How good a rendered file is, in the creator's words: final, draft (lines still need a translator) or preview.
+
+Qt-free. A preview is recognised from the video itself (its frame is smaller than the full-size frame of its
+aspect), so files rendered before this check existed are judged the same way.
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from studio.model import Deliverable, Project, Variant
+
+#: A video running longer than the brief's duration by more than this is flagged in Deliver.
+OVERRUN_S = 0.5
+
+
+def video_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of an MP4's video track, read from its `tkhd` boxes (no decoder needed); None if unreadable."""
+    try:
+        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            best: tuple[int, int] | None = None
+            at = m.find(b"tkhd")
+            while at >= 0:
+                version = m[at + 4]
+                skip = 4 + 4 + (32 if version == 1 else 20) + 8 + 2 + 2 + 2 + 2 + 36
+                w, h = struct.unpack(">II", m[at + skip : at + skip + 8])
+                size = (w >> 16, h >> 16)
+                if size[0] and size[1] and (best is None or size[0] > best[0]):
+                    best = size
+                at = m.find(b"tkhd", at + 4)
+            return best
+    except (OSError, ValueError, struct.error, IndexError):
+        return None
+
+
+def deliverable_path(d: Deliverable, root: Path) -> Path:
+    path = Path(d.path)
+    return path if path.is_absolute() else root / path
+
+
+def _full_size(aspect: str) -> tuple[int, int] | None:
+    from studio.model.brief import ASPECT_SIZES
+
+    return ASPECT_SIZES.get(aspect)
+
+
+def is_preview(d: Deliverable, root: Path) -> bool:
+    """A video whose frame is smaller than its aspect's full size (the quick preview renders at a third)."""
+    if d.kind != "video":
+        return False
+    size, full = video_size(deliverable_path(d, root)), _full_size(d.aspect)
+    return size is not None and full is not None and max(size) < max(full)
+
+
+def quality(d: Deliverable, root: Path) -> str:
+    """'preview', 'draft' or 'final' — what the Quality column says."""
+    if is_preview(d, root):
+        return "preview"
+    return d.status
+
+
+def untranslated(variant: Variant) -> list[str]:
+    """The variant's lines that are not in its language yet (flagged, or identified as another language)."""
+    out = []
+    for s in variant.shots:
+        for f in s.flags:
+            if f.kind == "untranslated":
+                out.append(f"{s.shot_id}: {f.message}")
+        for kind, status in s.line_status.items():
+            if status.language_ok is False:
+                out.append(
+                    f"{s.shot_id} {kind}: not {variant.language}" + (f" ({status.detected})" if status.detected else "")
+                )
+    for kind, status in variant.line_status.items():
+        if status.language_ok is False:
+            out.append(f"{kind}: not {variant.language}" + (f" ({status.detected})" if status.detected else ""))
+    return out
+
+
+def overrun(d: Deliverable, project: Project) -> float:
+    """Seconds a video runs past the brief's duration (0 when within OVERRUN_S)."""
+    if d.kind != "video" or not d.duration_s:
+        return 0.0
+    extra = d.duration_s - project.brief.duration_s
+    return extra if extra > OVERRUN_S else 0.0
+
+
+def final_videos(project: Project, root: Path | None, variant_id: str) -> list[Any]:
+    """The variant's full-size, final (not draft) main-cut videos."""
+    return [
+        d
+        for d in project.deliverables
+        if d.kind == "video"
+        and d.variant_id == variant_id
+        and not d.sub_variant
+        and d.status == "final"
+        and (root is None or not is_preview(d, root))
+    ]

@@ -1,0 +1,136 @@
+"""Before anything runs: per market, is there a voice, a font and an image model ready? (Qt-free.)
+
+Runs as a background job (listing voices and reading fonts takes a moment); each missing piece says what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from studio.model import Brief, Project, StudioError
+from studio.model.stage import CancelToken, ProgressFn, check, report
+
+
+@dataclass(frozen=True)
+class Check:
+    ready: bool
+    what: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class MarketReadiness:
+    market: str
+    language: str
+    voice: Check
+    font: Check
+    model: Check
+
+    @property
+    def ready(self) -> bool:
+        return self.voice.ready and self.font.ready and self.model.ready
+
+
+@dataclass(frozen=True)
+class ReadinessRequest:
+    brief: Brief
+    voices: dict[str, str]
+    image_model: str
+    model_folders: tuple[Path, ...] = ()
+    voice_folders: tuple[Path, ...] = ()
+    captions: dict[str, tuple[str, ...]] | None = None
+    """Caption lines per language, checked glyph by glyph against the font."""
+
+
+def _language(brief: Brief, code: str, language: str | None) -> str:
+    if language:
+        return language
+    try:
+        from studio.planning import load_knowledge
+
+        return load_knowledge().markets[code.lower()].languages[0].code
+    except Exception:
+        return brief.master_language
+
+
+def _voice(language: str, wanted: str, folders: tuple[Path, ...]) -> Check:
+    """Asks the voice registry, which knows each engine's language names (espeak calls Mandarin 'cmn')."""
+    from pipelines.voice import voice_info
+
+    voice = wanted or "espeak"
+    info = voice_info(voice, language, folders)
+    if not info.ready:
+        return Check(False, f"{voice}: {info.reason}", info.hint or "Pick another voice for this language in Settings.")
+    return Check(True, f"{info.engine} ({info.name or info.id})")
+
+
+def _font(language: str, lines: tuple[str, ...]) -> Check:
+    from pipelines.fonts import font_path, missing_glyphs, script_for_language
+
+    script = script_for_language(language)
+    try:
+        path = font_path(script)
+    except StudioError as e:
+        return Check(False, e.message, e.hint)
+    missing = sorted({ch for line in lines for ch in missing_glyphs(line, language)})
+    if missing:
+        return Check(False, f"{path.name} cannot draw {''.join(missing)!r}", "Install a font package for that script.")
+    return Check(True, path.name)
+
+
+def _model(image_model: str, folders: tuple[Path, ...]) -> Check:
+    if image_model in ("", "procedural"):
+        return Check(True, "procedural storyboard frames (built in)")
+    candidate = Path(image_model).expanduser()
+    if candidate.exists():
+        return Check(True, candidate.name)
+    try:
+        from pipelines.image.registry import find_model
+
+        info = find_model(image_model)
+        return Check(True, getattr(info, "id", image_model))
+    except StudioError as e:
+        return Check(False, e.message, e.hint)
+    except ImportError:
+        for folder in folders:
+            if (folder / image_model).exists():
+                return Check(True, image_model)
+        return Check(False, f"model {image_model!r} not found", "Add its folder under Settings → Model folders.")
+
+
+def check_readiness(
+    request: ReadinessRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> list[MarketReadiness]:
+    out = []
+    markets = request.brief.markets
+    for i, m in enumerate(markets):
+        check(cancel)
+        language = _language(request.brief, m.code, m.language)
+        lines = (request.captions or {}).get(language, ())
+        out.append(
+            MarketReadiness(
+                market=m.code,
+                language=language,
+                voice=_voice(language, request.voices.get(language, ""), request.voice_folders),
+                font=_font(language, lines),
+                model=_model(request.image_model, request.model_folders),
+            )
+        )
+        report(on_progress, (i + 1) / len(markets), f"{m.code} checked")
+    return out
+
+
+def readiness_request(
+    project: Project, voices: dict[str, str], image_model: str, **folders: tuple[Path, ...]
+) -> ReadinessRequest:
+    captions: dict[str, list[str]] = {}
+    for v in project.variants:
+        captions.setdefault(v.language, []).extend(s.caption for s in v.shots if s.caption)
+    return ReadinessRequest(
+        brief=project.brief,
+        voices={**project.settings.voices, **voices},
+        image_model=image_model or project.settings.image_model,
+        captions={k: tuple(v) for k, v in captions.items()},
+        **folders,
+    )

@@ -1,0 +1,126 @@
+"""Takes: image candidates for shots, on the GPU lane (the one resident diffusion model). Never saves project.json.
+
+`run` writes the image assets (content-addressed, atomic) and returns the takes; `apply` adds them to the current
+project by request key, so takes and picks the creator made meanwhile stay as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studio.model import Project, Take
+from studio.model.stage import CancelToken, Lane, ProgressFn, check, report
+from studio.stages.settings import Settings
+
+if TYPE_CHECKING:
+    from pipelines.image import Placement
+
+LANE: Lane = "gpu"
+
+
+@dataclass(frozen=True)
+class TakesRequest:
+    """Which shots get images (variant ids: None is the master storyboard; no shot ids: every shot)."""
+
+    project_dir: Path
+    variant_ids: tuple[str | None, ...] = (None,)
+    shot_ids: tuple[str, ...] = ()
+    aspect: str = "9:16"
+    candidates: int = 1
+    seed: int | None = None
+    regenerate: bool = False
+    lock_seed: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """Other `studio.takes.TakesRequest` fields (model, steps, strength, loras, reference_image, batch_size...)."""
+    settings: Settings = field(default_factory=Settings)
+    """Model folders, device and CPU threads the images are made with."""
+    project: Project | None = None
+    """The project as the caller has it now (a render's chain passes its snapshot); None reads project.json."""
+
+
+@dataclass(frozen=True)
+class TakesOutcome:
+    takes: tuple[Take, ...]
+    """Every take asked for, new or reused (reused ones are already in the project)."""
+
+
+def placement(settings: Settings) -> Placement:
+    """What the image pipelines need of the settings."""
+    from pipelines.image import Placement
+
+    return Placement(model_folders=settings.model_folders, device=settings.device, cpu_threads=settings.cpu_threads)
+
+
+def run(
+    request: TakesRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> TakesOutcome:
+    """Make (or reuse) the takes; the assets are in the project's store, project.json is not touched."""
+    from studio.takes import TakesRequest as Generate
+    from studio.takes import generate_takes
+
+    known = set(Generate.__dataclass_fields__)
+    unknown = sorted(set(request.options) - known)
+    if unknown:
+        raise TypeError(f"Unknown take options: {', '.join(unknown)}")
+    wanted: dict[str, Any] = {
+        "variant_ids": request.variant_ids,
+        "shot_ids": request.shot_ids,
+        "aspect": request.aspect,
+        "candidates": request.candidates,
+        "seed": request.seed,
+        "regenerate": request.regenerate,
+        "lock_seed": request.lock_seed,
+        **request.options,
+    }
+    report(on_progress, 0.0, "Starting the image backend")
+    takes = generate_takes(
+        Generate(
+            project_dir=request.project_dir,
+            place=placement(request.settings),
+            project=request.project,
+            **{k: v for k, v in wanted.items() if v is not None},
+        ),
+        on_progress=on_progress,
+        cancel=cancel,
+    )
+    return TakesOutcome(takes=tuple(takes))
+
+
+def apply(project: Project, outcome: TakesOutcome) -> Project:
+    """New takes join the project (by request key); the take the creator sees as picked stays picked."""
+    from studio.stages.edits import keep_shown_picks
+
+    known = {t.request.key() for t in project.takes}
+    new = [t for t in outcome.takes if t.request.key() not in known]
+    if new:
+        keep_shown_picks(project, {(t.shot_id, t.variant_id) for t in new})
+        project.takes = [*project.takes, *new]
+    return project
+
+
+@dataclass(frozen=True)
+class WarmUpRequest:
+    model: str
+    settings: Settings = field(default_factory=Settings)
+
+
+WARM_UP_LANE: Lane = "gpu"
+
+
+def warm_up(request: WarmUpRequest, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None) -> str:
+    """Load torch, diffusers and the image model on the GPU lane while the creator reads the storyboard, so the
+    first Generate does not wait. The model stays resident for the takes that follow (same device and folders)."""
+    from pipelines.image.device import pick_device
+    from pipelines.image.generator import generator
+    from pipelines.image.registry import find_model, require_ready
+
+    report(on_progress, 0.0, f"Loading {request.model}")
+    check(cancel)
+    place = placement(request.settings)
+    info = require_ready(find_model(request.model, list(place.model_folders), env={}))
+    generator().load(info, pick_device(info.family, place.device, threads=place.cpu_threads))
+    report(on_progress, 1.0, f"{request.model} is ready")
+    return request.model
