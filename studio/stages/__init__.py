@@ -17,13 +17,15 @@ per variant on the process lane. Qt-free domain code the app shows lives here to
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from studio.model.stage import Lane
-from studio.stages import cut, demo, export, plan, takes, voice
-from studio.stages.settings import Settings
+if TYPE_CHECKING:  # imported on first use: the app's window imports `status` at start, before the schema loads
+    from studio.model.stage import Lane
+    from studio.stages.settings import Settings
 
 __all__ = ["STAGES", "Lane", "Settings", "StageSpec", "lane_of", "stage"]
 
@@ -38,22 +40,59 @@ class StageSpec:
     apply: Callable[[Any, Any], Any]
 
 
-STAGES: dict[str, StageSpec] = {
-    "plan": StageSpec("plan", plan.LANE, plan.run, plan.apply),
-    "takes": StageSpec("takes", takes.LANE, takes.run, takes.apply),
-    "voice": StageSpec("voice", voice.LANE, voice.run, voice.apply),
-    "cut": StageSpec("cut", cut.LANE, cut.run, cut.apply),
-    "export": StageSpec("export", export.LANE, export.run, export.apply),
-    "demo": StageSpec("demo", demo.LANE, demo.run, lambda project, outcome: project),
-    "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, lambda project, outcome: project),
-}
+_MODULES = (
+    "cut",
+    "demo",
+    "edits",
+    "export",
+    "plan",
+    "quality",
+    "readiness",
+    "render",
+    "settings",
+    "status",
+    "takes",
+    "voice",
+)
+
+
+@cache
+def _stages() -> dict[str, StageSpec]:
+    from studio.stages import cut, demo, export, plan, takes, voice
+
+    return {
+        "plan": StageSpec("plan", plan.LANE, plan.run, plan.apply),
+        "takes": StageSpec("takes", takes.LANE, takes.run, takes.apply),
+        "voice": StageSpec("voice", voice.LANE, voice.run, voice.apply),
+        "cut": StageSpec("cut", cut.LANE, cut.run, cut.apply),
+        "export": StageSpec("export", export.LANE, export.run, export.apply),
+        "demo": StageSpec("demo", demo.LANE, demo.run, lambda project, outcome: project),
+        "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, lambda project, outcome: project),
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """`STAGES`, `Settings`, `Lane` and the stage modules load when first asked for (PEP 562)."""
+    if name == "STAGES":
+        return _stages()
+    if name == "Settings":
+        from studio.stages.settings import Settings
+
+        return Settings
+    if name == "Lane":
+        from studio.model.stage import Lane
+
+        return Lane
+    if name in _MODULES:
+        return importlib.import_module(f"studio.stages.{name}")
+    raise AttributeError(f"module 'studio.stages' has no attribute {name!r}")
 
 
 def stage(name: str) -> StageSpec:
     try:
-        return STAGES[name]
+        return _stages()[name]
     except KeyError:
-        raise KeyError(f"No stage {name!r}; known: {', '.join(STAGES)}") from None
+        raise KeyError(f"No stage {name!r}; known: {', '.join(_stages())}") from None
 
 
 def lane_of(name: str) -> Lane:
