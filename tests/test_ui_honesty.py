@@ -502,7 +502,9 @@ def test_a_preview_render_keeps_the_final_video_listed(window, qtbot, tmp_path):
         from studio.stages.cut import CutOutcome
 
         rel = request.out_dir.relative_to(request.project_dir)
-        made = [video(project, request.project_dir, vid, (360, 640), folder=str(rel))] if request.variant_id == vid else []
+        made = (
+            [video(project, request.project_dir, vid, (360, 640), folder=str(rel))] if request.variant_id == vid else []
+        )
         return CutOutcome(variant_id=request.variant_id, cell="", aspects=request.aspects, deliverables=made)
 
     def no_images(request, *, on_progress=None, cancel=None):

@@ -27,7 +27,17 @@ from studio.ui.operations.takes import TakeOps
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
-__all__ = ["ExportOps", "Operations", "OpsBase", "PlanOps", "ProjectOps", "RenderOps", "SettingsOps", "Shell", "TakeOps"]
+__all__ = [
+    "ExportOps",
+    "Operations",
+    "OpsBase",
+    "PlanOps",
+    "ProjectOps",
+    "RenderOps",
+    "SettingsOps",
+    "Shell",
+    "TakeOps",
+]
 
 
 class Operations:

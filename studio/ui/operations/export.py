@@ -17,10 +17,10 @@ from studio.ui.operations.base import OpsBase, Shell
 
 if TYPE_CHECKING:  # the schema loads when the first export runs, not with the window
     from studio.export.translations import TranslationReport
+    from studio.jobs import Job
     from studio.model import Deliverable, Project
     from studio.model.stage import CancelToken, ProgressFn
     from studio.stages.settings import Settings
-    from studio.jobs import Job
     from studio.ui.operations.project import ProjectOps
     from studio.ui.operations.settings import SettingsOps
 
@@ -144,7 +144,9 @@ def export_files(
 
         folder = choice.out_dir or store.renders / "translations"
         paths = export_translations(
-            TranslationsExportRequest(request.project_dir, folder, format="csv" if choice.translations == "csv" else "xliff"),
+            TranslationsExportRequest(
+                request.project_dir, folder, format="csv" if choice.translations == "csv" else "xliff"
+            ),
             on_progress=part(),
             cancel=cancel,
         )
@@ -212,7 +214,12 @@ class ExportOps(OpsBase):
             self.shell.show_status(f"Exported {len(done.files)} files into {done.folder}", 8000)
 
         return self.run_job(
-            "Export", export_files, request, lane=export.LANE, kind="export", on_success=self.for_this_document(exported)
+            "Export",
+            export_files,
+            request,
+            lane=export.LANE,
+            kind="export",
+            on_success=self.for_this_document(exported),
         )
 
     def import_translations(self, path: Path, on_done: Callable[[str], None] | None = None) -> Job | None:
@@ -236,5 +243,9 @@ class ExportOps(OpsBase):
 
         request = TranslationsImportRequest(doc.project.model_copy(deep=True), Path(path))
         return self.run_job(
-            f"Check {Path(path).name}", check_translations, request, kind="translations", on_success=self.for_this_document(checked)
+            f"Check {Path(path).name}",
+            check_translations,
+            request,
+            kind="translations",
+            on_success=self.for_this_document(checked),
         )

@@ -58,9 +58,7 @@ def keep_finals(apply: Callable[[Project, Any], Project], root: Path) -> Callabl
         project = apply(project, outcome)
         listed = {d.path for d in project.deliverables}
         kept = [
-            d
-            for d in before
-            if d.path not in listed and not is_preview(d, root) and deliverable_path(d, root).exists()
+            d for d in before if d.path not in listed and not is_preview(d, root) and deliverable_path(d, root).exists()
         ]
         project.deliverables = [*kept, *project.deliverables]
         return project
@@ -88,7 +86,12 @@ class RenderOps(OpsBase):
         out_dir = settings.output_dir(doc.root) / "preview" if scale < 1 else None  # never over the finals
         # A preview may show lines waiting for a translator (as a marked DRAFT); a full render is final or refused.
         request = RenderRequest(
-            project_dir=doc.root, variant_ids=variant_ids, scale=scale, out_dir=out_dir, draft=scale < 1, settings=settings
+            project_dir=doc.root,
+            variant_ids=variant_ids,
+            scale=scale,
+            out_dir=out_dir,
+            draft=scale < 1,
+            settings=settings,
         )
         try:
             plan = plan_render(doc.project, request)
@@ -175,7 +178,8 @@ class RenderOps(OpsBase):
             if result is not None and result.refused:
                 self.notify(
                     f"{len(result.refused)} variant(s) not rendered",
-                    result.refusal + "\nThe other variants were rendered. Fix these lines or import a translator's file.",
+                    result.refusal
+                    + "\nThe other variants were rendered. Fix these lines or import a translator's file.",
                 )
         elif self.doc is doc and run.plan.refused:
             self.notify(f"{len(run.plan.refused)} variant(s) not rendered", run.plan.refusal)

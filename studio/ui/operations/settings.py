@@ -42,9 +42,7 @@ class SettingsOps(OpsBase):
         save_settings(user, self.store)
         self.shell.show_status("Settings saved", 4000)
 
-    def check_readiness(
-        self, user: UserSettings | None, show: Callable[[Any, str], None] | None = None
-    ) -> Job | None:
+    def check_readiness(self, user: UserSettings | None, show: Callable[[Any, str], None] | None = None) -> Job | None:
         """Per market of the open project: is a voice, a font and an image model ready? `show(results, error)`."""
         from studio.ui.readiness import check_readiness, readiness_request
 

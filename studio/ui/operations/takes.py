@@ -100,4 +100,6 @@ class TakeOps(OpsBase):
         from studio.stages import takes
 
         request = takes.WarmUpRequest(model, settings=self.settings.current())
-        return self.run_job(f"Load image model {model}", takes.warm_up, request, lane=takes.WARM_UP_LANE, kind="warm-up")
+        return self.run_job(
+            f"Load image model {model}", takes.warm_up, request, lane=takes.WARM_UP_LANE, kind="warm-up"
+        )
