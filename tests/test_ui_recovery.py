@@ -61,7 +61,7 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     crash(win)
 
     again = new_window(qtbot)
-    assert again.open_project(folder)
+    assert again.ops.project.open_project(folder)
     assert again.doc.project.brief.brand == "Lumi"
     qtbot.waitUntil(again.recovery_bar.isVisible, timeout=2_000)
     assert "newer than the saved project" in again.recovery_bar.label.text()
@@ -84,7 +84,7 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     again.jobs.shutdown()
 
     third = new_window(qtbot)
-    assert third.open_project(folder)
+    assert third.ops.project.open_project(folder)
     assert not third.recovery_bar.isVisible()
     third.jobs.shutdown()
 
@@ -98,7 +98,7 @@ def test_discarding_the_autosave(qtbot, folder: Path):
     os.utime(folder / "project.json", (past, past))
     crash(win)
     again = new_window(qtbot)
-    again.open_project(folder)
+    again.ops.project.open_project(folder)
     assert again.recovery_bar.isVisible()
     discard = next(
         b for b in again.recovery_bar.findChildren(type(again.jobs_dock.stop_button)) if b.text() == "Discard"
@@ -133,7 +133,7 @@ def test_recent_projects_and_settings_persist(qtbot, folder: Path, tmp_path: Pat
     win.jobs.shutdown()
 
     again = new_window(qtbot)
-    assert again.recent_projects()[:2] == [str(other), str(folder)]
+    assert again.ops.project.recent()[:2] == [str(other), str(folder)]
     assert [a.text() for a in again.recent_menu.actions()][:2] == [str(other), str(folder)]
     again.recent_menu.actions()[1].trigger()
     assert again.doc.root == folder

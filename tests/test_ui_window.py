@@ -106,13 +106,19 @@ def test_a_folder_that_is_not_a_project_is_explained(window, tmp_path):
 def test_a_refused_render_is_a_notification_listing_the_lines(window, tmp_path):
     """The app renders through the same gate as the CLI; what it refused is listed, line by line, in a notification."""
     folder = make_demo_project(tmp_path / "demo")
+    project = ProjectStore(folder).load()
+    variant = next(v for v in project.variants if v.language == "th")
+    line = "Humid nights call for a lighter serum that never feels heavy on the skin."
+    variant.shots[1].voiceover = line  # the English master line where Thai belongs
+    variant.shots[1].overrides["voiceover"] = line
+    ProjectStore(folder).save(project)
     assert window.ops.project.open_project(folder)
     seen: list[tuple[str, str]] = []
     window.notify = lambda title, text, actions=(): seen.append((title, text))
-    vid = window.doc.project.variants[0].id
+    vid = variant.id
     run = window.ops.render.render(variant_ids=(vid,))  # a final render of an untranslated variant: refused
     assert run is not None and run.ended and not run.jobs, "nothing is queued for a refused variant"
     assert len(seen) == 1
     title, text = seen[0]
     assert "not rendered" in title or "No variant" in title
-    assert vid in text and "not in its language" in text
+    assert vid in text and "lighter serum" in text
