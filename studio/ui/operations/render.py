@@ -66,6 +66,11 @@ def keep_finals(apply: Callable[[Project, Any], Project], root: Path) -> Callabl
     return merge
 
 
+def _importable(fn: Callable[..., Any]) -> bool:
+    """A child process can run it (a module-level function, found again by name); a test's local stand-in cannot."""
+    return "<locals>" not in getattr(fn, "__qualname__", "<locals>")
+
+
 class RenderOps(OpsBase):
     def __init__(self, shell: Shell, settings: SettingsOps, project: ProjectOps, takes: TakeOps) -> None:
         super().__init__(shell)
@@ -73,7 +78,8 @@ class RenderOps(OpsBase):
         self.project_ops = project
         self.takes = takes
         self.stand_ins: dict[str, Callable[..., Any]] = {}
-        """Tests only: a stage kind ("takes", "cut") → a function run in its place, on a CPU thread."""
+        """Tests only: a stage kind ("takes", "cut") → a function run in its place, on the stage's lane (a local
+        function that a child process could not import runs on a CPU thread instead)."""
 
     def render(self, *, scale: float = 1.0, variant_ids: tuple[str, ...] | None = None) -> RenderRun | None:
         """Render every variant (or these), full size or as a small preview beside the finals."""
@@ -136,7 +142,7 @@ class RenderOps(OpsBase):
             step.title,
             stand_in or step.run,
             step.request,
-            lane="cpu" if stand_in else step.lane,
+            lane="cpu" if stand_in is not None and step.lane == "process" and not _importable(stand_in) else step.lane,
             kind=step.kind,
             on_success=self.for_this_document(applied),
             on_end=ended,
