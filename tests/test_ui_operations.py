@@ -242,8 +242,10 @@ def test_export_dialog_writes_the_files_and_lists_them(window, qtbot, tmp_path):
     vid = project.variants[0].id
     project.takes = [take(root, s.shot_id, vid, 1) for s in project.variants[0].shots]
     open_project(window, root, project)
-    window.show_export()
+    window.go_to(6)
+    qtbot.mouseClick(window.pages["deliver"].export_button, Qt.MouseButton.LeftButton)  # Deliver → Export…
     dialog = window._export_dialog
+    assert dialog.isVisible() and dialog.variants.count() == len(project.variants)
     for kind, box in dialog.kinds.items():
         box.setChecked(kind in ("csv", "xlsx"))  # the PDF (font subsetting takes a while) is in the slow test
     for r in range(dialog.variants.count()):  # only the first variant

@@ -216,6 +216,8 @@ class MainWindow(QMainWindow):
             page: Page = getattr(import_module(module), name)()
             page.ops = self.ops
             page.thumbnails = self.thumbnails
+            if key == "deliver":
+                page.export_requested.connect(self.show_export)  # type: ignore[attr-defined]
             guard_wheel_in(page)
             self.pages[key] = page
             self._slots[[k for k, _t in STEPS].index(key)].layout().addWidget(page)
