@@ -1,6 +1,9 @@
-"""Headless entry point: `qianmian demo | plan | render`; `qianmian` alone opens the app.
+"""Headless entry point: `qianmian demo | plan | render | export ...`; `qianmian` alone opens the app.
 
-Stages run through the same JobQueue as in the app; a tqdm bar shows progress and Ctrl-C stops the job cleanly.
+Every command is load → run → apply → save with the stages of `studio.stages` (they never save themselves), run
+through the same JobQueue as in the app, each stage on the lane it declares. A tqdm bar shows progress and Ctrl-C
+stops the jobs cleanly. Settings (model folders, device, LLM...) come from --config, the QIANMIAN_* environment and
+the flags, in that order (`studio.stages.settings.Settings.from_environment`).
 """
 
 from __future__ import annotations
@@ -15,16 +18,22 @@ from studio.model.errors import Cancelled, StudioError, disk_full, is_disk_full
 from studio.model.secrets import redact
 
 
-def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool = False) -> Any:
-    """Run one stage as a job with a terminal progress bar; Ctrl-C stops it and nothing half-written remains."""
+def _bar(title: str, quiet: bool) -> Any:
     from tqdm import tqdm
 
+    return tqdm(
+        total=1000, desc=title, unit="‰", disable=quiet, dynamic_ncols=True, bar_format="{l_bar}{bar}| {postfix}"
+    )
+
+
+def _run_job(
+    title: str, stage: Callable[..., Any], request: Any, *, quiet: bool = False, kind: str = "", lane: Any = "cpu"
+) -> Any:
+    """Run one stage as a job with a terminal progress bar; Ctrl-C stops it and nothing half-written remains."""
     from studio.jobs import JobQueue
 
     queue = JobQueue(cpu_workers=1)
-    bar = tqdm(
-        total=1000, desc=title, unit="‰", disable=quiet, dynamic_ncols=True, bar_format="{l_bar}{bar}| {postfix}"
-    )
+    bar = _bar(title, quiet)
 
     def on_change(job: Any) -> None:
         bar.n = int(job.fraction * 1000)
@@ -33,7 +42,7 @@ def _run_job(title: str, stage: Callable[..., Any], request: Any, *, quiet: bool
         bar.set_postfix_str(first[0][:60] if first else "", refresh=True)
 
     queue.changed.connect(on_change)
-    job = queue.submit(title, stage, request)
+    job = queue.submit(title, stage, request, lane=lane, kind=kind)
     try:
         while True:
             try:
@@ -70,6 +79,52 @@ def _wait_stopped(job: Any, limit_s: float = 60.0) -> None:
             return
 
 
+def _run_stage(title: str, name: str, request: Any, *, quiet: bool = False) -> Any:
+    """One stage of `studio.stages.STAGES`, on its declared lane, as a job of that kind."""
+    from studio.stages import stage
+
+    spec = stage(name)
+    return _run_job(title, spec.run, request, quiet=quiet, kind=spec.name, lane=spec.lane)
+
+
+def _run_render(title: str, project: Any, store: Any, request: Any, *, quiet: bool = False) -> Any:
+    """The render chain (images on the GPU lane, a cut per variant on the process lane) with one progress bar;
+    each outcome is applied to the project and saved as it lands. Ctrl-C stops every job cleanly."""
+    from studio.model.stage import CancelToken, Progress
+    from studio.stages.render import run_render
+
+    bar = _bar(title, quiet)
+
+    def on_progress(p: Progress) -> None:
+        bar.n = int(p.fraction * 1000)
+        first = (p.message or "").strip().splitlines()
+        bar.set_postfix_str(first[0][:60] if first else "", refresh=True)
+
+    cancel = CancelToken()
+    try:
+        _, result = run_render(project, request, on_progress=on_progress, cancel=cancel, on_applied=store.save)
+        return result
+    except KeyboardInterrupt:
+        cancel.cancel()
+        raise Cancelled(STOP_MESSAGE) from None
+    finally:
+        bar.close()
+
+
+def settings_from(args: argparse.Namespace) -> Any:
+    """The settings for this command: --config, then the environment, then the flags."""
+    from studio.stages.settings import Settings
+
+    folders = getattr(args, "image_models", None)
+    return Settings.from_environment(
+        config_file=Path(args.config) if getattr(args, "config", None) else None,
+        device=getattr(args, "device", None),
+        model_folders=tuple(folders) if folders else None,
+        llm_endpoint=getattr(args, "llm_endpoint", None),
+        llm_model=getattr(args, "llm_model", None),
+    )
+
+
 def _print_deliverables(result: Any) -> None:
     """List each file from deliverables.json with its absolute path, so a creator can open it."""
     import json
@@ -96,27 +151,49 @@ def _print_deliverables(result: Any) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from studio.workflow import DemoRequest, demo
+    import shutil
 
-    result = _run_job("Demo", demo, DemoRequest(out_dir=Path(args.out)), quiet=args.quiet)
+    from studio import paths
+    from studio.model import ProjectStore
+    from studio.stages import plan as plan_stage
+    from studio.stages.render import RenderRequest
+
+    settings = settings_from(args)
+    out = Path(args.out)
+    store = ProjectStore(out / "project")
+    if store.project_file.exists():
+        shutil.rmtree(store.autosave_dir, ignore_errors=True)
+    request = plan_stage.PlanRequest(name="demo", brief_path=paths.sample_brief(), settings=settings)
+    project = plan_stage.apply(None, _run_stage("Plan the demo", "plan", request, quiet=args.quiet))
+    store.create(project)
+    # Every variant renders: one that can't be final yet (a line to translate, a cut longer than the brief) comes
+    # out as a marked draft with its reasons, so the demo shows the whole campaign and what is left to do.
+    render = RenderRequest(project_dir=store.root, out_dir=out, draft=True, settings=settings)
+    result = _run_render("Demo", project, store, render, quiet=args.quiet)
     _print_deliverables(result)
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from studio.model import ProjectStore
+    from studio.model import ProjectError, ProjectStore
     from studio.planning.script import is_script_file
-    from studio.workflow import PlanRequest, plan
+    from studio.stages import plan as plan_stage
 
-    source = Path(args.brief)
-    if is_script_file(source):  # a script, with an optional brief beside it
-        request = PlanRequest(
-            Path(args.with_brief) if args.with_brief else None, Path(args.out), overwrite=args.force, script_path=source
+    source, out = Path(args.brief), Path(args.out)
+    store = ProjectStore(out)
+    if store.exists() and not args.force:
+        raise ProjectError(
+            f"{out} already holds a project.",
+            "Choose another folder, or pass --force to replace its plan (images and renders are kept).",
         )
+    name = plan_stage.project_name(None, out)
+    if is_script_file(source):  # a script, with an optional brief beside it
+        brief = Path(args.with_brief) if args.with_brief else None
+        request = plan_stage.PlanRequest(name, brief_path=brief, script_path=source, settings=settings_from(args))
     else:
-        request = PlanRequest(source, Path(args.out), overwrite=args.force)
-    out = _run_job("Plan", plan, request, quiet=args.quiet)
-    project = ProjectStore(out).load()
+        request = plan_stage.PlanRequest(name, brief_path=source, settings=settings_from(args))
+    project = plan_stage.apply(None, _run_stage("Plan", "plan", request, quiet=args.quiet))
+    store.create(project)
     print(
         f"Planned {project.name}: {len(project.storyboard.shots) if project.storyboard else 0} shots, "
         f"{len(project.variants)} variants → {out.resolve()}"
@@ -136,18 +213,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from studio.workflow import RenderRequest, render
+    from studio.model import ProjectStore
+    from studio.stages.render import RenderRequest
 
+    store = ProjectStore(Path(args.project))
+    project = store.load()
     request = RenderRequest(
-        project_dir=Path(args.project),
+        project_dir=store.root,
         variant_ids=tuple(args.variant) if args.variant else None,
         aspects=tuple(args.aspect) if args.aspect else None,
         out_dir=Path(args.out) if args.out else None,
         ab=args.ab,
         draft=args.draft,
         scale=args.scale,
+        settings=settings_from(args),
     )
-    result = _run_job("Render", render, request, quiet=args.quiet)
+    result = _run_render("Render", project, store, request, quiet=args.quiet)
     _print_deliverables(result)
     if args.ab:
         print(f"A/B matrix for the ads manager: {(result.manifest_path.parent / 'ab_matrix.csv').resolve()}")
@@ -159,16 +240,21 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from studio.export import CampaignExportRequest, export_campaign
+    from studio.model import ProjectStore
+    from studio.stages import export as export_stage
 
-    request = CampaignExportRequest(
-        Path(args.project),
+    store = ProjectStore(Path(args.project))
+    request = export_stage.ExportRequest(
+        store.root,
         out=Path(args.out) if args.out else None,
         variant_ids=tuple(args.variant) if args.variant else None,
         include_videos=not args.no_videos,
         include_media=not args.no_media,
+        project=store.load(),
+        settings=settings_from(args),
     )
-    result = _run_job("Export", export_campaign, request, quiet=args.quiet)
+    result = _run_stage("Export", "export", request, quiet=args.quiet)
+    store.save(export_stage.apply(store.load(), result))
     print(f"Review bundle: {result.zip_path.resolve()} ({len(result.manifest['files'])} files)")
     for d in result.deliverables:
         print(f"  {d.variant_id:<22} {d.kind:<5} {(Path(args.project) / d.path).resolve()}")
@@ -210,16 +296,31 @@ def cmd_translations_import(args: argparse.Namespace) -> int:
     return 0 if report.ok else 3
 
 
+def _settings_flags() -> argparse.ArgumentParser:
+    """Flags every stage command takes; they override --config and the QIANMIAN_* environment."""
+    common = argparse.ArgumentParser(add_help=False)
+    g = common.add_argument_group("settings (override --config and the QIANMIAN_* environment)")
+    g.add_argument("--config", metavar="TOML", help="a settings file (keys as in studio/stages/settings.py)")
+    g.add_argument("--device", help="where diffusion runs: auto, cpu, cuda, cuda:1, mps")
+    g.add_argument("--image-models", action="append", metavar="FOLDER", help="a folder of image models (repeatable)")
+    g.add_argument("--llm-endpoint", metavar="URL", help="an OpenAI-compatible endpoint for planning")
+    g.add_argument("--llm-model", metavar="NAME", help="the endpoint's model")
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     sub = parser.add_subparsers(dest="command")
+    common = _settings_flags()
 
-    p = sub.add_parser("demo", help="render the sample brief to finished videos")
+    p = sub.add_parser("demo", parents=[common], help="render the sample brief to finished videos")
     p.add_argument("--out", default="out/demo", help="output folder (default: out/demo)")
     p.set_defaults(func=cmd_demo)
 
-    p = sub.add_parser("plan", help="plan a brief (.toml/.json) or a script (.fountain/.txt) into a project folder")
+    p = sub.add_parser(
+        "plan", parents=[common], help="plan a brief (.toml/.json) or a script (.fountain/.txt) into a project folder"
+    )
     p.add_argument("brief", help="a brief, or a script (Fountain or plain text, Chinese too)")
     p.add_argument(
         "--brief", dest="with_brief", help="with a script: a brief giving brand, product, markets... it lacks"
@@ -228,7 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing plan in that folder")
     p.set_defaults(func=cmd_plan)
 
-    p = sub.add_parser("render", help="render a project's variants to MP4 + SRT + VTT")
+    p = sub.add_parser("render", parents=[common], help="render a project's variants to MP4 + SRT + VTT")
     p.add_argument("project")
     p.add_argument("--variant", action="append", help="only this variant id (repeatable)")
     p.add_argument("--aspect", action="append", choices=["9:16", "1:1", "16:9"], help="aspect ratio (repeatable)")
@@ -246,7 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="below 1: a smaller preview (e.g. 0.25); default 1")
     p.set_defaults(func=cmd_render)
 
-    p = sub.add_parser("export", help="storyboard PDFs, shot lists, editor timelines and a review zip")
+    p = sub.add_parser(
+        "export", parents=[common], help="storyboard PDFs, shot lists, editor timelines and a review zip"
+    )
     p.add_argument("project")
     p.add_argument("--out", help="zip to write (default: PROJECT/renders/<name>_review.zip)")
     p.add_argument("--variant", action="append", help="only this variant id (repeatable)")

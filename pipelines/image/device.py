@@ -47,9 +47,10 @@ def pick_device(family: str = "sd15", override: str | None = None, *, threads: i
     if wanted and wanted != "auto":
         kind = wanted.split(":")[0]
         if (kind == "cuda" and not has_cuda) or (kind == "mps" and not has_mps) or kind not in ("cuda", "mps", "cpu"):
+            asked = f"{DEVICE_ENV}={wanted}" if override is None else f"The device setting {wanted!r}"
             raise BackendError(
-                f"{DEVICE_ENV}={wanted} asks for a device this machine does not have.",
-                "Set it to cpu, cuda or mps (or unset it to pick automatically).",
+                f"{asked} asks for a device this machine does not have.",
+                "Set it to cpu, cuda or mps (or to auto, to pick automatically).",
             )
         name = wanted
     else:

@@ -1,7 +1,9 @@
 """One row per shot of a variant, as every hand-off file shows it: the cut's timing, the camera, the words, the take.
 
-Timing follows the render: after `qianmian render` each localized shot holds the length it was cut to, the voice
-starts `VOICE_LEAD_S` into its shot, and the end card fills the rest of the rendered video.
+Timing, camera and transitions follow the render: after `qianmian render` the project holds what was cut, per variant
+and aspect (`Project.cuts`, studio.model.cut), and the rows read that record. Before a render they show the plan: the
+planned lengths, the camera and transition the render would use (a variant shot's override, else the master's), the
+voice starting `VOICE_LEAD_S` into its shot.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studio.model import Project, ProjectError, ProjectStore, Variant, VoiceLine
+from studio.model.cut import CutRecord
 from studio.render.timing import END_CARD_S, VOICE_LEAD_S
 
 __all__ = ["END_CARD_S", "VOICE_LEAD_S", "ShotRow", "VariantSheet", "timecode", "variant_sheet"]
@@ -67,6 +70,8 @@ class VariantSheet:
     video: Path | None
     project_root: Path = Path(".")
     """Paths from project.json (the music bed) are confined to this folder."""
+    cut: CutRecord | None = None
+    """What the render cut at this aspect (None: not rendered yet, the rows show the plan)."""
 
     @property
     def shots_s(self) -> float:
@@ -92,10 +97,19 @@ def variant_sheet(project: Project, store: ProjectStore, variant_id: str, aspect
     aspect = aspect or (project.brief.aspect_ratios[0] if project.brief.aspect_ratios else "9:16")
     master = {s.id: s for s in project.storyboard.shots} if project.storyboard else {}
     voices = {v.shot_id: v for v in project.voice_lines if v.variant_id == variant.id}
+    record = project.cut(variant.id, aspect)
     rows: list[ShotRow] = []
     t = 0.0
     for n, shot in enumerate(variant.shots, start=1):
         ms = master.get(shot.shot_id)
+        cut = record.shot(shot.shot_id) if record is not None else None
+        duration = cut.duration_s if cut is not None else shot.duration_s
+        camera = cut.camera if cut is not None else str(shot.overrides.get("camera") or (ms.camera if ms else ""))
+        transition = (
+            cut.transition
+            if cut is not None
+            else str(shot.overrides.get("transition") or (ms.transition if ms else "cut"))
+        )
         take = project.selected_take(shot.shot_id, variant.id)
         image = store.asset_path(take.asset, f"takes[{take.id}].asset") if take else None
         voice = voices.get(shot.shot_id)
@@ -105,11 +119,11 @@ def variant_sheet(project: Project, store: ProjectStore, variant_id: str, aspect
                 number=n,
                 shot_id=shot.shot_id,
                 beat=ms.beat if ms else "",
-                start_s=round(t, 3),
-                duration_s=shot.duration_s,
+                start_s=round(cut.start_s if cut is not None else t, 3),
+                duration_s=duration,
                 framing=ms.framing if ms else "",
-                camera=ms.camera if ms else "",
-                transition=ms.transition if ms else "cut",
+                camera=camera,
+                transition=transition,
                 visual=ms.visual if ms else shot.prompt,
                 voiceover=shot.voiceover,
                 back_translation=shot.back_translation,
@@ -127,19 +141,21 @@ def variant_sheet(project: Project, store: ProjectStore, variant_id: str, aspect
                 voice_file=voice_file if voice_file is not None and voice_file.is_file() else None,
             )
         )
-        t += shot.duration_s
+        t = (cut.start_s if cut is not None else t) + duration
     video = next(
         (d for d in project.deliverables if d.variant_id == variant.id and d.kind == "video" and d.aspect == aspect),
         None,
     )
     end_card = END_CARD_S
-    if video is not None and video.duration_s:
+    if record is not None:
+        end_card = record.end_card_s
+    elif video is not None and video.duration_s:
         end_card = max(0.0, round(video.duration_s - t, 3))
     video_path = None
     if video is not None:
         p = Path(video.path)
         video_path = p if p.is_absolute() else store.root / p
-    return VariantSheet(project, variant, rows, aspect, end_card, video_path, store.root)
+    return VariantSheet(project, variant, rows, aspect, end_card, video_path, store.root, cut=record)
 
 
 def timecode(seconds: float) -> str:

@@ -67,8 +67,12 @@ def _copy(src: Path, dest: Path) -> Path:
 
 
 def _caption_cues(sheet: VariantSheet) -> list[tuple[float, float, str]]:
-    """Burned-in caption timing as the render does it: with the voice line, else inside the shot."""
+    """The burned-in captions: as the render cut them (its record), else as it would (with the voice line, else
+    inside the shot)."""
     from studio.export.shots import VOICE_LEAD_S
+
+    if sheet.cut is not None:
+        return [(c.start_s, c.end_s, c.text) for c in sheet.cut.captions]
 
     cues = []
     for r in sheet.rows:

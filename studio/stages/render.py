@@ -431,7 +431,27 @@ def _run_steps(
                 except BaseException:
                     for j in jobs:
                         queue.stop(j)
+                    _wait_stopped(jobs)
                     raise
         return results
     finally:
         queue.changed.disconnect(changed)
+
+
+def _wait_stopped(jobs: Sequence[Any], limit_s: float = 60.0) -> None:
+    """Let stopped jobs clean up (remove their partial files) before the error goes on; more Ctrl-C presses are
+    absorbed, the jobs' own failures are not shown again."""
+    import time
+
+    deadline = time.monotonic() + limit_s
+    for job in jobs:
+        while time.monotonic() < deadline:
+            try:
+                job.wait(timeout=0.2)
+                break
+            except TimeoutError:
+                continue
+            except KeyboardInterrupt:
+                continue
+            except BaseException:
+                break
