@@ -293,3 +293,36 @@ def test_export_dialog_makes_the_review_zip(window, qtbot, tmp_path):
     pdfs = [f for f in dialog.listed_files() if f.suffix == ".pdf"]
     assert len(pdfs) == len(project.variants) and all(f.read_bytes().startswith(b"%PDF") for f in pdfs)
     assert {d.kind for d in ProjectStore(root).load().deliverables} >= {"pdf", "png", "csv", "xlsx", "otio", "xml"}
+
+
+@pytest.mark.slow  # the language check of the imported line loads its identifier (about 10 s on a busy machine)
+def test_translators_file_round_trip_from_the_app(window, qtbot, tmp_path):
+    """Export the lines for translators, a translator fills one Vietnamese line, the app checks and applies it."""
+    import csv
+
+    from studio.ui.operations.export import ExportChoice
+
+    open_project(window, tmp_path / "p", planned())
+    done = []
+    job = window.ops.export.export(ExportChoice(kinds=(), translations="csv", out_dir=tmp_path / "out"), done.append)
+    qtbot.waitUntil(lambda: job.state.done and bool(done), timeout=30_000)
+    vi = next(f for f in done[0].files if f.name.endswith("_vi.csv"))
+    with open(vi, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    row = next(r for r in rows if r["kind"] == "voice-over")
+    line = "Bánh gạo giòn tan, nướng chứ không chiên."
+    row["target"] = line
+    with open(vi, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+    summaries: list[str] = []
+    job = window.ops.export.import_translations(vi, summaries.append)
+    qtbot.waitUntil(lambda: job.state.done and bool(summaries), timeout=30_000)
+    assert "1 applied" in summaries[0], summaries[0]
+    shot = window.doc.project.variant(row["variant"]).shot(row["shot"])
+    assert shot.voiceover == line
+    assert window.doc.undo_stack.undoText() == f"Import translations from {vi.name}"
+    window.ops.project.undo()
+    assert window.doc.project.variant(row["variant"]).shot(row["shot"]).voiceover != line

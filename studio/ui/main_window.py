@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
             dialog.check_requested.connect(
                 lambda: self.ops.settings.check_readiness(dialog.settings(), dialog.show_readiness)
             )
-            dialog.saved.connect(self.ops.settings.save)
+            dialog.saved.connect(lambda _settings: self.show_status("Settings saved: the next job uses them"))
             guard_wheel_in(dialog)
         self._settings_dialog.load()
         self._settings_dialog.show()

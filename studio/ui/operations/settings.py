@@ -37,6 +37,7 @@ class SettingsOps(OpsBase):
         return to_settings(self.user())
 
     def save(self, user: UserSettings) -> None:
+        """Keep these settings (the dialog saves its own form; this is for scripts and tests)."""
         from studio.ui.settings import save_settings
 
         save_settings(user, self.store)
