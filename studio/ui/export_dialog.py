@@ -87,8 +87,8 @@ class ExportDialog(QDialog):
         self.import_button.setToolTip("Check a translated XLIFF or CSV file line by line and apply the valid lines")
         self.import_button.clicked.connect(self.choose_translations)
         t = QHBoxLayout(translators)
-        for w in (self.translations, self.xliff, self.csv):
-            t.addWidget(w)
+        for widget in (self.translations, self.xliff, self.csv):
+            t.addWidget(widget)
         t.addStretch(1)
         t.addWidget(self.import_button)
 
@@ -134,7 +134,9 @@ class ExportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(files)
-        layout.addWidget(QLabel("&Variants:", buddy=self.variants))
+        variants_label = QLabel("&Variants:")
+        variants_label.setBuddy(self.variants)
+        layout.addWidget(variants_label)
         layout.addWidget(self.variants)
         layout.addWidget(review)
         layout.addWidget(translators)

@@ -6,6 +6,7 @@ Only wiring lives here: menus, the step list, the pages, the docks and the dialo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.ui.flow import STEPS, StepState, step_status
+from studio.stages.status import STEPS, StepState, step_status
 from studio.ui.jobs_adapter import QtJobs
 from studio.ui.jobs_dock import JobProgressBar, JobsDock
 from studio.ui.notifications import Actions, NotificationBar
@@ -220,7 +221,9 @@ class MainWindow(QMainWindow):
                 page.export_requested.connect(self.show_export)  # type: ignore[attr-defined]
             guard_wheel_in(page)
             self.pages[key] = page
-            self._slots[[k for k, _t in STEPS].index(key)].layout().addWidget(page)
+            slot = self._slots[[k for k, _t in STEPS].index(key)].layout()
+            assert slot is not None
+            slot.addWidget(page)
             page.set_document(self.doc)
         return self.pages[key]
 
@@ -260,7 +263,9 @@ class MainWindow(QMainWindow):
 
     # --- menus and toolbar ---------------------------------------------------------------------------------------
 
-    def _action(self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None) -> QAction:
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -316,7 +321,7 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         view.addAction(self.jobs_dock.toggleViewAction())
         for i, (_key, title) in enumerate(STEPS):
-            view.addAction(self._action(title, lambda i=i: self.go_to(i), f"Ctrl+{i + 1}"))
+            view.addAction(self._action(title, functools.partial(self.go_to, i), f"Ctrl+{i + 1}"))
 
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
@@ -333,7 +338,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.clear()
         recent = self.ops.project.recent()
         for path in recent:
-            self.recent_menu.addAction(path, lambda _checked=False, p=path: self.ops.project.open_project(p))
+            self.recent_menu.addAction(path, functools.partial(self.ops.project.open_project, path))
         self.recent_menu.setEnabled(bool(recent))
         self.welcome.fill(recent)
 

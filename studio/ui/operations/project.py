@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studio.ui.operations.base import OpsBase, Shell, _studio_error
 
@@ -90,7 +90,7 @@ class ProjectOps(OpsBase):
     # --- recent projects ------------------------------------------------------------------------------------------
 
     def recent(self) -> list[str]:
-        value = self.store.value("recentProjects", [])
+        value: Any = self.store.value("recentProjects", [])
         if isinstance(value, str):
             value = [value]
         return [str(v) for v in (value or [])]

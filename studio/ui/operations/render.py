@@ -52,7 +52,7 @@ def keep_finals(apply: Callable[[Project, Any], Project], root: Path) -> Callabl
     """A preview's cut lists the preview beside the variant's final videos, never in their place."""
 
     def merge(project: Project, outcome: Any) -> Project:
-        from studio.ui.quality import deliverable_path, is_preview
+        from studio.stages.quality import deliverable_path, is_preview
 
         before = list(project.deliverables)
         project = apply(project, outcome)

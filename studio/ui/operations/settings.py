@@ -45,7 +45,7 @@ class SettingsOps(OpsBase):
 
     def check_readiness(self, user: UserSettings | None, show: Callable[[Any, str], None] | None = None) -> Job | None:
         """Per market of the open project: is a voice, a font and an image model ready? `show(results, error)`."""
-        from studio.ui.readiness import check_readiness, readiness_request
+        from studio.stages.readiness import check_readiness, readiness_request
 
         doc = self.doc
         if doc is None:

@@ -9,6 +9,7 @@ from studio.ui.operations.base import OpsBase, Shell
 
 if TYPE_CHECKING:
     from studio.jobs import Job
+    from studio.model import Project
     from studio.stages.takes import TakesOutcome
     from studio.ui.operations.project import ProjectOps
     from studio.ui.operations.settings import SettingsOps
@@ -73,8 +74,8 @@ class TakeOps(OpsBase):
         doc = self.doc
         if doc is None or doc.project.storyboard is None:
             return None
-        project = doc.project
-        missing = tuple(s.id for s in project.storyboard.shots if project.own_take(s.id, variant_id) is None)
+        project, storyboard = doc.project, doc.project.storyboard
+        missing = tuple(s.id for s in storyboard.shots if project.own_take(s.id, variant_id) is None)
         if not missing:
             return None
         return self.generate(variant_ids=(variant_id,), shot_ids=missing, aspect=aspect, candidates=1)
@@ -89,7 +90,11 @@ class TakeOps(OpsBase):
         take = next((t for t in doc.project.takes if t.id == take_id), None)
         if take is None:
             return False
-        return doc.edit(f"Pick take for {take.shot_id}", ("takes",), lambda p: pick_take(p, take_id))
+
+        def change(project: Project) -> None:
+            pick_take(project, take_id)
+
+        return doc.edit(f"Pick take for {take.shot_id}", ("takes",), change)
 
     def warm_up(self) -> Job | None:
         """A diffusion model is loaded in the background as soon as a project that uses one opens."""
