@@ -70,7 +70,8 @@ def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output)
         window.ops.render.stand_ins.update(takes=slow_stage, cut=slow_stage)
     window.go_to(2)
     run = window.ops.render.render(scale=0.25)
-    assert run is not None and run.first is not None
+    assert run is not None
+    qtbot.waitUntil(lambda: run.first is not None, timeout=30_000)  # the lines are checked first, off the UI thread
     job = run.first
     assert job.kind == "takes" and job.lane == "gpu", "the missing images are made on the GPU lane first"
     qtbot.waitUntil(lambda: job.state is JobState.RUNNING and job.fraction > 0, timeout=30_000)
@@ -103,7 +104,7 @@ def test_a_folder_that_is_not_a_project_is_explained(window, tmp_path):
     assert window.doc is None and window.stack.currentWidget() is window.welcome
 
 
-def test_a_refused_render_is_a_notification_listing_the_lines(window, tmp_path):
+def test_a_refused_render_is_a_notification_listing_the_lines(window, qtbot, tmp_path):
     """The app renders through the same gate as the CLI; what it refused is listed, line by line, in a notification."""
     folder = make_demo_project(tmp_path / "demo")
     project = ProjectStore(folder).load()
@@ -117,7 +118,9 @@ def test_a_refused_render_is_a_notification_listing_the_lines(window, tmp_path):
     window.notify = lambda title, text, actions=(): seen.append((title, text))
     vid = variant.id
     run = window.ops.render.render(variant_ids=(vid,))  # a final render of an untranslated variant: refused
-    assert run is not None and run.ended and not run.jobs, "nothing is queued for a refused variant"
+    assert run is not None
+    qtbot.waitUntil(lambda: run.ended, timeout=30_000)
+    assert not run.jobs and window.jobs_dock.model.rowCount() == 0, "nothing is queued for a refused variant"
     assert len(seen) == 1
     title, text = seen[0]
     assert "not rendered" in title or "No variant" in title

@@ -19,8 +19,9 @@ from studio.ui.operations.base import OpsBase, Shell, _studio_error
 if TYPE_CHECKING:
     from studio.jobs import Job
     from studio.model import Project
+    from studio.model.stage import CancelToken, ProgressFn
     from studio.stages.cut import CutOutcome
-    from studio.stages.render import RenderPlan, RenderResult, Step
+    from studio.stages.render import RenderPlan, RenderRequest, RenderResult, Step
     from studio.ui.document import ProjectDocument
     from studio.ui.operations.project import ProjectOps
     from studio.ui.operations.settings import SettingsOps
@@ -32,11 +33,27 @@ RENDER_PARTS = ("takes", "voice_lines", "deliverables", "variants", "cuts")
 _chains = itertools.count(1)
 
 
+@dataclass(frozen=True)
+class RenderCheck:
+    project: Project
+    request: RenderRequest
+
+
+def check_render(
+    check: RenderCheck, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> RenderPlan:
+    """The render's plan (final, draft or refused per variant; the missing images), made on a worker thread."""
+    from studio.stages.render import plan_render
+
+    return plan_render(check.project, check.request)
+
+
 @dataclass
 class RenderRun:
-    """One render in the app: its plan, its jobs as they are submitted, and how it ended."""
+    """One render in the app: its request, its plan once the lines are checked, its jobs, and how it ended."""
 
-    plan: RenderPlan
+    request: RenderRequest
+    plan: RenderPlan | None = None
     jobs: list[Job] = field(default_factory=list)
     outcomes: list[CutOutcome] = field(default_factory=list)
     result: RenderResult | None = None
@@ -86,7 +103,7 @@ class RenderOps(OpsBase):
         doc = self.doc
         if doc is None:
             return None
-        from studio.stages.render import RenderRequest, apply_checks, plan_render
+        from studio.stages.render import RenderRequest
 
         settings = self.settings.current()
         out_dir = settings.output_dir(doc.root) / "preview" if scale < 1 else None  # never over the finals
@@ -99,25 +116,40 @@ class RenderOps(OpsBase):
             draft=scale < 1,
             settings=settings,
         )
-        try:
-            plan = plan_render(doc.project, request)
-        except _studio_error() as e:
-            self.notify("Cannot render", str(e))
-            return None
-        run = RenderRun(plan)
+        run = RenderRun(request)
         key = f"render-{next(_chains)}"
+
+        def checked(job: Job) -> None:
+            if self.doc is not doc:
+                run.ended = True
+            elif job.state == "finished":
+                self._start(run, doc, key, job.result)
+            else:
+                run.ended = True
+                if job.state == "failed":
+                    self.notify("Cannot render", f"{job.error}\n{job.hint}".strip())
+
+        # Every line's language is checked first, off the UI thread (the identifier takes seconds to load).
+        self.shell.show_status("Render: checking every line before anything is made…", 10_000)
+        check = RenderCheck(doc.project.model_copy(deep=True), request)
+        self.jobs.submit("Check the lines", check_render, check, kind="render-check", on_done=checked, quiet=True)
+        return run
+
+    def _start(self, run: RenderRun, doc: ProjectDocument, key: str, plan: RenderPlan) -> None:
+        """The plan is made: its verdicts go into the project, then the images step (if any), then the cuts."""
+        from studio.stages.render import apply_checks
+
+        run.plan = plan
         self.apply("Render", apply_checks, plan, merge_key=key, parts=self._parts())
         if not plan.variant_ids:
             self.notify("No variant can be rendered", plan.refusal)
             self._end(run, doc)
-            return run
+            return
         steps = plan.image_steps(doc.project.model_copy(deep=True))
-        if steps:
-            for step in steps:
-                self._submit(run, doc, step, key, then=lambda: self._cut(run, doc, key))
-        else:
+        for step in steps:
+            self._submit(run, doc, step, key, then=lambda: self._cut(run, doc, key))
+        if not steps:
             self._cut(run, doc, key)
-        return run
 
     def _parts(self) -> tuple[str, ...]:
         from studio.model import Project
@@ -126,7 +158,7 @@ class RenderOps(OpsBase):
 
     def _submit(self, run: RenderRun, doc: ProjectDocument, step: Step, key: str, then: Callable[[], None]) -> Job:
         stand_in = self.stand_ins.get(step.kind)
-        merge = keep_finals(step.apply, doc.root) if step.kind == "cut" and run.plan.request.scale < 1 else step.apply
+        merge = keep_finals(step.apply, doc.root) if step.kind == "cut" and run.request.scale < 1 else step.apply
 
         def applied(outcome: Any) -> None:
             if step.kind == "cut":
@@ -155,6 +187,7 @@ class RenderOps(OpsBase):
         if run.stopped or self.doc is not doc:
             self._end(run, doc)
             return
+        assert run.plan is not None
         steps = run.plan.cut_steps(doc.project.model_copy(deep=True))
         waiting = len(steps)
 
@@ -170,10 +203,12 @@ class RenderOps(OpsBase):
             self._finish(run, doc, key)
 
     def _finish(self, run: RenderRun, doc: ProjectDocument, key: str) -> None:
+        plan = run.plan
+        assert plan is not None
         if self.doc is doc and run.outcomes:
 
             def finish(project: Project, outcomes: list[CutOutcome]) -> Project:
-                run.result = run.plan.finish(project, outcomes)
+                run.result = plan.finish(project, outcomes)
                 return project
 
             try:
@@ -187,8 +222,8 @@ class RenderOps(OpsBase):
                     result.refusal
                     + "\nThe other variants were rendered. Fix these lines or import a translator's file.",
                 )
-        elif self.doc is doc and run.plan.refused:
-            self.notify(f"{len(run.plan.refused)} variant(s) not rendered", run.plan.refusal)
+        elif self.doc is doc and plan.refused:
+            self.notify(f"{len(plan.refused)} variant(s) not rendered", plan.refusal)
         self._end(run, doc)
 
     def _end(self, run: RenderRun, doc: ProjectDocument) -> None:
