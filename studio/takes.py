@@ -23,15 +23,6 @@ if TYPE_CHECKING:
 
 PROCEDURAL = "procedural"
 
-#: Steps and guidance that suit each model family when the project does not say otherwise.
-FAMILY_DEFAULTS: dict[str, tuple[int | None, float]] = {
-    "sd15": (None, 7.0),
-    "sdxl": (None, 6.0),
-    "sdxl-turbo": (4, 0.0),
-    "sd3": (None, 5.0),
-    "flux": (None, 3.5),
-}
-
 
 @dataclass(frozen=True)
 class TakesRequest:
@@ -152,10 +143,13 @@ def image_request_for(
         step_count, guidance = steps or project.settings.image_steps, 0.0
         init_image, loras = None, ()
     else:
+        from pipelines.image.families import facts
+
         family, native = _model_family(model, place)
-        family_steps, guidance = FAMILY_DEFAULTS.get(family, (None, 6.5))
-        width, height = diffusion_size(aspect, native or (1024 if family not in ("sd15", "unknown") else 512))
-        step_count = steps or family_steps or project.settings.image_steps
+        known = facts(family)  # steps, guidance and size that suit the family (pipelines/image/families.py)
+        guidance = known.guidance
+        width, height = diffusion_size(aspect, native or known.native_size)
+        step_count = steps or known.steps or project.settings.image_steps
 
     return ImageRequest(
         shot_id=shot_id,

@@ -5,7 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 
-CORE = ["studio.model", "studio.planning", "studio.render", "studio.jobs", "studio.workflow", "studio.cli", "pipelines"]
+CORE = [
+    "studio.model",
+    "studio.planning",
+    "studio.render",
+    "studio.jobs",
+    "studio.stages",
+    "studio.takes",
+    "studio.workflow",
+    "studio.cli",
+    "pipelines",
+]
 
 PROBE = """
 import importlib, pkgutil, sys

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from pipelines.image.families import FAMILIES, facts
 from studio.model.errors import BackendError
 
 DEVICE_ENV = "QIANMIAN_DEVICE"
@@ -58,8 +59,7 @@ def pick_device(family: str = "sd15", override: str | None = None, *, threads: i
     if name.startswith("cuda"):
         index = int(name.split(":")[1]) if ":" in name else 0
         vram = torch.cuda.get_device_properties(index).total_memory / 2**30
-        big = family in ("flux", "sd3")
-        bf16 = big and torch.cuda.is_bf16_supported()
+        bf16 = facts(family).bfloat16 and torch.cuda.is_bf16_supported()
         return DeviceChoice(name, "bfloat16" if bf16 else "float16", vram)
     if name == "mps":
         return DeviceChoice(name, "float16")
@@ -76,12 +76,12 @@ def configure_cpu_threads(threads: int | None = None) -> int:
     return torch.get_num_threads()
 
 
-#: VRAM (GiB) below which a family starts with model CPU offload instead of being fully resident.
-OFFLOAD_BELOW_GB = {"sd15": 4.0, "sdxl": 10.0, "sd3": 18.0, "flux": 26.0, "unknown": 8.0}
+#: VRAM (GiB) below which a family starts with model CPU offload instead of being fully resident (families.py).
+OFFLOAD_BELOW_GB = {key: f.offload_below_gb for key, f in FAMILIES.items()}
 
 
 def needs_offload(device: DeviceChoice, family: str) -> bool:
-    return device.kind == "cuda" and device.vram_gb is not None and device.vram_gb < OFFLOAD_BELOW_GB.get(family, 8.0)
+    return device.kind == "cuda" and device.vram_gb is not None and device.vram_gb < facts(family).offload_below_gb
 
 
 def is_out_of_memory(error: BaseException) -> bool:

@@ -19,6 +19,7 @@ from PIL import Image
 
 from pipelines.image import Placement, batch_key
 from pipelines.image import device as devices
+from pipelines.image.families import FAMILIES, facts
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
 from pipelines.image.result import ImageResult
 from studio.model.errors import BackendError, Cancelled
@@ -293,13 +294,7 @@ def _load_pipeline(info: ModelInfo, device: devices.DeviceChoice) -> Any:
 def _pipeline_class(info: ModelInfo) -> Any:
     import diffusers
 
-    name = {
-        "sd15": "StableDiffusionPipeline",
-        "sdxl": "StableDiffusionXLPipeline",
-        "sd3": "StableDiffusion3Pipeline",
-        "flux": "FluxPipeline",
-    }[info.family]
-    return getattr(diffusers, name)
+    return getattr(diffusers, FAMILIES[info.family].pipeline)
 
 
 def _place(r: Resident, *, offload: bool = False) -> None:
@@ -400,7 +395,7 @@ def _ip_adapter(r: Resident) -> bool:
     if r.ip_adapter:
         return True
     folder = r.info.ip_adapter
-    if folder is None or r.info.family not in ("sd15", "sdxl"):
+    if folder is None or not facts(r.info.family).ip_adapter:
         return False
     weights = [w for w in sorted(folder.rglob("*.safetensors")) if "image_encoder" not in w.parts]
     xl = [w for w in weights if "xl" in str(w.relative_to(folder)).lower()]

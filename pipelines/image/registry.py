@@ -14,8 +14,9 @@ import struct
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
+from pipelines.image.families import FAMILIES
 from studio import paths
 from studio.model.errors import BackendError
 
@@ -25,23 +26,12 @@ Kind = Literal["folder", "single-file", "hf-cache", "pickle"]
 MODELS_ENV = "QIANMIAN_IMAGE_MODELS"
 PICKLE_SUFFIXES = (".ckpt", ".bin", ".pt", ".pth", ".pkl")
 
-PIPELINE_FAMILIES: dict[str, Family] = {
-    "StableDiffusionPipeline": "sd15",
-    "StableDiffusionImg2ImgPipeline": "sd15",
-    "StableDiffusionXLPipeline": "sdxl",
-    "StableDiffusionXLImg2ImgPipeline": "sdxl",
-    "StableDiffusion3Pipeline": "sd3",
-    "FluxPipeline": "flux",
-}
-NATIVE_SIZE: dict[str, int] = {"sd15": 512, "sdxl": 1024, "sd3": 1024, "flux": 1024, "unknown": 512}
+# The family facts live in pipelines/image/families.py; these views keep the registry's names.
+PIPELINE_FAMILIES: dict[str, Family] = {name: cast(Family, f.key) for f in FAMILIES.values() for name in f.pipelines}
+NATIVE_SIZE: dict[str, int] = {key: f.native_size for key, f in FAMILIES.items()}
 
 #: Hub repositories whose cached configs let a single-file checkpoint of that family load offline.
-CONFIG_REPOS: dict[str, tuple[str, ...]] = {
-    "sd15": ("stable-diffusion-v1-5/stable-diffusion-v1-5", "runwayml/stable-diffusion-v1-5"),
-    "sdxl": ("stabilityai/stable-diffusion-xl-base-1.0",),
-    "sd3": ("stabilityai/stable-diffusion-3-medium-diffusers",),
-    "flux": ("black-forest-labs/FLUX.1-dev", "black-forest-labs/FLUX.1-schnell"),
-}
+CONFIG_REPOS: dict[str, tuple[str, ...]] = {key: f.config_repos for key, f in FAMILIES.items() if f.config_repos}
 
 
 @dataclass(frozen=True)

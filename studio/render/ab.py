@@ -4,7 +4,8 @@ H1 is the variant's planned hook and C1 its planned call to action; H2… and C2
 `Variant.ab_ctas` (in the variant's language, see studio/planning/ab.py). A cell is a derived copy of the variant
 with the hook shot's voice-over and caption, the CTA shot's voice-over and caption and the end card replaced, so the
 whole render path is reused; the copies are never saved into the project. `ab_matrix.csv` lists every cell with its
-hook, CTA and file for an ads manager's bulk upload.
+hook, CTA and file for an ads manager's bulk upload. The render stage (studio/stages/render.py) cuts the cells and
+merges them.
 """
 
 from __future__ import annotations
@@ -15,17 +16,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from studio.model import Deliverable, Flag, LocalizedShot, Project, ProjectStore, ValidationFailed, Variant
 from studio.model.project import LineOrigin, LineStatus
-from studio.model.stage import ProgressFn, report
 from studio.model.store import atomic_write_text
 from studio.planning.ab import CTA_BEAT, HOOK_BEAT, ab_alternatives, beat_shot_index, speaks
-
-if TYPE_CHECKING:
-    from studio.render.variant import VariantRender
-    from studio.workflow import RenderResult
 
 MAX_SIDE = 5
 CSV_NAME = "ab_matrix.csv"
@@ -163,37 +158,6 @@ class AbPlan:
     cells: list[Cell]
     notes: dict[str, list[str]] = field(default_factory=dict)
     alternatives: dict[str, tuple[list[str], list[str]]] = field(default_factory=dict)
-
-    def finish(
-        self,
-        project: Project,
-        store: ProjectStore,
-        renders: list[VariantRender],
-        aspects: tuple[str, ...] | list[str],
-        out_dir: Path,
-        on_progress: ProgressFn | None = None,
-    ) -> RenderResult:
-        """Merge the cells' deliverables into the project (replacing earlier cells), save it, write
-        deliverables.json and ab_matrix.csv. The main cut's voice lines and shot lengths are left as they were."""
-        from studio.workflow import RenderResult, write_manifest
-
-        rendered = {vid for vid, _, _ in self.cuts}
-        for v in project.variants:  # alternatives found now are kept, so the app shows what was tested
-            if v.id in self.alternatives and not (v.ab_hooks or v.ab_ctas):
-                v.ab_hooks, v.ab_ctas = self.alternatives[v.id]
-        project.deliverables = [
-            d for d in project.deliverables if not (d.sub_variant and d.variant_id in rendered and d.aspect in aspects)
-        ]
-        deliverables = [d for r in renders for d in r.deliverables]
-        project.deliverables.extend(deliverables)
-        flags = {vid: list(n) for vid, n in self.notes.items() if n}
-        for (vid, _, cell), r in zip(self.cuts, renders, strict=True):
-            flags.setdefault(vid, []).extend(f"{cell}: {f.message}" for f in r.flags)
-        store.save(project)
-        manifest = write_manifest(out_dir, store, deliverables)
-        write_matrix_csv(out_dir / CSV_NAME, store, self.cells, deliverables)
-        report(on_progress, 1.0, f"Rendered {len(self.cells)} A/B cells for {len(rendered)} variants")
-        return RenderResult(deliverables=deliverables, manifest_path=manifest, flags=flags)
 
 
 def plan_ab(project: Project, variant_ids: list[str], spec: str) -> AbPlan:

@@ -1,6 +1,6 @@
 """Final or draft: the one place that decides whether a variant may be rendered for publishing.
 
-The CLI (`qianmian render`) and the app (studio/ui/stages.py → studio/workflow.py) both go through `release_check`:
+The CLI (`qianmian render`) and the app both plan a render with studio/stages/render.py, which calls `release_check`:
 - a variant whose voice-over no installed voice can speak is refused, draft or not (it would abort mid-render);
 - a variant with a line not in its language (studio.planning.language_check) is refused as final; as a draft it is
   rendered with a DRAFT band burned into every frame and `"status": "draft"` with the lines as reasons.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from studio.model import Brief, Project, StudioError
 from studio.model.stage import CancelToken, ProgressFn, check, report
+from studio.stages.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _model(image_model: str, folders: tuple[Path, ...]) -> Check:
     try:
         from pipelines.image.registry import find_model
 
-        info = find_model(image_model)
+        info = find_model(image_model, list(folders), env={})  # the settings' folders, never the environment
         return Check(True, getattr(info, "id", image_model))
     except StudioError as e:
         return Check(False, e.message, e.hint)
@@ -133,4 +134,15 @@ def readiness_request(
         image_model=image_model or project.settings.image_model,
         captions={k: tuple(v) for k, v in captions.items()},
         **folders,
+    )
+
+
+def request_from_settings(project: Project, settings: Settings) -> ReadinessRequest:
+    """The check for an open project with the machine's settings (model folders, voices, voice folders)."""
+    return readiness_request(
+        project,
+        settings.voice_map(),
+        settings.image_model,
+        model_folders=settings.model_folders,
+        voice_folders=settings.voice_folders,
     )

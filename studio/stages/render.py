@@ -120,7 +120,7 @@ class RenderPlan:
             variant_ids=tuple(self.variant_ids),
             aspect=self.aspects[0],
             settings=self.request.settings,
-            project=project,
+            project=project.model_copy(deep=True) if project is not None else None,  # a snapshot: edits go on
         )
         return [
             Step(
@@ -134,7 +134,9 @@ class RenderPlan:
         ]
 
     def cut_steps(self, project: Project) -> list[Step]:
-        """One cut per variant (or A/B cell) on the process lane, each cutting `project` (after the images step)."""
+        """One cut per variant (or A/B cell) on the process lane, each cutting a snapshot of `project` taken now
+        (after the images step): edits the creator makes while they run change the project, not the cuts."""
+        snapshot = project.model_copy(deep=True)
         cuts: list[tuple[str, Variant | None, str]] = (
             list(self.ab.cuts) if self.ab is not None else [(vid, None, "") for vid in self.variant_ids]
         )
@@ -153,7 +155,7 @@ class RenderPlan:
                 draft_reasons=tuple(self.releases[vid].reasons),
                 cell=cell,
                 cell_variant=derived,
-                project=project,
+                project=snapshot,
                 settings=self.request.settings,
             )
             title = f"Cut {vid} {cell}".strip() + (" (preview)" if self.request.scale < 1 else "")
@@ -164,7 +166,8 @@ class RenderPlan:
 
     def finish(self, project: Project, outcomes: Sequence[cut_stage.CutOutcome]) -> RenderResult:
         """After every cut was applied: mark the files of variants refused for their length, write deliverables.json
-        (and ab_matrix.csv), and say what was made. Only the listing files are written; project.json is not."""
+        (and ab_matrix.csv), and say what was made. It changes `project` (those marks, the A/B alternatives found):
+        the app runs it inside the same undo step as the last apply. Only the listing files are written."""
         store = ProjectStore(self.root)
         refused = dict(self.refused)
         refusal = self.refusal

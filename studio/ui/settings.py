@@ -74,18 +74,21 @@ def save_settings(settings: UserSettings, store: QSettings | None = None) -> Non
 
 
 def to_settings(user: UserSettings) -> Settings:
-    """The Qt-free settings a stage request carries (built fresh for each job: no restart, no os.environ)."""
-    from studio.stages.settings import Settings
+    """The Qt-free `Settings` the stages read from their requests (the app puts it in every request it submits).
+
+    The API key is not copied: the settings say "keyring", and the key is looked up by endpoint when it is used."""
+    from studio.stages.settings import KEYRING, Settings
 
     return Settings.from_mapping(
         {
             "model_folders": user.model_folders,
-            "voice_folders": user.voice_folders,
+            "image_model": user.image_model,
+            "device": user.device or "auto",
             "llm_endpoint": user.llm_endpoint,
             "llm_model": user.llm_model,
-            "device": user.device or "auto",
-            "image_model": user.image_model,
+            "llm_key": KEYRING,
             "voices": user.voices,
+            "voice_folders": user.voice_folders,
             "output_folder": user.output_folder,
         }
     )
