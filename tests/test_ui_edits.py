@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 
 from studio import paths
 from studio.model import Project, ProjectStore, load_brief
-from studio.ui.flow import StepState, step_status
+from studio.stages.status import StepState, step_status
 
 
 @pytest.fixture(scope="module")

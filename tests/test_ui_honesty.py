@@ -243,7 +243,7 @@ def test_preview_and_final_are_two_actions(window, qtbot, tmp_path, monkeypatch)
 
 
 def test_deliver_says_preview_draft_final_and_overrun(window, qtbot, tmp_path, test_output):
-    from studio.ui.flow import StepState, step_status
+    from studio.stages.status import StepState, step_status
 
     root = tmp_path / "p"
     project = planned()
@@ -288,7 +288,7 @@ def test_deliver_says_preview_draft_final_and_overrun(window, qtbot, tmp_path, t
 
 
 def test_voice_and_cut_is_done_only_when_every_variant_is_voiced():
-    from studio.ui.flow import StepState, step_status
+    from studio.stages.status import StepState, step_status
 
     project = planned()
     first = project.variants[0]
@@ -473,7 +473,7 @@ def test_untranslated_lines_are_marked_where_they_are(window, tmp_path):
 
     # a line identified as another language counts too, with no flag at all
     from studio.model.project import LineStatus
-    from studio.ui.quality import untranslated
+    from studio.stages.quality import untranslated
     from studio.ui.variants_page import line_problems
 
     v = kr.model_copy(deep=True)
@@ -528,7 +528,7 @@ def test_a_preview_render_keeps_the_final_video_listed(window, qtbot, tmp_path):
 def test_images_are_done_only_when_every_variant_has_its_own_pictures():
     """A master image is not a segment's picture: the step stays open until each variant shot has its own take."""
     from studio.model import ImageRequest, Take
-    from studio.ui.flow import StepState, step_status
+    from studio.stages.status import StepState, step_status
 
     project = planned()
     shots = [s.id for s in project.storyboard.shots]

@@ -132,7 +132,7 @@ def test_readiness_check_per_market(window, qtbot, test_output):
 
 
 def test_voice_readiness_knows_every_sample_language() -> None:
-    from studio.ui.readiness import _voice
+    from studio.stages.readiness import _voice
 
     for language in ("zh", "th", "id", "ja", "ar", "hi"):
         check = _voice(language, "", ())

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.stages.edits import set_variant_field
 from studio.ui.page import Page, heading
-from studio.ui.storyboard_edits import set_variant_field
 from studio.ui.variants_page import line_problems
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
@@ -259,7 +259,7 @@ class CutPage(Page):
             for d in self.doc.project.deliverables if self.doc else []:
                 if d.kind == "video":
                     path = Path(d.path) if Path(d.path).is_absolute() else self.doc.root / d.path
-                    from studio.ui.quality import quality
+                    from studio.stages.quality import quality
 
                     self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, self.doc.root)}", str(path))
             index = self.videos.findData(current_video)

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.stages.quality import is_preview, overrun, quality, untranslated
 from studio.ui.page import Page, heading
-from studio.ui.quality import is_preview, overrun, quality, untranslated
 
 __all__ = ["DeliverPage", "is_preview"]
 WARN = QColor("#c98a00")

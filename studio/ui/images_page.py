@@ -31,13 +31,6 @@ SHOT_THUMB = QSize(54, 96)
 TAKE_THUMB = QSize(144, 256)
 
 
-def pick_take(project: Any, take_id: str) -> None:
-    chosen = next(t for t in project.takes if t.id == take_id)
-    for t in project.takes:
-        if t.shot_id == chosen.shot_id and t.variant_id == chosen.variant_id:
-            t.selected = t.id == take_id
-
-
 class CompareDialog(QDialog):
     """Two takes side by side, large, with what made each (seed, backend, prompt)."""
 
@@ -265,8 +258,6 @@ class ImagesPage(Page):
             return
         if self.ops is not None:
             self.ops.takes.pick(ids[0])
-        else:
-            self.doc.edit(f"Pick take for {self.shot_id()}", ("takes",), lambda p: pick_take(p, ids[0]))
 
     def compare(self) -> None:
         ids = self.selected_take_ids()
