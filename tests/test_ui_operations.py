@@ -204,8 +204,9 @@ def test_changed_settings_reach_the_next_job_without_restart_or_environment(wind
 # --- 4. a render is a chain the jobs dock shows ------------------------------------------------------------------
 
 
-def test_a_render_with_missing_images_is_a_takes_job_then_a_cut_job_per_variant(window, qtbot, tmp_path):
+def test_a_render_with_missing_images_is_a_takes_job_then_a_cut_job_per_variant(window, qtbot, tmp_path, test_output):
     from process_stages import fake_cut
+    from PySide6.QtCore import Qt
 
     from studio.ui.operations.render import PREVIEW_SCALE
 
@@ -227,12 +228,17 @@ def test_a_render_with_missing_images_is_a_takes_job_then_a_cut_job_per_variant(
     assert {t.variant_id for t in p.takes} == set(variants), "the images step's takes were applied"
     assert {d.variant_id for d in p.deliverables} == set(variants)
     assert window.doc.undo_stack.undoText() == "Render" and window.doc.undo_stack.count() == 1
+    (test_output / "ui").mkdir(parents=True, exist_ok=True)
+    window.resizeDocks([window.jobs_dock], [220], Qt.Orientation.Vertical)
+    window.go_to(6)
+    qtbot.wait(50)
+    assert window.grab().save(str(test_output / "ui" / "render-chain-jobs.png"))
 
 
 # --- 5. export in the app ----------------------------------------------------------------------------------------
 
 
-def test_export_dialog_writes_the_files_and_lists_them(window, qtbot, tmp_path):
+def test_export_dialog_writes_the_files_and_lists_them(window, qtbot, tmp_path, test_output):
     from PySide6.QtCore import Qt
 
     from studio.export.translations import read_translations
@@ -266,6 +272,8 @@ def test_export_dialog_writes_the_files_and_lists_them(window, qtbot, tmp_path):
     xliff = next(f for f in files if f.suffix == ".xlf")
     assert read_translations(window.doc.project, xliff).results is not None
     assert dialog.show_button.isEnabled() and "files in" in dialog.status.text()
+    (test_output / "ui").mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(test_output / "ui" / "export-dialog.png"))
     recorded = {d.kind for d in window.doc.project.deliverables}
     assert {"csv", "xlsx"} <= recorded and not window.doc.dirty
     assert {d.kind for d in ProjectStore(root).load().deliverables} == recorded
