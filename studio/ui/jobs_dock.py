@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from studio.jobs import Job
 
 Index = QModelIndex | QPersistentModelIndex
+LANE_WORDS = {"gpu": "on the GPU worker", "process": "in its own process", "cpu": "in the background"}
 
 
 def format_eta(seconds: float | None) -> str:
@@ -88,6 +89,9 @@ class JobTableModel(QAbstractTableModel):
             return None if self.jobs_adapter.is_stopping(job) else job.fraction
         if role == Qt.ItemDataRole.ToolTipRole and job.state == "failed":
             return f"{job.error}\n\nWhat to do: {job.hint}" if job.hint else job.error
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            lane = LANE_WORDS.get(job.lane, job.lane)
+            return f"{job.title}\n{job.kind or 'job'} · {lane}" if getattr(job, "kind", "") else f"{job.title}\n{lane}"
         if role == Qt.ItemDataRole.ForegroundRole and job.state == "failed":
             return QColor("#d64541")
         return None
