@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from studio.model import LocalizedShot, Project, Shot, StudioError, Take
+from studio.model import LocalizedShot, Project, Shot, Storyboard, StudioError, Take
 
 #: Master fields whose change makes the localized copies out of date.
 DERIVED_FROM = frozenset({"visual", "voiceover", "on_screen_text", "beat", "framing", "camera"})
@@ -30,8 +30,15 @@ def _restage(project: Project, edited: Shot) -> bool:
     return True
 
 
+def _board(project: Project) -> Storyboard:
+    """The master storyboard, which every edit here needs."""
+    if project.storyboard is None:
+        raise StudioError("The project has no storyboard yet.", "Plan the brief first.")
+    return project.storyboard
+
+
 def next_shot_id(project: Project) -> str:
-    used = {s.id for s in project.storyboard.shots} if project.storyboard else set()
+    used = {s.id for s in _board(project).shots} if project.storyboard else set()
     numbers = [int(m.group(1)) for i in used if (m := re.fullmatch(r"s(\d+)", i))]
     n = max(numbers, default=0) + 1
     while f"s{n}" in used:
@@ -40,26 +47,26 @@ def next_shot_id(project: Project) -> str:
 
 
 def _sync_variant_order(project: Project) -> None:
-    order = [s.id for s in project.storyboard.shots]
+    order = [s.id for s in _board(project).shots]
     for variant in project.variants:
         by_id = {s.shot_id: s for s in variant.shots}
         variant.shots = [by_id[i] for i in order if i in by_id]
 
 
 def move_shot(project: Project, shot_id: str, to_index: int) -> None:
-    shots = list(project.storyboard.shots)
+    shots = list(_board(project).shots)
     shot = next(s for s in shots if s.id == shot_id)
     shots.remove(shot)
     shots.insert(max(0, min(to_index, len(shots))), shot)
-    project.storyboard.shots = shots
+    _board(project).shots = shots
     _sync_variant_order(project)
 
 
 def reorder_shots(project: Project, order: list[str]) -> None:
-    by_id = {s.id: s for s in project.storyboard.shots}
+    by_id = {s.id: s for s in _board(project).shots}
     if sorted(order) != sorted(by_id):
         raise ValueError("the new order must name every shot once")
-    project.storyboard.shots = [by_id[i] for i in order]
+    _board(project).shots = [by_id[i] for i in order]
     _sync_variant_order(project)
 
 
@@ -72,10 +79,10 @@ def _localized_from(shot: Shot) -> LocalizedShot:
 def add_shot(project: Project, after_id: str | None = None, *, beat: str = "new", duration_s: float = 2.0) -> str:
     """Insert a blank shot after `after_id` (or at the end); each variant gets a stale copy to localize."""
     new = Shot(id=next_shot_id(project), beat=beat, duration_s=duration_s, visual="Describe what we see")
-    shots = list(project.storyboard.shots)
+    shots = list(_board(project).shots)
     index = next((i + 1 for i, s in enumerate(shots) if s.id == after_id), len(shots))
     shots.insert(index, new)
-    project.storyboard.shots = shots
+    _board(project).shots = shots
     if not _restage(project, new):
         for variant in project.variants:
             variant.shots = [*variant.shots, _localized_from(new)]
@@ -85,14 +92,14 @@ def add_shot(project: Project, after_id: str | None = None, *, beat: str = "new"
 
 def split_shot(project: Project, shot_id: str) -> str:
     """Cut a shot in two halves of its duration; the second half starts without voice-over (the line stays whole)."""
-    shots = list(project.storyboard.shots)
+    shots = list(_board(project).shots)
     index = next(i for i, s in enumerate(shots) if s.id == shot_id)
     first = shots[index]
     half = round(first.duration_s / 2, 3)
     second = first.model_copy(update={"id": next_shot_id(project), "duration_s": half, "voiceover": ""}, deep=True)
     first.duration_s = half
     shots.insert(index + 1, second)
-    project.storyboard.shots = shots
+    _board(project).shots = shots
     for variant in project.variants:
         copies = []
         for s in variant.shots:
@@ -101,18 +108,18 @@ def split_shot(project: Project, shot_id: str) -> str:
                 s.duration_s = round(s.duration_s / 2, 3)
                 copies.append(s.model_copy(update={"shot_id": second.id, "voiceover": ""}, deep=True))
         variant.shots = copies
-    return second.id
+    return str(second.id)
 
 
 def delete_shot(project: Project, shot_id: str) -> None:
     """Remove a shot everywhere; its takes stay in the project (and on disk) so an undo brings them back intact."""
-    project.storyboard.shots = [s for s in project.storyboard.shots if s.id != shot_id]
+    _board(project).shots = [s for s in _board(project).shots if s.id != shot_id]
     for variant in project.variants:
         variant.shots = [s for s in variant.shots if s.shot_id != shot_id]
 
 
 def set_master_field(project: Project, shot_id: str, field: str, value: object) -> None:
-    shot = project.storyboard.shot(shot_id)
+    shot = _board(project).shot(shot_id)
     if field in DERIVED_FROM:
         edited = Shot.model_validate({**shot.model_dump(), field: value})
         if _restage(project, edited):

@@ -118,10 +118,13 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
             if gone:
                 return StepStatus(StepState.STALE, f"{len(gone)} video files are missing on disk")
         aspects = set(project.brief.aspect_ratios)
-        todo = [v.id for v in project.variants if not aspects <= {d.aspect for d in final_videos(project, root, v.id)}]
-        if todo:
+        unfinished = [
+            v.id for v in project.variants if not aspects <= {d.aspect for d in final_videos(project, root, v.id)}
+        ]
+        if unfinished:
             return StepStatus(
-                StepState.MISSING, f"{len(todo)} of {plural(len(project.variants), 'variant')} without a final video"
+                StepState.MISSING,
+                f"{len(unfinished)} of {plural(len(project.variants), 'variant')} without a final video",
             )
         drafts = [v.id for v in project.variants if untranslated(v)]
         if drafts:
