@@ -70,6 +70,8 @@ class ExportDialog(QDialog):
         self.with_videos.setChecked(True)
         self.with_media = QCheckBox("with the timelines' &media (stills, voice, captions, music)")
         self.with_media.setChecked(True)
+        self.review_zip.toggled.connect(self._zip_toggled)
+        self._zip_toggled(False)
         r = QVBoxLayout(review)
         for w in (self.review_zip, self.with_videos, self.with_media):
             r.addWidget(w)
@@ -148,6 +150,14 @@ class ExportDialog(QDialog):
         ops.jobs.job_changed.connect(self._job_changed)
 
     # --- the form ------------------------------------------------------------------------------------------------
+
+    def _zip_toggled(self, on: bool) -> None:
+        """The review zip holds every hand-off file of the variants: the per-file choice then does not apply."""
+        for box in self.kinds.values():
+            box.setEnabled(not on)
+            box.setToolTip("The review zip holds every hand-off file" if on else "")
+        self.with_videos.setEnabled(on)
+        self.with_media.setEnabled(on)
 
     def set_project(self, doc: ProjectDocument) -> None:
         if doc is not self.doc:
