@@ -151,7 +151,7 @@ def measure_stalls(full_size: bool) -> dict[str, float]:
     ProjectStore(folder).create(plan_project(load_brief(paths.sample_brief()), name="demo"))
     window = MainWindow()
     window.show()
-    window.open_project(folder)
+    window.ops.project.open_project(folder)
     spin(app, 0.5)
     meter = StallMeter()
 
@@ -160,11 +160,11 @@ def measure_stalls(full_size: bool) -> dict[str, float]:
     started = time.perf_counter()
     meter.start()
     window.go_to(4)
-    window.start_takes(variant_ids=tuple(v.id for v in project.variants), shot_ids=shots, candidates=1)
+    window.ops.takes.generate(variant_ids=tuple(v.id for v in project.variants), shot_ids=shots, candidates=1)
     run_until(app, window.jobs.settled, 600)
     generation_s = time.perf_counter() - started
     window.go_to(5)
-    window.start_render(scale=1.0 if full_size else 1 / 3)
+    window.ops.render.render(scale=1.0 if full_size else 1 / 3)
     run_until(app, window.jobs.settled, 1200)
     busy_s = time.perf_counter() - started
     meter.stop()

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if folder:
         from PySide6.QtCore import QTimer
 
-        QTimer.singleShot(0, lambda: window.open_project(folder))  # after the first frame is on screen
+        QTimer.singleShot(0, lambda: window.ops.project.open_project(folder))  # after the first frame is on screen
     return int(app.exec())
 
 

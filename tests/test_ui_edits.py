@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont
 
 from studio import paths
 from studio.model import Project, ProjectStore, load_brief
-from studio.ui.flow import StepState, step_status
+from studio.stages.status import StepState, step_status
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def window(qtbot, tmp_path: Path, planned: Project):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    assert win.open_project(tmp_path / "demo")
+    assert win.ops.project.open_project(tmp_path / "demo")
     yield win
     win.doc.undo_stack.setClean()
     win.jobs.shutdown()
@@ -60,11 +60,11 @@ def test_brief_form_validates_and_undoes(window, qtbot):
     assert "aspect_ratios needs at least one" in page.errors.text()
     assert doc.project.brief.aspect_ratios == ["9:16"]
 
-    window.undo()
+    window.ops.project.undo()
     assert doc.project.brief.brand == original
     assert page.brand.text() == original  # the form follows the document
     assert not page.errors.isVisible()
-    window.redo()
+    window.ops.project.redo()
     assert doc.project.brief.brand == "Lumi Pro"
     assert window.undo_action.text() == "&Undo Edit brief"
 
@@ -103,11 +103,11 @@ def test_storyboard_edits_keep_variants_in_step_and_undo(window):
     assert all(ids[-1] not in [s.shot_id for s in v.shots] for v in project.variants)
 
     for _ in range(4):
-        window.undo()
+        window.ops.project.undo()
     assert dump(doc.project, "storyboard", "variants") == before
     assert page.board.order() == ids
     for _ in range(4):
-        window.redo()
+        window.ops.project.redo()
     assert ids[-1] not in page.board.order()
     assert page.board.count() == len(ids) + 1
 
@@ -132,9 +132,9 @@ def test_shot_table_variant_column_is_an_override(window):
     assert all(v.shots[1].stale for v in doc.project.variants)
     assert not model.setData(model.index(1, 1), "-2")  # the schema refuses a negative duration; nothing changes
 
-    window.undo()
+    window.ops.project.undo()
     assert not any(v.shots[1].stale for v in doc.project.variants)
-    window.undo()
+    window.ops.project.undo()
     assert "voiceover" not in doc.project.variant(variant.id).shots[0].overrides
 
 
@@ -160,7 +160,7 @@ def test_insight_edit_and_variant_shot_edit_undo(window):
     assert doc.project.variant(vid).shots[0].caption == "ทั้งคืนยังโกลว์"
 
     for _ in range(3):
-        window.undo()
+        window.ops.project.undo()
     assert doc.project.insights[0] == first
     assert not doc.undo_stack.canUndo()
     assert not doc.dirty
@@ -172,11 +172,11 @@ def test_plan_runs_as_a_job_and_is_one_undo_step(window, qtbot):
         "Clear plan", ("storyboard", "variants"), lambda p: (setattr(p, "storyboard", None), setattr(p, "variants", []))
     )
     assert window.steps.item(2).text().startswith("○")
-    job = window.start_plan()
+    job = window.ops.plan.plan_brief()
     qtbot.waitUntil(lambda: doc.project.storyboard is not None, timeout=30_000)
     assert job.state.value == "finished"
     assert doc.undo_stack.undoText() == "Plan"
     assert window.pages["storyboard"].board.count() == len(doc.project.storyboard.shots)
     assert window.current_page() is window.pages["storyboard"]
-    window.undo()
+    window.ops.project.undo()
     assert doc.project.storyboard is None

@@ -68,7 +68,7 @@ def window(qtbot, tmp_path):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    win.open_project(tmp_path / "demo")
+    win.ops.project.open_project(tmp_path / "demo")
     yield win
     win.jobs.shutdown()
 

@@ -62,7 +62,7 @@ def window(qtbot):
 
 def open_planned(window, folder: Path, project: Project | None = None) -> Project:
     ProjectStore(folder).create(project or planned())
-    assert window.open_project(folder)
+    assert window.ops.project.open_project(folder)
     return window.doc.project
 
 
@@ -101,7 +101,7 @@ def test_new_project_dialog_creates_the_folder(window, qtbot, tmp_path):
     from studio.ui.new_project import NewProjectDialog
 
     dialog = NewProjectDialog(tmp_path / "campaigns", window)  # the location does not exist yet either
-    dialog.chosen.connect(window.new_project)
+    dialog.chosen.connect(window.ops.project.new_project)
     dialog.name.setText("sonora-launch")
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert ok.isEnabled(), dialog.folder_label.text()
@@ -211,16 +211,23 @@ def test_every_script_font_is_loaded_at_start_without_a_project(window, qtbot):
 # --- 3. preview and final ----------------------------------------------------------------------------------------
 
 
-def test_preview_and_final_are_two_actions(window, qtbot, tmp_path):
+def test_preview_and_final_are_two_actions(window, qtbot, tmp_path, monkeypatch):
+    from studio.stages import render
+
     open_planned(window, tmp_path / "p")
     scales, out_dirs = [], []
+    plan_render = render.plan_render
 
-    def record(request, *, on_progress=None, cancel=None):
+    def record(project, request):
         scales.append(request.scale)
-        out_dirs.append(request.out_dir)
+        out_dirs.append(request.out_dir or request.settings.output_dir(request.project_dir))
+        return plan_render(project, request)
+
+    def stand_in(request, *, on_progress=None, cancel=None):
         raise RuntimeError("stand-in render")
 
-    window.render_stage = record
+    monkeypatch.setattr(render, "plan_render", record)
+    window.ops.render.stand_ins.update(takes=stand_in, cut=stand_in)
     assert window.render_action.shortcut() == QKeySequence("Ctrl+R")
     assert window.render_preview_action.shortcut() == QKeySequence("Ctrl+Shift+R")
     window.render_action.trigger()
@@ -236,7 +243,7 @@ def test_preview_and_final_are_two_actions(window, qtbot, tmp_path):
 
 
 def test_deliver_says_preview_draft_final_and_overrun(window, qtbot, tmp_path, test_output):
-    from studio.ui.flow import StepState, step_status
+    from studio.stages.status import StepState, step_status
 
     root = tmp_path / "p"
     project = planned()
@@ -251,7 +258,7 @@ def test_deliver_says_preview_draft_final_and_overrun(window, qtbot, tmp_path, t
         video(project, root, sa, (1080, 1920), duration_s=11.2),  # final, but 1.2 s over the brief's 10 s
     ]
     ProjectStore(root).save(project)
-    assert window.open_project(root)
+    assert window.ops.project.open_project(root)
     window.go_to(6)
     page = window.pages["deliver"]
     table = page.table
@@ -281,7 +288,7 @@ def test_deliver_says_preview_draft_final_and_overrun(window, qtbot, tmp_path, t
 
 
 def test_voice_and_cut_is_done_only_when_every_variant_is_voiced():
-    from studio.ui.flow import StepState, step_status
+    from studio.stages.status import StepState, step_status
 
     project = planned()
     first = project.variants[0]
@@ -325,7 +332,7 @@ def test_stop_says_stopping_at_once_and_jobs_are_named_and_the_dock_is_compact(w
     qtbot.waitUntil(lambda: job.state.done, timeout=5_000)
     qtbot.waitUntil(lambda: model.index(0, 1).data() == "Cancelled", timeout=5_000)
 
-    from studio.ui.main_window import takes_job_title
+    from studio.ui.operations.takes import takes_job_title
 
     names = {takes_job_title(("s1", "s2", "s3", "s4", "s5"), (v,)) for v in ("kr-commuters", "sa-commuters")}
     assert len(names) == 2 and all("s1–s5" in n for n in names)
@@ -358,7 +365,7 @@ def test_steps_do_not_overlap_toolbar_holds_still_and_counts_read_right(window, 
 
 def test_a_newer_generation_never_replaces_the_take_in_use(window, qtbot, tmp_path, monkeypatch):
     from studio.model import Take
-    from studio.ui import stages
+    from studio.stages import takes as takes_stage
 
     project = planned()
     vid, shot = project.variants[0].id, project.variants[0].shots[0].shot_id
@@ -379,8 +386,9 @@ def test_a_newer_generation_never_replaces_the_take_in_use(window, qtbot, tmp_pa
     project.takes = [take(1)]
     open_planned(window, tmp_path / "p", project)
     assert window.doc.project.selected_take(shot, vid).id == "t1"  # the creator sees it as the picked take
-    monkeypatch.setattr(stages, "make_takes", lambda request, on_progress=None, cancel=None: [take(2)])
-    window.start_takes(variant_ids=(vid,), shot_ids=(shot,), candidates=1)
+    made = takes_stage.TakesOutcome(takes=(take(2),))
+    monkeypatch.setattr(takes_stage, "run", lambda request, on_progress=None, cancel=None: made)
+    window.ops.takes.generate(variant_ids=(vid,), shot_ids=(shot,), candidates=1)
     qtbot.waitUntil(lambda: window.jobs.settled() and len(window.doc.project.takes) == 2, timeout=10_000)
     assert window.doc.project.selected_take(shot, vid).id == "t1", "the newer take did not replace the one in use"
     assert window.jobs_dock.model.index(0, 0).data() == f"Images: {shot} · {vid}"
@@ -392,7 +400,7 @@ def test_open_file_without_an_opener_says_why_and_offers_the_path(window, qtbot,
     ProjectStore(root).create(project)
     project.deliverables = [video(project, root, project.variants[0].id, (1080, 1920))]
     ProjectStore(root).save(project)
-    assert window.open_project(root)
+    assert window.ops.project.open_project(root)
     window.go_to(6)
     monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda _url: False))
     page = window.pages["deliver"]
@@ -465,7 +473,7 @@ def test_untranslated_lines_are_marked_where_they_are(window, tmp_path):
 
     # a line identified as another language counts too, with no flag at all
     from studio.model.project import LineStatus
-    from studio.ui.quality import untranslated
+    from studio.stages.quality import untranslated
     from studio.ui.variants_page import line_problems
 
     v = kr.model_copy(deep=True)
@@ -481,26 +489,31 @@ def test_untranslated_lines_are_marked_where_they_are(window, tmp_path):
 
 
 def test_a_preview_render_keeps_the_final_video_listed(window, qtbot, tmp_path):
-    from types import SimpleNamespace
-
     root = tmp_path / "p"
     project = planned()
     vid = project.variants[0].id
     ProjectStore(root).create(project)
     project.deliverables = [video(project, root, vid, (1080, 1920))]
     ProjectStore(root).save(project)
-    assert window.open_project(root)
+    assert window.ops.project.open_project(root)
 
-    def preview_render(request, *, on_progress=None, cancel=None):
-        """As the render does: the variant's listed videos are replaced by what it just cut (here, the preview)."""
-        store = ProjectStore(request.project_dir)
-        p = store.load()
-        rel = request.out_dir.relative_to(request.project_dir) if request.out_dir else Path("renders")
-        p.deliverables = [video(p, request.project_dir, vid, (360, 640), folder=str(rel))]
-        store.save(p)
-        return SimpleNamespace(project=p)
+    def preview_cut(request, *, on_progress=None, cancel=None):
+        """As the cut does: the variant's video at the preview's size, in the preview folder."""
+        from studio.stages.cut import CutOutcome
 
-    window.render_stage = preview_render
+        rel = request.out_dir.relative_to(request.project_dir)
+        made = (
+            [video(project, request.project_dir, vid, (360, 640), folder=str(rel))] if request.variant_id == vid else []
+        )
+        return CutOutcome(variant_id=request.variant_id, cell="", aspects=request.aspects, deliverables=made)
+
+    def no_images(request, *, on_progress=None, cancel=None):
+        from studio.stages.takes import TakesOutcome
+
+        return TakesOutcome(takes=())
+
+    window.ops.render.stand_ins["takes"] = no_images
+    window.ops.render.stand_ins["cut"] = preview_cut
     window.go_to(6)
     window.render_preview_action.trigger()
     qtbot.waitUntil(lambda: window.jobs.settled() and len(window.doc.project.deliverables) == 2, timeout=10_000)
@@ -515,7 +528,7 @@ def test_a_preview_render_keeps_the_final_video_listed(window, qtbot, tmp_path):
 def test_images_are_done_only_when_every_variant_has_its_own_pictures():
     """A master image is not a segment's picture: the step stays open until each variant shot has its own take."""
     from studio.model import ImageRequest, Take
-    from studio.ui.flow import StepState, step_status
+    from studio.stages.status import StepState, step_status
 
     project = planned()
     shots = [s.id for s in project.storyboard.shots]

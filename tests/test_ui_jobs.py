@@ -72,9 +72,9 @@ def test_adapter_delivers_on_the_main_thread_and_coalesces(window, qtbot):
 
 
 def test_stop_running_and_cancel_queued_are_separate(window, qtbot, test_output):
-    first = window.run_job("Images for s1", slow, 2_000, lane="gpu")
-    second = window.run_job("Images for s2", slow, 2_000, lane="gpu")
-    third = window.run_job("Images for s3", slow, 2_000, lane="gpu")
+    first = window.ops.project.run_job("Images for s1", slow, 2_000, lane="gpu")
+    second = window.ops.project.run_job("Images for s2", slow, 2_000, lane="gpu")
+    third = window.ops.project.run_job("Images for s3", slow, 2_000, lane="gpu")
     dock = window.jobs_dock
     qtbot.waitUntil(lambda: first.state is JobState.RUNNING and first.fraction > 0, timeout=10_000)
     qtbot.waitUntil(lambda: dock.cancel_button.isEnabled() and dock.stop_button.isEnabled(), timeout=5_000)
@@ -96,12 +96,12 @@ def test_stop_running_and_cancel_queued_are_separate(window, qtbot, test_output)
     assert first.fraction < 1
 
     # the queue is usable again after stopping
-    again = window.run_job("Images for s1", slow, 5, lane="gpu")
+    again = window.ops.project.run_job("Images for s1", slow, 5, lane="gpu")
     qtbot.waitUntil(lambda: again.state is JobState.FINISHED, timeout=10_000)
 
 
 def test_a_failure_reaches_the_dock_and_a_notification_with_what_to_do(window, qtbot, test_output):
-    job = window.run_job("Images for s1", broken, None, lane="gpu")
+    job = window.ops.project.run_job("Images for s1", broken, None, lane="gpu")
     qtbot.waitUntil(lambda: job.state is JobState.FAILED, timeout=10_000)
     qtbot.waitUntil(lambda: window.notifications.isVisible(), timeout=5_000)
     assert QApplication.activeModalWidget() is None
@@ -117,7 +117,7 @@ def test_a_failure_reaches_the_dock_and_a_notification_with_what_to_do(window, q
 
 
 def test_nothing_is_modal_while_a_job_runs(window, qtbot):
-    job = window.run_job("Long", slow, 1_000)
+    job = window.ops.project.run_job("Long", slow, 1_000)
     qtbot.waitUntil(lambda: job.state is JobState.RUNNING, timeout=5_000)
     window.go_to(3)
     window.show_settings()
@@ -135,7 +135,7 @@ def test_a_diffusion_model_loads_in_the_background_when_its_project_opens(window
     project = plan_project(load_brief(paths.sample_brief()), name="demo")
     project.settings.image_model = "no-such-model"
     ProjectStore(tmp_path / "demo").create(project)
-    assert window.open_project(tmp_path / "demo")  # opening does not wait for the model
+    assert window.ops.project.open_project(tmp_path / "demo")  # opening does not wait for the model
     job = next(j for j in window.jobs.jobs if j.title == "Load image model no-such-model")
     qtbot.waitUntil(lambda: job.state is JobState.FAILED, timeout=30_000)
     qtbot.waitUntil(window.notifications.isVisible, timeout=5_000)

@@ -45,7 +45,7 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     ProjectDocument.AUTOSAVE_MS, saved_interval = 50, ProjectDocument.AUTOSAVE_MS
     try:
         win = new_window(qtbot)
-        assert win.open_project(folder)
+        assert win.ops.project.open_project(folder)
         saved_json = (folder / "project.json").read_bytes()
         page = win.pages["brief"]
         page.brand.setText("Lumi After Dark")
@@ -61,7 +61,7 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     crash(win)
 
     again = new_window(qtbot)
-    assert again.open_project(folder)
+    assert again.ops.project.open_project(folder)
     assert again.doc.project.brief.brand == "Lumi"
     qtbot.waitUntil(again.recovery_bar.isVisible, timeout=2_000)
     assert "newer than the saved project" in again.recovery_bar.label.text()
@@ -75,30 +75,30 @@ def test_autosave_then_crash_then_recover(qtbot, folder: Path, test_output: Path
     assert again.doc.project.brief.brand == "Lumi After Dark"
     assert again.pages["brief"].brand.text() == "Lumi After Dark"
     assert again.doc.dirty and again.doc.undo_stack.undoText() == "Recover unsaved changes"
-    again.undo()
+    again.ops.project.undo()
     assert again.doc.project.brief.brand == "Lumi"
-    again.redo()
-    assert again.save()
+    again.ops.project.redo()
+    assert again.ops.project.save()
     assert not (folder / "autosave" / "project.json").exists(), "a save makes the autosave obsolete"
     assert ProjectStore(folder).load().brief.brand == "Lumi After Dark"
     again.jobs.shutdown()
 
     third = new_window(qtbot)
-    assert third.open_project(folder)
+    assert third.ops.project.open_project(folder)
     assert not third.recovery_bar.isVisible()
     third.jobs.shutdown()
 
 
 def test_discarding_the_autosave(qtbot, folder: Path):
     win = new_window(qtbot)
-    win.open_project(folder)
+    win.ops.project.open_project(folder)
     win.doc.edit("Rename", ("name",), lambda p: setattr(p, "name", "renamed"))
     assert win.doc.autosave() is not None
     past = time.time() - 60
     os.utime(folder / "project.json", (past, past))
     crash(win)
     again = new_window(qtbot)
-    again.open_project(folder)
+    again.ops.project.open_project(folder)
     assert again.recovery_bar.isVisible()
     discard = next(
         b for b in again.recovery_bar.findChildren(type(again.jobs_dock.stop_button)) if b.text() == "Discard"
@@ -111,7 +111,7 @@ def test_discarding_the_autosave(qtbot, folder: Path):
 
 def test_closing_with_unsaved_edits_asks_without_blocking(qtbot, folder: Path):
     win = new_window(qtbot)
-    win.open_project(folder)
+    win.ops.project.open_project(folder)
     win.doc.edit("Rename", ("name",), lambda p: setattr(p, "name", "renamed"))
     assert not win.close()
     box = win.findChild(QMessageBox, "closeQuestion")
@@ -125,15 +125,15 @@ def test_recent_projects_and_settings_persist(qtbot, folder: Path, tmp_path: Pat
     from studio.ui.settings import UserSettings, load_settings, save_settings
 
     win = new_window(qtbot)
-    win.open_project(folder)
+    win.ops.project.open_project(folder)
     other = tmp_path / "other"
-    win.new_project(other)
+    win.ops.project.new_project(other)
     assert (other / "project.json").is_file()
     assert win.doc.project.brief.brand == "Your brand"
     win.jobs.shutdown()
 
     again = new_window(qtbot)
-    assert again.recent_projects()[:2] == [str(other), str(folder)]
+    assert again.ops.project.recent()[:2] == [str(other), str(folder)]
     assert [a.text() for a in again.recent_menu.actions()][:2] == [str(other), str(folder)]
     again.recent_menu.actions()[1].trigger()
     assert again.doc.root == folder

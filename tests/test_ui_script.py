@@ -42,7 +42,7 @@ def window(qtbot, tmp_path: Path):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    assert win.new_project(tmp_path / "project")
+    assert win.ops.project.new_project(tmp_path / "project")
     yield win
     win.doc.undo_stack.setClean()
     win.jobs.shutdown()
@@ -56,7 +56,7 @@ def test_import_script_plans_the_open_project(window, qtbot, tmp_path: Path) -> 
     menu_texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "&Import script…" in menu_texts and window.import_script_action.isEnabled()
 
-    job = window.import_script(script)
+    job = window.ops.plan.import_script(script)
     qtbot.waitUntil(lambda: doc.project.storyboard is not None, timeout=30_000)
     assert job.state.value == "finished"
     board = doc.project.storyboard
@@ -73,14 +73,14 @@ def test_import_script_plans_the_open_project(window, qtbot, tmp_path: Path) -> 
     assert window.pages["brief"].brand.text() == "Lumen"
     assert window.pages["storyboard"].board.count() == 3
     assert doc.undo_stack.undoText() == "Import script"
-    window.undo()
+    window.ops.project.undo()
     assert doc.project.storyboard is None and doc.project.brief.brand == "Your brand"
 
 
 def test_a_script_with_no_scenes_fails_with_a_reason_and_changes_nothing(window, qtbot, tmp_path: Path) -> None:
     script = tmp_path / "notes.txt"
     script.write_text("Brand: Lumen\nMarkets: TH\n\n\n", encoding="utf-8")
-    job = window.import_script(script)
+    job = window.ops.plan.import_script(script)
     qtbot.waitUntil(lambda: job.state.value in ("finished", "failed"), timeout=30_000)
     assert job.state.value == "failed"
     assert "has no scenes" in job.error and "notes.txt" in job.error

@@ -49,7 +49,7 @@ def window(qtbot, tmp_path: Path):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    win.open_project(tmp_path / "demo")
+    win.ops.project.open_project(tmp_path / "demo")
     yield win
     win.jobs.shutdown()
 
@@ -59,10 +59,6 @@ ENV = ("QIANMIAN_LLM_BASE_URL", "QIANMIAN_LLM_MODEL", "QIANMIAN_IMAGE_MODELS", "
 
 def test_settings_dialog_saves_and_keeps_the_key_in_the_keyring(window, qtbot, memory_keyring, tmp_path, monkeypatch):
     from studio.ui.settings import KEYRING_SERVICE, load_settings, qsettings
-
-    for name in ENV:  # saving applies the settings to this process: restore its environment afterwards
-        monkeypatch.setenv(name, "")
-        monkeypatch.delenv(name)
 
     window.show_settings()
     dialog = window._settings_dialog
@@ -87,20 +83,15 @@ def test_settings_dialog_saves_and_keeps_the_key_in_the_keyring(window, qtbot, m
     dialog.load()
     assert dialog.api_key.text() == "sk-test-123"
 
-    # the core gets the settings the way the CLI does, and finds the key where the LLM client looks
-    from pipelines.text.client import LLMSettings
-
-    env: dict[str, str] = {}
-    from studio.ui.settings import apply_to_environment
-
-    apply_to_environment(s, env)
-    assert env["QIANMIAN_LLM_BASE_URL"] == "http://127.0.0.1:11434/v1" and env["QIANMIAN_DEVICE"] == "cpu"
-    assert env["QIANMIAN_IMAGE_MODELS"] == str(tmp_path / "models")
-    llm = LLMSettings.from_env(env)
+    # the core gets the settings in each request (a Qt-free Settings), and the LLM key from the keyring by endpoint
+    settings = window.ops.settings.current()
+    assert settings.llm_endpoint == "http://127.0.0.1:11434/v1" and settings.device == "cpu"
+    assert settings.model_folders == (tmp_path / "models",)
+    llm = settings.llm_settings()
     assert llm.api_key == "sk-test-123" and llm.model == "qwen2.5:7b"
 
     # a new project starts with the creator's voices and image model
-    window.new_project(tmp_path / "fresh")
+    window.ops.project.new_project(tmp_path / "fresh")
     assert window.doc.project.settings.voices == {"th": "espeak:th"}
 
 
@@ -141,7 +132,7 @@ def test_readiness_check_per_market(window, qtbot, test_output):
 
 
 def test_voice_readiness_knows_every_sample_language() -> None:
-    from studio.ui.readiness import _voice
+    from studio.stages.readiness import _voice
 
     for language in ("zh", "th", "id", "ja", "ar", "hi"):
         check = _voice(language, "", ())

@@ -22,7 +22,7 @@ def window(qtbot, tmp_path: Path):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    win.open_project(tmp_path / "demo")
+    win.ops.project.open_project(tmp_path / "demo")
     yield win
     win.doc.undo_stack.setClean()
     win.jobs.shutdown()
@@ -58,10 +58,10 @@ def test_candidates_pick_regenerate_lock_and_compare(window, qtbot, test_output)
     qtbot.mouseClick(page.pick_button, Qt.MouseButton.LeftButton)
     assert window.doc.project.selected_take(shot, vid).id == takes[0].id
     assert page.takes.item(0).text().startswith("✓ picked")
-    window.undo()
+    window.ops.project.undo()
     assert not any(t.selected for t in window.doc.project.takes)
     assert window.doc.project.selected_take(shot, vid).id == takes[1].id
-    window.redo()
+    window.ops.project.redo()
     picked = window.doc.project.selected_take(shot, vid)
 
     # regenerate: fresh seeds; with the seed locked, the picked take's composition (its seed) is kept

@@ -56,7 +56,7 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
         assert window.grab().save(str(shots / f"{name}.png"))
 
     # 1. Brief: a new project starts from a placeholder brief; the creator fills the form
-    assert window.new_project(tmp_path / "night-serum")
+    assert window.ops.project.new_project(tmp_path / "night-serum")
     page = window.pages["brief"]
     for field, text in (
         (page.brand, "Lumi"),

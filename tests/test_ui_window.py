@@ -51,7 +51,7 @@ def window(qtbot):
 
 def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output):
     folder = make_demo_project(tmp_path / "demo")
-    assert window.open_project(folder)
+    assert window.ops.project.open_project(folder)
     project = window.doc.project
 
     assert window.pages["brief"].brand.text() == project.brief.brand
@@ -67,10 +67,13 @@ def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output)
     assert window.steps.item(6).text().startswith("○")  # nothing delivered yet
 
     if not real_render_available():
-        window.render_stage = slow_stage
+        window.ops.render.stand_ins.update(takes=slow_stage, cut=slow_stage)
     window.go_to(2)
-    job = window.start_render(scale=0.25)
-    assert job is not None
+    run = window.ops.render.render(scale=0.25)
+    assert run is not None
+    qtbot.waitUntil(lambda: run.first is not None, timeout=30_000)  # the lines are checked first, off the UI thread
+    job = run.first
+    assert job.kind == "takes" and job.lane == "gpu", "the missing images are made on the GPU lane first"
     qtbot.waitUntil(lambda: job.state is JobState.RUNNING and job.fraction > 0, timeout=30_000)
     qtbot.waitUntil(lambda: window.progress.isVisible() and window.jobs_dock.stop_button.isEnabled(), timeout=5_000)
     assert window.jobs_dock.model.rowCount() == 1
@@ -83,39 +86,42 @@ def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output)
     qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=5_000)
     assert "Cancelled" in window.jobs_dock.model.data(window.jobs_dock.model.index(0, 1))
     assert not window.jobs_dock.stop_button.isEnabled()
-    assert not list((folder / "renders").glob("*.mp4")), "a stopped render must not leave a video behind"
+    qtbot.waitUntil(lambda: run.ended, timeout=5_000)
+    assert len(run.jobs) == 1, "no cut starts after the images were stopped"
+    assert not list((folder / "renders").glob("**/*.mp4")), "a stopped render must not leave a video behind"
     assert ProjectStore(folder).load().deliverables == []
 
 
 def test_a_folder_that_is_not_a_project_is_explained(window, tmp_path):
-    assert not window.open_project(tmp_path)
+    assert not window.ops.project.open_project(tmp_path)
     title, text = window.notifications.history[-1]
     assert title == "Could not open the project"
     assert "not a Qianmian project" in text and "project.json" in text
     (tmp_path / "project.json").write_text('{"name": "x", "brief": {"brand": 1}', encoding="utf-8")
-    assert not window.open_project(tmp_path)
+    assert not window.ops.project.open_project(tmp_path)
     assert "cannot be read" in window.notifications.history[-1][1]
     assert (tmp_path / "project.json").read_text(encoding="utf-8").startswith('{"name"'), "nothing is changed"
     assert window.doc is None and window.stack.currentWidget() is window.welcome
 
 
-def test_a_refused_render_is_a_notification_listing_the_lines(window, tmp_path):
+def test_a_refused_render_is_a_notification_listing_the_lines(window, qtbot, tmp_path):
     """The app renders through the same gate as the CLI; what it refused is listed, line by line, in a notification."""
-    from studio.ui.stages import RenderOutcome
-    from studio.workflow import RenderResult
-
     folder = make_demo_project(tmp_path / "demo")
-    assert window.open_project(folder)
+    project = ProjectStore(folder).load()
+    variant = next(v for v in project.variants if v.language == "th")
+    line = "Humid nights call for a lighter serum that never feels heavy on the skin."
+    variant.shots[1].voiceover = line  # the English master line where Thai belongs
+    variant.shots[1].overrides["voiceover"] = line
+    ProjectStore(folder).save(project)
+    assert window.ops.project.open_project(folder)
     seen: list[tuple[str, str]] = []
-    window.notify = lambda title, text: seen.append((title, text))
-    line = "th-night-owls s2 voice-over: \u201cHumid nights.\u201d (the en master line, untranslated). Fix: write it"
-    result = RenderResult(
-        deliverables=[],
-        manifest_path=folder / "renders" / "deliverables.json",
-        refused={"th-night-owls": [line]},
-        refusal=f"th-night-owls: not rendered as final, 1 lines are not in its language:\n  - {line}",
-    )
-    window._render_done(RenderOutcome(result=result, project=ProjectStore(folder).load()))
+    window.notify = lambda title, text, actions=(): seen.append((title, text))
+    vid = variant.id
+    run = window.ops.render.render(variant_ids=(vid,))  # a final render of an untranslated variant: refused
+    assert run is not None
+    qtbot.waitUntil(lambda: run.ended, timeout=30_000)
+    assert not run.jobs and window.jobs_dock.model.rowCount() == 0, "nothing is queued for a refused variant"
     assert len(seen) == 1
     title, text = seen[0]
-    assert "not rendered" in title and "th-night-owls s2 voice-over" in text and "Humid nights." in text
+    assert "not rendered" in title or "No variant" in title
+    assert vid in text and "lighter serum" in text

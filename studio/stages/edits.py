@@ -177,5 +177,6 @@ def keep_shown_picks(project: Project, shots: set[tuple[str, str | None]]) -> No
     """
     for shot_id, variant_id in shots:
         takes = [t for t in project.takes if t.shot_id == shot_id and t.variant_id == variant_id]
+        takes = [t for t in takes if "aspect_of" not in t.info]  # redrawn for another aspect: never the pick
         if takes and not any(t.selected for t in takes):
             takes[-1].selected = True

@@ -503,28 +503,15 @@ class BriefPage(Page):
             self._filling = False
 
     def edit_brand(self, edits: Any) -> None:
-        """Import the brand kit's new files in the background; the kit that comes back is one undo step."""
-        if self.window_actions is None or self.doc is None:
-            return
-        from studio.planning.brand import BrandEditRequest, edit_brand_stage
-
-        doc = self.doc
-
-        def apply(kit: Any) -> None:
-            def change(p: Any) -> None:
-                p.brief.brand_kit = kit
-
-            doc.edit("Edit brand kit", ("brief",), change)
-
-        request = BrandEditRequest(doc.project.model_copy(deep=True), doc.root, edits)
-        self.window_actions.run_job("Brand kit", edit_brand_stage, request, on_success=apply)
+        if self.ops is not None:
+            self.ops.project.edit_brand(edits)
 
     def plan(self) -> None:
         """Plan only a brief the planner will take: the form is applied first, and any problem is shown instead."""
-        if self.window_actions is None or self.doc is None:
+        if self.ops is None or self.doc is None:
             return
         self.commit()
         if not self.errors.isHidden():
             self.errors.setText(self.errors.text().replace("to apply the brief", "before planning", 1))
             return
-        self.window_actions.start_plan()
+        self.ops.plan.plan_brief()

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.stages.edits import set_variant_field
 from studio.ui.page import Page, heading
-from studio.ui.storyboard_edits import set_variant_field
 from studio.ui.variants_page import line_problems
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
@@ -201,7 +201,7 @@ class CutPage(Page):
         self.render_one.clicked.connect(lambda: self.render_variant(final=True))
         self.render_all = QPushButton("Render final, &all variants")
         self.render_all.setToolTip("Every variant at full size (Ctrl+R)")
-        self.render_all.clicked.connect(lambda: self.window_actions and self.window_actions.start_render())
+        self.render_all.clicked.connect(lambda: self.ops and self.ops.render.render())
         self.videos = QComboBox()
         self.videos.setAccessibleName("Rendered video")
         self.videos.currentIndexChanged.connect(lambda _i: self._open_video())
@@ -260,7 +260,7 @@ class CutPage(Page):
             for d in doc.project.deliverables if doc is not None else []:
                 if d.kind == "video" and doc is not None:
                     path = Path(d.path) if Path(d.path).is_absolute() else doc.root / d.path
-                    from studio.ui.quality import quality
+                    from studio.stages.quality import quality
 
                     self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, doc.root)}", str(path))
             index = self.videos.findData(current_video)
@@ -341,18 +341,15 @@ class CutPage(Page):
     def preview_line(self) -> None:
         vid = self.variant_id()
         row = self.lines.currentRow()
-        if self.doc is None or vid is None or row < 0 or self.window_actions is None:
+        if self.doc is None or vid is None or row < 0 or self.ops is None:
             return
-        from studio.stages.voice import voice_request_for
-
+        # The same reading, voice and speed as the render: one builder makes both requests (studio.stages.voice).
         shot = self.doc.project.variant(vid).shots[row]
-        # The request the render makes (one builder): the same reading, voice and fitted speed.
-        request = voice_request_for(self.doc.project, vid, shot.shot_id)
-        self.window_actions.start_voice_preview(request, self.player)
+        self.ops.render.preview_voice(vid, shot.shot_id, self.player)
 
     def render_variant(self, *, final: bool) -> None:
-        from studio.ui.main_window import PREVIEW_SCALE
+        from studio.ui.operations.render import PREVIEW_SCALE
 
         vid = self.variant_id()
-        if vid is not None and self.window_actions is not None:
-            self.window_actions.start_render(scale=1.0 if final else PREVIEW_SCALE, variant_ids=(vid,))
+        if vid is not None and self.ops is not None:
+            self.ops.render.render(scale=1.0 if final else PREVIEW_SCALE, variant_ids=(vid,))

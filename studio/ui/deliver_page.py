@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.stages.quality import is_preview, overrun, quality, untranslated
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
-from studio.ui.quality import is_preview, overrun, quality, untranslated
 
 __all__ = ["DeliverPage", "is_preview"]
 WARN = QColor("#c98a00")
@@ -31,6 +31,8 @@ WARN = QColor("#c98a00")
 class DeliverPage(Page):
     step = "deliver"
     parts = frozenset({"deliverables"})
+    export_requested = Signal()
+    """Export…: the window opens the Export dialog (storyboard PDF, shot lists, timelines, review zip, translations)."""
     COLUMNS = ("Variant", "Market", "Language", "Segment", "Aspect", "Kind", "Quality", "Duration", "Check", "File")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,7 +50,14 @@ class DeliverPage(Page):
         self.show_button.clicked.connect(self.show_in_folder)
         self.open_button = QPushButton("&Open file")
         self.open_button.clicked.connect(self.open_selected)
+        self.export_button = QPushButton("&Export…")
+        self.export_button.setObjectName("deliverExport")
+        self.export_button.setToolTip(
+            "Storyboard PDF, contact sheet, shot lists, editor timelines, review zip, translators"
+        )
+        self.export_button.clicked.connect(self.export_requested)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.show_button)
@@ -88,10 +97,8 @@ class DeliverPage(Page):
             f"No application is set up to open {file.suffix or 'this'} files here "
             "(on Linux the studio uses xdg-open; Debian/Ubuntu: sudo apt install xdg-utils)."
         )
-        window = self.window_actions
-        notifications = getattr(window, "notifications", None)
-        if notifications is not None:
-            notifications.show_message(
+        if self.ops is not None:
+            self.ops.project.shell.notify(
                 f"Could not open {file.name}", f"{why}\n{file}", [("Copy path", lambda: self.copy_path(file))]
             )
 

@@ -150,7 +150,8 @@ class ProjectDocument(QObject):
         """Bring back the autosaved edits as one undoable step (so the creator can undo the recovery too)."""
         recovered = ProjectStore(self.store.autosave_dir)
         project = recovered.load()
-        self.edit("Recover unsaved changes", PARTS, lambda p: _assign_parts(p, project, PARTS))
+        parts = tuple(Project.model_fields)  # every part, including ones added after PARTS was written
+        self.edit("Recover unsaved changes", parts, lambda p: _assign_parts(p, project, parts))
 
     def discard_autosave(self) -> None:
         with contextlib.suppress(FileNotFoundError):

@@ -61,3 +61,48 @@ def register(fonts: dict[str, bytes]) -> list[str]:
         if font_id >= 0:
             families.extend(QFontDatabase.applicationFontFamilies(font_id))
     return families
+
+
+class FontLoader:
+    """Reads fonts in a quiet job and registers them one script per event-loop turn (the UI never stalls on them).
+
+    `load(scripts)` is called right after the window first shows (every script the studio ships) and when a project
+    opens (its scripts first, in case the first load has not finished). `loaded()` runs after each batch.
+    """
+
+    def __init__(self, jobs: Any, context: Any, loaded: Any) -> None:
+        self.jobs = jobs
+        self.context = context
+        self.loaded = loaded
+        self.in_flight: set[str] = set()
+
+    def load(self, scripts: tuple[str, ...]) -> None:
+        from PySide6.QtCore import QTimer
+
+        scripts = tuple(s for s in scripts if s not in self.in_flight)
+        if not scripts:
+            return
+        self.in_flight.update(scripts)
+
+        def done(job: Any) -> None:
+            self.in_flight.difference_update(scripts)
+            if job.state != "finished":
+                return
+            pending = dict(job.result)
+
+            def register_next() -> None:
+                if not pending:
+                    self.loaded()
+                    return
+                script = next(iter(pending))
+                register({script: pending.pop(script)})
+                QTimer.singleShot(0, self.context, register_next)
+
+            register_next()
+
+        self.jobs.submit("Fonts", read_font_files, FontFilesRequest(scripts), on_done=done, quiet=True)
+
+    def load_for_project(self, project: Any) -> None:
+        languages = {project.brief.master_language, *(v.language for v in project.variants)}
+        languages |= {m.language for m in project.brief.markets if m.language}
+        self.load(scripts_for_languages(languages))

@@ -36,13 +36,6 @@ SHOT_THUMB = QSize(54, 96)
 TAKE_THUMB = QSize(144, 256)
 
 
-def pick_take(project: Any, take_id: str) -> None:
-    chosen = next(t for t in project.takes if t.id == take_id)
-    for t in project.takes:
-        if t.shot_id == chosen.shot_id and t.variant_id == chosen.variant_id:
-            t.selected = t.id == take_id
-
-
 class CompareDialog(QDialog):
     """Two takes side by side, large, with what made each (seed, backend, prompt)."""
 
@@ -258,9 +251,9 @@ class ImagesPage(Page):
 
     def generate(self, *, regenerate: bool) -> None:
         shot_id = self.shot_id()
-        if shot_id is None or self.window_actions is None:
+        if shot_id is None or self.ops is None:
             return
-        self.window_actions.start_takes(
+        self.ops.takes.generate(
             variant_ids=(self.variant_id(),),
             shot_ids=(shot_id,),
             aspect=self.aspect.currentText() or "9:16",
@@ -270,20 +263,15 @@ class ImagesPage(Page):
         )
 
     def generate_missing(self) -> None:
-        if self.window_actions is None or self.doc is None or self.doc.project.storyboard is None:
-            return
-        vid = self.variant_id()
-        missing = tuple(s.id for s in self.doc.project.storyboard.shots if self.doc.project.own_take(s.id, vid) is None)
-        if missing:
-            self.window_actions.start_takes(
-                variant_ids=(vid,), shot_ids=missing, aspect=self.aspect.currentText() or "9:16", candidates=1
-            )
+        if self.ops is not None:
+            self.ops.takes.generate_missing(self.variant_id(), aspect=self.aspect.currentText() or "9:16")
 
     def pick(self) -> None:
         ids = self.selected_take_ids()
         if self.doc is None or not ids:
             return
-        self.doc.edit(f"Pick take for {self.shot_id()}", ("takes",), lambda p: pick_take(p, ids[0]))
+        if self.ops is not None:
+            self.ops.takes.pick(ids[0])
 
     def compare(self) -> None:
         ids = self.selected_take_ids()

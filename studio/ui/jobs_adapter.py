@@ -100,13 +100,13 @@ class QtJobs(QObject):
         request: Any,
         *,
         lane: str = "cpu",
+        kind: str = "",
         on_done: Callable[[Job], None] | None = None,
         quiet: bool = False,
-        kind: str = "",
     ) -> Job:
-        """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state). `kind` names the
-        stage (studio.stages: "takes", "cut"...), so the dock and tests can tell the jobs of a chain apart.
+        """Queue a stage; `on_done(job)` runs on the main thread when it ends (any final state).
 
+        `kind` names the stage the job runs ("plan", "takes", "cut", "export"…; the jobs dock can group by it).
         A quiet job (thumbnails, fonts) is housekeeping: it is not listed in the dock and its failure is not
         announced; its `on_done` still runs.
         """

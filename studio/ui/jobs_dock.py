@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QStyle,
     QStyledItemDelegate,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from studio.jobs import Job
 
 Index = QModelIndex | QPersistentModelIndex
+LANE_WORDS = {"gpu": "on the GPU worker", "process": "in its own process", "cpu": "in the background"}
 
 
 def format_eta(seconds: float | None) -> str:
@@ -87,6 +89,9 @@ class JobTableModel(QAbstractTableModel):
             return None if self.jobs_adapter.is_stopping(job) else job.fraction
         if role == Qt.ItemDataRole.ToolTipRole and job.state == "failed":
             return f"{job.error}\n\nWhat to do: {job.hint}" if job.hint else job.error
+        if role == Qt.ItemDataRole.ToolTipRole and col == 0:
+            lane = LANE_WORDS.get(job.lane, job.lane)
+            return f"{job.title}\n{job.kind or 'job'} · {lane}" if getattr(job, "kind", "") else f"{job.title}\n{lane}"
         if role == Qt.ItemDataRole.ForegroundRole and job.state == "failed":
             return QColor("#d64541")
         return None
@@ -204,3 +209,47 @@ class JobsDock(QDockWidget):
 
     def _failed(self, job: Job) -> None:
         self.notify.emit(f"{job.title} failed", f"{job.error}\n{job.hint}" if job.hint else job.error)
+
+
+class JobProgressBar(QProgressBar):
+    """The status bar's bar for the running job; it also enables Stop and Cancel while there is something to stop."""
+
+    def __init__(self, jobs: QtJobs, stop: Any, cancel: Any, status: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("jobProgress")
+        self.setAccessibleName("Progress of the running job")
+        self.setRange(0, 1000)
+        self.setMaximumWidth(320)
+        self.hide()
+        self.jobs, self.stop_action, self.cancel_action, self.status = jobs, stop, cancel, status
+        self._shown: tuple[Any, ...] = ()
+        jobs.job_changed.connect(self.job_changed)
+
+    def job_changed(self, job: Job) -> None:
+        if self.jobs.is_quiet(job):
+            return
+        running = self.jobs.running()
+        current = running[0] if running else None
+        stopping = current is not None and self.jobs.is_stopping(current)
+        shown = (
+            bool(running),
+            bool(self.jobs.queued()),
+            current.id if current else None,
+            int(current.fraction * 1000) if current else -1,
+            stopping,
+        )
+        if shown == self._shown:
+            return  # nothing visible changed: no Qt call at all
+        before, self._shown = self._shown, shown
+        if not before or before[:2] != shown[:2]:
+            self.stop_action.setEnabled(shown[0])
+            self.cancel_action.setEnabled(shown[1])
+        if current is None:
+            self.hide()
+            if job.state == "finished":
+                self.status.showMessage(f"{job.title}: done", 4000)
+            return
+        if not before or before[2] != shown[2] or before[4] != shown[4]:
+            self.setFormat(f"{current.title}: stopping…" if stopping else f"{current.title}: %p%")
+            self.show()
+        self.setValue(shown[3])

@@ -1,7 +1,7 @@
 """The motion takes of the shot shown on the Images page: Animate, the clips (hover plays one), pick, use the still.
 
 Kept apart from images_page.py so the page only gains a few lines. Clips are made by `generate_motion_takes` on the
-GPU lane through the window's `run_job`; the new takes are merged as one undo step (part "motion_takes").
+GPU lane through `ops.takes.animate`; the new takes are merged as one undo step (part "motion_takes").
 """
 
 from __future__ import annotations
@@ -145,9 +145,7 @@ class MotionPanel(QWidget):
         for take in takes:
             assert take.motion is not None
             poster = doc.root / "assets" / take.motion.source_image  # the clip's first frame is its picture
-            pixmap = take_pixmap(
-                getattr(self.page.window_actions, "thumbnails", None), poster, MOTION_THUMB, dpr, take.shot_id
-            )
+            pixmap = take_pixmap(self.page.thumbnails, poster, MOTION_THUMB, dpr, take.shot_id)
             mark = "✓ in the cut · " if take.id in playing else ""
             if not made_from_picture(doc.project, take, self.page.variant_id()):
                 mark = "another picture · "
@@ -181,16 +179,14 @@ class MotionPanel(QWidget):
 
     def animate(self, *, regenerate: bool) -> Any:
         """Save, then make clips of the picked picture on the GPU lane; merged as one undo step when done."""
-        page, actions = self.page, self.page.window_actions
+        page, ops = self.page, self.page.ops
         shot_id, doc = page.shot_id(), page.doc
-        if shot_id is None or doc is None or actions is None:
+        if shot_id is None or doc is None or ops is None:
             return None
         if doc.project.selected_take(shot_id, page.variant_id()) is None:
             self.status.setText("Generate and pick a picture for this shot first: Animate starts from it.")
             return None
-        if hasattr(actions, "save") and not actions.save():
-            return None
-        from studio.motion_takes import MotionTakesRequest, generate_motion_takes, merge_motion_takes
+        from studio.motion_takes import MotionTakesRequest
 
         request = MotionTakesRequest(
             project_dir=doc.root,
@@ -201,16 +197,7 @@ class MotionPanel(QWidget):
             model=self.model.currentData(),
             regenerate=regenerate,
         )
-
-        def merge(takes: list[Take]) -> None:
-            if (
-                page.doc is doc
-                and doc.edit(f"Animate {shot_id}", ("motion_takes",), lambda p: merge_motion_takes(p, takes))
-                and hasattr(actions, "save")
-            ):
-                actions.save()
-
-        return actions.run_job(f"Animate {shot_id}", generate_motion_takes, request, lane="gpu", on_success=merge)
+        return ops.takes.animate(request, title=f"Animate {shot_id}")
 
     def pick(self, take_id: str) -> None:
         from studio.motion_takes import pick_motion

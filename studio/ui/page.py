@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from studio.ui.document import ProjectDocument
+    from studio.ui.operations import Operations
 
 
 def escape(text: str) -> str:
@@ -25,15 +26,18 @@ class Page(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.doc: ProjectDocument | None = None
-        self.window_actions = None  # set by MainWindow: the object that runs jobs for pages
+        self.ops: Operations | None = None
+        """The app's actions (set by MainWindow); None for a page shown on its own, e.g. in a test."""
+        self.thumbnails: Any = None
+        """The window's thumbnail cache (None for a page shown on its own)."""
 
     def set_document(self, doc: ProjectDocument | None) -> None:
         self.doc = doc
         self.refresh(frozenset(self.parts) or frozenset({"*"}))
 
-    def thumbs(self):
+    def thumbs(self) -> Any:
         """The window's thumbnail cache (None for a page shown on its own, e.g. in a test)."""
-        return getattr(self.window_actions, "thumbnails", None)
+        return self.thumbnails
 
     def wants(self, parts: frozenset[str]) -> bool:
         return not parts or "*" in parts or bool(parts & self.parts)

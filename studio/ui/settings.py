@@ -1,7 +1,7 @@
 """Per-user settings of the studio, persisted with QSettings ("Qianmian", "Studio"); the API key in the OS keyring.
 
-`UserSettings` is a plain dataclass so the readiness check and the stages can read it without Qt; only `load`
-and `save` touch QSettings. If the core ever needs these settings headless, this dataclass can move to `studio/`.
+`UserSettings` is what the dialog edits (lists and a dict, as QSettings stores them); `to_settings` turns it into the
+Qt-free `studio.stages.settings.Settings` that every stage request carries. Nothing here writes os.environ.
 """
 
 from __future__ import annotations
@@ -92,24 +92,6 @@ def to_settings(user: UserSettings) -> Settings:
             "output_folder": user.output_folder,
         }
     )
-
-
-def apply_to_environment(settings: UserSettings, env: dict[str, str] | None = None) -> None:
-    """Hand the settings to the core the way the CLI gets them: QIANMIAN_* variables the stages read.
-
-    Only what the creator set is written; an empty setting leaves a variable from the shell as it was.
-    The API key is not copied: the LLM client reads it from the keyring by endpoint.
-    """
-    env = os.environ if env is None else env
-    values = {
-        "QIANMIAN_LLM_BASE_URL": settings.llm_endpoint,
-        "QIANMIAN_LLM_MODEL": settings.llm_model,
-        "QIANMIAN_IMAGE_MODELS": os.pathsep.join(settings.model_folders),
-        "QIANMIAN_DEVICE": "" if settings.device == "auto" else settings.device,
-    }
-    for name, value in values.items():
-        if value:
-            env[name] = value
 
 
 # --- the API key ------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.ui.readiness import MarketReadiness
+from studio.stages.readiness import MarketReadiness
 from studio.ui.settings import (
     DEVICES,
     UserSettings,

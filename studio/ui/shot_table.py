@@ -8,8 +8,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor, QFont
 
 from studio.model import Project
+from studio.stages.edits import set_master_field, set_variant_field
 from studio.ui.document import ProjectDocument
-from studio.ui.storyboard_edits import set_master_field, set_variant_field
 
 Index = QModelIndex | QPersistentModelIndex
 

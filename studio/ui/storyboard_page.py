@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.model.project import Project
-from studio.ui import storyboard_edits as edits
+from studio.stages import edits
 from studio.ui.page import Page, heading
 from studio.ui.shot_table import VARIANT_FIELDS, ShotTableModel
 from studio.ui.thumbnails import shot_thumbnail

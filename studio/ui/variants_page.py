@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.stages.edits import set_variant_field
+from studio.stages.quality import final_videos, untranslated
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
-from studio.ui.quality import final_videos, untranslated
-from studio.ui.storyboard_edits import set_variant_field
 
 Index = QModelIndex | QPersistentModelIndex
 LOCAL_COLUMNS = (

@@ -1,0 +1,127 @@
+"""Image actions: generate takes (on the GPU lane, the one resident model), generate what is missing, pick a take,
+warm the model up. New takes join the project by request key; a pick the creator made meanwhile stays."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from studio.ui.operations.base import OpsBase, Shell
+
+if TYPE_CHECKING:
+    from studio.jobs import Job
+    from studio.model import Project
+    from studio.stages.takes import TakesOutcome
+    from studio.ui.operations.project import ProjectOps
+    from studio.ui.operations.settings import SettingsOps
+
+
+def takes_job_title(shot_ids: tuple[str, ...], variant_ids: tuple[str | None, ...]) -> str:
+    """A job name that says what it makes: which shots, for which variant (two jobs never read alike)."""
+    shots = ", ".join(shot_ids) if len(shot_ids) <= 3 else f"{len(shot_ids)} shots ({shot_ids[0]}–{shot_ids[-1]})"
+    variants = ", ".join(v or "master" for v in variant_ids) or "master"
+    return f"Images: {shots} · {variants}"
+
+
+class TakeOps(OpsBase):
+    def __init__(self, shell: Shell, settings: SettingsOps, project: ProjectOps) -> None:
+        super().__init__(shell)
+        self.settings = settings
+        self.project_ops = project
+
+    def generate(
+        self,
+        *,
+        variant_ids: tuple[str | None, ...],
+        shot_ids: tuple[str, ...],
+        aspect: str = "9:16",
+        candidates: int = 1,
+        regenerate: bool = False,
+        lock_seed: bool = False,
+    ) -> Job | None:
+        """Image candidates for some shots of some variants (None: the master storyboard); one undo step."""
+        doc = self.doc
+        if doc is None:
+            return None
+        from studio.stages import takes
+
+        request = takes.TakesRequest(
+            project_dir=doc.root,
+            variant_ids=variant_ids,
+            shot_ids=shot_ids,
+            aspect=aspect,
+            candidates=candidates,
+            regenerate=regenerate,
+            lock_seed=lock_seed,
+            settings=self.settings.current(),
+            project=doc.project.model_copy(deep=True),
+        )
+
+        def made(outcome: TakesOutcome) -> None:
+            if self.apply(f"Generate {len(outcome.takes)} takes", takes.apply, outcome):
+                self.project_ops.save()
+
+        return self.run_job(
+            takes_job_title(shot_ids, variant_ids),
+            takes.run,
+            request,
+            lane=takes.LANE,
+            kind="takes",
+            on_success=self.for_this_document(made),
+        )
+
+    def generate_missing(self, variant_id: str | None, *, aspect: str = "9:16") -> Job | None:
+        """One take for every shot of a variant that has no picture of its own yet."""
+        doc = self.doc
+        if doc is None or doc.project.storyboard is None:
+            return None
+        project, storyboard = doc.project, doc.project.storyboard
+        missing = tuple(s.id for s in storyboard.shots if project.own_take(s.id, variant_id) is None)
+        if not missing:
+            return None
+        return self.generate(variant_ids=(variant_id,), shot_ids=missing, aspect=aspect, candidates=1)
+
+    def pick(self, take_id: str) -> bool:
+        """The take a shot uses (one undo step); a later generation never overrides it."""
+        doc = self.doc
+        if doc is None:
+            return False
+        from studio.stages.edits import pick_take
+
+        take = next((t for t in doc.project.takes if t.id == take_id), None)
+        if take is None:
+            return False
+
+        def change(project: Project) -> None:
+            pick_take(project, take_id)
+
+        return doc.edit(f"Pick take for {take.shot_id}", ("takes",), change)
+
+    def warm_up(self) -> Job | None:
+        """A diffusion model is loaded in the background as soon as a project that uses one opens."""
+        doc = self.doc
+        model = doc.project.settings.image_model if doc is not None else ""
+        if model in ("", "procedural"):
+            return None
+        from studio.stages import takes
+
+        request = takes.WarmUpRequest(model, settings=self.settings.current())
+        return self.run_job(
+            f"Load image model {model}", takes.warm_up, request, lane=takes.WARM_UP_LANE, kind="warm-up"
+        )
+
+    def animate(self, request: Any, *, title: str) -> Job | None:
+        """Motion takes (studio/motion_takes.py) of a picked picture on the GPU lane (the one resident model: a
+        video model frees the image model); the clips join the project as one undo step, then it is saved."""
+        doc = self.doc
+        if doc is None or not self.project_ops.save():
+            return None
+        from studio.motion_takes import generate_motion_takes, merge_motion_takes
+
+        def merged(made: list[Any]) -> None:
+            def change(p: Project) -> None:
+                merge_motion_takes(p, made)
+
+            if self.doc is doc and doc.edit(title, ("motion_takes",), change):
+                self.project_ops.save()
+
+        return self.run_job(title, generate_motion_takes, request, lane="gpu", kind="motion", on_success=merged)
