@@ -18,23 +18,26 @@ def tiny_video(tmp_path_factory: pytest.TempPathFactory) -> TinyVideoModels:
     return build_tiny_video_models(tmp_path_factory.mktemp("video-models"))
 
 
-class SyncActions:
-    """The window's job runner, run inline: what the page asks for, on which lane, merged as the window would."""
+class SyncOps:
+    """The app's operations with the job runner run inline: the real `ops.takes.animate`, recording the lanes."""
 
-    thumbnails = None
+    def __init__(self, doc: Any) -> None:
+        from types import SimpleNamespace
 
-    def __init__(self) -> None:
+        from studio.ui.operations.takes import TakeOps
+
         self.lanes: list[str] = []
+        lanes = self.lanes
 
-    def save(self) -> bool:
-        return True
+        class InlineTakes(TakeOps):
+            def run_job(self, title: str, stage: Any, request: Any, *, lane: str = "cpu", **kw: Any) -> Any:
+                lanes.append(lane)
+                result = stage(request)
+                kw["on_success"](result)
+                return result
 
-    def run_job(self, title: str, stage: Any, request: Any, *, lane: str = "cpu", on_success: Any = None) -> Any:
-        self.lanes.append(lane)
-        result = stage(request)
-        if on_success is not None:
-            on_success(result)
-        return result
+        shell = SimpleNamespace(doc=doc)
+        self.takes = InlineTakes(shell, None, SimpleNamespace(save=lambda: True))  # type: ignore[arg-type]
 
 
 def test_animate_lists_clips_marks_moving_shots_and_picks(
@@ -50,8 +53,8 @@ def test_animate_lists_clips_marks_moving_shots_and_picks(
     doc = ProjectDocument.open(store.root)
     page = ImagesPage()
     qtbot.addWidget(page)
-    actions = SyncActions()
-    page.window_actions = actions  # type: ignore[assignment]
+    actions = SyncOps(doc)
+    page.ops = actions  # type: ignore[assignment]
     page.set_document(doc)
     doc.changed.connect(page.refresh)  # as the main window, the one subscriber, does
     page.variant.setCurrentIndex(0)  # the master storyboard
@@ -105,10 +108,10 @@ def test_animate_in_the_window_runs_on_the_gpu_lane(
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    win.open_project(store.root)
+    assert win.ops.project.open_project(store.root)
     try:
         win.go_to(4)
-        page = win.pages["images"]
+        page = win.page("images")
         page.variant.setCurrentIndex(0)
         page.shots.setCurrentRow(0)
         job = page.motion_panel.animate(regenerate=False)

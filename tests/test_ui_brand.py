@@ -29,14 +29,14 @@ def window(qtbot, tmp_path: Path, planned: Project):
     win = MainWindow()
     qtbot.addWidget(win)
     win.show()
-    assert win.open_project(tmp_path / "demo")
+    assert win.ops.project.open_project(tmp_path / "demo")
     yield win
     win.doc.undo_stack.setClean()
     win.jobs.shutdown()
 
 
 def test_brand_panel_imports_files_as_one_undo_step(window, qtbot, tmp_path: Path) -> None:
-    page = window.pages["brief"]
+    page = window.page("brief")
     doc = window.doc
     panel = page.brand_panel
     assert doc.project.brief.brand_kit is None
@@ -72,7 +72,7 @@ def test_brand_panel_imports_files_as_one_undo_step(window, qtbot, tmp_path: Pat
 
 def test_a_missing_file_reaches_the_creator_with_its_name(window, qtbot, tmp_path: Path) -> None:
     doc = window.doc
-    window.pages["brief"].brand_panel.edited.emit(BrandEdits(logo=tmp_path / "no-such-logo.png"))
+    window.page("brief").brand_panel.edited.emit(BrandEdits(logo=tmp_path / "no-such-logo.png"))
     qtbot.waitUntil(lambda: any(j.state.value == "failed" for j in window.jobs.jobs), timeout=30000)
     failed = next(j for j in window.jobs.jobs if j.state.value == "failed")
     assert "no-such-logo.png" in str(failed.error) and "brand_kit.logo" in str(failed.error)
