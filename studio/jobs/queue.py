@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from psygnal import Signal
 
-from studio.jobs.process import call_in_process
+from studio.jobs.executor import Executor, LocalExecutor
 from studio.model.errors import Cancelled, StudioError
 from studio.model.stage import CancelToken, Lane, Progress
 
@@ -68,6 +68,8 @@ class Job:
     result: Any = None
     error: str = ""
     hint: str = ""
+    notice: str = ""
+    """Where it ran when that is news (a cluster that could not be reached: it ran on this machine)."""
     started: float | None = None
     ended: float | None = None
     cancel_token: CancelToken = field(default_factory=CancelToken)
@@ -90,9 +92,12 @@ class JobQueue:
     changed = Signal(object)  # Job
     """Emitted from worker threads on every state or progress change."""
 
-    def __init__(self, cpu_workers: int = 2) -> None:
-        self._gpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qm-gpu")
-        self._cpu = ThreadPoolExecutor(max_workers=cpu_workers, thread_name_prefix="qm-cpu")
+    def __init__(self, cpu_workers: int = 2, *, executor: Executor | None = None) -> None:
+        self.executor: Executor = executor if executor is not None else LocalExecutor(cpu_workers)
+        """Where stages run (this machine, or a cluster: `studio.jobs.executor`); the lanes' pools only pace them."""
+        gpu_slots, cpu_slots = self.executor.slots("gpu"), max(self.executor.slots("cpu"), self.executor.slots("process"))
+        self._gpu = ThreadPoolExecutor(max_workers=max(1, gpu_slots), thread_name_prefix="qm-gpu")
+        self._cpu = ThreadPoolExecutor(max_workers=max(1, cpu_slots), thread_name_prefix="qm-cpu")
         self._jobs: list[Job] = []
         self._lock = threading.Lock()
 
@@ -126,11 +131,21 @@ class JobQueue:
             job.fraction, job.message = p.fraction, p.message
             self.changed.emit(job)
 
+        def notice(message: str) -> None:  # the executor's word to the creator (a cluster fell back to local...)
+            job.notice = message
+            job.message = message
+            self.changed.emit(job)
+
         try:
-            if job.lane == "process":
-                result = call_in_process(stage, request, on_progress=on_progress, cancel=job.cancel_token)
-            else:
-                result = stage(request, on_progress=on_progress, cancel=job.cancel_token)
+            result = self.executor.call(
+                stage,
+                request,
+                lane=job.lane,
+                kind=job.kind,
+                on_progress=on_progress,
+                cancel=job.cancel_token,
+                notice=notice,
+            )
         except Cancelled:
             self._finish(job, JobState.CANCELLED, message="Stopped.")
             raise
@@ -174,3 +189,5 @@ class JobQueue:
         self.stop_running()
         self._gpu.shutdown(wait=wait)
         self._cpu.shutdown(wait=wait)
+        if wait:
+            self.executor.close()
