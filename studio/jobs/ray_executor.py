@@ -162,6 +162,20 @@ def _listing(folder: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
+def sweep_scratch() -> None:
+    """Remove scratch folders of workers that died (a killed attempt's half-made files): `qm-ray-<pid>-…`."""
+    for folder in Path(tempfile.gettempdir()).glob("qm-ray-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+            os.kill(pid, 0)
+        except (ValueError, IndexError):
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue
+
+
 def work(
     fn: Callable[..., Any], request: Any, files: dict[str, Any], key: str, board: Any, layout: Layout
 ) -> tuple[Any, dict[str, bytes], str]:
@@ -170,7 +184,9 @@ def work(
     folder is removed whatever happens: a killed attempt's half-made files never leave the node."""
     import ray
 
+    sweep_scratch()
     scratch = Path(tempfile.mkdtemp(prefix=f"qm-ray-{os.getpid()}-"))
+    board.started.remote(key, ray.get_runtime_context().get_node_id())
     token = CancelToken()
     done = threading.Event()
 
@@ -229,6 +245,14 @@ class _Board:
     def __init__(self) -> None:
         self._progress: dict[str, tuple[float, str]] = {}
         self._stop: set[str] = set()
+        self._where: dict[str, str] = {}
+
+    def started(self, key: str, node_id: str) -> None:
+        self._where[key] = node_id
+
+    def where(self) -> dict[str, str]:
+        """Running task → the node it runs on (its latest attempt)."""
+        return dict(self._where)
 
     def report(self, key: str, fraction: float, message: str) -> None:
         self._progress[key] = (fraction, message)
@@ -245,6 +269,7 @@ class _Board:
     def forget(self, key: str) -> None:
         self._progress.pop(key, None)
         self._stop.discard(key)
+        self._where.pop(key, None)
 
 
 # --- the driver side --------------------------------------------------------------------------------------------
@@ -374,6 +399,14 @@ class RayExecutor:
             self._we_started = False
         self._board = self._remote = None
         self._refs.clear()
+
+    def running_nodes(self) -> set[str]:
+        """The nodes running this executor's tasks now (node ids)."""
+        if self._board is None:
+            return set()
+        import ray
+
+        return set(ray.get(self._board.where.remote(), timeout=10).values())
 
     # --- running ---
     def call(
