@@ -131,6 +131,20 @@ def test_without_ray_the_compute_setting_says_what_to_install(monkeypatch: pytes
     assert Settings.from_environment(env=env).compute == "ray://head:10001"
 
 
+def test_an_unreachable_cluster_runs_the_job_here_and_says_so() -> None:
+    pytest.importorskip("ray")
+    from studio.jobs.ray_executor import RayExecutor
+
+    executor = RayExecutor("127.0.0.1:1")  # nothing listens there
+    queue = JobQueue(executor=executor)
+    try:
+        job = queue.submit("sq", _square, 6, kind="cut")
+        assert job.wait(30) == 36
+    finally:
+        queue.shutdown()
+    assert "cannot be reached" in job.notice and "runs on this machine" in job.notice
+
+
 def test_gpu_stages_ask_for_a_gpu_and_their_model() -> None:
     from studio.jobs.ray_executor import task_options
     from studio.stages.takes import TakesRequest

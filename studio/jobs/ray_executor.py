@@ -326,6 +326,23 @@ def write_outputs(request: Any, outputs: dict[str, bytes], scratch: str, outcome
     return outcome
 
 
+def reachable(address: str, timeout_s: float = 3.0) -> str:
+    """"" when `host:port` (or ray://host:port) accepts a TCP connection, else why not; "auto" is left to Ray."""
+    import socket
+
+    bare = address.removeprefix("ray://").strip()
+    if not bare or bare == "auto" or ":" not in bare:
+        return ""
+    host, _, port = bare.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+            return ""
+    except ValueError:
+        return f"{port!r} is not a port"
+    except OSError as e:
+        return e.strerror or type(e).__name__
+
+
 class RayExecutor:
     """Jobs as Ray tasks on the cluster at `address` ("auto", "host:6379", "ray://host:10001")."""
 
@@ -358,6 +375,8 @@ class RayExecutor:
         self._refs: dict[str, Any] = {}
         """Content hash → ObjectRef: each input's bytes go into the object store once."""
         self._we_started = False
+        self._gcs = ""
+        """The head's GCS address once connected: probed before each job, so a gone cluster is noticed at once."""
 
     # --- lanes ---
     def slots(self, lane: Lane) -> int:
@@ -368,6 +387,12 @@ class RayExecutor:
         """Connect (once) and return the ray module; ClusterUnavailable when the cluster cannot be reached."""
         ray = import_ray()
         with self._lock:
+            problem = reachable(self._gcs or self.address)
+            if problem:
+                raise ClusterUnavailable(
+                    f"The Ray cluster at {self.address} cannot be reached ({problem}).",
+                    "Check the address (`ray status` on the head) and that the head is running.",
+                )
             try:
                 if not ray.is_initialized():
                     ray.init(
@@ -378,6 +403,7 @@ class RayExecutor:
                         **self.init_options,
                     )
                     self._we_started = True
+                    self._gcs = str(ray.get_runtime_context().gcs_address or "")
                 resources = ray.cluster_resources()
             except Exception as e:
                 raise ClusterUnavailable(
