@@ -20,6 +20,7 @@ __all__ = [
     "INSTALL_HINT",
     "ClusterUnavailable",
     "Executor",
+    "FollowSettings",
     "LocalExecutor",
     "compute_status",
     "executor_for",
@@ -135,3 +136,68 @@ def executor_for(
     from studio.jobs.ray_executor import RayExecutor
 
     return RayExecutor(address, shared_root=shared_root, fallback=fallback, local=LocalExecutor(cpu_workers))
+
+
+class FollowSettings:
+    """The app's executor: each job runs where its request's settings say (Settings.compute), so a changed Compute
+    setting counts from the next job. Jobs whose requests carry no settings run on this machine."""
+
+    name = "as the Compute setting says"
+
+    def __init__(self, cpu_workers: int = 2) -> None:
+        self.local = LocalExecutor(cpu_workers)
+        self._cluster: dict[tuple[str, Path | None], Executor] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _where(request: Any) -> tuple[str, Path | None]:
+        settings = getattr(request, "settings", None)
+        address = str(getattr(settings, "compute", "") or "").strip()
+        return ("" if address == "local" else address), getattr(settings, "shared_root", None)
+
+    def _executor(self, request: Any, notice: Notice | None = None) -> Executor:
+        address, shared_root = self._where(request)
+        if not address:
+            return self.local
+        if not ray_available():
+            if notice is not None:
+                notice(compute_status(address))
+            return self.local
+        with self._lock:
+            key = (address, shared_root)
+            if key not in self._cluster:
+                from studio.jobs.ray_executor import RayExecutor
+
+                self._cluster[key] = RayExecutor(address, shared_root=shared_root, local=self.local)  # one GPU lock
+            return self._cluster[key]
+
+    def slots(self, lane: Lane) -> int:
+        return self.local.slots(lane)
+
+    def slots_for(self, lane: Lane, request: Any) -> int:
+        address, _ = self._where(request)
+        if address and ray_available():
+            return 64  # threads that wait on the cluster; its resources decide what runs
+        return self.local.slots(lane)
+
+    def call(
+        self,
+        stage: Callable[..., Any],
+        request: Any,
+        *,
+        lane: Lane,
+        kind: str = "",
+        on_progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        notice: Notice | None = None,
+    ) -> Any:
+        executor = self._executor(request, notice)
+        return executor.call(
+            stage, request, lane=lane, kind=kind, on_progress=on_progress, cancel=cancel, notice=notice
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            executors, self._cluster = list(self._cluster.values()), {}
+        for executor in executors:
+            executor.close()

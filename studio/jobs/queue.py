@@ -95,9 +95,7 @@ class JobQueue:
     def __init__(self, cpu_workers: int = 2, *, executor: Executor | None = None) -> None:
         self.executor: Executor = executor if executor is not None else LocalExecutor(cpu_workers)
         """Where stages run (this machine, or a cluster: `studio.jobs.executor`); the lanes' pools only pace them."""
-        gpu_slots, cpu_slots = self.executor.slots("gpu"), max(self.executor.slots("cpu"), self.executor.slots("process"))
-        self._gpu = ThreadPoolExecutor(max_workers=max(1, gpu_slots), thread_name_prefix="qm-gpu")
-        self._cpu = ThreadPoolExecutor(max_workers=max(1, cpu_slots), thread_name_prefix="qm-cpu")
+        self._pools: dict[tuple[str, int], ThreadPoolExecutor] = {}
         self._jobs: list[Job] = []
         self._lock = threading.Lock()
 
@@ -111,9 +109,24 @@ class JobQueue:
         with self._lock:
             self._jobs.append(job)
         self.changed.emit(job)
-        pool = self._gpu if lane == "gpu" else self._cpu
-        job.future = pool.submit(self._run, job, stage, request)
+        job.future = self._pool(lane, request).submit(self._run, job, stage, request)
         return job
+
+    def _pool(self, lane: Lane, request: Any) -> ThreadPoolExecutor:
+        """The lane's pool, as wide as the executor runs that lane for this request (an executor that follows the
+        settings may send one job to this machine, the next to a cluster: each width has its own pool)."""
+        group = "gpu" if lane == "gpu" else "cpu"
+        slots_for = getattr(self.executor, "slots_for", None)
+        if slots_for is not None:
+            size = slots_for(lane, request)
+        else:
+            size = self.executor.slots("gpu") if group == "gpu" else max(self.executor.slots(lane), 1)
+        key = (group, max(1, size))
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                pool = self._pools[key] = ThreadPoolExecutor(max_workers=key[1], thread_name_prefix=f"qm-{group}")
+        return pool
 
     def submit_stage(self, spec: StageSpecLike, request: Any, *, title: str = "") -> Job:
         """Queue a stage on the lane it declares; the job's kind is the stage's name."""
@@ -187,7 +200,9 @@ class JobQueue:
     def shutdown(self, wait: bool = True) -> None:
         self.cancel_queued()
         self.stop_running()
-        self._gpu.shutdown(wait=wait)
-        self._cpu.shutdown(wait=wait)
+        with self._lock:
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.shutdown(wait=wait)
         if wait:
             self.executor.close()

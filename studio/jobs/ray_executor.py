@@ -327,7 +327,7 @@ def write_outputs(request: Any, outputs: dict[str, bytes], scratch: str, outcome
 
 
 def reachable(address: str, timeout_s: float = 3.0) -> str:
-    """"" when `host:port` (or ray://host:port) accepts a TCP connection, else why not; "auto" is left to Ray."""
+    """ "" when `host:port` (or ray://host:port) accepts a TCP connection, else why not; "auto" is left to Ray."""
     import socket
 
     bare = address.removeprefix("ray://").strip()
