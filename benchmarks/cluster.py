@@ -6,7 +6,8 @@ first through the local executor (today's lanes: one cut per core in a child pro
 on a `ray.cluster_utils.Cluster` of 1, 2 and 3 nodes started on this machine, each node advertising `--node-cpus`
 CPUs (default 2, the size of this machine). Every run starts from a fresh copy of the project (same inputs, same
 outputs); the local path is warmed by an untimed one-variant render and each cluster by the dispatch calls below
-before the clock starts, so the figure is the render, not imports or Ray's start-up. Throughput = variants per minute; the ratio is cluster / local.
+before the clock starts, so the figure is the render, not imports or Ray's start-up. Throughput = variants per
+minute; the ratio is cluster / local.
 
 Local nodes share this machine's cores, so more nodes cannot be faster here: the figures measure what the cluster
 path costs (shipping assets by hash, scratch copies, returning files, Ray's scheduling) on one machine; on real
