@@ -9,6 +9,7 @@ import shutil
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,32 @@ def test_without_ray_the_compute_setting_says_what_to_install(monkeypatch: pytes
     assert isinstance(executor_for(""), LocalExecutor)
     env = {"QIANMIAN_CLUSTER": "ray://head:10001"}
     assert Settings.from_environment(env=env).compute == "ray://head:10001"
+
+
+@dataclass(frozen=True)
+class _Req:
+    n: int
+    settings: Settings
+
+
+def _n_squared(request: _Req, *, on_progress: Any = None, cancel: CancelToken | None = None) -> int:
+    return request.n * request.n
+
+
+def test_the_apps_queue_follows_the_compute_setting_per_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.jobs.executor import FollowSettings
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # a cluster asked for, Ray not installed: here, and it says so
+    executor = FollowSettings()
+    queue = JobQueue(executor=executor)
+    try:
+        here = queue.submit("sq", _n_squared, _Req(4, Settings()), kind="cut")
+        asked = queue.submit("sq", _n_squared, _Req(5, Settings(compute="head:6379")), kind="cut")
+        assert here.wait(10) == 16 and asked.wait(10) == 25
+    finally:
+        queue.shutdown()
+    assert here.notice == "" and "pip install" in asked.notice
+    assert executor.slots_for("process", _Req(1, Settings())) == 2
 
 
 def test_an_unreachable_cluster_runs_the_job_here_and_says_so() -> None:
@@ -307,3 +334,39 @@ def test_without_ray_a_render_asked_for_a_cluster_runs_here_and_says_so(
     _, result = run_render(store.load(), request, on_progress=lambda p: messages.append(p.message))
     assert len(_videos(store.root)) == 1 and result.deliverables
     assert any("pip install" in m and "this machine" in m for m in messages)
+
+
+@dataclass(frozen=True)
+class _CutLike:
+    project_dir: Path
+    out_dir: Path
+
+
+@dataclass
+class _Made:
+    files: list[str]
+    where: Path
+
+
+def test_a_workers_files_land_where_the_request_said_and_nowhere_else(tmp_path: Path) -> None:
+    from studio.jobs.ray_executor import pack, write_outputs
+    from studio.model import ValidationFailed
+
+    store = _project(tmp_path / "proj", variants=1, missing_take=False)
+    outside = tmp_path / "deliveries"
+    request = _CutLike(project_dir=store.root, out_dir=outside)
+    files, layout = pack(request)
+    project = store.load()
+    assert set(files) == {"project.json", *(f"assets/{t.asset}" for t in project.takes)}
+    assert layout.project and layout.out_rel == "_out"
+
+    scratch = "/tmp/qm-ray-1-abc"
+    outcome = _Made(files=[f"{scratch}/_out/ko_9x16.mp4", "renders/x.srt"], where=Path(scratch) / "assets")
+    merged = write_outputs(request, {"_out/ko_9x16.mp4": b"video", "assets/new.wav": b"voice"}, scratch, outcome)
+    assert (outside / "ko_9x16.mp4").read_bytes() == b"video"
+    assert (store.root / "assets" / "new.wav").read_bytes() == b"voice"
+    assert merged.files == [str(outside / "ko_9x16.mp4"), "renders/x.srt"]
+    assert merged.where == store.root / "assets"
+    with pytest.raises(ValidationFailed):
+        write_outputs(request, {"../escaped.txt": b"no"}, scratch, outcome)
+    assert not (tmp_path / "escaped.txt").exists()
