@@ -370,3 +370,15 @@ def test_a_workers_files_land_where_the_request_said_and_nowhere_else(tmp_path: 
     with pytest.raises(ValidationFailed):
         write_outputs(request, {"../escaped.txt": b"no"}, scratch, outcome)
     assert not (tmp_path / "escaped.txt").exists()
+
+
+@pytest.mark.slow
+def test_a_node_advertises_the_models_it_has_on_disk(tmp_path: Path) -> None:
+    from tiny_models import tiny_models
+
+    from studio.jobs.ray_executor import node_resources
+
+    models = tiny_models()
+    advertised = node_resources((models.root,))
+    assert {"model:procedural", "model:tiny-sd15", "model:tiny-sdxl"} <= set(advertised)
+    assert node_resources((tmp_path,)) == {"model:procedural": 1000.0}  # an empty folder: only the built-in one

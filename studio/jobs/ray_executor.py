@@ -65,7 +65,7 @@ def node_resources(model_folders: tuple[Path, ...] = ()) -> dict[str, float]:
     from pipelines.image.registry import scan
 
     found = scan(list(model_folders), include_hf_cache=False, env={})
-    return {f"model:{m.id}": 1000.0 for m in found if m.ready}
+    return {"model:procedural": 1000.0} | {f"model:{m.id}": 1000.0 for m in found if m.ready}  # procedural: built in
 
 
 def model_of(request: Any) -> str:
@@ -73,9 +73,10 @@ def model_of(request: Any) -> str:
     options = getattr(request, "options", None) or {}
     if options.get("model"):
         return str(options["model"])
-    project = getattr(request, "project", None)
-    if project is not None and getattr(project.settings, "image_model", ""):
-        return str(project.settings.image_model)
+    project: Any = getattr(request, "project", None)
+    chosen = str(project.settings.image_model or "") if project is not None else ""
+    if chosen:
+        return chosen
     settings = getattr(request, "settings", None)
     return str(getattr(settings, "image_model", "") or "")
 
