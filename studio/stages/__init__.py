@@ -19,11 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from studio.model.stage import Lane
-from studio.stages import cut, demo, export, plan, takes, voice
-from studio.stages.settings import Settings
+if TYPE_CHECKING:  # the package itself stays light: the window imports `status` before the schema loads
+    from studio.model.stage import Lane
+    from studio.stages.settings import Settings
+
+    STAGES: dict[str, StageSpec]
 
 __all__ = ["STAGES", "Lane", "Settings", "StageSpec", "lane_of", "stage"]
 
@@ -38,22 +40,52 @@ class StageSpec:
     apply: Callable[[Any, Any], Any]
 
 
-STAGES: dict[str, StageSpec] = {
-    "plan": StageSpec("plan", plan.LANE, plan.run, plan.apply),
-    "takes": StageSpec("takes", takes.LANE, takes.run, takes.apply),
-    "voice": StageSpec("voice", voice.LANE, voice.run, voice.apply),
-    "cut": StageSpec("cut", cut.LANE, cut.run, cut.apply),
-    "export": StageSpec("export", export.LANE, export.run, export.apply),
-    "demo": StageSpec("demo", demo.LANE, demo.run, lambda project, outcome: project),
-    "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, lambda project, outcome: project),
-}
+_REGISTRY: dict[str, StageSpec] = {}
+
+
+def _registry() -> dict[str, StageSpec]:
+    """The stages by name, imported on first use (each stage module imports the schema)."""
+    if not _REGISTRY:
+        from studio.stages import cut, demo, export, plan, takes, voice
+
+        _REGISTRY.update(
+            {
+                "plan": StageSpec("plan", plan.LANE, plan.run, plan.apply),
+                "takes": StageSpec("takes", takes.LANE, takes.run, takes.apply),
+                "voice": StageSpec("voice", voice.LANE, voice.run, voice.apply),
+                "cut": StageSpec("cut", cut.LANE, cut.run, cut.apply),
+                "export": StageSpec("export", export.LANE, export.run, export.apply),
+                "demo": StageSpec("demo", demo.LANE, demo.run, _unchanged),
+                "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, _unchanged),
+            }
+        )
+    return _REGISTRY
+
+
+def _unchanged(project: Any, outcome: Any) -> Any:
+    """For stages whose outcome changes nothing in the project (the demo makes its own; a warm-up none)."""
+    return project
+
+
+def __getattr__(name: str) -> Any:
+    if name == "STAGES":
+        return _registry()
+    if name == "Settings":
+        from studio.stages.settings import Settings
+
+        return Settings
+    if name == "Lane":
+        from studio.model.stage import Lane
+
+        return Lane
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def stage(name: str) -> StageSpec:
     try:
-        return STAGES[name]
+        return _registry()[name]
     except KeyError:
-        raise KeyError(f"No stage {name!r}; known: {', '.join(STAGES)}") from None
+        raise KeyError(f"No stage {name!r}; known: {', '.join(_registry())}") from None
 
 
 def lane_of(name: str) -> Lane:
