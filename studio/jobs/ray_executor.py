@@ -327,6 +327,27 @@ def write_outputs(request: Any, outputs: dict[str, bytes], scratch: str, outcome
     return outcome
 
 
+def token_auth_from_environment(env: Any = None) -> bool:
+    """Turn Ray's token authentication on for this process when a token is at hand (RAY_AUTH_TOKEN,
+    RAY_AUTH_TOKEN_PATH or ~/.ray/auth_token) and RAY_AUTH_MODE is unset, as `ray start` does: a driver that has
+    the token but not the mode is refused with a bare "Failed to connect" (checked with Ray 2.60.0)."""
+    env = os.environ if env is None else env
+    if "RAY_AUTH_MODE" in env:
+        return bool(env["RAY_AUTH_MODE"].lower() == "token")
+    if not (
+        env.get("RAY_AUTH_TOKEN") or env.get("RAY_AUTH_TOKEN_PATH") or (Path.home() / ".ray" / "auth_token").is_file()
+    ):
+        return False
+    env["RAY_AUTH_MODE"] = "token"
+    try:  # Ray reads its config once; refresh it so this process sees token mode (what `ray start` does)
+        from ray._raylet import Config
+
+        Config.initialize("")
+    except Exception:
+        pass
+    return True
+
+
 def reachable(address: str, timeout_s: float = 3.0) -> str:
     """ "" when `host:port` (or ray://host:port) accepts a TCP connection, else why not; "auto" is left to Ray."""
     import socket
@@ -396,6 +417,7 @@ class RayExecutor:
                 )
             try:
                 if not ray.is_initialized():
+                    token_auth_from_environment()
                     ray.init(
                         address=self.address,
                         log_to_driver=False,
