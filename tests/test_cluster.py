@@ -172,6 +172,38 @@ def test_an_unreachable_cluster_runs_the_job_here_and_says_so() -> None:
     assert "cannot be reached" in job.notice and "runs on this machine" in job.notice
 
 
+def test_a_cluster_that_cannot_be_reached_can_be_waited_for_and_stop_ends_the_wait() -> None:
+    pytest.importorskip("ray")
+    from studio.jobs.ray_executor import RayExecutor
+
+    queue = JobQueue(executor=RayExecutor("127.0.0.1:1", fallback="wait"))
+    try:
+        job = queue.submit("sq", _square, 6, kind="cut")
+        deadline = time.monotonic() + 30
+        while "Waiting for it" not in job.notice:
+            assert time.monotonic() < deadline, job.message
+            time.sleep(0.05)
+        assert job.state.value == "running"
+        queue.stop(job)
+        with pytest.raises(Cancelled):
+            job.wait(30)
+    finally:
+        queue.shutdown()
+    assert job.state.value == "cancelled"
+
+
+def test_a_token_at_hand_turns_rays_token_mode_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.jobs.ray_executor import token_auth_from_environment
+
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.ray/auth_token
+    env: dict[str, str] = {}
+    assert not token_auth_from_environment(env) and "RAY_AUTH_MODE" not in env
+    env = {"RAY_AUTH_TOKEN": "f" * 64}
+    assert token_auth_from_environment(env) and env["RAY_AUTH_MODE"] == "token"
+    env = {"RAY_AUTH_MODE": "disabled", "RAY_AUTH_TOKEN": "f" * 64}
+    assert not token_auth_from_environment(env) and env["RAY_AUTH_MODE"] == "disabled"  # an explicit choice stays
+
+
 def test_gpu_stages_ask_for_a_gpu_and_their_model() -> None:
     from studio.jobs.ray_executor import task_options
     from studio.stages.takes import TakesRequest

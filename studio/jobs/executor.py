@@ -146,17 +146,18 @@ class FollowSettings:
 
     def __init__(self, cpu_workers: int = 2) -> None:
         self.local = LocalExecutor(cpu_workers)
-        self._cluster: dict[tuple[str, Path | None], Executor] = {}
+        self._cluster: dict[tuple[str, Path | None, str], Executor] = {}
         self._lock = threading.Lock()
 
     @staticmethod
-    def _where(request: Any) -> tuple[str, Path | None]:
+    def _where(request: Any) -> tuple[str, Path | None, str]:
         settings = getattr(request, "settings", None)
         address = str(getattr(settings, "compute", "") or "").strip()
-        return ("" if address == "local" else address), getattr(settings, "shared_root", None)
+        fallback = str(getattr(settings, "compute_fallback", "local") or "local")
+        return ("" if address == "local" else address), getattr(settings, "shared_root", None), fallback
 
     def _executor(self, request: Any, notice: Notice | None = None) -> Executor:
-        address, shared_root = self._where(request)
+        address, shared_root, fallback = self._where(request)
         if not address:
             return self.local
         if not ray_available():
@@ -164,18 +165,20 @@ class FollowSettings:
                 notice(compute_status(address))
             return self.local
         with self._lock:
-            key = (address, shared_root)
+            key = (address, shared_root, fallback)
             if key not in self._cluster:
                 from studio.jobs.ray_executor import RayExecutor
 
-                self._cluster[key] = RayExecutor(address, shared_root=shared_root, local=self.local)  # one GPU lock
+                self._cluster[key] = RayExecutor(  # the same local executor: one GPU lock
+                    address, shared_root=shared_root, fallback=fallback, local=self.local
+                )
             return self._cluster[key]
 
     def slots(self, lane: Lane) -> int:
         return self.local.slots(lane)
 
     def slots_for(self, lane: Lane, request: Any) -> int:
-        address, _ = self._where(request)
+        address = self._where(request)[0]
         if address and ray_available():
             return 64  # threads that wait on the cluster; its resources decide what runs
         return self.local.slots(lane)

@@ -71,12 +71,19 @@ class Settings:
     compute: str = ""
     """Where jobs run: "" (this machine) or a Ray cluster address ("auto", "host:6379", "ray://host:10001"); needs
     the `cluster` extra (`studio.jobs.executor.compute_status` says what to install)."""
+    compute_fallback: str = "local"
+    """When the cluster cannot be reached: "local" runs the job on this machine, "wait" waits for the cluster (Stop
+    cancels); either way the job's message says which."""
     shared_root: Path | None = None
     """A folder every cluster node sees at the same path: projects under it are read from there, not shipped."""
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Unknown keys of a config file, kept so a newer file still loads (never read by stages)."""
 
     def __post_init__(self) -> None:
+        if self.compute_fallback not in ("local", "wait"):
+            raise ValidationFailed(
+                f"compute_fallback {self.compute_fallback!r} is not one the studio knows.", "Use local or wait."
+            )
         if self.device.split(":")[0] not in DEVICES:
             raise ValidationFailed(
                 f"The device {self.device!r} is not one the studio knows.", f"Use one of {', '.join(DEVICES)}."
@@ -102,7 +109,13 @@ class Settings:
         """The job executor these settings name (`studio.jobs.executor.executor_for`): this machine or a cluster."""
         from studio.jobs.executor import executor_for
 
-        return executor_for(self.compute, shared_root=self.shared_root, cpu_workers=cpu_workers, notice=notice)
+        return executor_for(
+            self.compute,
+            shared_root=self.shared_root,
+            cpu_workers=cpu_workers,
+            fallback=self.compute_fallback,
+            notice=notice,
+        )
 
     def llm_api_key(self) -> str | None:
         """The key, looked up now (never stored in the settings or a request)."""
