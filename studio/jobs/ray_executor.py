@@ -15,7 +15,7 @@
   is never read, so half-made files are discarded. A cluster that cannot be reached makes a job run on this machine
   (`fallback="local"`) or wait for it (`"wait"`); the job's message says which.
 
-Stages not listed in `SHIPPED` (exports read rendered videos, the warm-up loads a model here) run on this machine.
+Stages not listed in `SHIPPED` run on this machine (see there why).
 Ray is imported only when a cluster is used.
 """
 
@@ -37,8 +37,11 @@ from studio.jobs.executor import INSTALL_HINT, ClusterUnavailable, LocalExecutor
 from studio.model.errors import Cancelled, StudioError
 from studio.model.stage import CancelToken, Lane, Progress, ProgressFn
 
-SHIPPED = frozenset({"plan", "takes", "voice", "cut"})
-"""Job kinds the cluster runs; every other job (exports, warm-up, helpers without a kind) runs on this machine."""
+SHIPPED = frozenset({"takes", "cut"})
+"""Job kinds the cluster runs: images (GPU) and cuts (CPU: the voice, the frames, the encode). Every other job runs on
+this machine: planning (its LLM endpoint is often this machine's, its API key is in this machine's keyring), voice
+previews (interactive, into this machine's cache), exports (they read rendered videos), the model warm-up and helpers
+without a kind."""
 
 OUT = "_out"
 """Where, in the scratch copy, a worker writes an output folder that lies outside the project."""
