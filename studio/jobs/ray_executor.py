@@ -343,7 +343,7 @@ def token_auth_from_environment(env: Any = None) -> bool:
         return False
     env["RAY_AUTH_MODE"] = "token"
     try:  # Ray reads its config once; refresh it so this process sees token mode (what `ray start` does)
-        from ray._raylet import Config
+        from ray._raylet import Config  # type: ignore[attr-defined]
 
         Config.initialize("")
     except Exception:
