@@ -414,3 +414,17 @@ def test_a_node_advertises_the_models_it_has_on_disk(tmp_path: Path) -> None:
     advertised = node_resources((models.root,))
     assert {"model:procedural", "model:tiny-sd15", "model:tiny-sdxl"} <= set(advertised)
     assert node_resources((tmp_path,)) == {"model:procedural": 1000.0}  # an empty folder: only the built-in one
+
+
+@pytest.mark.slow
+def test_a_shared_folder_is_read_in_place_not_shipped(tmp_path: Path, cluster: Any) -> None:
+    from studio.jobs.ray_executor import RayExecutor
+
+    c, _ = cluster
+    store = _project(tmp_path / "p", variants=1, missing_take=False)
+    executor = RayExecutor(c.address, shared_root=tmp_path)  # every node "mounts" tmp_path at the same path
+    project, _ = _render_on(executor, store)
+    assert not executor._refs, "inputs under the shared folder went through the object store"
+    [video] = _videos(store.root).values()
+    assert abs(probe(video).duration_s - 5.0) < 0.3
+    assert all((store.root / "assets" / v.asset).is_file() for v in project.voice_lines)
