@@ -312,9 +312,11 @@ def test_a_node_lost_mid_render_is_retried_and_nothing_is_missing(tmp_path: Path
 
     killer = threading.Thread(target=kill_when_busy, daemon=True)
     killer.start()
-    project, result = _render_on(executor, store)
+    messages: list[str] = []
+    project, result = _render_on(executor, store, on_progress=lambda p: messages.append(p.message))
     killer.join(5)
     assert killed.is_set(), "no cut ran on the extra node"
+    assert any("node was lost" in m and "attempt 2" in m for m in messages), "the creator was not told"
     videos = _videos(store.root)
     assert sorted(videos) == sorted(f"{vid}_9x16.mp4" for vid in SEGMENTS)
     for path in videos.values():

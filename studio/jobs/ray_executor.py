@@ -250,9 +250,14 @@ class _Board:
         self._progress: dict[str, tuple[float, str]] = {}
         self._stop: set[str] = set()
         self._where: dict[str, str] = {}
+        self._attempts: dict[str, int] = {}
 
     def started(self, key: str, node_id: str) -> None:
         self._where[key] = node_id
+        self._attempts[key] = self._attempts.get(key, 0) + 1
+
+    def attempts(self, key: str) -> int:
+        return self._attempts.get(key, 0)
 
     def where(self) -> dict[str, str]:
         """Running task → the node it runs on (its latest attempt)."""
@@ -261,8 +266,9 @@ class _Board:
     def report(self, key: str, fraction: float, message: str) -> None:
         self._progress[key] = (fraction, message)
 
-    def take(self, key: str) -> tuple[float, str] | None:
-        return self._progress.pop(key, None)
+    def take(self, key: str) -> tuple[tuple[float, str] | None, int]:
+        """The latest progress (None when there is no news) and how many attempts have started."""
+        return self._progress.pop(key, None), self._attempts.get(key, 0)
 
     def cancel(self, key: str) -> None:
         self._stop.add(key)
@@ -274,6 +280,7 @@ class _Board:
         self._progress.pop(key, None)
         self._stop.discard(key)
         self._where.pop(key, None)
+        self._attempts.pop(key, None)
 
 
 # --- the driver side --------------------------------------------------------------------------------------------
@@ -489,7 +496,7 @@ class RayExecutor:
                     if cancel is not None and cancel.cancelled:
                         raise Cancelled() from None
                     time.sleep(0.1)
-        return self._remote_call(ray, stage, request, lane=lane, on_progress=on_progress, cancel=cancel)
+        return self._remote_call(ray, stage, request, lane=lane, on_progress=on_progress, cancel=cancel, notice=notice)
 
     def _here(
         self,
@@ -529,6 +536,7 @@ class RayExecutor:
         lane: Lane,
         on_progress: ProgressFn | None,
         cancel: CancelToken | None,
+        notice: Notice | None = None,
     ) -> Any:
         from ray import exceptions as rex
 
@@ -542,13 +550,19 @@ class RayExecutor:
         )
         stopped_at: float | None = None
         interrupted = False
+        attempts = 0
         try:
             while True:
                 ready, _ = ray.wait([ref], timeout=0.15)
                 try:
-                    latest = ray.get(board.take.remote(key), timeout=5)
+                    latest, attempt = ray.get(board.take.remote(key), timeout=5)
                 except Exception:
-                    latest = None
+                    latest, attempt = None, 0
+                if attempt > attempts:
+                    attempts = attempt
+                    if attempt > 1 and notice is not None:  # the node of the last attempt died
+                        total = self.max_retries + 1
+                        notice(f"A cluster node was lost; running it again (attempt {attempt} of {total}).")
                 if latest is not None and on_progress is not None and not ready:
                     on_progress(Progress(*latest))
                 if ready:
