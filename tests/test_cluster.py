@@ -430,3 +430,18 @@ def test_a_shared_folder_is_read_in_place_not_shipped(tmp_path: Path, cluster: A
     [video] = _videos(store.root).values()
     assert abs(probe(video).duration_s - 5.0) < 0.3
     assert all((store.root / "assets" / v.asset).is_file() for v in project.voice_lines)
+
+
+def test_settings_compute_says_where_jobs_run_and_what_to_install(qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from studio.ui.settings import load_settings, to_settings
+    from studio.ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    dialog = SettingsDialog()
+    qtbot.addWidget(dialog)
+    dialog.load()
+    assert dialog.compute_note.text() == "Jobs run on this machine."
+    dialog.compute.setText("10.0.0.5:6379")
+    assert "pip install" in dialog.compute_note.text() and "qianmian-studio[cluster]" in dialog.compute_note.text()
+    dialog.save()
+    assert to_settings(load_settings()).compute == "10.0.0.5:6379"
