@@ -31,9 +31,10 @@ system-deps:
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
-# The slow tier: real small models end to end, and the installer built and self-tested (needs PyInstaller).
+# The slow tier: real small models end to end, a local 3-node Ray cluster (the cluster extra), and the installer
+# built and self-tested (needs PyInstaller).
 test-slow: $(STAMP)
-	$(BIN)/python -m pip install -q -e ".[packaging]"
+	$(BIN)/python -m pip install -q -e ".[packaging,cluster]"
 	$(BIN)/python -m pytest -q -m slow
 
 app: $(STAMP)

@@ -32,8 +32,10 @@ def _run_job(
     """Run one stage as a job with a terminal progress bar; Ctrl-C stops it and nothing half-written remains."""
     from studio.jobs import JobQueue
 
-    queue = JobQueue(cpu_workers=1)
     bar = _bar(title, quiet)
+    settings = getattr(request, "settings", None)  # a stage's request carries the Compute setting
+    executor = settings.executor(1, notice=bar.write) if settings is not None else None
+    queue = JobQueue(cpu_workers=1, executor=executor)
 
     def on_change(job: Any) -> None:
         bar.n = int(job.fraction * 1000)
@@ -95,8 +97,13 @@ def _run_render(title: str, project: Any, store: Any, request: Any, *, quiet: bo
 
     bar = _bar(title, quiet)
 
+    told: set[str] = set()
+
     def on_progress(p: Progress) -> None:
         bar.n = int(p.fraction * 1000)
+        if "cluster" in p.message.lower() and p.message not in told:  # where jobs run, when that is news
+            told.add(p.message)
+            bar.write(p.message)
         first = (p.message or "").strip().splitlines()
         bar.set_postfix_str(first[0][:60] if first else "", refresh=True)
 
@@ -122,6 +129,8 @@ def settings_from(args: argparse.Namespace) -> Any:
         model_folders=tuple(folders) if folders else None,
         llm_endpoint=getattr(args, "llm_endpoint", None),
         llm_model=getattr(args, "llm_model", None),
+        compute=getattr(args, "cluster", None),
+        shared_root=getattr(args, "shared_root", None),
     )
 
 
@@ -337,6 +346,8 @@ def _settings_flags() -> argparse.ArgumentParser:
     g.add_argument("--image-models", action="append", metavar="FOLDER", help="a folder of image models (repeatable)")
     g.add_argument("--llm-endpoint", metavar="URL", help="an OpenAI-compatible endpoint for planning")
     g.add_argument("--llm-model", metavar="NAME", help="the endpoint's model")
+    g.add_argument("--cluster", metavar="ADDRESS", help="run jobs on a Ray cluster (auto, host:6379, ray://host:10001)")
+    g.add_argument("--shared-root", metavar="DIR", help="a folder every cluster node sees at this same path")
     return common
 
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from psygnal import Signal
 
-from studio.jobs.process import call_in_process
+from studio.jobs.executor import Executor, LocalExecutor
 from studio.model.errors import Cancelled, StudioError
 from studio.model.stage import CancelToken, Lane, Progress
 
@@ -68,6 +68,8 @@ class Job:
     result: Any = None
     error: str = ""
     hint: str = ""
+    notice: str = ""
+    """Where it ran when that is news (a cluster that could not be reached: it ran on this machine)."""
     started: float | None = None
     ended: float | None = None
     cancel_token: CancelToken = field(default_factory=CancelToken)
@@ -90,9 +92,10 @@ class JobQueue:
     changed = Signal(object)  # Job
     """Emitted from worker threads on every state or progress change."""
 
-    def __init__(self, cpu_workers: int = 2) -> None:
-        self._gpu = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qm-gpu")
-        self._cpu = ThreadPoolExecutor(max_workers=cpu_workers, thread_name_prefix="qm-cpu")
+    def __init__(self, cpu_workers: int = 2, *, executor: Executor | None = None) -> None:
+        self.executor: Executor = executor if executor is not None else LocalExecutor(cpu_workers)
+        """Where stages run (this machine, or a cluster: `studio.jobs.executor`); the lanes' pools only pace them."""
+        self._pools: dict[tuple[str, int], ThreadPoolExecutor] = {}
         self._jobs: list[Job] = []
         self._lock = threading.Lock()
 
@@ -106,9 +109,24 @@ class JobQueue:
         with self._lock:
             self._jobs.append(job)
         self.changed.emit(job)
-        pool = self._gpu if lane == "gpu" else self._cpu
-        job.future = pool.submit(self._run, job, stage, request)
+        job.future = self._pool(lane, request).submit(self._run, job, stage, request)
         return job
+
+    def _pool(self, lane: Lane, request: Any) -> ThreadPoolExecutor:
+        """The lane's pool, as wide as the executor runs that lane for this request (an executor that follows the
+        settings may send one job to this machine, the next to a cluster: each width has its own pool)."""
+        group = "gpu" if lane == "gpu" else "cpu"
+        slots_for = getattr(self.executor, "slots_for", None)
+        if slots_for is not None:
+            size = slots_for(lane, request)
+        else:
+            size = self.executor.slots("gpu") if group == "gpu" else max(self.executor.slots(lane), 1)
+        key = (group, max(1, size))
+        with self._lock:
+            pool = self._pools.get(key)
+            if pool is None:
+                pool = self._pools[key] = ThreadPoolExecutor(max_workers=key[1], thread_name_prefix=f"qm-{group}")
+        return pool
 
     def submit_stage(self, spec: StageSpecLike, request: Any, *, title: str = "") -> Job:
         """Queue a stage on the lane it declares; the job's kind is the stage's name."""
@@ -126,11 +144,21 @@ class JobQueue:
             job.fraction, job.message = p.fraction, p.message
             self.changed.emit(job)
 
+        def notice(message: str) -> None:  # the executor's word to the creator (a cluster fell back to local...)
+            job.notice = message
+            job.message = message
+            self.changed.emit(job)
+
         try:
-            if job.lane == "process":
-                result = call_in_process(stage, request, on_progress=on_progress, cancel=job.cancel_token)
-            else:
-                result = stage(request, on_progress=on_progress, cancel=job.cancel_token)
+            result = self.executor.call(
+                stage,
+                request,
+                lane=job.lane,
+                kind=job.kind,
+                on_progress=on_progress,
+                cancel=job.cancel_token,
+                notice=notice,
+            )
         except Cancelled:
             self._finish(job, JobState.CANCELLED, message="Stopped.")
             raise
@@ -172,5 +200,9 @@ class JobQueue:
     def shutdown(self, wait: bool = True) -> None:
         self.cancel_queued()
         self.stop_running()
-        self._gpu.shutdown(wait=wait)
-        self._cpu.shutdown(wait=wait)
+        with self._lock:
+            pools = list(self._pools.values())
+        for pool in pools:
+            pool.shutdown(wait=wait)
+        if wait:
+            self.executor.close()

@@ -378,7 +378,14 @@ def run_render(
     cuts_n = len(plan.ab.cuts) if plan.ab is not None else len(plan.variant_ids)
     workers = request.workers or min(cuts_n, os.cpu_count() or 1)
     own = queue is None
-    q = queue if queue is not None else JobQueue(cpu_workers=max(1, workers))
+    q = (
+        queue
+        if queue is not None
+        else JobQueue(
+            cpu_workers=max(1, workers),
+            executor=request.settings.executor(max(1, workers), notice=lambda m: report(on_progress, 0.0, m)),
+        )
+    )
     split = 0.25 if images else 0.0
     try:
         report(on_progress, 0.0, "Images" if images else "Cutting")

@@ -37,6 +37,7 @@ ENV = {
     "llm_timeout_s": "QIANMIAN_LLM_TIMEOUT",
     "llm_json_mode": "QIANMIAN_LLM_JSON_MODE",
     "output_folder": "QIANMIAN_OUTPUT",
+    "compute": "QIANMIAN_CLUSTER",
 }
 KEY_ENV = "QIANMIAN_LLM_API_KEY"
 
@@ -67,10 +68,22 @@ class Settings:
     voice_folders: tuple[Path, ...] = ()
     output_folder: Path | None = None
     """Where renders go (a folder per project); None: PROJECT/renders."""
+    compute: str = ""
+    """Where jobs run: "" (this machine) or a Ray cluster address ("auto", "host:6379", "ray://host:10001"); needs
+    the `cluster` extra (`studio.jobs.executor.compute_status` says what to install)."""
+    compute_fallback: str = "local"
+    """When the cluster cannot be reached: "local" runs the job on this machine, "wait" waits for the cluster (Stop
+    cancels); either way the job's message says which."""
+    shared_root: Path | None = None
+    """A folder every cluster node sees at the same path: projects under it are read from there, not shipped."""
     extra: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
     """Unknown keys of a config file, kept so a newer file still loads (never read by stages)."""
 
     def __post_init__(self) -> None:
+        if self.compute_fallback not in ("local", "wait"):
+            raise ValidationFailed(
+                f"compute_fallback {self.compute_fallback!r} is not one the studio knows.", "Use local or wait."
+            )
         if self.device.split(":")[0] not in DEVICES:
             raise ValidationFailed(
                 f"The device {self.device!r} is not one the studio knows.", f"Use one of {', '.join(DEVICES)}."
@@ -91,6 +104,18 @@ class Settings:
         if self.output_folder is None:
             return project_root / "renders"
         return self.output_folder.expanduser() / project_root.resolve().name
+
+    def executor(self, cpu_workers: int = 2, notice: Any = None) -> Any:
+        """The job executor these settings name (`studio.jobs.executor.executor_for`): this machine or a cluster."""
+        from studio.jobs.executor import executor_for
+
+        return executor_for(
+            self.compute,
+            shared_root=self.shared_root,
+            cpu_workers=cpu_workers,
+            fallback=self.compute_fallback,
+            notice=notice,
+        )
 
     def llm_api_key(self) -> str | None:
         """The key, looked up now (never stored in the settings or a request)."""
@@ -181,7 +206,7 @@ def _convert(key: str, value: Any) -> Any:
     if key in ("model_folders", "voice_folders"):
         items = value.split(os.pathsep) if isinstance(value, str) else list(value or ())
         return tuple(Path(str(p)).expanduser() for p in items if str(p).strip())
-    if key == "output_folder":
+    if key in ("output_folder", "shared_root"):
         return Path(str(value)).expanduser() if value else None
     if key == "voices":
         pairs = value.items() if isinstance(value, Mapping) else value

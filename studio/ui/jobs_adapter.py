@@ -50,8 +50,9 @@ class QtJobs(QObject):
     def queue(self) -> JobQueue:
         if self._queue is None:
             from studio.jobs import JobQueue
+            from studio.jobs.executor import FollowSettings
 
-            self._queue = JobQueue()
+            self._queue = JobQueue(executor=FollowSettings())  # this machine, or the cluster Compute names
             self._queue.changed.connect(self._on_changed)
         return self._queue
 

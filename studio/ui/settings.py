@@ -34,6 +34,8 @@ class UserSettings:
     image_model: str = "procedural"
     voices: dict[str, str] = field(default_factory=dict)
     output_folder: str = ""
+    compute: str = ""
+    """Where jobs run: "" this machine, or a Ray cluster address (Settings → Compute)."""
 
     def output_dir(self, project_root: Path) -> Path:
         return Path(self.output_folder).expanduser() if self.output_folder else project_root / "renders"
@@ -90,6 +92,7 @@ def to_settings(user: UserSettings) -> Settings:
             "voices": user.voices,
             "voice_folders": user.voice_folders,
             "output_folder": user.output_folder,
+            "compute": user.compute,
         }
     )
 

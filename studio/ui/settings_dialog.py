@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.jobs.executor import compute_status
 from studio.stages.readiness import MarketReadiness
 from studio.ui.settings import (
     DEVICES,
@@ -130,6 +131,15 @@ class SettingsDialog(QDialog):
         out_box.addWidget(self.output, 1)
         out_box.addWidget(browse)
         form.addRow("&Output folder:", self._wrap(out_box, self.output))
+        self.compute = QLineEdit()  # Compute: this machine, or a Ray cluster (says what to install without Ray)
+        self.compute.setPlaceholderText("this machine — or a Ray cluster address: host:6379, ray://host:10001")
+        self.compute_note = QLabel(compute_status(""))
+        self.compute_note.setWordWrap(True)
+        self.compute.textChanged.connect(lambda text: self.compute_note.setText(compute_status(text)))
+        compute_box = QVBoxLayout()
+        compute_box.addWidget(self.compute)
+        compute_box.addWidget(self.compute_note)
+        form.addRow("Com&pute:", self._wrap(compute_box, self.compute))
 
         self.check_button = QPushButton("&Check what is ready")
         self.check_button.setObjectName("checkReadiness")
@@ -185,6 +195,7 @@ class SettingsDialog(QDialog):
         for lang, voice in sorted(s.voices.items()):
             self._add_voice(lang, voice)
         self.output.setText(s.output_folder)
+        self.compute.setText(s.compute)
         problem = keyring_problem()
         self.api_key.setEnabled(not problem)
         self.keyring_note.setText(problem or "Kept in the system keyring, never in the settings file.")
@@ -206,6 +217,7 @@ class SettingsDialog(QDialog):
             image_model=self.image_model.text().strip() or "procedural",
             voices=voices,
             output_folder=self.output.text().strip(),
+            compute=self.compute.text().strip(),
         )
 
     def save(self) -> None:
