@@ -216,6 +216,12 @@ def cmd_animate(args: argparse.Namespace) -> int:
     return run_cli(args, _run_job)
 
 
+def cmd_presenter(args: argparse.Namespace) -> int:
+    from studio.presenter_takes import run_cli
+
+    return run_cli(args, _run_job)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qianmian", description="Qianmian Studio (千面): localized ad variants.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -277,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(p)
     p.set_defaults(func=cmd_animate)
+    p = sub.add_parser("presenter", help="a presenter to camera lip-synced to a variant's voice-over (local model)")
+    from studio.presenter_takes import add_arguments as presenter_arguments
+
+    presenter_arguments(p)
+    p.set_defaults(func=cmd_presenter)
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
@@ -293,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(argv[1:])
     commands = {"demo", "plan", "render", "export", "translations", "import-bundle", "-h", "--help", "--quiet"}
     commands.add("animate")
+    commands.add("presenter")
     if not argv or argv[0] not in commands:
         from studio.app import main as app_main  # `qianmian` or `qianmian PROJECT_FOLDER` opens the app
 

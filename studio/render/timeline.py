@@ -30,6 +30,9 @@ class MotionSource:
     path: Path
     frames: int
     fps: float
+    lead_s: float | None = None
+    """A lip-synced clip: played at its own speed from this far into the shot (with the voice), first and last
+    frames held; None: fitted to the shot (trimmed, or slowed evenly)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,8 @@ def motion_sources(project: Project, store: ProjectStore, shot_id: str, variant_
         path = store.asset_path(take.asset)
         if take.motion is not None and path.is_file():
             frames = int(take.info.get("frames", take.motion.num_frames))
-            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps)))
+            lead = VOICE_LEAD_S if take.info.get("lipsync") else None
+            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps), lead))
     return tuple(out)
 
 
