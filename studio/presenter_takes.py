@@ -2,7 +2,7 @@
 
 The stage `generate_presenter_take(request, *, on_progress, cancel) -> Take` runs on the GPU lane, writes the clip
 asset (and a supplied or drawn portrait) and never saves project.json: the caller merges the take
-(`studio.motion_takes.merge_motion_takes`). The result is a video take like a motion take (studio/model/motion.py),
+(`merge_presenter_take`, which also keeps the voice recording it was lip-synced to, so the cut speaks that one). The result is a video take like a motion take (studio/model/motion.py),
 so the cut plays it in place of the shot's still; `info["lipsync"]` makes the cut start it with the voice
 (`VOICE_LEAD_S` into the shot) at its own speed instead of stretching it to the shot.
 
@@ -117,7 +117,7 @@ def portrait_request(project: Project, variant_id: str, shot_id: str, size: tupl
 
 def _drawn_portrait(store: ProjectStore, project: Project, request: PresenterRequest, size: tuple[int, int]) -> str:
     from pipelines.presenter.portrait import draw_portrait
-    from studio.model import CastMember
+    from studio.model.requests import CastMember
 
     shot = project.variant(request.variant_id).shot(request.shot_id)
     member = shot.cast[0] if shot.cast else CastMember(role="presenter")
@@ -223,7 +223,8 @@ def generate_presenter_take(
         shot_id=request.shot_id,
         variant_id=request.variant_id,
         source_image=portrait_asset,
-        prompt=f"presenter to camera speaking the voice-over line ({voice.asset}, {line.duration_s:.3f} s)",
+        prompt=f"presenter to camera speaking the voice-over line (voice {voice.request.key()[:16]}, "
+        f"{line.duration_s:.3f} s)",
         camera="static",
         seed=0,
         steps=1,
@@ -274,6 +275,8 @@ def generate_presenter_take(
             "portrait_source": "supplied" if supplied else "drawn",
             "consent": request.consent.strip(),
             "voice_asset": voice.asset,
+            "voice_key": voice.request.key(),
+            "voice_line": voice.model_dump_json(),
             "voice_text": line.text,
             "source": source_kind,
             "frames": n,
@@ -281,6 +284,21 @@ def generate_presenter_take(
             "duration_s": round(n / fps, 3),
         },
     )
+
+
+def merge_presenter_take(project: Project, take: Take) -> list[Take]:
+    """Add the take (the caller saves) and the voice line it was lip-synced to: the cut then speaks that very
+    recording (synthesis is not bit-identical run to run, and a line a few frames longer would drift off the lips)."""
+    from studio.model import VoiceLine
+    from studio.motion_takes import merge_motion_takes
+
+    added = merge_motion_takes(project, [take])
+    stored = take.info.get("voice_line")
+    if added and isinstance(stored, str):
+        line = VoiceLine.model_validate_json(stored)
+        if not any(v.request == line.request for v in project.voice_lines):
+            project.voice_lines.append(line)
+    return added
 
 
 def has_synthetic_presenter(project: Project, variant_id: str) -> bool:
@@ -331,8 +349,6 @@ def portrait_for(values: list[str] | None, market: str) -> Path | None:
 
 def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
     """`qianmian presenter`: make the take(s) on the GPU lane, merge them into the project, say where they are."""
-    from studio.motion_takes import merge_motion_takes
-
     store = ProjectStore(Path(args.project))
     project = store.load()
     try:
@@ -361,7 +377,7 @@ def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
         )
         take = run_job(f"Presenter {variant.id}/{shot}", generate_presenter_take, request, quiet=args.quiet, lane="gpu")
         project = store.load()
-        if merge_motion_takes(project, [take]):
+        if merge_presenter_take(project, take):
             store.save(project)
         print(f"{variant.id}/{shot}: {store.asset_path(take.asset)} ({take.info.get('duration_s')} s)")
     print("`qianmian render` now plays the presenter in those shots.")
