@@ -2,8 +2,9 @@
 
 The stage `generate_presenter_take(request, *, on_progress, cancel) -> Take` runs on the GPU lane, writes the clip
 asset (and a supplied or drawn portrait) and never saves project.json: the caller merges the take
-(`merge_presenter_take`, which also keeps the voice recording it was lip-synced to, so the cut speaks that one). The result is a video take like a motion take (studio/model/motion.py),
-so the cut plays it in place of the shot's still; `info["lipsync"]` makes the cut start it with the voice
+(`merge_presenter_take`, which also keeps the voice recording it was lip-synced to, so the cut speaks that one).
+The result is a video take like a motion take (studio/model/motion.py), so the cut plays it in place of the shot's
+still; `info["lipsync"]` makes the cut start it with the voice
 (`VOICE_LEAD_S` into the shot) at its own speed instead of stretching it to the shot.
 
 The driving audio is the line exactly as the cut speaks it (`prepare_cut`: the variant's voice, speech-fit rate,
@@ -127,9 +128,9 @@ def _drawn_portrait(store: ProjectStore, project: Project, request: PresenterReq
     return store.put_asset(buf.getvalue(), "png")
 
 
-def _source_frames(store: ProjectStore, project: Project, request: PresenterRequest, still: np.ndarray) -> tuple[
-    list[np.ndarray], str
-]:
+def _source_frames(
+    store: ProjectStore, project: Project, request: PresenterRequest, still: np.ndarray
+) -> tuple[list[np.ndarray], str]:
     """The frames the head moves through: the shot's motion take at this aspect (when asked and present), else the
     still. Returns the frames and what they are."""
     from studio.model.motion import picked_motion
@@ -237,10 +238,10 @@ def generate_presenter_take(
         model=folder.id,
     )
     for t in project.motion_takes:
-        if t.motion is not None and t.motion.key() == mreq.key() and store.asset_path(t.asset).is_file():
-            if t.info.get("source") == source_kind and t.info.get("consent", "") == request.consent.strip():
-                report(on_progress, 1.0, "Presenter take reused")
-                return t
+        same = t.motion is not None and t.motion.key() == mreq.key() and t.info.get("source") == source_kind
+        if same and t.info.get("consent", "") == request.consent.strip() and store.asset_path(t.asset).is_file():
+            report(on_progress, 1.0, "Presenter take reused")
+            return t
     audio = resample(np.asarray(line.samples, np.float32), line.sample_rate, lipsync.AUDIO_RATE)
     device = devices.pick_device("sd15", request.device) if request.device else None
     result = lipsync.shared().run(

@@ -53,11 +53,11 @@ def test_face_found_on_a_drawn_presenter(cast: dict[str, str | bool]) -> None:
     drawn = draw_portrait(CastMember(**cast), 288, 512, seed=4)  # type: ignore[arg-type]
     face = detect_face(np.asarray(drawn.image))
     assert face is not None, f"dlib's frontal detector finds the drawn presenter ({cast})"
-    l, t, r, b = drawn.face
-    ix = max(0, min(r, face.right) - max(l, face.left)) * max(0, min(b, face.bottom) - max(t, face.top))
+    x0, y0, x1, y1 = drawn.face
+    ix = max(0, min(x1, face.right) - max(x0, face.left)) * max(0, min(y1, face.bottom) - max(y0, face.top))
     assert ix / ((face.width * face.height) or 1) > 0.7, "the box is on the drawn face"
-    ml, mt, mr, mb = mouth_box(face, 288, 512)
-    assert mt > (t + b) / 2 and l < ml < mr < r, "the mouth region is in the lower middle of the face"
+    ml, mt, mr, _mb = mouth_box(face, 288, 512)
+    assert mt > (y0 + y1) / 2 and x0 < ml < mr < x1, "the mouth region is in the lower middle of the face"
 
 
 def test_no_face_is_a_clear_error_naming_the_shot(folder: LipSyncFolder) -> None:
@@ -79,8 +79,8 @@ def test_mouth_is_repainted_to_the_audio_and_nothing_else(folder: LipSyncFolder)
     face = detect_face(src)
     assert face is not None
     ml, mt, mr, mb = mouth_box(face, 288, 512)
-    for frame, (l, t, r, b) in zip(spoken.frames, spoken.mouth, strict=True):
-        assert ml <= l < r <= mr and mt <= t < b <= mb, "the painted region stays inside the mouth box"
+    for frame, (x0, y0, x1, y1) in zip(spoken.frames, spoken.mouth, strict=True):
+        assert ml <= x0 < x1 <= mr and mt <= y0 < y1 <= mb, "the painted region stays inside the mouth box"
         keep = outside((ml, mt, mr, mb), src.shape)
         assert np.array_equal(frame[keep], src[keep]), "every pixel outside the mouth region is the source's"
         inside = ~keep

@@ -12,13 +12,13 @@ from render_project import build_project, take_image
 from tiny_presenter_models import build_tiny_lipsync
 
 from studio.model import ProjectError, ProjectStore, Take
-from studio.model.requests import CastMember
 from studio.model.motion import MotionRequest
+from studio.model.requests import CastMember
 from studio.presenter_takes import (
     PresenterRequest,
     generate_presenter_take,
-    merge_presenter_take,
     has_synthetic_presenter,
+    merge_presenter_take,
     ping_pong,
     portrait_for,
     spoken_line,
@@ -70,7 +70,10 @@ def test_presenter_speaks_the_variants_line_at_the_delivery_rate(store: ProjectS
     line = spoken_line(request(store), on_progress=None, cancel=None)
     assert take.kind == "video" and take.motion is not None and take.variant_id == VARIANT
     assert take.motion.num_frames == round(line.duration_s * FPS) and take.motion.fps == FPS
-    assert take.info["voice_key"] == line.voice_line.request.key() and take.info["voice_text"] == "Bánh tráng Cô Ba, ngon thật!"
+    assert (
+        take.info["voice_key"] == line.voice_line.request.key()
+        and take.info["voice_text"] == "Bánh tráng Cô Ba, ngon thật!"
+    )
     assert take.info["synthetic_presenter"] is True and take.info["portrait_source"] == "drawn"
     frames = list(read_clip(store.asset_path(take.asset)))
     assert len(frames) == take.motion.num_frames, "the stored clip has one frame per delivery frame of the line"
@@ -153,8 +156,16 @@ def test_a_motion_take_gives_the_head_movement(store: ProjectStore) -> None:
     motion = MotionRequest(shot_id="s2", variant_id=VARIANT, source_image=picture.asset, prompt="head turns",
                            width=288, height=512, num_frames=3, fps=FPS, model="tiny", aspect="9:16")  # fmt: skip
     project.motion_takes.append(
-        Take(id="m1", shot_id="s2", variant_id=VARIANT, request=picture.request, asset=name, backend="t",
-             kind="video", motion=motion)  # fmt: skip
+        Take(
+            id="m1",
+            shot_id="s2",
+            variant_id=VARIANT,
+            request=picture.request,
+            asset=name,
+            backend="t",
+            kind="video",
+            motion=motion,
+        )
     )
     store.save(project)
     take = generate_presenter_take(request(store))
@@ -166,7 +177,9 @@ def test_a_motion_take_gives_the_head_movement(store: ProjectStore) -> None:
     assert ping_pong(1, 3) == [0, 0, 0]
 
 
-def test_portrait_per_market_and_cli_refusal(store: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_portrait_per_market_and_cli_refusal(
+    store: ProjectStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from studio.cli import main
 
     assert portrait_for(["VN=a.png", "b.png"], "VN") == Path("a.png")

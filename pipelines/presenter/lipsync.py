@@ -143,6 +143,8 @@ class _Source:
     mask: np.ndarray
     latents: Any
     """(2·C, h, w): masked crop latents then reference latents."""
+    region: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """The mask's bounds: the only pixels a frame may change."""
 
 
 def _to_tensor(crop: np.ndarray, r: _Resident) -> Any:
@@ -165,24 +167,35 @@ def _prepare(r: _Resident, frame: np.ndarray, face: FaceBox) -> _Source:
     masked[:, size // 2 :, :] = 0.0  # MuseTalk: the lower half of the face is what the model paints
     with torch.inference_mode():
         lat = r.vae.encode(torch.stack([masked, ref])).latent_dist.mode() * r.vae.config.scaling_factor
-    return _Source(frame, face, box, mouth_mask(face, w, h), torch.cat([lat[0], lat[1]], 0))
+    mask = mouth_mask(face, w, h)
+    in_box = np.zeros_like(mask)
+    in_box[box[1] : box[3], box[0] : box[2]] = mask[box[1] : box[3], box[0] : box[2]]  # never paint outside the crop
+    return _Source(frame, face, box, in_box, torch.cat([lat[0], lat[1]], 0), _bounds(in_box))
 
 
-def blend(source: np.ndarray, painted_crop: np.ndarray, box: tuple[int, int, int, int], mask: np.ndarray) -> np.ndarray:
-    """The painted crop resized into its box and laid over the source through the mask; where the mask is 0 the
-    source's pixels are kept exactly."""
+def blend(
+    source: np.ndarray,
+    painted_crop: np.ndarray,
+    box: tuple[int, int, int, int],
+    mask: np.ndarray,
+    region: tuple[int, int, int, int],
+) -> np.ndarray:
+    """The painted crop resized into its box and laid over the source through the mask, inside `region` (the mask's
+    bounds, within the box) only; everywhere the mask is 0 the source's pixels are kept exactly."""
     import cv2
 
     left, top, right, bottom = box
-    full = source.astype(np.float32).copy()
-    full[top:bottom, left:right] = cv2.resize(
-        painted_crop, (right - left, bottom - top), interpolation=cv2.INTER_CUBIC
-    ).astype(np.float32)
-    m = mask[..., None]
+    x0, y0, x1, y1 = region
     out = source.copy()
-    inside = mask > 0
-    mixed = np.clip(np.rint(source.astype(np.float32) * (1 - m) + full * m), 0, 255).astype(np.uint8)
-    out[inside] = mixed[inside]
+    if x1 <= x0 or y1 <= y0:
+        return out
+    painted = cv2.resize(painted_crop, (right - left, bottom - top), interpolation=cv2.INTER_CUBIC)
+    sub = painted[y0 - top : y1 - top, x0 - left : x1 - left].astype(np.float32)
+    m = mask[y0:y1, x0:x1]
+    src = source[y0:y1, x0:x1].astype(np.float32)
+    mixed = np.clip(np.rint(src * (1 - m[..., None]) + sub * m[..., None]), 0, 255).astype(np.uint8)
+    inside = m > 0
+    out[y0:y1, x0:x1][inside] = mixed[inside]
     return out
 
 
@@ -246,7 +259,7 @@ class LipSync:
                 if face is None:
                     raise NoFace(
                         f"No frontal face was found in the source picture of {what}.",
-                        "Supply a portrait with a visible frontal face (--portrait FILE --consent \"...\"): eyes, "
+                        'Supply a portrait with a visible frontal face (--portrait FILE --consent "..."): eyes, '
                         "nose and mouth in view, looking at the camera, the face at least 80 px wide.",
                     )
                 faces[i] = last = face
@@ -295,7 +308,7 @@ class LipSync:
                         "Close other programs to free memory, or use a smaller source picture.",
                     )
             elapsed = time.perf_counter() - started
-            mouths = [_bounds(prepared[order[i]].mask) for i in range(n)]
+            mouths = [prepared[order[i]].region for i in range(n)]
             return LipSyncResult(
                 frames,
                 mouths,
@@ -331,7 +344,7 @@ class LipSync:
         out = []
         for i, crop in zip(idx, crops, strict=True):
             s = prepared[order[i]]
-            out.append(blend(s.frame, crop, s.box, s.mask))
+            out.append(blend(s.frame, crop, s.box, s.mask, s.region))
         return out
 
 

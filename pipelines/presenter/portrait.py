@@ -62,7 +62,9 @@ def draw_portrait(member: CastMember, width: int = 512, height: int = 512, seed:
     face = r2 < 1
     light = 1.05 - 0.35 * r2
     ey, ex = cy - rh * 0.12, rw * 0.4
-    light -= 0.35 * (_blob(xx, yy, cx - ex, ey, rw * 0.26, rh * 0.13) + _blob(xx, yy, cx + ex, ey, rw * 0.26, rh * 0.13))
+    light -= 0.35 * (
+        _blob(xx, yy, cx - ex, ey, rw * 0.26, rh * 0.13) + _blob(xx, yy, cx + ex, ey, rw * 0.26, rh * 0.13)
+    )
     light += 0.12 * _blob(xx, yy, cx, cy + rh * 0.05, rw * 0.08, rh * 0.3)  # nose ridge
     light -= 0.28 * _blob(xx, yy, cx + rw * 0.12, cy + rh * 0.2, rw * 0.08, rh * 0.12)  # nose shadow
     light -= 0.25 * _blob(xx, yy, cx, cy + rh * 0.27, rw * 0.2, rh * 0.05)  # under the nose
@@ -72,7 +74,7 @@ def draw_portrait(member: CastMember, width: int = 512, height: int = 512, seed:
     browc = hair * 0.8
     for sx in (-1, 1):
         ecx = cx + sx * ex
-        brow = (np.abs(yy - (ey - rh * 0.2 + 0.06 * sx * (xx - ecx) * 0)) < rh * 0.035) & (np.abs(xx - ecx) < rw * 0.24)
+        brow = (np.abs(yy - (ey - rh * 0.2)) < rh * 0.035) & (np.abs(xx - ecx) < rw * 0.24)
         img[brow & face] = browc
         white = ((xx - ecx) / (rw * 0.17)) ** 2 + ((yy - ey) / (rh * 0.06)) ** 2 < 1
         img[white] = np.array([235, 232, 228], np.float32)

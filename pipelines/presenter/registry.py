@@ -112,7 +112,7 @@ def _diffusers_version() -> str:
         from importlib.metadata import version
 
         return f"diffusers {version('diffusers')}"
-    except Exception:  # noqa: BLE001 - not installed: say so
+    except Exception:
         return "the installed diffusers (none found)"
 
 
