@@ -44,7 +44,9 @@ def detect_face(frame: np.ndarray) -> FaceBox | None:
 
     h, w = frame.shape[:2]
     scale = min(1.0, 640 / max(h, w))
-    img = frame if scale == 1.0 else cv2.resize(frame, (round(w * scale), round(h * scale)), cv2.INTER_AREA)
+    img = (
+        frame if scale == 1.0 else cv2.resize(frame, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    )
     upsample = 1 if min(img.shape[:2]) < 400 else 0
     dets, scores, _ = _detector().run(np.ascontiguousarray(img), upsample, 0.0)
     if not dets:
@@ -93,7 +95,7 @@ def mouth_mask(face: FaceBox, width: int, height: int) -> np.ndarray:
     axes = (max(1, bw // 2 - feather), max(1, bh // 2 - feather))
     cv2.ellipse(mask, centre, axes, 0, 0, 360, 1.0, -1)
     k = feather * 2 + 1
-    mask = cv2.GaussianBlur(mask, (k, k), 0)
+    mask = np.asarray(cv2.GaussianBlur(mask, (k, k), 0), np.float32)
     outside = np.ones_like(mask, dtype=bool)
     outside[top:bottom, left:right] = False
     mask[outside] = 0.0

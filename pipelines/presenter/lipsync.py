@@ -75,10 +75,10 @@ def load_models(folder: LipSyncFolder, device: devices.DeviceChoice) -> _Residen
     dtype = device.torch_dtype()
     started = time.perf_counter()
     try:
-        unet = UNet2DConditionModel.from_pretrained(
+        unet = UNet2DConditionModel.from_pretrained(  # type: ignore[no-untyped-call]
             folder.part("unet"), torch_dtype=dtype, use_safetensors=True, local_files_only=True
         )
-        vae = AutoencoderKL.from_pretrained(
+        vae = AutoencoderKL.from_pretrained(  # type: ignore[no-untyped-call]
             folder.part("vae"), torch_dtype=dtype, use_safetensors=True, local_files_only=True
         )
         whisper = WhisperModel.from_pretrained(
@@ -130,7 +130,7 @@ def window_indices(frame: int, fps: float, count: int) -> np.ndarray:
     t0 = (frame - CONTEXT_BEFORE) / fps
     span = (CONTEXT_BEFORE + CONTEXT_AFTER + 1) / fps
     times = t0 + np.arange(TOKENS) * span / TOKENS
-    return np.clip(np.floor(times * FEATURE_RATE + 1e-6).astype(int), 0, max(0, count - 1))
+    return np.asarray(np.clip(np.floor(times * FEATURE_RATE + 1e-6).astype(int), 0, max(0, count - 1)), int)
 
 
 @dataclass
