@@ -128,6 +128,13 @@ def test_the_cut_plays_the_presenter_in_its_shot(store: ProjectStore, tmp_path: 
     assert cut.lines["s2"].voice_line.asset == take.info["voice_asset"], "the cut speaks the recording on the lips"
     clip = next(c for c in cut.timeline.clips if c.shot_id == "s2")
     assert clip.motion and clip.motion[0].lead_s is not None, "a lip-synced take starts with the voice"
+    project = store.load()
+    project.variant(VARIANT).shot("s2").voiceover = "Cô Ba, giòn ngon!"
+    store.save(project)
+    edited = next(c for c in prepare_cut(render).timeline.clips if c.shot_id == "s2")
+    assert edited.motion == (), "a presenter lip-synced to the old line is not played over the new one"
+    project.variant(VARIANT).shot("s2").voiceover = "Bánh tráng Cô Ba, ngon thật!"
+    store.save(project)
     result = render_variant(RenderVariantRequest(**{**render.__dict__, "allow_draft": True}))
     video = next(d for d in result.deliverables if d.kind == "video")
     frames = list(read_clip(store.asset_path(take.asset)))

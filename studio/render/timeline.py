@@ -33,6 +33,8 @@ class MotionSource:
     lead_s: float | None = None
     """A lip-synced clip: played at its own speed from this far into the shot (with the voice), first and last
     frames held; None: fitted to the shot (trimmed, or slowed evenly)."""
+    voice: str = ""
+    """A lip-synced clip: the voice recording (asset) its lips say; played only while the cut speaks that one."""
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,12 @@ def build_timeline(
                 "Generate images first (Takes → Generate, or `qianmian render` makes the missing ones).",
             )
         ms = master.get(shot.shot_id)
+        line = lines.get(shot.shot_id)
+        spoken = line.voice_line.asset if line is not None else None
+        # A presenter lip-synced to another recording (the line was edited since) would mouth the wrong words.
+        motion = tuple(
+            m for m in motion_sources(project, store, shot.shot_id, variant.id) if not m.voice or m.voice == spoken
+        )
         clips.append(
             Clip(
                 shot_id=shot.shot_id,
@@ -190,10 +198,9 @@ def build_timeline(
                 duration_s=duration,
                 camera=str(shot.overrides.get("camera") or (ms.camera if ms else "static")),
                 transition_out=str(shot.overrides.get("transition") or (ms.transition if ms else "crossfade")),
-                motion=motion_sources(project, store, shot.shot_id, variant.id),
+                motion=motion,
             )
         )
-        line = lines.get(shot.shot_id)
         if line is not None:
             start = t + VOICE_LEAD_S
             voice.append(VoiceCue(shot.shot_id, start, line))
@@ -231,7 +238,8 @@ def motion_sources(project: Project, store: ProjectStore, shot_id: str, variant_
         if take.motion is not None and path.is_file():
             frames = int(take.info.get("frames", take.motion.num_frames))
             lead = VOICE_LEAD_S if take.info.get("lipsync") else None
-            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps), lead))
+            voice = str(take.info.get("voice_asset", "")) if lead is not None else ""
+            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps), lead, voice))
     return tuple(out)
 
 
