@@ -15,14 +15,18 @@ _holder: tuple[str, Callable[[], None]] | None = None
 
 
 def claim(owner: str, release: Callable[[], None]) -> None:
-    """`owner` is about to load a model: a model of another owner is freed first. `release` frees owner's model."""
+    """`owner` is about to load a model: a model of another owner is freed first. `release` frees owner's model.
+
+    `release` is called outside this module's lock and must not wait for a generation in progress (the generators
+    pass `release_when_idle`): a render's image takes and an animate job may run on two threads at once, and two
+    generators waiting on each other's locks would hang both.
+    """
     global _holder
     with _lock:
-        if _holder is not None and _holder[0] != owner:
-            _, other_release = _holder
-            _holder = None
-            other_release()
+        previous = _holder if _holder is not None and _holder[0] != owner else None
         _holder = (owner, release)
+    if previous is not None:
+        previous[1]()
 
 
 def vacate(owner: str) -> None:

@@ -221,3 +221,38 @@ def test_first_and_last_frame_conditioning(models: TinyVideoModels, model: str) 
     change = np.abs(both.frames[-1].astype(int) - first_only.frames[-1].astype(int)).mean()
     assert change > 0.1, "the last frame given changes the clip's end (same seed: identical without it)"
     gen.unload()
+
+
+def test_a_busy_image_generator_never_blocks_the_video_load(models: TinyVideoModels) -> None:
+    """A render's image takes (one thread) and an animate job (the GPU lane) at once: the video model loads without
+    waiting, and the image model is freed as soon as its generation ends."""
+    import threading
+
+    from pipelines.image.device import DeviceChoice
+    from pipelines.image.generator import Generator, Resident
+    from pipelines.image.registry import inspect_folder as inspect_image
+
+    images = Generator()
+    images.resident = Resident(info=inspect_image(models.wan), device=DeviceChoice("cpu", "float32"), t2i=None)
+    slot.claim("image", images.release_when_idle)
+    busy, finish = threading.Event(), threading.Event()
+
+    def generating() -> None:
+        with images._lock:
+            busy.set()
+            finish.wait(30)
+
+    worker = threading.Thread(target=generating)
+    worker.start()
+    busy.wait(5)
+    video = VideoGenerator()
+    loader = threading.Thread(target=lambda: video.load(find_model("tiny-wan22-ti2v")))
+    loader.start()
+    loader.join(20)
+    try:
+        assert not loader.is_alive(), "the video load did not wait for the image generation"
+        assert images.resident is not None and images._release_after, "freed when its generation ends"
+    finally:
+        finish.set()
+        worker.join()
+        video.unload()

@@ -254,3 +254,22 @@ def test_end_on_next_shot_conditions_on_its_picture(store: ProjectStore) -> None
     last_shot = generate_motion_takes(animate(store, model="tiny-wan22-a14b", shot_ids=("s3",), seconds=1.0,
                                               end_on_next_shot=True))[0]  # fmt: skip
     assert last_shot.motion is not None and last_shot.motion.last_image is None, "the last shot has no next picture"
+
+
+def test_a_clip_of_an_old_picture_is_not_played(store: ProjectStore) -> None:
+    import io
+
+    from studio.model.motion import picked_motion
+
+    take = generate_motion_takes(animate(store, seconds=1.0))[0]
+    project = store.load()
+    merge_motion_takes(project, [take])
+    assert [t.id for t in picked_motion(project, "s2", VARIANT)] == [take.id]
+    old = project.selected_take("s2", None)
+    assert old is not None
+    buf = io.BytesIO()
+    Image.new("RGB", (288, 512), (10, 200, 180)).save(buf, "PNG")
+    new_picture = old.model_copy(update={"id": "t-s2-new", "asset": store.put_asset(buf.getvalue(), "png")})
+    old.selected = False
+    project.takes.append(new_picture)  # the creator picks another picture for the shot
+    assert picked_motion(project, "s2", VARIANT) == [], "the clip shows the old picture: the still plays"

@@ -63,6 +63,18 @@ class Generator:
         self.resident: Resident | None = None
         self.oom_hook: Callable[[int], None] | None = None
         """Test seam: called with the attempt number before each pipeline call (raise to simulate OOM)."""
+        self._release_after = False
+
+    def release_when_idle(self) -> None:
+        """The shared model slot's release (pipelines/resident.py): unload now, or right after the generation in
+        progress on another thread, never waiting for it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self.unload()
+            finally:
+                self._lock.release()
+        else:
+            self._release_after = True
 
     # --- loading ----------------------------------------------------------------------------------------------------
 
@@ -88,7 +100,7 @@ class Generator:
             if r is not None and r.info.id == info.id and r.info.path == info.path and r.device == device:
                 return r
             self.unload()
-            slot.claim("image", self.unload)  # a resident video model is freed first: one model on the device
+            slot.claim("image", self.release_when_idle)  # a resident video model is freed first: one on the device
             started = time.perf_counter()
             resident = None
             try:
@@ -156,6 +168,9 @@ class Generator:
             images, resident = self._ladder(
                 resident, pipe, requests, init, reference, consistency, on_progress, cancel, reload
             )
+        if self._release_after:  # a video model claimed the device while these images were made
+            self._release_after = False
+            self.unload()
         info_common = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,

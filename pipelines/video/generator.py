@@ -94,6 +94,17 @@ class VideoGenerator:
         self.resident: _Resident | None = None
         self.oom_hook: Callable[[int, ClipPlan], None] | None = None
         """Test seam: called with the attempt and plan before each pipeline call (raise to simulate OOM)."""
+        self._release_after = False
+
+    def release_when_idle(self) -> None:
+        """The shared model slot's release: unload now, or right after the clip in progress, never waiting for it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self.unload()
+            finally:
+                self._lock.release()
+        else:
+            self._release_after = True
 
     def unload(self) -> None:
         with self._lock:
@@ -117,7 +128,7 @@ class VideoGenerator:
             if r is not None and r.info.path == info.path and r.device == device and (r.offloaded or not offload):
                 return r
             self.unload()
-            slot.claim("video", self.unload)  # a resident image model is freed first: one model on the device
+            slot.claim("video", self.release_when_idle)  # a resident image model is freed first: one on the device
             started = time.perf_counter()
             pipe = load_pipeline(info, device)
             resident = _Resident(info, device, pipe)
@@ -198,6 +209,9 @@ class VideoGenerator:
                         "Close other GPU programs, make shorter clips (fewer seconds), pick a smaller model "
                         "(Wan 2.2 TI2V-5B or LTX-Video) or a lower size; on CPU, free memory.",
                     )
+        if self._release_after:  # an image model claimed the device while this clip was made
+            self._release_after = False
+            self.unload()
         out_info: dict[str, str | int | float | bool] = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,

@@ -68,13 +68,29 @@ def motion_prompt(visual: str, camera: str, action: str = "") -> str:
     return ", ".join(p for p in parts if p)
 
 
+def made_from_picture(project: Project, take: Take, variant_id: str | None) -> bool:
+    """Whether a clip starts from the shot's picked picture (a supplied packshot always counts): after another picture
+    is picked, clips of the old one are kept but no longer played."""
+    if take.motion is None:
+        return False
+    if take.request.model == "packshot":
+        return True
+    picture = project.selected_take(take.shot_id, variant_id)
+    return picture is None or picture.asset == take.motion.source_image
+
+
 def picked_motion(project: Project, shot_id: str, variant_id: str | None) -> list[Take]:
     """The motion takes a shot plays, one per aspect (picked, else newest), the variant's own first.
 
     A variant with its own picture but no clip of it plays its still: the master's clip shows another picture.
+    Clips of a picture that is no longer the shot's pick are skipped (`made_from_picture`).
     """
     for vid in (variant_id, None) if variant_id else (None,):
-        takes = [t for t in project.motion_takes if t.shot_id == shot_id and t.variant_id == vid]
+        takes = [
+            t
+            for t in project.motion_takes
+            if t.shot_id == shot_id and t.variant_id == vid and made_from_picture(project, t, variant_id)
+        ]
         if not takes:
             if vid is not None and project.own_take(shot_id, vid) is not None:
                 return []

@@ -138,7 +138,7 @@ class MotionPanel(QWidget):
         takes = self.takes()
         if doc is None:
             return
-        from studio.model.motion import picked_motion
+        from studio.model.motion import made_from_picture, picked_motion
 
         playing = {t.id for t in picked_motion(doc.project, self.page.shot_id() or "", self.page.variant_id())}
         dpr = self.devicePixelRatioF()
@@ -149,6 +149,8 @@ class MotionPanel(QWidget):
                 getattr(self.page.window_actions, "thumbnails", None), poster, MOTION_THUMB, dpr, take.shot_id
             )
             mark = "✓ in the cut · " if take.id in playing else ""
+            if not made_from_picture(doc.project, take, self.page.variant_id()):
+                mark = "another picture · "
             seconds = take.info.get("duration_s", round(take.motion.duration_s, 2))
             item = QListWidgetItem(
                 QIcon(pixmap), f"▶ {mark}{seconds} s · {take.motion.aspect}\nseed {take.motion.seed}"
