@@ -208,6 +208,17 @@ class LipSync:
         self.oom_hook: Callable[[int, int, str], None] | None = None
         """Test seam: called with the attempt, the batch size and the device before each batch (raise to
         simulate out-of-memory)."""
+        self._release_after = False
+
+    def release_when_idle(self) -> None:
+        """The shared model slot's release: unload now, or right after the take in progress, never waiting for it."""
+        if self._lock.acquire(blocking=False):
+            try:
+                self.unload()
+            finally:
+                self._lock.release()
+        else:
+            self._release_after = True
 
     def unload(self) -> None:
         with self._lock:
@@ -227,7 +238,7 @@ class LipSync:
             if r is not None and r.folder.path == folder.path and r.device == device:
                 return r
             self.unload()
-            slot.claim("presenter", self.unload)  # an image or video model is freed first
+            slot.claim("presenter", self.release_when_idle)  # an image or video model is freed first
             if device.kind == "cpu":
                 devices.configure_cpu_threads()  # torch's default oversubscribes a shared CPU many times over
             self.resident = load_models(folder, device)
@@ -308,6 +319,9 @@ class LipSync:
                         "Close other programs to free memory, or use a smaller source picture.",
                     )
             elapsed = time.perf_counter() - started
+            if self._release_after:  # an image or video model claimed the device while this take was made
+                self._release_after = False
+                self.unload()
             mouths = [prepared[order[i]].region for i in range(n)]
             return LipSyncResult(
                 frames,
