@@ -196,3 +196,17 @@ def test_portrait_per_market_and_cli_refusal(
     take_image((10, 20, 30)).save(photo)
     code = main(["--quiet", "presenter", str(store.root), "--variant", VARIANT, "--portrait", f"VN={photo}"])
     assert code == 2 and "no consent note" in capsys.readouterr().err
+
+
+def test_cli_makes_the_presenter_shots_take_and_keeps_its_voice(store: ProjectStore, models: Path) -> None:
+    from studio.cli import main
+
+    code = main(
+        ["--quiet", "presenter", str(store.root), "--variant", VARIANT, "--model", str(models), "--device", "cpu"]
+    )
+    assert code == 0
+    project = store.load()
+    takes = [t for t in project.motion_takes if t.info.get("lipsync")]
+    assert [t.shot_id for t in takes] == ["s2"], "the storyboard's presenter shot, by default"
+    assert any(v.asset == takes[0].info["voice_asset"] for v in project.voice_lines), "its recording is kept"
+    assert has_synthetic_presenter(project, VARIANT)
