@@ -130,9 +130,11 @@ def _drawn_portrait(store: ProjectStore, project: Project, request: PresenterReq
 
 def _source_frames(
     store: ProjectStore, project: Project, request: PresenterRequest, still: np.ndarray
-) -> tuple[list[np.ndarray], str]:
-    """The frames the head moves through: the shot's motion take at this aspect (when asked and present), else the
-    still. Returns the frames and what they are."""
+) -> tuple[list[np.ndarray], str, str | None]:
+    """The frames the head moves through: the shot's motion take at this aspect (when asked, present, and a face is
+    in its first frame: then the presenter is the person in the shot's picture), else the presenter's still.
+    Returns the frames, what they are, and the motion take's picture (its portrait) or None."""
+    from pipelines.presenter.face import detect_face
     from studio.model.motion import picked_motion
     from studio.render.motion import read_clip
 
@@ -142,9 +144,9 @@ def _source_frames(
                 path = store.asset_path(take.asset)
                 if path.is_file():
                     frames = [np.array(f) for f in read_clip(path)]
-                    if frames:
-                        return frames, f"motion:{take.id}"
-    return [still], "still"
+                    if frames and detect_face(frames[0]) is not None:
+                        return frames, f"motion:{take.id}", take.motion.source_image
+    return [still], "still", None
 
 
 def ping_pong(sources: int, frames: int) -> list[int]:
@@ -217,7 +219,10 @@ def generate_presenter_take(
             image = im.convert("RGB")
         supplied = False
     still = np.asarray(image)
-    sources, source_kind = _source_frames(store, project, request, still)
+    sources, source_kind, picture = _source_frames(store, project, request, still)
+    portrait_source = "supplied" if supplied else "drawn"
+    if picture is not None:
+        portrait_asset, portrait_source = picture, "shot-picture"
     h, w = sources[0].shape[:2]
     voice = line.voice_line
     mreq = MotionRequest(
@@ -273,7 +278,7 @@ def generate_presenter_take(
             "lipsync": True,
             "synthetic_presenter": True,
             "portrait": portrait_asset,
-            "portrait_source": "supplied" if supplied else "drawn",
+            "portrait_source": portrait_source,
             "consent": request.consent.strip(),
             "voice_asset": voice.asset,
             "voice_key": voice.request.key(),

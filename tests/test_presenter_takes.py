@@ -150,33 +150,33 @@ def test_the_cut_plays_the_presenter_in_its_shot(store: ProjectStore, tmp_path: 
         assert near < 6 and far > 4 * near, f"at {t:.2f} s the cut shows the presenter take ({near:.1f} vs {far:.1f})"
 
 
+def _motion_take(store: ProjectStore, take_id: str, frames: list[np.ndarray]) -> Take:
+    name = store.put_asset_file(encode_clip(frames, FPS, store.assets), "mp4")
+    picture = store.load().selected_take("s2", None)
+    assert picture is not None
+    h, w = frames[0].shape[:2]
+    motion = MotionRequest(shot_id="s2", variant_id=VARIANT, source_image=picture.asset, prompt="head turns",
+                           width=w, height=h, num_frames=len(frames), fps=FPS, model="tiny", aspect="9:16")  # fmt: skip
+    return Take(id=take_id, shot_id="s2", variant_id=VARIANT, request=picture.request, asset=name, backend="t",
+                kind="video", motion=motion, selected=True)  # fmt: skip
+
+
 def test_a_motion_take_gives_the_head_movement(store: ProjectStore) -> None:
     from pipelines.presenter.portrait import draw_portrait
 
-    member = CastMember(gender="man", skin_tone="brown")
-    base = np.asarray(draw_portrait(member, 288, 512, seed=2).image)
-    moving = [np.roll(base, dx, axis=1) for dx in (0, 3, 6)]
-    name = store.put_asset_file(encode_clip(moving, FPS, store.assets), "mp4")
+    scene = np.asarray(take_image((60, 120, 90)))
     project = store.load()
-    picture = project.selected_take("s2", None)
-    assert picture is not None
-    motion = MotionRequest(shot_id="s2", variant_id=VARIANT, source_image=picture.asset, prompt="head turns",
-                           width=288, height=512, num_frames=3, fps=FPS, model="tiny", aspect="9:16")  # fmt: skip
-    project.motion_takes.append(
-        Take(
-            id="m1",
-            shot_id="s2",
-            variant_id=VARIANT,
-            request=picture.request,
-            asset=name,
-            backend="t",
-            kind="video",
-            motion=motion,
-        )
-    )
+    project.motion_takes.append(_motion_take(store, "m0", [scene, np.roll(scene, 4, axis=1)]))
     store.save(project)
     take = generate_presenter_take(request(store))
-    assert take.info["source"] == "motion:m1"
+    assert take.info["source"] == "still" and take.info["portrait_source"] == "drawn", "no face in the clip"
+
+    base = np.asarray(draw_portrait(CastMember(gender="man", skin_tone="brown"), 288, 512, seed=2).image)
+    project = store.load()
+    project.motion_takes = [_motion_take(store, "m1", [np.roll(base, dx, axis=1) for dx in (0, 3, 6)])]
+    store.save(project)
+    take = generate_presenter_take(request(store))
+    assert take.info["source"] == "motion:m1" and take.info["portrait_source"] == "shot-picture"
     frames = list(read_clip(store.asset_path(take.asset)))
     shifts = [int(np.argmin([np.abs(f[:100].astype(int) - np.roll(base, dx, axis=1)[:100]).mean() for dx in (0, 3, 6)]))
               for f in frames[:5]]  # fmt: skip
