@@ -139,8 +139,11 @@ def _source_frames(
     from studio.render.motion import read_clip
 
     if request.use_motion and request.portrait is None:
-        for take in picked_motion(project, request.shot_id, request.variant_id):
-            if take.motion is not None and take.motion.aspect == request.aspect and not take.info.get("lipsync"):
+        clips = project.model_copy(
+            update={"motion_takes": [t for t in project.motion_takes if not t.info.get("lipsync")]}
+        )
+        for take in picked_motion(clips, request.shot_id, request.variant_id):  # the shot's clip, not a presenter
+            if take.motion is not None and take.motion.aspect == request.aspect:
                 path = store.asset_path(take.asset)
                 if path.is_file():
                     frames = [np.array(f) for f in read_clip(path)]
@@ -293,12 +296,15 @@ def generate_presenter_take(
 
 
 def merge_presenter_take(project: Project, take: Take) -> list[Take]:
-    """Add the take (the caller saves) and the voice line it was lip-synced to: the cut then speaks that very
-    recording (synthesis is not bit-identical run to run, and a line a few frames longer would drift off the lips)."""
+    """Add the take, picked for its shot and aspect (the caller saves), and the voice line it was lip-synced to: the
+    cut then speaks that very recording (synthesis is not bit-identical run to run, and a line a few frames longer
+    would drift off the lips)."""
     from studio.model import VoiceLine
-    from studio.motion_takes import merge_motion_takes
+    from studio.motion_takes import merge_motion_takes, pick_motion
 
     added = merge_motion_takes(project, [take])
+    if added:
+        pick_motion(project, take.id)  # the shot plays its new presenter, not a clip or an older presenter
     stored = take.info.get("voice_line")
     if added and isinstance(stored, str):
         line = VoiceLine.model_validate_json(stored)

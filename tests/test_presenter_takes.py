@@ -181,6 +181,13 @@ def test_a_motion_take_gives_the_head_movement(store: ProjectStore) -> None:
     shifts = [int(np.argmin([np.abs(f[:100].astype(int) - np.roll(base, dx, axis=1)[:100]).mean() for dx in (0, 3, 6)]))
               for f in frames[:5]]  # fmt: skip
     assert shifts == [0, 1, 2, 1, 0], "the head moves through the clip's frames, forward then back"
+    project = store.load()
+    merge_presenter_take(project, take)
+    from studio.model.motion import picked_motion
+
+    assert [t.id for t in picked_motion(project, "s2", VARIANT)] == [take.id], "the new presenter plays, not the clip"
+    store.save(project)
+    assert generate_presenter_take(request(store)).id == take.id, "still driven by the clip (reused)"
     assert ping_pong(1, 3) == [0, 0, 0]
 
 
