@@ -217,3 +217,19 @@ def test_cli_makes_the_presenter_shots_take_and_keeps_its_voice(store: ProjectSt
     assert [t.shot_id for t in takes] == ["s2"], "the storyboard's presenter shot, by default"
     assert any(v.asset == takes[0].info["voice_asset"] for v in project.voice_lines), "its recording is kept"
     assert has_synthetic_presenter(project, VARIANT)
+
+
+def test_cancel_mid_take_writes_no_clip(store: ProjectStore) -> None:
+    from studio.model import Cancelled, CancelToken, Progress
+
+    token = CancelToken()
+    seen: list[str] = []
+
+    def progress(p: Progress) -> None:
+        seen.append(p.message)
+        if p.message.startswith("Frame"):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        generate_presenter_take(request(store, batch=1), on_progress=progress, cancel=token)
+    assert "Frame 1/" in " ".join(seen) and not list(store.assets.glob("*.mp4")), "stopped, no clip left behind"
