@@ -160,6 +160,10 @@ def test_s2v_folder_is_recognised_and_needs_a_newer_diffusers(tmp_path: Path, mo
     assert f"needs a diffusers release with WanSpeechToVideoPipeline (not in diffusers {diffusers.__version__})" in (
         e.value.message
     )
+    monkeypatch.setenv("QIANMIAN_PRESENTER_MODELS", str(tmp_path))
+    with pytest.raises(BackendError) as e:
+        find_lipsync(None)
+    assert "needs a diffusers release with WanSpeechToVideoPipeline" in e.value.message, "found by the scan too"
     monkeypatch.setenv("QIANMIAN_PRESENTER_MODELS", str(tmp_path / "nothing-here"))
     monkeypatch.setenv("QIANMIAN_MODELS", str(tmp_path / "no-models"))
     with pytest.raises(BackendError) as e:

@@ -133,9 +133,14 @@ def find_lipsync(model: str | Path | None = None) -> LipSyncFolder:
     """The folder a request names, else the first lip-sync folder found where the studio looks."""
     if model:
         return inspect_folder(Path(model))
+    s2v: list[Path] = []
     for root in search_folders():
         candidates = [root, *sorted(p for p in root.iterdir() if p.is_dir())] if root.is_dir() else []
         for c in candidates:
             if all((c / p / "config.json").is_file() for p in PARTS):
                 return inspect_folder(c)
+            if _class_name(c) == S2V_CLASS:
+                s2v.append(c)
+    if s2v:
+        inspect_folder(s2v[0])  # says what the S2V tier needs
     raise BackendError("No presenter (lip-sync) model is installed.", _where_hint())
