@@ -337,6 +337,12 @@ def cmd_animate(args: argparse.Namespace) -> int:
     return run_cli(args, _run_job)
 
 
+def cmd_presenter(args: argparse.Namespace) -> int:
+    from studio.presenter_takes import run_cli
+
+    return run_cli(args, _run_job)
+
+
 def _settings_flags() -> argparse.ArgumentParser:
     """Flags every stage command takes; they override --config and the QIANMIAN_* environment."""
     common = argparse.ArgumentParser(add_help=False)
@@ -430,6 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(p)
     p.set_defaults(func=cmd_animate)
+    p = sub.add_parser("presenter", help="a presenter to camera lip-synced to a variant's voice-over (local model)")
+    from studio.presenter_takes import add_arguments as presenter_arguments
+
+    presenter_arguments(p)
+    p.set_defaults(func=cmd_presenter)
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
@@ -458,6 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         "check",
         "brand",
         "animate",
+        "presenter",
         "-h",
         "--help",
         "--quiet",

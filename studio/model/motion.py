@@ -73,7 +73,7 @@ def made_from_picture(project: Project, take: Take, variant_id: str | None) -> b
     is picked, clips of the old one are kept but no longer played."""
     if take.motion is None:
         return False
-    if take.request.model == "packshot":
+    if take.request.model == "packshot" or take.info.get("lipsync"):  # a presenter starts from its portrait
         return True
     picture = project.selected_take(take.shot_id, variant_id)
     return picture is None or picture.asset == take.motion.source_image

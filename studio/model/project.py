@@ -101,6 +101,10 @@ class Shot(Doc):
     transition: Transition = "crossfade"
     insight_ids: list[str] = Field(default_factory=list)
     line_source: LineSource | None = Field(default=None, description="What the voice-over and caption say.")
+    presenter: bool = Field(
+        default=False,
+        description="Presenter to camera: each variant's presenter says the line (studio/presenter_takes.py).",
+    )
 
 
 class Storyboard(Doc):

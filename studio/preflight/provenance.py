@@ -35,7 +35,10 @@ TRAINED_PREFIXES = ("diffusers", "piper", "kokoro", "llm", "gguf", "openai")
 
 def source_type(generators: list[dict[str, str]]) -> str:
     """IPTC digital source type: trained algorithmic media when any generator is a trained model."""
-    trained = any(g.get("id", "").split(":")[0].lower() in TRAINED_PREFIXES for g in generators)
+    trained = any(
+        g.get("kind") in ("video", "presenter") or g.get("id", "").split(":")[0].lower() in TRAINED_PREFIXES
+        for g in generators
+    )
     return TRAINED if trained else ALGORITHMIC
 
 

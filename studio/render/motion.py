@@ -71,9 +71,13 @@ def read_clip(path: Path) -> Iterator[np.ndarray]:
         reader.close()
 
 
-def source_index(p: float, shot_s: float, frames: int, fps: float) -> int:
+def source_index(p: float, shot_s: float, frames: int, fps: float, lead_s: float | None = None) -> int:
     """Which clip frame shows at progress p (0..1) of a shot lasting `shot_s`: played at speed and trimmed when the
-    clip is long enough, slowed evenly to the shot's length when it is shorter."""
+    clip is long enough, slowed evenly to the shot's length when it is shorter; a lip-synced clip (`lead_s`) plays
+    at speed from `lead_s` into the shot, its first frame held before and its last after."""
+    if lead_s is not None:
+        t = min(max(p, 0.0), 1.0) * shot_s - lead_s
+        return min(frames - 1, max(0, int(t * fps + 1e-6)))
     length = frames / fps
     t = min(max(p, 0.0), 1.0) * (shot_s if length >= shot_s else length)
     return min(frames - 1, max(0, int(t * fps + 1e-6)))
@@ -134,7 +138,7 @@ class MotionClip:
         return self._raw
 
     def frame(self, p: float) -> tuple[np.ndarray, bool]:
-        index = source_index(p, self.clip.duration_s, self.source.frames, self.source.fps)
+        index = source_index(p, self.clip.duration_s, self.source.frames, self.source.fps, self.source.lead_s)
         if index != self._index or self._fitted is None:
             self._fitted = fit_frame(self._raw_frame(index), self.width, self.height)
             self._index = index

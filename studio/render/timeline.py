@@ -30,6 +30,11 @@ class MotionSource:
     path: Path
     frames: int
     fps: float
+    lead_s: float | None = None
+    """A lip-synced clip: played at its own speed from this far into the shot (with the voice), first and last
+    frames held; None: fitted to the shot (trimmed, or slowed evenly)."""
+    voice: str = ""
+    """A lip-synced clip: the voice recording (asset) its lips say; played only while the cut speaks that one."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,12 @@ def build_timeline(
             own = take_for_aspect(project, shot.shot_id, variant.id, aspect)
             if own is not None and store.asset_path(own.asset).is_file():
                 pictures.append((aspect, store.asset_path(own.asset), parse_focus(own.info.get("focus"))))
+        line = lines.get(shot.shot_id)
+        spoken = line.voice_line.asset if line is not None else None
+        # A presenter lip-synced to another recording (the line was edited since) would mouth the wrong words.
+        motion = tuple(
+            m for m in motion_sources(project, store, shot.shot_id, variant.id) if not m.voice or m.voice == spoken
+        )
         clips.append(
             Clip(
                 shot_id=shot.shot_id,
@@ -218,10 +229,9 @@ def build_timeline(
                 transition_out=str(shot.overrides.get("transition") or (ms.transition if ms else "crossfade")),
                 label=f"S{order.get(shot.shot_id, 0) + 1} · {ms.beat.upper()}" if ms else shot.shot_id,
                 pictures=tuple(pictures),
-                motion=motion_sources(project, store, shot.shot_id, variant.id),
+                motion=motion,
             )
         )
-        line = lines.get(shot.shot_id)
         if line is not None:
             start = t + VOICE_LEAD_S
             voice.append(VoiceCue(shot.shot_id, start, line))
@@ -270,7 +280,9 @@ def motion_sources(project: Project, store: ProjectStore, shot_id: str, variant_
         path = store.asset_path(take.asset)
         if take.motion is not None and path.is_file():
             frames = int(take.info.get("frames", take.motion.num_frames))
-            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps)))
+            lead = VOICE_LEAD_S if take.info.get("lipsync") else None
+            voice = str(take.info.get("voice_asset", "")) if lead is not None else ""
+            out.append(MotionSource(take.motion.aspect, path, frames, float(take.motion.fps), lead, voice))
     return tuple(out)
 
 
