@@ -251,5 +251,5 @@ class RenderOps(OpsBase):
             request,
             lane=voice.LANE,
             kind="voice",
-            on_success=lambda preview: player.open(preview.path, play=True),
+            on_success=lambda preview: player.hear(preview.path),  # its own audio player: the video stays on screen
         )
