@@ -123,6 +123,11 @@ class CutPage(Page):
     def variant_id(self) -> str | None:
         return self.variant.currentData()
 
+    def select_variant(self, variant_id: str) -> None:
+        index = self.variant.findData(variant_id)
+        if index >= 0:
+            self.variant.setCurrentIndex(index)
+
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return

@@ -155,6 +155,12 @@ class ImagesPage(Page):
     def variant_id(self) -> str | None:
         return self.variant.currentData()
 
+    def select_variant(self, variant_id: str) -> None:
+        index = self.variant.findData(variant_id)
+        if index >= 0:
+            self._chosen = (variant_id,)
+            self.variant.setCurrentIndex(index)
+
     def shot_id(self) -> str | None:
         item = self.shots.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
