@@ -429,6 +429,9 @@ class VariantWall(QWidget):
         split.addWidget(self.lines)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
+        split.setSizes([640, 360])  # the wall first: the cards are what a creator judges
+        self.lines.setMinimumWidth(260)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -465,6 +468,7 @@ class VariantWall(QWidget):
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # off screen now, not at the next event-loop turn
                 widget.deleteLater()
         self.cards.clear()
         self.compare_with.clear()
