@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, Qt, Signal
+from fake_media import FakePlayer
+from PySide6.QtCore import Qt
 
 from studio.model import Brief, Flag, Project, ProjectStore
 
@@ -146,48 +147,6 @@ def test_click_selects_everywhere_and_lines_edit_in_place(window, qtbot):
     v = window.doc.project.variant(target.id)
     assert v.shots[0].voiceover == before_vo and v.shots[1].caption == before_cap
     assert editor.table.item(0, 1).text() == before_vo, "the editor shows the restored line"
-
-
-class FakePlayer(QObject):
-    """A QMediaPlayer stand-in (this machine may lack libpulse): state, position, the signals the view follows."""
-
-    durationChanged = Signal(int)
-    positionChanged = Signal(int)
-    playbackStateChanged = Signal(int)
-
-    class PlaybackState:
-        StoppedState, PlayingState, PausedState = 0, 1, 2
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.state, self.pos, self.rate = 0, 0, 1.0
-
-    def playbackState(self) -> int:
-        return self.state
-
-    def play(self) -> None:
-        self.state = 1
-        self.playbackStateChanged.emit(1)
-
-    def pause(self) -> None:
-        self.state = 2
-        self.playbackStateChanged.emit(2)
-
-    def stop(self) -> None:
-        self.state, self.pos = 0, 0
-
-    def position(self) -> int:
-        return self.pos
-
-    def setPosition(self, ms: int) -> None:
-        self.pos = ms
-        self.positionChanged.emit(ms)
-
-    def duration(self) -> int:
-        return 12_000
-
-    def setPlaybackRate(self, rate: float) -> None:
-        self.rate = rate
 
 
 def test_compare_plays_and_seeks_both(window, qtbot):
