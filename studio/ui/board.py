@@ -37,6 +37,8 @@ MIME = "application/x-qianmian-shot"
 MIN_CARD = 120
 """The narrowest card (a half-second shot still shows its frame and its buttons)."""
 WAVE_POINTS = 400
+CARD_TEXT = 110
+"""Height of a card under its frame: title, voice-over and caption."""
 
 
 @dataclass(frozen=True)
@@ -415,7 +417,8 @@ class Board(QWidget):
         total = max(0.5, doc.project.storyboard.total_duration())
         width = max(300, self.scroll.viewport().width() - 12)
         self.px_per_s = max(60.0, width / total)
-        self.frame_h = max(140, min(420, self.scroll.viewport().height() - 230))
+        # the frame takes what the lines and the timeline strip leave, so the strip stays in view
+        self.frame_h = max(90, min(420, self.scroll.viewport().height() - CARD_TEXT - self.strip.minimumHeight() - 24))
         dpr = self.devicePixelRatioF()
         for shot in doc.project.storyboard.shots:
             card = self.cards.get(shot.id)

@@ -190,7 +190,13 @@ class CutPage(Page):
             self._filling = False
 
     def _open_video(self) -> None:
-        if self._filling or not self.videos.count():
+        if self._filling:
+            return
+        if not self.videos.count():
+            if self.doc is not None:  # the planned shots, to jump between once a video is made
+                self.player.set_shots(shot_marks(self.doc.project, self.variant_id()), self.doc.project.settings.fps)
+                self.player.hint.setText("Nothing rendered yet: Render preview makes a video to watch here.")
+                self.player.hint.show()
             return
         path = Path(self.videos.currentData())
         which = self.videos.currentData(VIDEO_OF)

@@ -485,6 +485,9 @@ class VariantWall(QWidget):
             self.grid.addWidget(head, 0, c + 1)
         for r, market in enumerate(markets):
             self.grid.addWidget(QLabel(f"<b>{escape(market)}</b>"), r + 1, 0)
+        self.grid.setColumnStretch(0, 0)
+        for c in range(1, len(segments) + 1):
+            self.grid.setColumnStretch(c, 1)
         aspect = self.current_aspect()
         compliance_of = _compliance_of(project)
         for v in project.variants:
@@ -509,6 +512,7 @@ class VariantWall(QWidget):
         )
         if self.selected not in self.cards:
             self.selected = next(iter(self.cards), None)
+        self._compare_other()
         self._mark_selected()
         self.refresh_pictures()
         self.lines.show_variant(doc, self.selected)
@@ -559,11 +563,15 @@ class VariantWall(QWidget):
         self._mark_selected()
         if changed or self.lines.variant_id != variant_id:
             self.lines.show_variant(self.doc, variant_id)
-        others = [i for i in range(self.compare_with.count()) if self.compare_with.itemData(i) != variant_id]
-        if others and self.compare_with.currentData() == variant_id:
-            self.compare_with.setCurrentIndex(others[0])
+        self._compare_other()
         if announce:
             self.variant_selected.emit(variant_id)
+
+    def _compare_other(self) -> None:
+        """'Compare with' never offers the selected variant itself."""
+        others = [i for i in range(self.compare_with.count()) if self.compare_with.itemData(i) != self.selected]
+        if others and self.compare_with.currentData() == self.selected:
+            self.compare_with.setCurrentIndex(others[0])
 
     # --- scoring and compare ---------------------------------------------------------------------------------
 
