@@ -339,9 +339,9 @@ class Board(QWidget):
         column.setContentsMargins(4, 4, 4, 4)
         column.addLayout(self.row, 1)
         column.addWidget(self.strip)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.row_host)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.row_host)
         self.timeline_of = QComboBox()
         self.timeline_of.setObjectName("timelineOf")
         self.timeline_of.setAccessibleName("Timeline of")
@@ -355,7 +355,7 @@ class Board(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self._resize = QTimer(self)
         self._resize.setSingleShot(True)
         self._resize.setInterval(120)
@@ -364,7 +364,8 @@ class Board(QWidget):
     # --- view ------------------------------------------------------------------------------------------------
 
     def order(self) -> list[str]:
-        return [w.shot_id for i in range(self.row.count()) if isinstance(w := self.row.itemAt(i).widget(), ShotCard)]
+        items = (self.row.itemAt(i) for i in range(self.row.count()))
+        return [w.shot_id for item in items if item is not None and isinstance(w := item.widget(), ShotCard)]
 
     def fill(self, doc: ProjectDocument | None, thumbs: Any) -> None:
         """Rebuild the cards from the storyboard (and keep the timeline's variant choice)."""
@@ -415,10 +416,12 @@ class Board(QWidget):
         if doc.project.storyboard is None:
             return
         total = max(0.5, doc.project.storyboard.total_duration())
-        width = max(300, self.scroll.viewport().width() - 12)
+        width = max(300, self.scroll_area.viewport().width() - 12)
         self.px_per_s = max(60.0, width / total)
         # the frame takes what the lines and the timeline strip leave, so the strip stays in view
-        self.frame_h = max(90, min(420, self.scroll.viewport().height() - CARD_TEXT - self.strip.minimumHeight() - 24))
+        self.frame_h = max(
+            90, min(420, self.scroll_area.viewport().height() - CARD_TEXT - self.strip.minimumHeight() - 24)
+        )
         dpr = self.devicePixelRatioF()
         for shot in doc.project.storyboard.shots:
             card = self.cards.get(shot.id)

@@ -106,7 +106,7 @@ def badges(
         out.append(Badge("not-rendered", "not rendered", "info", "Render this variant in Voice & Cut."))
     if score is not None:
         total = int(getattr(score, "total", 0))
-        rows = getattr(score, "rows", lambda: [])()
+        rows: list[dict[str, str]] = getattr(score, "rows", lambda: [])()
         why = "\n".join(f"{r.get('status', '')}: {r.get('item', '')} — {r.get('reason', '')}" for r in rows)
         out.append(Badge("score", f"★ {total}/100", "ok" if total >= 70 else "warn", why))
     return out
@@ -261,7 +261,10 @@ class LineEditor(QWidget):
         """(shot id, field, new text) for every cell that differs from the project."""
         out = []
         for r in range(self.table.rowCount()):
-            shot_id = self.table.item(r, 0).text()
+            head = self.table.item(r, 0)
+            if head is None:
+                continue
+            shot_id = head.text()
             for c, field in ((1, "voiceover"), (2, "caption")):
                 item = self.table.item(r, c)
                 if item is not None and item.text().strip() != str(item.data(Qt.ItemDataRole.UserRole)).strip():
@@ -420,12 +423,12 @@ class VariantWall(QWidget):
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
         self.grid.setSpacing(8)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.grid_host)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.grid_host)
         self.lines = LineEditor()
         split = QSplitter()
-        split.addWidget(self.scroll)
+        split.addWidget(self.scroll_area)
         split.addWidget(self.lines)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
@@ -519,7 +522,7 @@ class VariantWall(QWidget):
 
     def thumb_height(self) -> int:
         rows = max(1, len(self.doc.project.brief.markets)) if self.doc is not None else 1
-        room = self.scroll.viewport().height() // rows - 110
+        room = self.scroll_area.viewport().height() // rows - 110
         return max(120, min(420, room))
 
     def refresh_pictures(self) -> None:
