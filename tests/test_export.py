@@ -275,8 +275,12 @@ def test_otio_timeline_has_the_cut(campaign, rendered: Path) -> None:
     assert len(voice_clips) == len(voices)
     for clip in voice_clips:
         assert (folder / clip.media_reference.target_url).suffix == ".wav"
-    assert len(tracks["V2 Captions"].find_clips()) == len(variant.shots)
-    assert [m.name for m in timeline.tracks.markers] == [s.caption for s in variant.shots]
+    # The caption titles are what the render burned in (its cut record: the spoken line, cue for cue), not the
+    # shots' planned supers, which the video does not show.
+    cut = project.cut(variant.id, project.brief.aspect_ratios[0])
+    assert cut is not None and cut.captions
+    assert [c.name for c in tracks["V2 Captions"].find_clips()] == [c.text for c in cut.captions]
+    assert [m.name for m in timeline.tracks.markers] == [c.text for c in cut.captions]
     assert tracks["V3 Reference render"].enabled is False
 
     video = next(d for d in project.deliverables if d.variant_id == variant.id and d.kind == "video")

@@ -142,3 +142,24 @@ def test_store_is_untouched_by_the_takes_stage(tmp_path: Path) -> None:
     assert outcome.takes and store.project_file.read_bytes() == before
     project = takes_stage.apply(ProjectStore(store.root).load(), outcome)
     assert len(project.takes) == len(outcome.takes)
+
+
+def test_the_cli_reads_a_config_file_and_its_flags_override_it(
+    server: _Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from studio.cli import main as cli_main
+
+    monkeypatch.delenv("QIANMIAN_LLM_BASE_URL", raising=False)
+    brief = str(ROOT / "briefs" / "fintech-app.toml")
+    config = tmp_path / "settings.toml"
+    config.write_text(f'llm_endpoint = "{server.url}"\nllm_timeout_s = 5\nllm_key = ""\n', "utf-8")
+    assert cli_main(["--quiet", "plan", brief, "--out", str(tmp_path / "a"), "--config", str(config)]) == 0
+    assert server.hits, "the endpoint from the config file was asked"
+    asked = len(server.hits)
+    out = tmp_path / "b"
+    assert cli_main(["--quiet", "plan", brief, "--out", str(out), "--config", str(config), "--llm-endpoint", ""]) == 0
+    assert len(server.hits) == asked, "--llm-endpoint '' turns the file's endpoint off for this run"
+    assert ProjectStore(out).load().variants
+
+    assert cli_main(["--quiet", "plan", brief, "--out", str(tmp_path / "c"), "--device", "tpu"]) == 2
+    assert "tpu" in capsys.readouterr().err

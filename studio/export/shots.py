@@ -147,8 +147,8 @@ def variant_sheet(project: Project, store: ProjectStore, variant_id: str, aspect
         None,
     )
     end_card = END_CARD_S
-    if record is not None:
-        end_card = record.end_card_s
+    if record is not None:  # the last shot's length counts the end card in, as the project's shots do
+        end_card = max(0.0, round(record.duration_s - t, 3))
     elif video is not None and video.duration_s:
         end_card = max(0.0, round(video.duration_s - t, 3))
     video_path = None

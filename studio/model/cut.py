@@ -27,7 +27,10 @@ class CutShot(_Record):
 
     shot_id: SafeId
     start_s: float = Field(ge=0)
-    duration_s: float = Field(gt=0)
+    duration_s: float = Field(
+        gt=0, description="Storyboard length, as the project's shots: the last one counts the end card in."
+    )
+    picture_s: float = Field(default=0.0, ge=0, description="How long the shot's own picture shows.")
     camera: str = "static"
     transition: str = "crossfade"
     take_id: str | None = None

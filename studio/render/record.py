@@ -21,13 +21,15 @@ def cut_records(
     """One record per aspect (every aspect renders the same timeline at its own size): shot lengths, the camera
     move and transition each shot was cut with (variant overrides included), caption cues and voice files."""
     shots = []
-    for clip in timeline.clips:
+    for n, clip in enumerate(timeline.clips):
         take = project.selected_take(clip.shot_id, variant.id)
+        last = n == len(timeline.clips) - 1  # storyboard lengths count the end card in the last shot
         shots.append(
             CutShot(
                 shot_id=clip.shot_id,
                 start_s=round(clip.start_s, 3),
-                duration_s=round(clip.duration_s, 3),
+                duration_s=round(clip.duration_s + (timeline.end_card.duration_s if last else 0.0), 3),
+                picture_s=round(clip.duration_s, 3),
                 camera=clip.camera,
                 transition=clip.transition_out,
                 take_id=take.id if take is not None else None,

@@ -17,15 +17,15 @@ per variant on the process lane. Qt-free domain code the app shows lives here to
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # imported on first use: the app's window imports `status` at start, before the schema loads
+if TYPE_CHECKING:  # the package itself stays light: the window imports `status` before the schema loads
     from studio.model.stage import Lane
     from studio.stages.settings import Settings
+
+    STAGES: dict[str, StageSpec]
 
 __all__ = ["STAGES", "Lane", "Settings", "StageSpec", "lane_of", "stage"]
 
@@ -40,41 +40,36 @@ class StageSpec:
     apply: Callable[[Any, Any], Any]
 
 
-_MODULES = (
-    "cut",
-    "demo",
-    "edits",
-    "export",
-    "plan",
-    "quality",
-    "readiness",
-    "render",
-    "settings",
-    "status",
-    "takes",
-    "voice",
-)
+_REGISTRY: dict[str, StageSpec] = {}
 
 
-@cache
-def _stages() -> dict[str, StageSpec]:
-    from studio.stages import cut, demo, export, plan, takes, voice
+def _registry() -> dict[str, StageSpec]:
+    """The stages by name, imported on first use (each stage module imports the schema)."""
+    if not _REGISTRY:
+        from studio.stages import cut, demo, export, plan, takes, voice
 
-    return {
-        "plan": StageSpec("plan", plan.LANE, plan.run, plan.apply),
-        "takes": StageSpec("takes", takes.LANE, takes.run, takes.apply),
-        "voice": StageSpec("voice", voice.LANE, voice.run, voice.apply),
-        "cut": StageSpec("cut", cut.LANE, cut.run, cut.apply),
-        "export": StageSpec("export", export.LANE, export.run, export.apply),
-        "demo": StageSpec("demo", demo.LANE, demo.run, lambda project, outcome: project),
-        "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, lambda project, outcome: project),
-    }
+        _REGISTRY.update(
+            {
+                "plan": StageSpec("plan", plan.LANE, plan.run, plan.apply),
+                "takes": StageSpec("takes", takes.LANE, takes.run, takes.apply),
+                "voice": StageSpec("voice", voice.LANE, voice.run, voice.apply),
+                "cut": StageSpec("cut", cut.LANE, cut.run, cut.apply),
+                "export": StageSpec("export", export.LANE, export.run, export.apply),
+                "demo": StageSpec("demo", demo.LANE, demo.run, _unchanged),
+                "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, _unchanged),
+            }
+        )
+    return _REGISTRY
+
+
+def _unchanged(project: Any, outcome: Any) -> Any:
+    """For stages whose outcome changes nothing in the project (the demo makes its own; a warm-up none)."""
+    return project
 
 
 def __getattr__(name: str) -> Any:
-    """`STAGES`, `Settings`, `Lane` and the stage modules load when first asked for (PEP 562)."""
     if name == "STAGES":
-        return _stages()
+        return _registry()
     if name == "Settings":
         from studio.stages.settings import Settings
 
@@ -83,16 +78,14 @@ def __getattr__(name: str) -> Any:
         from studio.model.stage import Lane
 
         return Lane
-    if name in _MODULES:
-        return importlib.import_module(f"studio.stages.{name}")
-    raise AttributeError(f"module 'studio.stages' has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def stage(name: str) -> StageSpec:
     try:
-        return _stages()[name]
+        return _registry()[name]
     except KeyError:
-        raise KeyError(f"No stage {name!r}; known: {', '.join(_stages())}") from None
+        raise KeyError(f"No stage {name!r}; known: {', '.join(_registry())}") from None
 
 
 def lane_of(name: str) -> Lane:
