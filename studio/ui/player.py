@@ -174,6 +174,8 @@ class PreviewPlayer(QWidget):
         layout.addLayout(shots_bar)
         self.source: Path | None = None
         self.pending: Path | None = None
+        self.heard: Path | None = None
+        """The voice line last heard (through its own player, never replacing the video)."""
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
         self.video_box.addWidget(self.hint)
@@ -243,6 +245,7 @@ class PreviewPlayer(QWidget):
 
     def hear(self, path: Path) -> None:
         """Play a voice line through its own audio player: the video keeps its frame and position."""
+        self.heard = path
         if self._voice is None:
             try:
                 media_player, audio_output, _video = load_media()

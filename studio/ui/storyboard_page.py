@@ -111,7 +111,7 @@ class StoryboardPage(Page):
             ("Ctrl+Right", lambda: self.nudge(1)),
             ("Ctrl+Shift+N", self.add_shot),
         ):
-            QShortcut(QKeySequence(keys), self.board, slot)
+            QShortcut(QKeySequence(keys), self, slot)  # the page's: from the board or the card list
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.board, self.delete_shot)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
