@@ -3,6 +3,7 @@ one undo step, two variants compared with playback in step. A Korean fintech bri
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
 from pathlib import Path
@@ -101,15 +102,20 @@ def test_compliance_badge_when_preflight_blocks(window, qtbot, monkeypatch: pyte
         findings = [{"message": "Guaranteed returns is a forbidden claim in VN"}] if blocked else []
         return {"variant": variant_id, "blocked": blocked, "block": int(blocked), "warn": 0, "findings": findings}
 
-    try:  # the real preflight module when this build has it; else a stand-in with its interface
-        import studio.preflight.check as check
+    from studio.ui.operations.wall import SUMMARY_MODULES
 
-        monkeypatch.setattr(check, "variant_summary", variant_summary)
-    except ImportError:
-        fake = types.ModuleType("studio.preflight.check")
+    for name in SUMMARY_MODULES:  # the real check module where this build has one; else a stand-in with its interface
+        try:
+            monkeypatch.setattr(importlib.import_module(name), "variant_summary", variant_summary)
+            break
+        except ImportError:
+            continue
+    else:
+        package = SUMMARY_MODULES[0].rpartition(".")[0]
+        fake = types.ModuleType(SUMMARY_MODULES[0])
         fake.variant_summary = variant_summary  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "studio.preflight", types.ModuleType("studio.preflight"))
-        monkeypatch.setitem(sys.modules, "studio.preflight.check", fake)
+        monkeypatch.setitem(sys.modules, package, types.ModuleType(package))
+        monkeypatch.setitem(sys.modules, SUMMARY_MODULES[0], fake)
     wall = wall_of(window)
     wall.refresh()
     card = wall.cards[blocked_id]

@@ -511,7 +511,7 @@ class VariantWall(QWidget):
         finals = sum(1 for c in self.cards.values() if "final" in c.badge_kinds())
         self.summary.setText(
             f"{len(self.cards)} variants · {finals} final · {todo} with untranslated lines"
-            + ("" if self.ops is None or _scoring_available() else " · scorecards need studio.preflight")
+            + ("" if self.ops is None or _scoring_available() else " · no scorecards in this build (studio.check)")
         )
         if self.selected not in self.cards:
             self.selected = next(iter(self.cards), None)

@@ -1,10 +1,13 @@
-"""Variant wall actions: score a rendered variant (the preflight scorecard decodes the video, so it is a job).
+"""Variant wall actions: score a rendered variant (the scorecard decodes the video, so it is a job) and read a
+variant's compliance summary (cheap text checks).
 
-The preflight package may be absent from a build; then scoring is simply not offered (`scoring_available`).
+The check package may be absent from a build (it lives in `studio.check` on main, `studio.preflight` earlier); then
+the wall shows no compliance badge and offers no scorecard.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +20,22 @@ if TYPE_CHECKING:
     from studio.model import Project
 
 
+SCORECARD_MODULES = ("studio.check.scorecard", "studio.preflight.scorecard")
+SUMMARY_MODULES = ("studio.check.report", "studio.preflight.check")
+
+
+def _first(modules: tuple[str, ...], name: str) -> Any:
+    """`name` from the first of `modules` that imports and has it; None when none does."""
+    for module in modules:
+        try:
+            found = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
 @dataclass(frozen=True)
 class ScoreRequest:
     project: Project
@@ -26,9 +45,8 @@ class ScoreRequest:
 
 def score(request: ScoreRequest, *, on_progress: Any = None, cancel: Any = None) -> Any:
     """Worker side: the variant's scorecard (None where studio.preflight is not installed)."""
-    try:
-        from studio.preflight.scorecard import score_variant
-    except ImportError:
+    score_variant = _first(SCORECARD_MODULES, "score_variant")
+    if score_variant is None:
         return None
     return score_variant(request.project, request.variant_id, request.video, on_progress=on_progress, cancel=cancel)
 
@@ -36,17 +54,19 @@ def score(request: ScoreRequest, *, on_progress: Any = None, cancel: Any = None)
 def scoring_available() -> bool:
     import importlib.util
 
-    try:
-        return importlib.util.find_spec("studio.preflight.scorecard") is not None
-    except ImportError:
-        return False
+    for module in SCORECARD_MODULES:
+        try:
+            if importlib.util.find_spec(module) is not None:
+                return True
+        except ImportError:
+            continue
+    return False
 
 
 def compliance(project: Project, variant_id: str) -> dict[str, Any] | None:
-    """studio.preflight's summary of one variant (blocked, counts, findings), or None where it is not installed."""
-    try:
-        from studio.preflight.check import variant_summary
-    except ImportError:
+    """The check package's summary of one variant (blocked, counts, findings), or None where it is not installed."""
+    variant_summary = _first(SUMMARY_MODULES, "variant_summary")
+    if variant_summary is None:
         return None
     try:
         summary: dict[str, Any] = variant_summary(project, variant_id)
