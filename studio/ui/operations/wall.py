@@ -41,6 +41,7 @@ class ScoreRequest:
     project: Project
     variant_id: str
     video: Path
+    root: Path | None = None
 
 
 def score(request: ScoreRequest, *, on_progress: Any = None, cancel: Any = None) -> Any:
@@ -48,7 +49,9 @@ def score(request: ScoreRequest, *, on_progress: Any = None, cancel: Any = None)
     score_variant = _first(SCORECARD_MODULES, "score_variant")
     if score_variant is None:
         return None
-    return score_variant(request.project, request.variant_id, request.video, on_progress=on_progress, cancel=cancel)
+    return score_variant(
+        request.project, request.variant_id, request.video, root=request.root, on_progress=on_progress, cancel=cancel
+    )
 
 
 def scoring_available() -> bool:
@@ -84,7 +87,7 @@ class WallOps(OpsBase):
         doc = self.doc
         if doc is None or not scoring_available():
             return None
-        request = ScoreRequest(doc.project.model_copy(deep=True), variant_id, video)
+        request = ScoreRequest(doc.project.model_copy(deep=True), variant_id, video, doc.root)
         return self.run_job(
             f"Score {variant_id}",
             score,
