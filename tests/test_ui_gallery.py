@@ -42,7 +42,14 @@ def test_screenshot_gallery(qtbot, tmp_path: Path, gallery: Path):
         qtbot.waitUntil(lambda: window.jobs.settled() and not window.thumbnails.pending(), timeout=30_000)
 
     settle()
+    # one variant rendered as a preview: the wall shows its cut frame and badge, the board its voice waveform, the
+    # player a video, Deliver a file
+    from studio.ui.operations.render import PREVIEW_SCALE
+
+    window.ops.render.render(scale=PREVIEW_SCALE, variant_ids=(vid,))
+    settle()
     assert not [j for j in window.jobs.jobs if j.state == "failed"]
+    assert any(d.kind == "video" and d.variant_id == vid for d in window.doc.project.deliverables)
     sizes: dict[str, list[int]] = {}
     for w, h in SIZES:
         window.resize(w, h)
@@ -56,6 +63,10 @@ def test_screenshot_gallery(qtbot, tmp_path: Path, gallery: Path):
         }
         for name, show in shots.items():
             show()
+            if name == "board":
+                board = window.pages["storyboard"].visual
+                board.timeline_of.setCurrentIndex(board.timeline_of.findData(vid))
+                assert board.strip.timeline.waves, "the rendered voice shows as a waveform"
             if name == "takes":
                 page = window.pages["images"]
                 page.variant.setCurrentIndex(page.variant.findData(vid))

@@ -37,7 +37,7 @@ MIME = "application/x-qianmian-shot"
 MIN_CARD = 120
 """The narrowest card (a half-second shot still shows its frame and its buttons)."""
 WAVE_POINTS = 400
-CARD_TEXT = 110
+CARD_TEXT = 100
 """Height of a card under its frame: title, voice-over and caption."""
 
 
@@ -141,7 +141,7 @@ class TimelineStrip(QWidget):
         self.timeline = Timeline([], [], [])
         self.px_per_s = 60.0
         self.offset = 0
-        self.setMinimumHeight(96)
+        self.setMinimumHeight(80)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_timeline(self, timeline: Timeline, px_per_s: float, offset: int = 0) -> None:
@@ -415,19 +415,21 @@ class Board(QWidget):
         doc, thumbs, _ = self._args
         if doc.project.storyboard is None:
             return
-        total = max(0.5, doc.project.storyboard.total_duration())
+        # widths follow the timeline under the cards: the render's lengths when a rendered variant is shown
+        timeline = self._timeline()
+        lengths = {seg.shot_id: seg.duration_s for seg in timeline.segments}
+        total = max(0.5, timeline.duration_s or doc.project.storyboard.total_duration())
         width = max(300, self.scroll_area.viewport().width() - 12)
         self.px_per_s = max(60.0, width / total)
         # the frame takes what the lines and the timeline strip leave, so the strip stays in view
-        self.frame_h = max(
-            90, min(420, self.scroll_area.viewport().height() - CARD_TEXT - self.strip.minimumHeight() - 24)
-        )
+        room = self.scroll_area.viewport().height() - CARD_TEXT - self.strip.minimumHeight() - 24
+        self.frame_h = max(64, min(420, room))
         dpr = self.devicePixelRatioF()
         for shot in doc.project.storyboard.shots:
             card = self.cards.get(shot.id)
             if card is None:
                 continue
-            w = max(MIN_CARD, round(shot.duration_s * self.px_per_s))
+            w = max(MIN_CARD, round(lengths.get(shot.id, shot.duration_s) * self.px_per_s))
             card.setFixedWidth(w)
             size = QSize(w - 12, self.frame_h)
             if any(t.shot_id == shot.id for t in doc.project.takes):  # a frame: fill the card, cropped as film
@@ -438,18 +440,19 @@ class Board(QWidget):
             else:  # the placeholder says "no image yet" at the card's size
                 card.picture.setPixmap(shot_thumbnail(doc.root, doc.project, shot.id, None, size, dpr, thumbs))
             card.picture.setFixedHeight(self.frame_h)
-        self._fill_timeline()
+        self.strip.set_timeline(timeline, self.px_per_s)
+
+    def _timeline(self) -> Timeline:
+        if self._args is None:
+            return Timeline([], [], [])
+        doc = self._args[0]
+        try:
+            return build_timeline(doc.project, doc.root, self.timeline_of.currentData())
+        except KeyError:
+            return build_timeline(doc.project, doc.root, None)
 
     def _fill_timeline(self) -> None:
-        if self._args is None:
-            return
-        doc = self._args[0]
-        variant = self.timeline_of.currentData()
-        try:
-            timeline = build_timeline(doc.project, doc.root, variant)
-        except KeyError:
-            timeline = build_timeline(doc.project, doc.root, None)
-        self.strip.set_timeline(timeline, self.px_per_s)
+        self._rescale()  # a rendered variant's timeline has its own lengths: the cards follow them
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -95,13 +95,15 @@ def badges(
     videos = [
         d for d in project.deliverables if d.kind == "video" and d.variant_id == variant_id and d.aspect == aspect
     ]
+    full = [d for d in videos if not is_preview(d, root)]
+    reasons = "\n".join(dict.fromkeys(r for d in videos for r in d.reasons))
     if finals:
         out.append(Badge("final", "✓ final", "ok", "A full-size final video is rendered."))
-    elif any(d.status == "draft" for d in videos):
-        reasons = "\n".join(r for d in videos for r in d.reasons)
+    elif any(d.status == "draft" for d in full):
         out.append(Badge("draft", "draft", "warn", reasons or "Rendered as a draft: not a deliverable."))
-    elif any(is_preview(d, root) for d in videos):
-        out.append(Badge("preview", "preview only", "info", "A small preview: render final for the deliverable."))
+    elif len(full) < len(videos):
+        why = "A small preview: render final for the deliverable." + (f"\n{reasons}" if reasons else "")
+        out.append(Badge("preview", "preview only", "info", why))
     else:
         out.append(Badge("not-rendered", "not rendered", "info", "Render this variant in Voice & Cut."))
     if score is not None:
