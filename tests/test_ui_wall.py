@@ -131,11 +131,12 @@ def test_click_selects_everywhere_and_lines_edit_in_place(window, qtbot):
     qtbot.mouseClick(wall.cards[target.id], Qt.MouseButton.LeftButton)
     assert wall.selected == target.id
     assert window.pages["variants"].selected_variant() == target.id
-    window.page("images")
-    window.page("cut")
+    for key in ("images", "cut", "storyboard"):
+        window.page(key)
     window.select_variant(target.id)
     assert window.pages["images"].variant_id() == target.id
     assert window.pages["cut"].variant_id() == target.id
+    assert window.pages["storyboard"].visual.timeline_of.currentData() == target.id
 
     editor = wall.lines
     assert editor.variant_id == target.id and editor.table.rowCount() == len(target.shots)

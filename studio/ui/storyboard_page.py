@@ -217,6 +217,12 @@ class StoryboardPage(Page):
         if parts != frozenset({"thumbnails"}):
             self.table_model.reload()
 
+    def select_variant(self, variant_id: str) -> None:
+        """The board's timeline shows the variant chosen elsewhere (its voice and captions)."""
+        index = self.visual.timeline_of.findData(variant_id)
+        if index >= 0:
+            self.visual.timeline_of.setCurrentIndex(index)
+
     def _board_selected(self, row: int) -> None:
         if not self._filling and row >= 0:
             self.table.selectRow(row)
