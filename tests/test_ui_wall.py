@@ -184,3 +184,50 @@ def test_compare_without_media_stack_says_so(window, qtbot, monkeypatch: pytest.
     assert view is not None and not view.play_button.isEnabled()
     assert "Playback in the studio" in view.hint.text() and view.hint.isVisibleTo(view)
     view.close()
+
+
+class _Card:
+    total = 82
+
+    def rows(self) -> list[dict[str, str]]:
+        return [{"status": "pass", "item": "Brand in the first 3 s", "reason": "logo at 0.4 s"}]
+
+
+def test_scorecard_of_a_rendered_variant_is_made_in_the_background(window, qtbot, monkeypatch):
+    from studio.model import Deliverable
+    from studio.ui.operations import wall as wall_ops
+
+    scored: list[tuple[str, str]] = []
+
+    def score_variant(project, variant_id, video, **kw):
+        scored.append((variant_id, Path(video).name))
+        return _Card()
+
+    fake = types.ModuleType(wall_ops.SCORECARD_MODULES[0])
+    fake.score_variant = score_variant  # type: ignore[attr-defined]
+    package = wall_ops.SCORECARD_MODULES[0].rpartition(".")[0]
+    if package not in sys.modules:
+        monkeypatch.setitem(sys.modules, package, types.ModuleType(package))
+    monkeypatch.setitem(sys.modules, wall_ops.SCORECARD_MODULES[0], fake)
+    v = window.doc.project.variants[2]
+    renders = window.doc.root / "renders"
+    renders.mkdir(exist_ok=True)
+    (renders / f"{v.id}_9x16.mp4").write_bytes(b"\0" * 64)
+    d = Deliverable(
+        variant_id=v.id,
+        market=v.market,
+        language=v.language,
+        segment=v.segment,
+        aspect="9:16",
+        kind="video",
+        path=f"renders/{v.id}_9x16.mp4",
+    )
+    window.doc.edit("Render", ("deliverables",), lambda p: p.deliverables.append(d))
+    wall = wall_of(window)
+    qtbot.waitUntil(lambda: "score" in wall.cards[v.id].badge_kinds(), timeout=20_000)
+    assert scored == [(v.id, f"{v.id}_9x16.mp4")]
+    assert "82/100" in wall.cards[v.id].badges.text()
+    assert "final" in wall.cards[v.id].badge_kinds()
+    wall.refresh()  # the same file is not scored again
+    qtbot.wait(100)
+    assert len(scored) == 1

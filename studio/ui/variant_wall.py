@@ -403,6 +403,7 @@ class VariantWall(QWidget):
         self.cards: dict[str, VariantCard] = {}
         self.scores: dict[tuple[str, str], Any] = {}
         self._scoring: set[tuple[str, str]] = set()
+        self._stamps: dict[tuple[str, str], str] = {}
         self.compare_view: CompareView | None = None
         self.aspect = QComboBox()
         self.aspect.setObjectName("wallAspect")
@@ -452,6 +453,7 @@ class VariantWall(QWidget):
         if doc is not self.doc:
             self.scores.clear()
             self._scoring.clear()
+            self._stamps.clear()
         self.doc, self.ops, self.thumbs = doc, ops, thumbs
 
     def current_aspect(self) -> str:
@@ -581,14 +583,25 @@ class VariantWall(QWidget):
     # --- scoring and compare ---------------------------------------------------------------------------------
 
     def _maybe_score(self, variant_id: str, aspect: str) -> None:
+        """Score the variant's video in the background once per rendered file (a new render is scored again)."""
         key = (variant_id, aspect)
-        if self.ops is None or self.doc is None or key in self.scores or key in self._scoring:
+        if self.ops is None or self.doc is None or key in self._scoring or not hasattr(self.ops, "wall"):
             return
         video = variant_video(self.doc.project, self.doc.root, variant_id, aspect)
-        if video is None or not hasattr(self.ops, "wall"):
+        if video is None:
+            self.scores.pop(key, None)
             return
+        try:
+            stamp = f"{video}:{video.stat().st_mtime_ns}"
+        except OSError:
+            return
+        if key in self.scores and self._stamps.get(key) == stamp:
+            return
+        self.scores.pop(key, None)
+        self._stamps[key] = stamp
         self._scoring.add(key)
-        self.ops.wall.score(variant_id, video, lambda vid, card: self._scored((vid, aspect), card))
+        if self.ops.wall.score(variant_id, video, lambda vid, card: self._scored((vid, aspect), card)) is None:
+            self._scoring.discard(key)  # no scorecard in this build
 
     def _scored(self, key: tuple[str, str], card: Any) -> None:
         self._scoring.discard(key)

@@ -8,6 +8,7 @@ the wall shows no compliance badge and offers no scorecard.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,10 +59,12 @@ def scoring_available() -> bool:
     import importlib.util
 
     for module in SCORECARD_MODULES:
+        if sys.modules.get(module) is not None:
+            return True
         try:
             if importlib.util.find_spec(module) is not None:
                 return True
-        except ImportError:
+        except (ImportError, ValueError):
             continue
     return False
 
