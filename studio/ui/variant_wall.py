@@ -10,29 +10,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QSlider,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from studio.ui.compare_view import CompareView
+from studio.ui.line_editor import LineEditor
 from studio.ui.page import escape
-from studio.ui.player import SyncedPair, is_playing, load_media, media_unavailable_hint, timecode
 from studio.ui.thumbnails import shot_thumbnail, take_pixmap
 
 if TYPE_CHECKING:
@@ -41,7 +36,6 @@ if TYPE_CHECKING:
 
 #: Badge colours: a problem to fix, a warning, fine.
 TONE = {"bad": "#c0392b", "warn": "#c98a00", "ok": "#2e8b57", "info": "#5b6572"}
-LINE_COLUMNS = ("Shot", "Voice-over", "Caption")
 
 
 @dataclass(frozen=True)
@@ -180,212 +174,6 @@ class VariantCard(QFrame):
             self.clicked.emit(self.variant_id)
             return
         super().keyPressEvent(event)
-
-
-class LineEditor(QWidget):
-    """The selected variant's voice-over and caption per shot, in its own language; Apply is one undo step."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.doc: ProjectDocument | None = None
-        self.variant_id: str | None = None
-        self._filling = False
-        self.title = QLabel("Pick a variant to edit its lines.")
-        self.title.setWordWrap(True)
-        self.table = QTableWidget(0, len(LINE_COLUMNS))
-        self.table.setObjectName("wallLines")
-        self.table.setAccessibleName("Lines of the selected variant")
-        self.table.setHorizontalHeaderLabels(LINE_COLUMNS)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.itemChanged.connect(self._changed)
-        self.apply_button = QPushButton("&Apply lines")
-        self.apply_button.setObjectName("applyLines")
-        self.apply_button.setToolTip("Write the edited lines into the variant (one step to undo)")
-        self.apply_button.clicked.connect(self.apply)
-        self.revert_button = QPushButton("Re&vert")
-        self.revert_button.clicked.connect(self.load)
-        for b in (self.apply_button, self.revert_button):
-            b.setEnabled(False)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.revert_button)
-        buttons.addWidget(self.apply_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(buttons)
-
-    def show_variant(self, doc: ProjectDocument | None, variant_id: str | None) -> None:
-        self.doc, self.variant_id = doc, variant_id
-        self.load()
-
-    def load(self) -> None:
-        from studio.ui.variants_page import line_problems
-
-        self._filling = True
-        try:
-            self.table.setRowCount(0)
-            doc, vid = self.doc, self.variant_id
-            if doc is None or vid is None:
-                self.title.setText("Pick a variant to edit its lines.")
-                return
-            try:
-                v = doc.project.variant(vid)
-            except KeyError:
-                return
-            self.title.setText(f"<b>{escape(v.name)}</b> · lines in <b>{escape(v.language)}</b> — edit, then Apply")
-            self.table.setRowCount(len(v.shots))
-            for r, s in enumerate(v.shots):
-                for c, (field, value) in enumerate(
-                    (("shot_id", s.shot_id), ("voiceover", s.voiceover), ("caption", s.caption))
-                ):
-                    item = QTableWidgetItem(value)
-                    item.setData(Qt.ItemDataRole.UserRole, value)
-                    if c == 0:
-                        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                    else:
-                        problems = line_problems(s, field, v.language)
-                        if problems:
-                            item.setBackground(QColor(201, 138, 0, 70))
-                            item.setToolTip("\n".join(problems))
-                    self.table.setItem(r, c, item)
-            self.table.resizeRowsToContents()
-        finally:
-            self._filling = False
-        self._changed()
-
-    def edits(self) -> list[tuple[str, str, str]]:
-        """(shot id, field, new text) for every cell that differs from the project."""
-        out = []
-        for r in range(self.table.rowCount()):
-            head = self.table.item(r, 0)
-            if head is None:
-                continue
-            shot_id = head.text()
-            for c, field in ((1, "voiceover"), (2, "caption")):
-                item = self.table.item(r, c)
-                if item is not None and item.text().strip() != str(item.data(Qt.ItemDataRole.UserRole)).strip():
-                    out.append((shot_id, field, item.text().strip()))
-        return out
-
-    def _changed(self, *_: Any) -> None:
-        if self._filling:
-            return
-        dirty = bool(self.edits())
-        self.apply_button.setEnabled(dirty)
-        self.revert_button.setEnabled(dirty)
-
-    def apply(self) -> bool:
-        from studio.stages.edits import set_variant_field
-
-        doc, vid, changes = self.doc, self.variant_id, self.edits()
-        if doc is None or vid is None or not changes:
-            return False
-
-        def change(p: Project) -> None:
-            for shot_id, field, text in changes:
-                set_variant_field(p, vid, shot_id, field, text)
-
-        n = len(changes)
-        return doc.edit(f"Edit {n} line{'s' if n > 1 else ''} of {vid}", ("variants",), change)
-
-
-class CompareView(QDialog):
-    """Two variants side by side; Play, Pause and the position move both videos together."""
-
-    def __init__(
-        self, left: tuple[str, Path | None], right: tuple[str, Path | None], fps: int, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("compareVariants")
-        self.setWindowTitle(f"Compare {left[0]} and {right[0]}")
-        self.setModal(False)
-        self.resize(900, 760)
-        self.fps = fps
-        self.pair: SyncedPair | None = None
-        self.sources = (left, right)
-        self.hint = QLabel("")
-        self.hint.setWordWrap(True)
-        self.play_button = QPushButton("Play both")
-        self.play_button.setObjectName("comparePlay")
-        self.play_button.clicked.connect(self.toggle)
-        self.position = QSlider(Qt.Orientation.Horizontal)
-        self.position.setAccessibleName("Position of both videos")
-        self.position.sliderMoved.connect(self.seek)
-        self.time = QLabel(timecode(0, fps))
-        self.videos = QHBoxLayout()
-        self.captions = [
-            QLabel(f"<b>{escape(vid)}</b>" + ("" if path else " — not rendered")) for vid, path in self.sources
-        ]
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.hint)
-        layout.addLayout(self.videos, 1)
-        names = QHBoxLayout()
-        for c in self.captions:
-            c.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            names.addWidget(c, 1)
-        layout.addLayout(names)
-        controls = QHBoxLayout()
-        controls.addWidget(self.play_button)
-        controls.addWidget(self.position, 1)
-        controls.addWidget(self.time)
-        layout.addLayout(controls)
-        self.hint.hide()
-
-    def start(self) -> bool:
-        """Load the media stack and both videos; False (and the hint says why) where that cannot be."""
-        try:
-            media_player, audio_output, video_widget = load_media()
-        except ImportError as e:
-            self.hint.setText(f"{media_unavailable_hint(e)} Open the two files in any video player to compare them.")
-            self.hint.show()
-            self.play_button.setEnabled(False)
-            return False
-        players = []
-        for (_vid, path), muted in zip(self.sources, (False, True), strict=True):
-            player = media_player(self)
-            out = audio_output(self)
-            out.setMuted(muted)  # one soundtrack at a time
-            player.setAudioOutput(out)
-            video = video_widget()
-            video.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-            self.videos.addWidget(video, 1)
-            player.setVideoOutput(video)
-            if path is not None:
-                player.setSource(QUrl.fromLocalFile(str(path)))
-            players.append(player)
-        self.attach(players[0], players[1])
-        return True
-
-    def attach(self, left: Any, right: Any) -> None:
-        """Drive these two players together (real QMediaPlayers, or stand-ins in a test)."""
-        self.pair = SyncedPair(left, right)
-        self.play_button.setEnabled(True)
-        self.hint.hide()
-        left.durationChanged.connect(lambda d: self.position.setRange(0, max(int(d), self.position.maximum())))
-        left.positionChanged.connect(self._moved)
-        left.playbackStateChanged.connect(
-            lambda _s: self.play_button.setText("Pause both" if is_playing(left) else "Play both")
-        )
-
-    def toggle(self) -> None:
-        if self.pair is not None:
-            self.pair.toggle()
-
-    def seek(self, ms: int) -> None:
-        if self.pair is not None:
-            self.pair.seek(ms)
-            self._moved(ms)
-
-    def _moved(self, ms: int) -> None:
-        if not self.position.isSliderDown():
-            self.position.setValue(int(ms))
-        self.time.setText(timecode(int(ms), self.fps))
 
 
 class VariantWall(QWidget):
