@@ -473,8 +473,7 @@ def test_untranslated_lines_are_marked_where_they_are(window, tmp_path):
 
     # a line identified as another language counts too, with no flag at all
     from studio.model.project import LineStatus
-    from studio.stages.quality import untranslated
-    from studio.ui.variants_page import line_problems
+    from studio.stages.quality import line_problems, untranslated
 
     v = kr.model_copy(deep=True)
     for shot in v.shots:

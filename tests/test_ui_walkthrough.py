@@ -120,7 +120,10 @@ def test_new_brief_to_delivered_mp4(qtbot, tmp_path: Path, test_output: Path):
     cut.lines.setCurrentCell(0, 1)
     qtbot.mouseClick(cut.preview_button, Qt.MouseButton.LeftButton)  # hear one line
     wait_job(qtbot, window, 60_000)
-    assert cut.player.source.suffix == ".wav" and cut.player.source.stat().st_size > 10_000
+    assert (
+        cut.player.heard is not None and cut.player.heard.suffix == ".wav" and cut.player.heard.stat().st_size > 10_000
+    )
+    assert cut.player.source.suffix == ".mp4", "hearing a line never replaces the video"
     snap("6-voice-and-cut")
 
     # 5. Deliver: the preview MP4 is listed, on disk, and plays: real frames at the preview size

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from studio.model import Deliverable, Project, Variant
+    from studio.model import Deliverable, LocalizedShot, Project, Variant
 
 #: A video running longer than the brief's duration by more than this is flagged in Deliver.
 OVERRUN_S = 0.5
@@ -100,3 +100,27 @@ def final_videos(project: Project, root: Path | None, variant_id: str) -> list[A
         and d.status == "final"
         and (root is None or not is_preview(d, root))
     ]
+
+
+#: The localized shot fields that hold a line, and what the creator calls each.
+LINE_KINDS = {"voiceover": "voice-over", "caption": "caption"}
+
+
+def line_problems(shot: LocalizedShot, field: str, language: str) -> list[str]:
+    """What is wrong with the line in this cell: an untranslated flag, or a line identified as another language."""
+    kind = LINE_KINDS.get(field)
+    if kind is None:
+        return []
+    out = []
+    status = shot.line_status.get(kind)
+    if status is not None and status.language_ok is False:
+        found = f" (reads as {status.detected})" if status.detected else ""
+        out.append(f"Not in {language} yet{found}: a translator must write this {kind}.")
+    if status is not None and status.origin == "untranslated" and not out:
+        out.append(f"Untranslated {kind}: a translator must write it in {language}.")
+    for f in shot.flags:  # a flag says which line it is about ("No Korean caption…"); otherwise the spoken line
+        if f.kind == "untranslated" and f.message not in out:
+            about_caption = "caption" in f.message.lower()
+            if about_caption == (field == "caption"):
+                out.append(f.message)
+    return out

@@ -1,15 +1,13 @@
-"""Voice & cut: each variant's lines (edit, hear one), the voice per language, and the video player.
-
-Qt Multimedia is loaded on first use, not at start-up (it is slow to load and the window must open fast).
-"""
+"""Voice & cut: each variant's lines (edit, hear one), the voice per language, and the video player
+(studio.ui.player: timecode, frame step, J/K/L, loop and jump to shot)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QDesktopServices  # noqa: F401  (tests patch cut_page.QDesktopServices)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QSlider,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -26,137 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from studio.stages.edits import set_variant_field
+from studio.stages.quality import line_problems
 from studio.ui.page import Page, heading
-from studio.ui.variants_page import line_problems
+from studio.ui.player import (  # noqa: F401  (MEDIA_LIBRARIES, media_unavailable_hint: kept importable here)
+    MEDIA_LIBRARIES,
+    PreviewPlayer,
+    media_unavailable_hint,
+    shot_marks,
+)
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
-#: Shared libraries Qt Multimedia needs that a desktop may lack, and the Debian/Ubuntu package that brings each.
-MEDIA_LIBRARIES = {"libpulse.so.0": "libpulse0"}
-
-
-def media_unavailable_hint(error: ImportError) -> str:
-    """What the creator reads when playback can't start: the missing library and the package to install."""
-    text = str(error)
-    for lib, package in MEDIA_LIBRARIES.items():
-        if lib in text:
-            return (
-                f"Playback in the studio needs {lib} (Debian/Ubuntu: sudo apt install {package}; "
-                "see README, 'A fresh desktop')."
-            )
-    return f"Playback in the studio is unavailable here ({text}); see README, 'A fresh desktop'."
-
-
-class PreviewPlayer(QWidget):
-    """A video (or audio) player over QMediaPlayer; created lazily so start-up never loads the media stack."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("previewPlayer")
-        self._player: Any = None
-        self._audio: Any = None
-        self.unavailable = ""
-        self.video_box = QVBoxLayout()
-        self.play_button = QPushButton("Play")
-        self.play_button.setObjectName("playButton")
-        self.play_button.setAccessibleName("Play or pause the preview")
-        self.play_button.clicked.connect(self.toggle)
-        self.position = QSlider(Qt.Orientation.Horizontal)
-        self.position.setAccessibleName("Playback position")
-        self.position.sliderMoved.connect(lambda ms: self._player and self._player.setPosition(ms))
-        self.time = QLabel("0.0 s")
-        controls = QHBoxLayout()
-        controls.addWidget(self.play_button)
-        controls.addWidget(self.position, 1)
-        controls.addWidget(self.time)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.video_box, 1)
-        layout.addLayout(controls)
-        self.source: Path | None = None
-        self.pending: Path | None = None
-        self.hint = QLabel("")
-        self.hint.setWordWrap(True)
-        self.video_box.addWidget(self.hint)
-
-    def cue(self, path: Path) -> None:
-        """Remember a file to play; the media stack loads only when Play is pressed (it is slow to start)."""
-        if path == self.source:
-            return
-        self.pending = path
-        self.hint.setText(f"Press Play to watch {path.name}")
-        self.hint.show()
-
-    def player(self) -> Any:
-        """The media player, or None where Qt Multimedia cannot load (the hint then says what to install)."""
-        if self._player is None:
-            try:
-                from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
-                from PySide6.QtMultimediaWidgets import QVideoWidget
-            except ImportError as e:
-                self.unavailable = media_unavailable_hint(e)
-                return None
-
-            self._player = QMediaPlayer(self)
-            self._audio = QAudioOutput(self)
-            self._player.setAudioOutput(self._audio)
-            self.video = QVideoWidget()
-            self.video.setAccessibleName("Video preview")
-            self.video.setMinimumSize(180, 320)
-            self.video_box.addWidget(self.video)
-            self._player.setVideoOutput(self.video)
-            self._player.durationChanged.connect(lambda d: self.position.setRange(0, int(d)))
-            self._player.positionChanged.connect(self._moved)
-            self._player.playbackStateChanged.connect(self._state)
-        return self._player
-
-    def open(self, path: Path, *, play: bool = False) -> None:
-        self.source, self.pending = path, None
-        self.hint.hide()
-        player = self.player()
-        if player is None:
-            self._play_elsewhere(path)
-            return
-        player.setSource(QUrl.fromLocalFile(str(path)))
-        if play:
-            player.play()
-
-    def _play_elsewhere(self, path: Path) -> None:
-        """No media stack here: say why, and hand the file to the system player."""
-        opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-        where = "Opened it in the system player." if opened else f"Open {path} in any video player."
-        self.hint.setText(f"{self.unavailable} {where}")
-        self.hint.show()
-
-    def toggle(self) -> None:
-        if self.pending is not None:
-            self.open(self.pending, play=True)
-            return
-        if self.source is None:
-            return
-        player = self.player()
-        if player is None:
-            self._play_elsewhere(self.source)
-            return
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        if player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            player.pause()
-        else:
-            player.play()
-
-    def stop(self) -> None:
-        if self._player is not None:
-            self._player.stop()
-
-    def _moved(self, ms: int) -> None:
-        if not self.position.isSliderDown():
-            self.position.setValue(int(ms))
-        self.time.setText(f"{ms / 1000:.1f} s")
-
-    def _state(self, state: Any) -> None:
-        from PySide6.QtMultimedia import QMediaPlayer
-
-        self.play_button.setText("Pause" if state == QMediaPlayer.PlaybackState.PlayingState else "Play")
+VIDEO_OF = Qt.ItemDataRole.UserRole + 1
+"""Item role of the videos list: (variant id, aspect) of the file, to find its cut record."""
 
 
 class CutPage(Page):
@@ -235,13 +113,20 @@ class CutPage(Page):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setStretchFactor(0, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)  # the player gets half the page, and fits it
+        split.setSizes([1, 1])
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Voice & Cut"))
         layout.addWidget(split, 1)
 
     def variant_id(self) -> str | None:
         return self.variant.currentData()
+
+    def select_variant(self, variant_id: str) -> None:
+        index = self.variant.findData(variant_id)
+        if index >= 0:
+            self.variant.setCurrentIndex(index)
 
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
@@ -263,6 +148,7 @@ class CutPage(Page):
                     from studio.stages.quality import quality
 
                     self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, doc.root)}", str(path))
+                    self.videos.setItemData(self.videos.count() - 1, (d.variant_id, d.aspect), VIDEO_OF)
             index = self.videos.findData(current_video)
             self.videos.setCurrentIndex(max(index, 0) if self.videos.count() else -1)
         finally:
@@ -305,9 +191,18 @@ class CutPage(Page):
             self._filling = False
 
     def _open_video(self) -> None:
-        if self._filling or not self.videos.count():
+        if self._filling:
+            return
+        if not self.videos.count():
+            if self.doc is not None:  # the planned shots, to jump between once a video is made
+                self.player.set_shots(shot_marks(self.doc.project, self.variant_id()), self.doc.project.settings.fps)
+                self.player.hint.setText("Nothing rendered yet: Render preview makes a video to watch here.")
+                self.player.hint.show()
             return
         path = Path(self.videos.currentData())
+        which = self.videos.currentData(VIDEO_OF)
+        if self.doc is not None and which is not None:
+            self.player.set_shots(shot_marks(self.doc.project, *which), self.doc.project.settings.fps)
         if path.exists():
             self.player.cue(path)
 

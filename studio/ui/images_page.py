@@ -1,4 +1,5 @@
-"""Images per shot: the takes of a shot as a grid of candidates; pick one, regenerate, lock the seed, compare two.
+"""Images per shot: the takes of a shot as a grid of candidates as large as the panel allows; pick one, regenerate,
+lock the seed, see one at 100 %, compare two (side by side or with a wipe; studio.ui.take_views).
 
 Below them the shot's motion takes (studio/motion_takes.py): Animate makes clips of the picked picture on the GPU
 lane, hovering one plays it, Enter picks it for the cut, "Use still" goes back to the still and its camera move."""
@@ -7,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -30,34 +30,12 @@ from studio.model import Take
 from studio.model.motion import picked_motion
 from studio.ui.motion_panel import MotionPanel
 from studio.ui.page import Page, heading
-from studio.ui.thumbnails import load_thumbnail, shot_thumbnail, take_pixmap
+from studio.ui.take_views import CompareDialog, ZoomView, take_size
+from studio.ui.thumbnails import shot_thumbnail, take_pixmap
 
 SHOT_THUMB = QSize(54, 96)
 TAKE_THUMB = QSize(144, 256)
-
-
-class CompareDialog(QDialog):
-    """Two takes side by side, large, with what made each (seed, backend, prompt)."""
-
-    def __init__(self, root: Any, takes: list[Take], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("compareTakes")
-        self.setWindowTitle("Compare takes")
-        self.setModal(False)
-        layout = QHBoxLayout(self)
-        for take in takes:
-            column = QVBoxLayout()
-            picture = QLabel()
-            pixmap = load_thumbnail(root / "assets" / take.asset, QSize(360, 640), self.devicePixelRatioF())
-            if pixmap is not None:
-                picture.setPixmap(pixmap)
-            picture.setAccessibleName(f"Take {take.id}")
-            column.addWidget(picture)
-            info = QLabel(f"seed {take.request.seed} · {take.backend}\n{take.request.prompt[:160]}")
-            info.setWordWrap(True)
-            info.setMaximumWidth(360)
-            column.addWidget(info)
-            layout.addLayout(column)
+"""The smallest a take is shown; the grid grows its pictures to fill the panel (take_views.take_size)."""
 
 
 class ImagesPage(Page):
@@ -89,6 +67,9 @@ class ImagesPage(Page):
         self.takes.setMovement(QListView.Movement.Static)
         self.takes.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.takes.itemActivated.connect(lambda _i: self.pick())
+        self._kept: set[str] = set()
+        self._rebuilding = False
+        self.takes.itemSelectionChanged.connect(self._selection_changed)
 
         self.candidates = QSpinBox()
         self.candidates.setRange(1, 8)
@@ -113,6 +94,15 @@ class ImagesPage(Page):
         self.compare_button = QPushButton("&Compare")
         self.compare_button.setToolTip("Select two takes to see them side by side")
         self.compare_button.clicked.connect(self.compare)
+        self.zoom_button = QPushButton("&100 %")
+        self.zoom_button.setObjectName("zoomTake")
+        self.zoom_button.setToolTip("The selected take at full size, one image pixel per screen pixel")
+        self.zoom_button.clicked.connect(self.zoom)
+        self._fit = QTimer(self)
+        self._fit.setSingleShot(True)
+        self._fit.setInterval(120)
+        self._fit.timeout.connect(self.fit_takes)
+        self.takes.viewport().installEventFilter(self)
         self.info = QLabel()
         self.info.setWordWrap(True)
 
@@ -139,6 +129,7 @@ class ImagesPage(Page):
         actions.addStretch(1)
         actions.addWidget(self.pick_button)
         actions.addWidget(self.compare_button)
+        actions.addWidget(self.zoom_button)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -151,16 +142,24 @@ class ImagesPage(Page):
         split.addWidget(self.shots)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
+        split.setSizes([220, 1000])
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Images"))
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         self._compare: CompareDialog | None = None
+        self._zoom: ZoomView | None = None
 
     # --- view ------------------------------------------------------------------------------------------------
 
     def variant_id(self) -> str | None:
         return self.variant.currentData()
+
+    def select_variant(self, variant_id: str) -> None:
+        index = self.variant.findData(variant_id)
+        if index >= 0:
+            self._chosen = (variant_id,)
+            self.variant.setCurrentIndex(index)
 
     def shot_id(self) -> str | None:
         item = self.shots.currentItem()
@@ -221,21 +220,53 @@ class ImagesPage(Page):
         takes = self.doc.project.takes  # not the picked take redrawn for another aspect ratio (info.aspect_of)
         return [t for t in takes if t.shot_id == shot_id and t.variant_id == variant_id and "aspect_of" not in t.info]
 
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if watched is self.takes.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit.start()
+        return super().eventFilter(watched, event)
+
+    def take_size(self) -> QSize:
+        """As large as the grid's visible area allows for the takes of this shot (never below TAKE_THUMB)."""
+        count = len(self.takes_for(self.shot_id(), self.variant_id()))
+        size = take_size(self.takes.viewport().size(), count, self.aspect.currentText() or "9:16")
+        return (
+            size
+            if size.height() >= TAKE_THUMB.height()
+            else size.scaled(TAKE_THUMB, Qt.AspectRatioMode.KeepAspectRatio)
+        )
+
+    def fit_takes(self) -> None:
+        if self.take_size() != self.takes.iconSize():
+            self._fill_takes()
+
+    def _selection_changed(self) -> None:
+        if not self._rebuilding:
+            self._kept = set(self.selected_take_ids())
+
     def _fill_takes(self) -> None:
+        keep = self._kept  # a refit, a new frame or a rebuilt shot list never drops the creator's selection
+        self._rebuilding = True
         self.takes.clear()
         shot_id = self.shot_id()
         takes = self.takes_for(shot_id, self.variant_id())
+        size = self.take_size()
+        self.takes.setIconSize(size)
+        self.takes.setGridSize(QSize(size.width() + 16, size.height() + 44))
         dpr = self.devicePixelRatioF()
         doc = self.doc
         if doc is not None and shot_id is not None and takes:  # takes_for gives none without them
             picked = doc.project.selected_take(shot_id, self.variant_id())
             for take in takes:
-                pixmap = take_pixmap(self.thumbs(), doc.root / "assets" / take.asset, TAKE_THUMB, dpr, take.shot_id)
+                pixmap = take_pixmap(self.thumbs(), doc.root / "assets" / take.asset, size, dpr, take.shot_id)
                 mark = "✓ picked · " if picked is not None and take.id == picked.id else ""
                 item = QListWidgetItem(QIcon(pixmap), f"{mark}seed {take.request.seed}\n{take.backend}")
                 item.setData(Qt.ItemDataRole.UserRole, take.id)
                 item.setToolTip(take.request.prompt)
                 self.takes.addItem(item)
+                item.setSelected(take.id in keep)
+        self._rebuilding = False
         if self.shot_id() is None:
             self.info.setText("No storyboard yet.")
         elif not takes:
@@ -281,3 +312,14 @@ class ImagesPage(Page):
         takes = [t for t in self.doc.project.takes if t.id in ids[:2]]
         self._compare = CompareDialog(self.doc.root, takes, self)
         self._compare.show()
+
+    def zoom(self) -> None:
+        ids = self.selected_take_ids()
+        take = next((t for t in self.doc.project.takes if t.id == ids[0]), None) if self.doc and ids else None
+        if take is None or self.doc is None:
+            self.info.setText("Select a take to see it at 100 %.")
+            return
+        self._zoom = ZoomView(
+            self.doc.root / "assets" / take.asset, f"{take.shot_id} seed {take.request.seed}", self.thumbs(), self
+        )
+        self._zoom.show()

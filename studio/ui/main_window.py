@@ -220,12 +220,18 @@ class MainWindow(QMainWindow):
             if key == "deliver":
                 page.export_requested.connect(self.show_export)  # type: ignore[attr-defined]
             guard_wheel_in(page)
+            page.variant_selected.connect(self.select_variant)
             self.pages[key] = page
             slot = self._slots[[k for k, _t in STEPS].index(key)].layout()
             assert slot is not None
             slot.addWidget(page)
             page.set_document(self.doc)
         return self.pages[key]
+
+    def select_variant(self, variant_id: str) -> None:
+        """A variant chosen on one page (a wall card) is the one every page shows."""
+        for page in self.pages.values():
+            page.select_variant(variant_id)
 
     def _document_changed(self, parts: frozenset[str]) -> None:
         """The one subscriber to document changes: the page on screen redraws now; a hidden page that shows those
@@ -477,6 +483,6 @@ class MainWindow(QMainWindow):
             page.update()
 
     def _thumbnails_ready(self) -> None:
-        for key in ("storyboard", "images"):
+        for key in ("storyboard", "images", "variants"):
             if key in self.pages:
                 self.pages[key].refresh(frozenset({"thumbnails"}))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ class Page(QWidget):
     step = ""
     #: Parts of the project this page shows; the page is refreshed only when one of them changes.
     parts: frozenset[str] = frozenset()
+    variant_selected = Signal(str)
+    """The creator chose a variant on this page; the window selects it on every page (`select_variant`)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +47,9 @@ class Page(QWidget):
 
     def refresh(self, parts: frozenset[str]) -> None:
         """Redraw from self.doc; subclasses override."""
+
+    def select_variant(self, variant_id: str) -> None:
+        """Show this variant (chosen on another page); pages with a variant picker override."""
 
     def sync_models(self, parts: frozenset[str]) -> None:
         """Keep Qt item models in step with the project even while the page is hidden (cheap; views stay put)."""

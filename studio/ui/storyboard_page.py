@@ -1,5 +1,6 @@
-"""The storyboard: a board of shot cards with frame thumbnails (drag to reorder, add, split, delete) and the shot
-table with each variant's own wording beside the master."""
+"""The storyboard: the board (studio.ui.board: cards as wide as their shots over a timeline strip, lines edited in
+place, drag to reorder, regenerate a shot), the compact card list (add, split, delete, move) and the shot table with
+each variant's own wording beside the master."""
 
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.model.project import Project
 from studio.stages import edits
+from studio.ui.board import Board
 from studio.ui.page import Page, heading
 from studio.ui.shot_table import VARIANT_FIELDS, ShotTableModel
 from studio.ui.thumbnails import shot_thumbnail
@@ -109,7 +112,7 @@ class StoryboardPage(Page):
             ("Ctrl+Right", lambda: self.nudge(1)),
             ("Ctrl+Shift+N", self.add_shot),
         ):
-            QShortcut(QKeySequence(keys), self.board, slot)
+            QShortcut(QKeySequence(keys), self, slot)  # the page's: from the board or the card list
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.board, self.delete_shot)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
 
@@ -145,12 +148,23 @@ class StoryboardPage(Page):
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.concept)
         self.board.setMinimumHeight(THUMB.height() + 80)
-        top_layout.addWidget(self.board, 1)
+        self.visual = Board()
+        self.visual.selected.connect(self._visual_selected)
+        self.visual.reordered.connect(self._reorder)
+        self.visual.edited.connect(self._edit_line)
+        self.visual.regenerate.connect(self.regenerate)
+        self.views = QTabWidget()
+        self.views.setObjectName("storyboardViews")
+        self.views.addTab(self.visual, "&Board")
+        self.views.addTab(self.board, "Car&ds")
+        top_layout.addWidget(self.views, 1)
         top_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
+        splitter.setSizes([700, 200])  # the board first; the table is for detail
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Storyboard"))
         layout.addWidget(splitter, 1)
@@ -181,6 +195,7 @@ class StoryboardPage(Page):
             if doc is None or sb is None:
                 self.concept.setText("No storyboard yet. Plan the brief to get one.")
                 self.table_model.reload()
+                self.visual.fill(None, None)
                 return
             self.concept.setText(f"<b>{sb.concept}</b> — {sb.theme} · {sb.total_duration():.1f} s")
             dpr = self.devicePixelRatioF()
@@ -198,12 +213,27 @@ class StoryboardPage(Page):
                 self.board.setCurrentRow(order.index(current))
         finally:
             self._filling = False
+        self.visual.fill(self.doc, self.thumbs())
         if parts != frozenset({"thumbnails"}):
             self.table_model.reload()
+
+    def select_variant(self, variant_id: str) -> None:
+        """The board's timeline shows the variant chosen elsewhere (its voice and captions)."""
+        index = self.visual.timeline_of.findData(variant_id)
+        if index >= 0:
+            self.visual.timeline_of.setCurrentIndex(index)
 
     def _board_selected(self, row: int) -> None:
         if not self._filling and row >= 0:
             self.table.selectRow(row)
+            shot_id = self.board.current_shot()
+            if shot_id is not None:
+                self.visual.select(shot_id)
+
+    def _visual_selected(self, shot_id: str) -> None:
+        order = self.board.order()
+        if shot_id in order:
+            self.board.setCurrentRow(order.index(shot_id))
 
     # --- edits -----------------------------------------------------------------------------------------------
 
@@ -212,6 +242,27 @@ class StoryboardPage(Page):
             return
         order = self.board.order()
         self.doc.edit("Reorder shots", ("storyboard", "variants"), lambda p: edits.reorder_shots(p, order))
+
+    def _reorder(self, order: list[str]) -> None:
+        if self.doc is not None:
+            self.doc.edit("Reorder shots", ("storyboard", "variants"), lambda p: edits.reorder_shots(p, order))
+
+    def _edit_line(self, shot_id: str, field: str, text: str) -> None:
+        if self.doc is None:
+            return
+        label = "voice-over" if field == "voiceover" else "caption"
+        self.doc.edit(
+            f"Edit {label} of {shot_id}",
+            ("storyboard", "variants"),
+            lambda p: edits.set_master_field(p, shot_id, field, text),
+        )
+
+    def regenerate(self, shot_id: str) -> None:
+        """New candidates for one shot of the master storyboard, through the same action as Images' Regenerate."""
+        if self.ops is None or self.doc is None:
+            return
+        aspect = (self.doc.project.brief.aspect_ratios or ["9:16"])[0]
+        self.ops.takes.generate(variant_ids=(None,), shot_ids=(shot_id,), aspect=aspect, candidates=2, regenerate=True)
 
     def nudge(self, step: int) -> None:
         shot_id = self.board.current_shot()

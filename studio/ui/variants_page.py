@@ -1,5 +1,6 @@
-"""The variant matrix (markets down, audience segments across; each cell one video) and the picked variant's
-localized shot list, editable; a creator's wording is kept as an override."""
+"""The variants: the wall of cards (studio.ui.variant_wall) and, in a second tab, the matrix (markets down, audience
+segments across; each cell one video) with the picked variant's localized shot list, editable; a creator's wording is
+kept as an override."""
 
 from __future__ import annotations
 
@@ -14,12 +15,13 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.stages.edits import set_variant_field
-from studio.stages.quality import final_videos, untranslated
+from studio.stages.quality import LINE_KINDS, final_videos, line_problems, untranslated
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
 
@@ -36,28 +38,7 @@ LOCAL_COLUMNS = (
     ("setting", "Setting"),
 )
 #: The line kind (LocalizedShot.line_status key) a column shows.
-LINE_KINDS = {"voiceover": "voice-over", "caption": "caption"}
 PROBLEM = QColor("#c98a00")
-
-
-def line_problems(shot: Any, field: str, language: str) -> list[str]:
-    """What is wrong with the line in this cell: an untranslated flag, or a line identified as another language."""
-    kind = LINE_KINDS.get(field)
-    if kind is None:
-        return []
-    out = []
-    status = shot.line_status.get(kind)
-    if status is not None and status.language_ok is False:
-        found = f" (reads as {status.detected})" if status.detected else ""
-        out.append(f"Not in {language} yet{found}: a translator must write this {kind}.")
-    if status is not None and status.origin == "untranslated" and not out:
-        out.append(f"Untranslated {kind}: a translator must write it in {language}.")
-    for f in shot.flags:  # a flag says which line it is about ("No Korean caption…"); otherwise the spoken line
-        if f.kind == "untranslated" and f.message not in out:
-            about_caption = "caption" in f.message.lower()
-            if about_caption == (field == "caption"):
-                out.append(f.message)
-    return out
 
 
 EDITABLE = {"voiceover", "caption", "prompt", "talent", "wardrobe", "setting"}
@@ -167,7 +148,7 @@ class LocalizedShotModel(QAbstractTableModel):
 
 class VariantsPage(Page):
     step = "variants"
-    parts = frozenset({"brief", "variants", "takes", "deliverables"})
+    parts = frozenset({"brief", "variants", "takes", "deliverables", "cuts", "thumbnails"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -200,10 +181,37 @@ class VariantsPage(Page):
         bl.addWidget(self.shots, 1)
         split.addWidget(bottom)
         split.setStretchFactor(1, 2)
+        from studio.ui.variant_wall import VariantWall
+
+        self.wall = VariantWall()
+        self.wall.variant_selected.connect(self._wall_selected)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("variantTabs")
+        self.tabs.addTab(self.wall, "&Wall")
+        table = QWidget()
+        tl = QVBoxLayout(table)
+        tl.setContentsMargins(0, 0, 0, 0)
+        tl.addWidget(self.info)
+        tl.addWidget(split, 1)
+        self.tabs.addTab(table, "&Table")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Variants"))
-        layout.addWidget(self.info)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.tabs, 1)
+
+    def _wall_selected(self, variant_id: str) -> None:
+        self.select_variant(variant_id)
+        self.variant_selected.emit(variant_id)
+
+    def select_variant(self, variant_id: str) -> None:
+        """Select a variant in the matrix and on the wall (without announcing it again)."""
+        self.wall.select(variant_id, announce=False)
+        for r in range(self.matrix.rowCount()):
+            for c in range(self.matrix.columnCount()):
+                item = self.matrix.item(r, c)
+                if item is not None and item.data(Qt.ItemDataRole.UserRole) == variant_id:
+                    if self.matrix.currentItem() is not item:
+                        self.matrix.setCurrentCell(r, c)
+                    return
 
     def set_document(self, doc: Any) -> None:
         self.shot_model.doc = doc
@@ -228,6 +236,11 @@ class VariantsPage(Page):
     def refresh(self, parts: frozenset[str]) -> None:
         if not self.wants(parts):
             return
+        self.wall.set_context(self.doc, self.ops, self.thumbs())
+        if parts == frozenset({"thumbnails"}):
+            self.wall.refresh_pictures()
+            return
+        self.wall.refresh()
         doc = self.doc
         current = self.selected_variant()
         self.matrix.clear()

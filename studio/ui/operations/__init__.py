@@ -10,6 +10,7 @@ current project by key, on the main thread, as one undo step.
     ops.render   render, preview_voice
     ops.export   export, import_translations
     ops.settings current, user, save, check_readiness
+    ops.wall     score
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from studio.ui.operations.project import ProjectOps
 from studio.ui.operations.render import RenderOps
 from studio.ui.operations.settings import SettingsOps
 from studio.ui.operations.takes import TakeOps
+from studio.ui.operations.wall import WallOps
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
@@ -37,6 +39,7 @@ __all__ = [
     "SettingsOps",
     "Shell",
     "TakeOps",
+    "WallOps",
 ]
 
 
@@ -50,3 +53,4 @@ class Operations:
         self.takes = TakeOps(shell, self.settings, self.project)
         self.render = RenderOps(shell, self.settings, self.project, self.takes)
         self.export = ExportOps(shell, self.settings, self.project)
+        self.wall = WallOps(shell)

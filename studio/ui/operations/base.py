@@ -127,8 +127,11 @@ class OpsBase:
         parts = tuple(dict.fromkeys((*parts, *changed)))
 
         def change(p: Project) -> None:
+            # `merged` was validated as the stage's merge built it; assigning each part through pydantic would run
+            # the whole-project validators again per part (~6 ms each with a planned project, far more rendered),
+            # on the UI thread while the render's later steps still run.
             for part in parts:
-                setattr(p, part, getattr(merged, part))
+                p.__dict__[part] = getattr(merged, part)
 
         doc.edit(text, parts, change, merge_key=merge_key)
         return parts

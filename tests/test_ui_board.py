@@ -1,0 +1,141 @@
+"""The storyboard board: cards as wide as their shots, a timeline strip with caption cues and the voice waveform,
+lines edited in place (the timeline follows), drag to reorder as one undo step, regenerate one shot.
+A Brazilian pet-food brief."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import soundfile
+from PySide6.QtCore import QPoint, Qt
+
+from studio.model import Brief, Project, ProjectStore, VoiceLine
+
+BRIEF = {
+    "brand": "Patinha",
+    "product": "Patinha grain-free kibble",
+    "category": "pet food",
+    "selling_points": ["real chicken first", "shiny coat in four weeks"],
+    "markets": [{"code": "BR", "language": "pt"}],
+    "segments": [{"id": "tutores", "name": "First-time dog owners", "description": "25-35, city flats"}],
+    "duration_s": 12,
+}
+
+
+@pytest.fixture(scope="module")
+def planned() -> Project:
+    from studio.planning import plan_project
+
+    return plan_project(Brief.model_validate(BRIEF), name="patinha")
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, planned: Project):
+    from studio.ui.main_window import MainWindow
+
+    ProjectStore(tmp_path / "patinha").create(planned.model_copy(deep=True))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    assert win.ops.project.open_project(tmp_path / "patinha")
+    win.go_to(2)
+    yield win
+    win.doc.undo_stack.setClean()
+    win.jobs.shutdown()
+
+
+def board_of(window: Any) -> Any:
+    page = window.pages["storyboard"]
+    assert page.views.currentWidget() is page.visual
+    return page.visual
+
+
+def test_cards_follow_durations_and_timeline_shows_cues(window, qtbot):
+    board = board_of(window)
+    shots = window.doc.project.storyboard.shots
+    assert board.order() == [s.id for s in shots]
+    qtbot.waitUntil(lambda: board.cards[shots[0].id].width() > 0)
+    longest = max(shots, key=lambda s: s.duration_s)
+    shortest = min(shots, key=lambda s: s.duration_s)
+    if longest.duration_s > shortest.duration_s * 1.3:
+        assert board.cards[longest.id].width() > board.cards[shortest.id].width()
+    segments = board.strip.timeline.segments
+    assert [s.shot_id for s in segments] == [s.id for s in shots]
+    assert segments[-1].start_s + segments[-1].duration_s == pytest.approx(sum(s.duration_s for s in shots))
+
+
+def test_inline_edit_updates_card_and_timeline_and_undoes(window, qtbot):
+    board = board_of(window)
+    shot = window.doc.project.storyboard.shots[1]
+    line = board.cards[shot.id].caption
+    qtbot.mouseDClick(line.label, Qt.MouseButton.LeftButton)
+    assert line.editing()
+    line.editor.setText("Frango de verdade primeiro")
+    qtbot.keyClick(line.editor, Qt.Key.Key_Return)
+    assert window.doc.project.storyboard.shot(shot.id).on_screen_text == "Frango de verdade primeiro"
+    board = board_of(window)  # the board was rebuilt from the project
+    assert "Frango de verdade primeiro" in [c.text for c in board.strip.timeline.cues]
+    assert "Frango de verdade primeiro" in board.cards[shot.id].caption.label.text()
+    window.ops.project.undo()
+    assert "Frango de verdade primeiro" not in [c.text for c in board_of(window).strip.timeline.cues]
+
+
+def test_drag_reorder_is_one_undo_step(window, qtbot):
+    board = board_of(window)
+    before = board.order()
+    steps = window.doc.undo_stack.count()
+    first = before[0]
+    # a drop to the right of the third card's middle puts the first shot after it
+    third = board.cards[before[2]].geometry()
+    index = board.drop_index(third.center().x() + 1)
+    assert index == 3
+    board.move_to(first, index)
+    after = [s.id for s in window.doc.project.storyboard.shots]
+    assert after == [before[1], before[2], first, *before[3:]]
+    assert all([s.shot_id for s in v.shots] == after for v in window.doc.project.variants)
+    assert window.doc.undo_stack.count() == steps + 1
+    assert board_of(window).order() == after
+    assert [s.shot_id for s in board_of(window).strip.timeline.segments] == after
+    window.ops.project.undo()
+    assert [s.id for s in window.doc.project.storyboard.shots] == before
+
+
+def test_waveform_from_rendered_voice_file(window, qtbot):
+    doc = window.doc
+    variant = doc.project.variants[0]
+    shot = variant.shots[0]
+    rate = 16_000
+    t = np.linspace(0, 1.0, rate, endpoint=False)
+    tone = (0.5 * np.sin(2 * np.pi * 220 * t) * (t < 0.5)).astype("float32")  # loud first half, silent second
+    soundfile.write(doc.root / "assets" / "br-s1.wav", tone, rate)
+    line = VoiceLine.model_validate(
+        {
+            "shot_id": shot.shot_id,
+            "variant_id": variant.id,
+            "request": {"text": shot.voiceover, "language": variant.language},
+            "asset": "br-s1.wav",
+            "duration_s": 1.0,
+            "backend": "test",
+        }
+    )
+    doc.edit("Voice", ("voice_lines",), lambda p: p.voice_lines.append(line))
+    board = board_of(window)
+    board.timeline_of.setCurrentIndex(board.timeline_of.findData(variant.id))
+    waves = board.strip.timeline.waves
+    assert len(waves) == 1
+    peaks = waves[0][2]
+    assert max(peaks[: len(peaks) // 2 - 5]) > 0.9 and max(peaks[len(peaks) // 2 + 5 :]) < 0.01
+
+
+def test_regenerate_one_shot_submits_its_takes_job(window, qtbot, monkeypatch: pytest.MonkeyPatch):
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(window.ops.takes, "generate", lambda **kw: calls.append(kw))
+    board = board_of(window)
+    shot_id = board.order()[2]
+    qtbot.mouseClick(board.cards[shot_id].regen, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    assert calls and calls[0]["shot_ids"] == (shot_id,) and calls[0]["regenerate"] is True
+    assert calls[0]["variant_ids"] == (None,)
