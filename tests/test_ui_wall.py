@@ -3,7 +3,6 @@ one undo step, two variants compared with playback in step. A Korean fintech bri
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from pathlib import Path
@@ -94,34 +93,22 @@ def test_wall_shows_every_variant_with_its_badges(window, qtbot, test_output: Pa
     window.grab().save(str(out / "wall_check.png"))
 
 
-def test_compliance_badge_when_preflight_blocks(window, qtbot, monkeypatch: pytest.MonkeyPatch):
-    blocked_id = window.doc.project.variants[2].id
+def test_compliance_badge_when_preflight_blocks(window, qtbot):
+    """A Vietnamese superlative without proof ("tốt nhất") is a block finding of the VN rules: that card says so."""
+    project = window.doc.project
+    vn = next(v for v in project.variants if v.market == "VN")
+    blocked_id = vn.id
 
-    def variant_summary(project: Project, variant_id: str) -> dict[str, Any]:
-        blocked = variant_id == blocked_id
-        findings = [{"message": "Guaranteed returns is a forbidden claim in VN"}] if blocked else []
-        return {"variant": variant_id, "blocked": blocked, "block": int(blocked), "warn": 0, "findings": findings}
+    def claim(p: Project) -> None:
+        p.variant(blocked_id).shots[0].voiceover = "Ứng dụng tài chính tốt nhất cho bạn."
 
-    from studio.ui.operations.wall import SUMMARY_MODULES
-
-    for name in SUMMARY_MODULES:  # the real check module where this build has one; else a stand-in with its interface
-        try:
-            monkeypatch.setattr(importlib.import_module(name), "variant_summary", variant_summary)
-            break
-        except ImportError:
-            continue
-    else:
-        package = SUMMARY_MODULES[0].rpartition(".")[0]
-        fake = types.ModuleType(SUMMARY_MODULES[0])
-        fake.variant_summary = variant_summary  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, package, types.ModuleType(package))
-        monkeypatch.setitem(sys.modules, SUMMARY_MODULES[0], fake)
+    window.doc.edit("Superlative", ("variants",), claim)
     wall = wall_of(window)
     wall.refresh()
     card = wall.cards[blocked_id]
     assert "compliance" in card.badge_kinds()
     badge = next(b for b in card.items if b.kind == "compliance")
-    assert badge.tone == "bad" and "forbidden claim" in badge.why
+    assert badge.tone == "bad" and "tốt nhất" in badge.why and "proving" in badge.why
     assert all(b.tone == "ok" for c in wall.cards.values() if c is not card for b in c.items if b.kind == "compliance")
 
 

@@ -301,10 +301,7 @@ class VariantWall(QWidget):
             self._maybe_score(v.id, aspect)
         todo = sum(1 for c in self.cards.values() if "untranslated" in c.badge_kinds())
         finals = sum(1 for c in self.cards.values() if "final" in c.badge_kinds())
-        self.summary.setText(
-            f"{len(self.cards)} variants · {finals} final · {todo} with untranslated lines"
-            + ("" if self.ops is None or _scoring_available() else " · no scorecards in this build (studio.check)")
-        )
+        self.summary.setText(f"{len(self.cards)} variants · {finals} final · {todo} with untranslated lines")
         if self.selected not in self.cards:
             self.selected = next(iter(self.cards), None)
         self._compare_other()
@@ -389,7 +386,7 @@ class VariantWall(QWidget):
         self._stamps[key] = stamp
         self._scoring.add(key)
         if self.ops.wall.score(variant_id, video, lambda vid, card: self._scored((vid, aspect), card)) is None:
-            self._scoring.discard(key)  # no scorecard in this build
+            self._scoring.discard(key)  # no project open any more
 
     def _scored(self, key: tuple[str, str], card: Any) -> None:
         self._scoring.discard(key)
@@ -413,12 +410,6 @@ class VariantWall(QWidget):
         self.compare_view.show()
         self.compare_view.start()
         return self.compare_view
-
-
-def _scoring_available() -> bool:
-    from studio.ui.operations.wall import scoring_available
-
-    return scoring_available()
 
 
 def _compliance_of(project: Project) -> Any:

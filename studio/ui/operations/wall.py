@@ -1,14 +1,10 @@
 """Variant wall actions: score a rendered variant (the scorecard decodes the video, so it is a job) and read a
-variant's compliance summary (cheap text checks).
-
-The check package may be absent from a build (it lives in `studio.check` on main, `studio.preflight` earlier); then
-the wall shows no compliance badge and offers no scorecard.
-"""
+variant's compliance summary (cheap text checks). Both are imported when first used: they load the video decoder
+and the rule packs, which the window does not need to open."""
 
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,17 +17,14 @@ if TYPE_CHECKING:
     from studio.model import Project
 
 
-SCORECARD_MODULES = ("studio.check.scorecard", "studio.preflight.scorecard")
-SUMMARY_MODULES = ("studio.check.report", "studio.preflight.check")
+SCORECARD_MODULES = ("studio.check.scorecard",)
+SUMMARY_MODULES = ("studio.check.report",)
 
 
 def _first(modules: tuple[str, ...], name: str) -> Any:
-    """`name` from the first of `modules` that imports and has it; None when none does."""
+    """`name` from the first of `modules` that has it (looked up when used, so tests can stand one in)."""
     for module in modules:
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
+        found = getattr(importlib.import_module(module), name, None)
         if found is not None:
             return found
     return None
@@ -46,7 +39,7 @@ class ScoreRequest:
 
 
 def score(request: ScoreRequest, *, on_progress: Any = None, cancel: Any = None) -> Any:
-    """Worker side: the variant's scorecard (None where studio.preflight is not installed)."""
+    """Worker side: the variant's scorecard."""
     score_variant = _first(SCORECARD_MODULES, "score_variant")
     if score_variant is None:
         return None
@@ -55,22 +48,8 @@ def score(request: ScoreRequest, *, on_progress: Any = None, cancel: Any = None)
     )
 
 
-def scoring_available() -> bool:
-    import importlib.util
-
-    for module in SCORECARD_MODULES:
-        if sys.modules.get(module) is not None:
-            return True
-        try:
-            if importlib.util.find_spec(module) is not None:
-                return True
-        except (ImportError, ValueError):
-            continue
-    return False
-
-
 def compliance(project: Project, variant_id: str) -> dict[str, Any] | None:
-    """The check package's summary of one variant (blocked, counts, findings), or None where it is not installed."""
+    """The check package's summary of one variant (blocked, counts, findings); None for a variant it cannot read."""
     variant_summary = _first(SUMMARY_MODULES, "variant_summary")
     if variant_summary is None:
         return None
@@ -88,7 +67,7 @@ class WallOps(OpsBase):
     def score(self, variant_id: str, video: Path, on_scored: Callable[[str, Any], None]) -> Job | None:
         """Score a rendered video in the background; `on_scored(variant_id, scorecard)` on the main thread."""
         doc = self.doc
-        if doc is None or not scoring_available():
+        if doc is None:
             return None
         request = ScoreRequest(doc.project.model_copy(deep=True), variant_id, video, doc.root)
         return self.run_job(
