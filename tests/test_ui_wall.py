@@ -218,3 +218,20 @@ def test_scorecard_of_a_rendered_variant_is_made_in_the_background(window, qtbot
     wall.refresh()  # the same file is not scored again
     qtbot.wait(100)
     assert len(scored) == 1
+
+
+def test_images_for_a_blocked_variant_say_so_before_gpu_time(window, qtbot):
+    """Pre-flight runs before a takes job: the creator hears which line blocks the variant, and the job still runs."""
+    project = window.doc.project
+    vn = next(v for v in project.variants if v.market == "VN")
+
+    def claim(p: Project) -> None:
+        p.variant(vn.id).shots[0].voiceover = "Ứng dụng số 1 cho bạn."
+
+    window.doc.edit("Superlative", ("variants",), claim)
+    job = window.ops.takes.generate(variant_ids=(vn.id,), shot_ids=(vn.shots[0].shot_id,))
+    assert job is not None
+    title, text = window.notifications.history[-1]
+    assert "Pre-flight" in title and vn.id in text and "số 1" in text
+    qtbot.waitUntil(lambda: job.state.value in ("finished", "failed", "cancelled"), timeout=60_000)
+    assert job.state.value == "finished"

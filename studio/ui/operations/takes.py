@@ -38,11 +38,23 @@ class TakeOps(OpsBase):
         regenerate: bool = False,
         lock_seed: bool = False,
     ) -> Job | None:
-        """Image candidates for some shots of some variants (None: the master storyboard); one undo step."""
+        """Image candidates for some shots of some variants (None: the master storyboard); one undo step.
+
+        Pre-flight first: a variant whose lines a market's rules block is still drawn (the creator may be fixing
+        it), but the creator is told before GPU time goes to a variant that cannot ship as written."""
         doc = self.doc
         if doc is None:
             return None
+        from studio.preflight.compliance import preflight_blocks
         from studio.stages import takes
+
+        blocks = preflight_blocks(doc.project, [v for v in variant_ids if v is not None])
+        if blocks:
+            lines = "\n".join(f"{vid}: {why}" for vid, whys in blocks.items() for why in whys)
+            self.notify(
+                "Pre-flight: these variants cannot be published as written",
+                f"{lines}\nImages are being made; fix the lines or record an override (qianmian check) before final.",
+            )
 
         request = takes.TakesRequest(
             project_dir=doc.root,
