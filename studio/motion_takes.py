@@ -366,6 +366,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--end-on-next-shot", action="store_true", help="end each clip on the next shot's picture")
     p.add_argument("--camera", help="camera move for the prompt, e.g. orbit (a product turntable)")
     p.add_argument("--turntable", metavar="PACKSHOT", help="an orbit around the product from this packshot image")
+    p.add_argument(
+        "--turntable-photos",
+        action="store_true",
+        help="a turntable of the brand kit's product photos (front, three-quarter, side, back), no model needed",
+    )
     p.add_argument("--accept-ltx-licence", action="store_true", help="record that you accept LTX-Video's licence")
 
 
@@ -380,6 +385,8 @@ def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
     aspects = args.aspect or project.brief.aspect_ratios[:1] or ["9:16"]
     takes: list[Take] = []
     added: list[Take] = []
+    if args.turntable_photos:
+        return _turntable_cli(args, store, project, [str(a) for a in aspects])
     for aspect in dict.fromkeys(aspects):
         request = MotionTakesRequest(
             project_dir=store.root,
@@ -407,4 +414,106 @@ def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
     for t in takes:
         print(f"{t.variant_id or 'master'}/{t.shot_id}: {store.asset_path(t.asset)} ({t.info.get('duration_s')} s)")
     print(f"{len(added)} new motion take(s); `qianmian render` now plays them in place of the stills.")
+    return 0
+
+
+def photo_turntable(
+    project: Project,
+    store: ProjectStore,
+    shot_id: str,
+    variant_id: str | None = None,
+    *,
+    aspect: str = "9:16",
+    fps: int = 24,
+    seconds: float | None = None,
+) -> Take:
+    """A turntable clip of the real product from the brand kit's photos (front, three-quarter, side, back: the
+    angles there are, in turn order), drawn without a model; a motion take the cut plays like any other. Never saves
+    the project; the clip is written into its assets."""
+    from PIL import Image
+
+    from pipelines.image.turntable import TURN_ORDER, turn_order, turntable_frames
+    from studio.render.motion import encode_clip
+
+    kit = project.brief.brand_kit
+    photos = [p for p in (kit.product_photos if kit else []) if p.cutout is not None]
+    order = turn_order([p.angle for p in photos])
+    if len(order) < 2:
+        raise ProjectError(
+            "A turntable needs product photos from at least two angles, each cut out "
+            f"(the brand kit has {', '.join(p.angle for p in photos) or 'none'}).",
+            f"Add photos named {', '.join(TURN_ORDER)} with `qianmian brand PROJ --product-photo ANGLE=FILE`, or "
+            "orbit one packshot with a video model: `qianmian animate PROJ --turntable PACKSHOT`.",
+        )
+    if project.storyboard is None or not any(s.id == shot_id for s in project.storyboard.shots):
+        raise ProjectError(f"No shot {shot_id!r} in the storyboard.", "Pick a shot id from `qianmian plan`'s list.")
+    shot = next(s for s in project.storyboard.shots if s.id == shot_id)
+    width, height = ASPECT_SIZES[aspect]
+    cutouts = []
+    for i in order:
+        asset = photos[i].cutout
+        assert asset is not None
+        with Image.open(store.asset_path(asset, "brand_kit.product_photos.cutout")) as im:
+            cutouts.append(im.convert("RGBA"))
+    colour = (40, 44, 52)
+    if kit is not None and kit.colours.primary:
+        hex_ = kit.colours.primary.lstrip("#")
+        colour = (int(hex_[0:2], 16), int(hex_[2:4], 16), int(hex_[4:6], 16))
+    length = seconds or shot.duration_s
+    frames = turntable_frames(cutouts, width, height, fps=fps, seconds=length, colour=colour)
+    store.assets.mkdir(parents=True, exist_ok=True)
+    name = store.put_asset_file(encode_clip(frames, fps, store.assets), "mp4")
+    first = photos[order[0]].cutout
+    assert first is not None
+    source = packshot_source(project, shot_id, variant_id, first, cutouts[0].size)
+    angles = [photos[i].angle for i in order]
+    motion = MotionRequest(
+        shot_id=shot_id,
+        variant_id=variant_id,
+        source_image=first,
+        prompt=f"turntable of the product from {len(order)} photos: {', '.join(angles)}",
+        camera="orbit",
+        width=width,
+        height=height,
+        aspect=aspect,
+        num_frames=len(frames),
+        fps=fps,
+        model="turntable",
+    )
+    return Take(
+        id=new_id("motion"),
+        shot_id=shot_id,
+        variant_id=variant_id,
+        request=source.request,
+        asset=name,
+        backend="turntable",
+        kind="video",
+        motion=motion,
+        info={
+            "source_take": "brand-kit",
+            "angles": ",".join(angles),
+            "fps": fps,
+            "frames": len(frames),
+            "duration_s": round(len(frames) / fps, 3),
+        },
+    )
+
+
+def _turntable_cli(args: argparse.Namespace, store: ProjectStore, project: Project, aspects: list[str]) -> int:
+    """`animate --turntable-photos`: the product shots (else the last shot) turn through the kit's photos."""
+    assert project.storyboard is not None
+    shots = list(args.shots) or [s.id for s in project.storyboard.shots if s.framing == "product"]
+    shots = shots or [project.storyboard.shots[-1].id]
+    variants = list(args.variant) if args.variant else [None]
+    made = [
+        photo_turntable(project, store, shot, vid, aspect=aspect, fps=args.fps or 24, seconds=args.seconds)
+        for aspect in dict.fromkeys(aspects)
+        for shot in shots
+        for vid in variants
+    ]
+    merge_motion_takes(project, made)
+    store.save(project)
+    for t in made:
+        print(f"{t.variant_id or 'master'}/{t.shot_id}: {store.asset_path(t.asset)} ({t.info.get('angles')})")
+    print(f"{len(made)} turntable clip(s); `qianmian render` now plays them in their shots.")
     return 0
