@@ -350,7 +350,7 @@ def token_auth_from_environment(env: Any = None) -> bool:
         return False
     env["RAY_AUTH_MODE"] = "token"
     try:  # Ray reads its config once; refresh it so this process sees token mode (what `ray start` does)
-        from ray._raylet import Config  # type: ignore[attr-defined]
+        from ray._raylet import Config  # type: ignore[attr-defined,unused-ignore]  # (no stub export; ray optional)
 
         Config.initialize("")
     except Exception:
