@@ -139,3 +139,39 @@ def test_regenerate_one_shot_submits_its_takes_job(window, qtbot, monkeypatch: p
     qtbot.mouseClick(board.cards[shot_id].regen, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
     assert calls and calls[0]["shot_ids"] == (shot_id,) and calls[0]["regenerate"] is True
     assert calls[0]["variant_ids"] == (None,)
+
+
+def test_a_shot_with_a_motion_take_says_it_moves(window, qtbot):
+    """The board shows which shots play a clip (a motion take) instead of a still with a camera move."""
+    from studio.model import ImageRequest, Take
+    from studio.model.motion import MotionRequest
+
+    board = board_of(window)
+    shots = window.doc.project.storyboard.shots
+    moving = shots[1].id
+    clip = Take(
+        id="motion-1",
+        shot_id=moving,
+        request=ImageRequest(shot_id=moving, prompt="packshot", model="packshot"),
+        asset="0" * 64 + ".mp4",
+        backend="turntable",
+        kind="video",
+        motion=MotionRequest(
+            shot_id=moving,
+            source_image="0" * 64 + ".png",
+            prompt="turn",
+            width=64,
+            height=112,
+            num_frames=9,
+            model="turntable",
+        ),
+    )
+
+    def add(p: Project) -> None:
+        p.motion_takes.append(clip)
+
+    assert not any("moves" in c.title.text() for c in board.cards.values())
+    window.doc.edit("Animate", ("motion_takes",), add)
+    qtbot.waitUntil(lambda: "▶ moves" in board_of(window).cards[moving].title.text(), timeout=5_000)
+    board = board_of(window)
+    assert [s for s, c in board.cards.items() if "moves" in c.title.text()] == [moving]

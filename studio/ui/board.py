@@ -239,9 +239,12 @@ class Board(QWidget):
         index = self.timeline_of.findData(chosen if chosen is not None else voiced)
         self.timeline_of.setCurrentIndex(max(index, 0))
         self.timeline_of.blockSignals(False)
+        from studio.model.motion import picked_motion
+
         for shot in doc.project.storyboard.shots:
             card = ShotCard(shot.id)
-            card.title.setText(f"<b>{escape(shot.id)}</b> · {escape(shot.beat)} · {shot.duration_s:.1f} s")
+            moves = " · ▶ moves" if picked_motion(doc.project, shot.id, None) else ""  # a motion take plays here
+            card.title.setText(f"<b>{escape(shot.id)}</b> · {escape(shot.beat)} · {shot.duration_s:.1f} s{moves}")
             card.voiceover.set_text(shot.voiceover, "VO")
             card.caption.set_text(shot.on_screen_text, "CC")
             card.setToolTip(shot.visual)

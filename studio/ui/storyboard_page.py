@@ -79,7 +79,7 @@ class ShotBoard(QListWidget):
 
 class StoryboardPage(Page):
     step = "storyboard"
-    parts = frozenset({"storyboard", "takes", "variants", "thumbnails"})
+    parts = frozenset({"storyboard", "takes", "motion_takes", "variants", "thumbnails"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
