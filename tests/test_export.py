@@ -382,3 +382,24 @@ def test_export_package_imports_without_qt_or_torch() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_contact_sheet_of_small_takes_scales_them_to_the_sheet(tmp_path: Path) -> None:
+    """Takes smaller than the sheet's row (quick previews, 90×160) are scaled up, not left in a cell too narrow for
+    their label (which crashed the sheet)."""
+    from render_project import build_project, take_image
+
+    from studio.export.contact import GAP, THUMB_H, contact_sheet
+    from studio.export.shots import variant_sheet
+
+    store = build_project(tmp_path / "p")
+    project = store.load()
+    for take in project.takes:
+        buf = io.BytesIO()
+        take_image((200, 40, 40), size=(90, 160)).save(buf, format="PNG")
+        take.asset = store.put_asset(buf.getvalue(), "png")
+    store.save(project)
+    variant = project.variants[0]
+    sheet = contact_sheet(variant_sheet(project, store, variant.id))
+    cell = np.asarray(sheet.convert("RGB"))[90 + 10 : 90 + THUMB_H - 10, GAP + 10 : GAP + THUMB_H * 9 // 16 - 10]
+    assert cell.reshape(-1, 3).mean(axis=0)[0] > 120, "the first take fills its cell at the sheet's height"

@@ -29,12 +29,11 @@ def contact_sheet(sheet: VariantSheet, *, thumb_h: int = THUMB_H, columns: int =
             thumbs.append(None)
             widths.append(round(thumb_h * 9 / 16))
             continue
-        with Image.open(r.image) as im:
-            im = im.convert("RGB")
-            im.thumbnail((thumb_h * 4, thumb_h))
-            thumbs.append(im.copy())
-            widths.append(im.width)
-    cell_w = max(widths, default=round(thumb_h * 9 / 16))
+        with Image.open(r.image) as im:  # every take at the sheet's height, small previews scaled up too
+            width = max(1, min(thumb_h * 4, round(im.width * thumb_h / max(1, im.height))))
+            thumbs.append(im.convert("RGB").resize((width, thumb_h), Image.Resampling.LANCZOS))
+            widths.append(width)
+    cell_w = max([round(thumb_h * 9 / 16), *widths])  # room for the label under the narrowest picture
     cols = max(1, min(columns, len(rows)))
     lines = max(1, -(-len(rows) // cols))
     title_h = 90
@@ -67,9 +66,10 @@ def contact_sheet(sheet: VariantSheet, *, thumb_h: int = THUMB_H, columns: int =
         )
         canvas.paste(label, (x, y + thumb_h + 8), label)
         text = r.on_screen_text or r.voiceover
-        if text:
+        room = LABEL_H - label.height - 16
+        if text and room > 0:
             caption = render_text_block(text, v.language, size_px=24, max_width=cell_w, align="left")
-            caption = caption.crop((0, 0, min(caption.width, cell_w), min(caption.height, LABEL_H - label.height - 16)))
+            caption = caption.crop((0, 0, min(caption.width, cell_w), min(caption.height, room)))
             canvas.paste(caption, (x, y + thumb_h + 16 + label.height), caption)
     return canvas
 
