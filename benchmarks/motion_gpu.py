@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> float | None:
 
     from PIL import Image
 
-    from pipelines.image.device import free_memory
+    from pipelines.resident import free_memory
     from pipelines.video import licence
     from pipelines.video.generator import VideoGenerator, snap_frames
     from pipelines.video.registry import inspect_folder

@@ -95,16 +95,3 @@ def is_out_of_memory(error: BaseException) -> bool:
         pass
     text = str(error).lower()
     return isinstance(error, (RuntimeError, MemoryError)) and ("out of memory" in text or "mps backend out" in text)
-
-
-def free_memory() -> None:
-    import gc
-
-    import torch
-
-    gc.collect()
-    if torch.cuda.is_available():
-        torch.cuda.empty_cache()
-    mps = getattr(torch, "mps", None)
-    if mps is not None and getattr(torch.backends, "mps", None) and torch.backends.mps.is_available():
-        mps.empty_cache()

@@ -6,11 +6,9 @@ against a second caller (tests, CLI) sharing the process. torch/diffusers are im
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import logging
 import pickle
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,41 +63,21 @@ class Resident:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
-class Generator:
+class Generator(slot.SlotHolder):
     """Loads models on demand, keeps exactly one resident, and runs requests through it."""
 
+    owner = "image"
+
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        super().__init__()
         self.resident: Resident | None = None
         self.oom_hook: Callable[[int], None] | None = None
         """Test seam: called with the attempt number before each pipeline call (raise to simulate OOM)."""
-        self._release_after = False
 
-    def release_when_idle(self) -> None:
-        """The shared model slot's release (pipelines/resident.py): unload now, or right after the generation in
-        progress on another thread, never waiting for it."""
-        if self._lock.acquire(blocking=False):
-            try:
-                self.unload()
-            finally:
-                self._lock.release()
-        else:
-            self._release_after = True
-
-    # --- loading ----------------------------------------------------------------------------------------------------
-
-    def unload(self) -> None:
-        """Free the device: weights go back to the CPU first, so a stray reference cannot pin GPU memory."""
-        with self._lock:
-            r, self.resident = self.resident, None
-            slot.vacate("image")
-            if r is not None and r.device.kind != "cpu":
-                with contextlib.suppress(Exception):
-                    if r.offloaded:
-                        r.t2i.remove_all_hooks()
-                    r.t2i.to("cpu")
-            del r
-            devices.free_memory()
+    def _park(self, resident: Resident) -> None:
+        if resident.offloaded:
+            resident.t2i.remove_all_hooks()
+        resident.t2i.to("cpu")
 
     def load(self, info: ModelInfo, device: devices.DeviceChoice | None = None) -> Resident:
         """The resident pipeline for `info`, loading it (and freeing the previous one) when it is not resident."""
@@ -119,7 +97,7 @@ class Generator:
                 if not devices.is_out_of_memory(e) or device.kind != "cuda":
                     raise
             if resident is None:  # out of memory while moving to the GPU: start again, offloaded
-                devices.free_memory()
+                slot.free_memory()
                 resident = self._fresh(info, device, offload=True)
             resident.load_s = time.perf_counter() - started
             self.resident = resident
@@ -220,9 +198,7 @@ class Generator:
             images, resident = self._ladder(
                 resident, pipe, requests, init, reference, consistency, on_progress, cancel, reload, layouts
             )
-        if self._release_after:  # a video model claimed the device while these images were made
-            self._release_after = False
-            self.unload()
+        self.release_if_asked()  # another model claimed the device while this ran
         info_common: dict[str, Any] = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,
@@ -299,7 +275,7 @@ class Generator:
                 reason = str(e).splitlines()[0]
             # Outside the except block: the traceback (and the activations its frames hold) is gone now.
             out = []
-            devices.free_memory()
+            slot.free_memory()
             attempt += 1
             tiled = bool(resident.extras.get("low_memory"))
             if not resident.offloaded and resident.device.kind == "cuda":

@@ -14,8 +14,6 @@ slot, pipelines/resident.py); out-of-memory ladder: half the frames per batch do
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -199,37 +197,21 @@ def blend(
     return out
 
 
-class LipSync:
+class LipSync(slot.SlotHolder):
     """Loads the lip-sync models on demand, keeps them resident, and repaints mouths to an audio line."""
 
+    owner = "presenter"
+
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        super().__init__()
         self.resident: _Resident | None = None
         self.oom_hook: Callable[[int, int, str], None] | None = None
         """Test seam: called with the attempt, the batch size and the device before each batch (raise to
         simulate out-of-memory)."""
-        self._release_after = False
 
-    def release_when_idle(self) -> None:
-        """The shared model slot's release: unload now, or right after the take in progress, never waiting for it."""
-        if self._lock.acquire(blocking=False):
-            try:
-                self.unload()
-            finally:
-                self._lock.release()
-        else:
-            self._release_after = True
-
-    def unload(self) -> None:
-        with self._lock:
-            r, self.resident = self.resident, None
-            slot.vacate("presenter")
-            if r is not None and r.device.kind != "cpu":
-                with contextlib.suppress(Exception):
-                    for m in (r.unet, r.vae, r.whisper):
-                        m.to("cpu")
-            del r
-            devices.free_memory()
+    def _park(self, resident: _Resident) -> None:
+        for m in (resident.unet, resident.vae, resident.whisper):
+            m.to("cpu")
 
     def load(self, folder: LipSyncFolder, device: devices.DeviceChoice | None = None) -> _Resident:
         with self._lock:
@@ -299,7 +281,7 @@ class LipSync:
                 else:
                     report(on_progress, len(frames) / n, f"Frame {len(frames)}/{n}")
                     continue
-                devices.free_memory()
+                slot.free_memory()
                 attempt += 1
                 if size > 1:
                     size = max(1, size // 2)
@@ -319,9 +301,7 @@ class LipSync:
                         "Close other programs to free memory, or use a smaller source picture.",
                     )
             elapsed = time.perf_counter() - started
-            if self._release_after:  # an image or video model claimed the device while this take was made
-                self._release_after = False
-                self.unload()
+            self.release_if_asked()  # another model claimed the device while this ran
             mouths = [prepared[order[i]].region for i in range(n)]
             return LipSyncResult(
                 frames,

@@ -9,7 +9,6 @@ Cancel raises `Cancelled` from the step callback, so the VAE never decodes a cli
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -86,37 +85,21 @@ def pick_device(info: VideoModelInfo) -> devices.DeviceChoice:
     return choice
 
 
-class VideoGenerator:
+class VideoGenerator(slot.SlotHolder):
     """Loads video models on demand, keeps one resident, and makes clips with them."""
 
+    owner = "video"
+
     def __init__(self) -> None:
-        self._lock = threading.RLock()
+        super().__init__()
         self.resident: _Resident | None = None
         self.oom_hook: Callable[[int, ClipPlan], None] | None = None
         """Test seam: called with the attempt and plan before each pipeline call (raise to simulate OOM)."""
-        self._release_after = False
 
-    def release_when_idle(self) -> None:
-        """The shared model slot's release: unload now, or right after the clip in progress, never waiting for it."""
-        if self._lock.acquire(blocking=False):
-            try:
-                self.unload()
-            finally:
-                self._lock.release()
-        else:
-            self._release_after = True
-
-    def unload(self) -> None:
-        with self._lock:
-            r, self.resident = self.resident, None
-            slot.vacate("video")
-            if r is not None and r.device.kind != "cpu":
-                with contextlib.suppress(Exception):
-                    if r.offloaded:
-                        r.pipe.remove_all_hooks()
-                    r.pipe.to("cpu")
-            del r
-            devices.free_memory()
+    def _park(self, resident: _Resident) -> None:
+        if resident.offloaded:
+            resident.pipe.remove_all_hooks()
+        resident.pipe.to("cpu")
 
     def load(
         self, info: VideoModelInfo, device: devices.DeviceChoice | None = None, *, offload: bool = False
@@ -138,7 +121,7 @@ class VideoGenerator:
                 if not devices.is_out_of_memory(e) or device.kind != "cuda" or offload:
                     raise
                 del resident, pipe
-                devices.free_memory()
+                slot.free_memory()
                 resident = _Resident(info, device, load_pipeline(info, device))
                 _place(resident, offload=True)
             resident.load_s = time.perf_counter() - started
@@ -181,7 +164,7 @@ class VideoGenerator:
                         raise
                     reason = str(e).splitlines()[0] if str(e) else type(e).__name__
                 # Outside the except block: the traceback and the activations its frames hold are gone.
-                devices.free_memory()
+                slot.free_memory()
                 attempt += 1
                 if resident.device.kind == "cuda" and not resident.offloaded:
                     report(on_progress, 0.0, "Out of GPU memory: retrying with model offload")
@@ -209,9 +192,7 @@ class VideoGenerator:
                         "Close other GPU programs, make shorter clips (fewer seconds), pick a smaller model "
                         "(Wan 2.2 TI2V-5B or LTX-Video) or a lower size; on CPU, free memory.",
                     )
-        if self._release_after:  # an image model claimed the device while this clip was made
-            self._release_after = False
-            self.unload()
+        self.release_if_asked()  # another model claimed the device while this ran
         out_info: dict[str, str | int | float | bool] = {
             "device": resident.device.name,
             "dtype": resident.device.dtype,
