@@ -143,9 +143,9 @@ def _print_deliverables(result: Any) -> None:
     print(f"\n{len(entries)} files, listed in {manifest.resolve()}:")
     for e in entries:
         dur = f"{e['duration_s']:6.2f}s" if e.get("duration_s") else " " * 7
-        status = "DRAFT" if e.get("status") == "draft" else ""
+        status = {"draft": "DRAFT", "preview": "PREVIEW"}.get(e.get("quality") or e.get("status"), "")
         print(
-            f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur} {status:<5} "
+            f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur} {status:<7} "
             f"{(manifest.parent / e['path']).resolve()}"
         )
     for variant, messages in result.flags.items():
@@ -155,6 +155,8 @@ def _print_deliverables(result: Any) -> None:
         print(f"\n{variant} is a DRAFT (not for publishing) until this is fixed:")
         for r in reasons:
             print(f"  - {r}")
+    if any(e.get("quality") == "preview" for e in entries):
+        print("\nPREVIEW files are small quick looks, not deliverables: render without --scale for the finals.")
     if getattr(result, "refused", None):
         print(f"\nNot rendered:\n{result.refusal}", file=sys.stderr)
 

@@ -228,12 +228,17 @@ def test_final_render_is_refused_and_draft_is_marked(tmp_path: Path, capsys: pyt
     store = _thai_variant_in_english(tmp_path / "p")
     out = store.root / "renders"  # inside the project: the review zip packs only files inside it
     code = cli_main(["--quiet", "render", str(store.root), "--scale", "0.15", "--out", str(out)])
-    err = capsys.readouterr().err
+    printed = capsys.readouterr()
+    err = printed.err
+    assert "PREVIEW" in printed.out and "not deliverables" in printed.out
     assert code == 4, "some variants refused: a non-zero exit, the rendered siblings kept"
     assert "th-night-owls" in err and "Party all night." in err and "voice-over" in err and "Fix:" in err
     manifest = json.loads((out / "deliverables.json").read_text("utf-8"))
     assert {e["variant"] for e in manifest["deliverables"]} == {"en-night-owls"}, "the sibling still rendered"
     assert all(e["status"] == "final" and e["reasons"] == [] for e in manifest["deliverables"])
+    videos = [e for e in manifest["deliverables"] if e["kind"] == "video"]
+    assert videos and all(e["quality"] == "preview" for e in videos), "a --scale render is a preview, said so"
+    assert any("small preview, not a deliverable" in w for w in manifest["warnings"])
     assert "th-night-owls" in manifest["refused"]
     assert any(w.startswith("th-night-owls not rendered") and "Party all night." in w for w in manifest["warnings"])
     saved = store.load().variant("th-night-owls").shots[0].line_status["voice-over"]

@@ -323,6 +323,8 @@ def write_manifest(
 ) -> Path:
     """deliverables.json: one entry per file (final or draft, with the reasons), paths relative to the manifest's
     folder; `refused` lists the variants not rendered and why."""
+    from studio.stages.quality import quality
+
     entries = []
     for d in deliverables:
         file = deliverable_file(store, d)
@@ -339,6 +341,7 @@ def write_manifest(
                 "sub_variant": d.sub_variant,
                 "bytes": file.stat().st_size if file.exists() else None,
                 "status": d.status,
+                "quality": quality(d, store.root),
                 "reasons": list(d.reasons),
             }
         )
@@ -347,6 +350,11 @@ def write_manifest(
     warnings = [f"{vid} not rendered: {why}" for vid, whys in (refused or {}).items() for why in whys]
     drafts = {d.variant_id: d.reasons for d in deliverables if d.status == "draft"}
     warnings += [f"{vid} is a DRAFT, not for publishing: {why}" for vid, whys in drafts.items() for why in whys]
+    warnings += [
+        f"{e['path']} is a small preview, not a deliverable: render without --scale for the final"
+        for e in entries
+        if e["quality"] == "preview"
+    ]
     document = {"deliverables": entries, "refused": refused or {}, "warnings": warnings}
     atomic_write_text(manifest, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return manifest
