@@ -312,12 +312,20 @@ def test_translators_file_round_trip_from_the_app(window, qtbot, tmp_path):
     from studio.ui.operations.export import ExportChoice
 
     open_project(window, tmp_path / "p", planned())
+    vi_variant = next(v for v in window.doc.project.variants if v.language == "vi")
+    unsaved = "Giòn tan từng miếng, chưa lưu."
+
+    def edit(project):
+        project.variant(vi_variant.id).shots[-1].caption = unsaved
+
+    window.doc.edit("Edit caption", ["variants"], edit)  # not saved: the export reads the open project
     done = []
     job = window.ops.export.export(ExportChoice(kinds=(), translations="csv", out_dir=tmp_path / "out"), done.append)
     qtbot.waitUntil(lambda: job.state.done and bool(done), timeout=30_000)
     vi = next(f for f in done[0].files if f.name.endswith("_vi.csv"))
     with open(vi, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
+    assert any(r["target"] == unsaved for r in rows), "the unsaved edit reaches the translators' file"
     row = next(r for r in rows if r["kind"] == "voice-over")
     line = "Bánh gạo giòn tan, nướng chứ không chiên."
     row["target"] = line
