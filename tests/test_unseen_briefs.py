@@ -193,3 +193,12 @@ def test_a_turkish_quick_preview_captions_in_turkish_and_speaks(tmp_path: Path) 
     for cue in cues:
         assert _in_language(project, "tr", cue.text, "phrase-bank"), cue.text
     assert any(set(cue.text) & set("ğışçöüİ") for cue in cues), "Turkish letters reach the captions"
+
+
+def test_a_recyclable_claim_in_german_or_polish_is_held_against_the_eu_green_claims_rule() -> None:
+    project = planned("coffee-machine")
+    findings = build_report(project, scorecards=False).findings
+    for variant in project.variants:
+        mine = [f for f in findings if f.variant_id == variant.id and f.rule_id == "eu-environmental-claims"]
+        assert mine and all(f.severity == "warn" for f in mine), variant.id
+        assert {w.lower() for f in mine for w in f.words} & {"recycelbar", "do recyklingu"}, variant.id
