@@ -121,12 +121,16 @@ def test_the_legal_line_in_english_is_named_for_the_translator_in_every_market_l
     )
 
 
-@pytest.mark.parametrize("name", ["toothpaste", "coffee-machine"])
+@pytest.mark.parametrize("name", sorted(NEW))
 def test_segments_hear_their_own_hook_and_pain(name: str) -> None:
+    """Two segments of one market are two ads: their own hook; their own pain where the category has one for them
+    (the money app's pain, fees, is the same for traders and for families sending home)."""
     project = planned(name)
     for market in NEW[name][1]:
         a, b = [v for v in project.variants if v.market == market]
         assert a.shots[0].voiceover != b.shots[0].voiceover, f"{market}: both segments open the same way"
+        if name == "mobile-money":
+            continue
         assert a.shots[1].line_source is not None and b.shots[1].line_source is not None
         assert a.shots[1].line_source.tags != b.shots[1].line_source.tags, f"{market}: the same pain for both"
         assert a.shots[1].voiceover != b.shots[1].voiceover
