@@ -206,3 +206,17 @@ def test_a_recyclable_claim_in_german_or_polish_is_held_against_the_eu_green_cla
         mine = [f for f in findings if f.variant_id == variant.id and f.rule_id == "eu-environmental-claims"]
         assert mine and all(f.severity == "warn" for f in mine), variant.id
         assert {w.lower() for f in mine for w in f.words} & {"recycelbar", "do recyklingu"}, variant.id
+
+
+def test_egyptian_variants_are_told_their_arabic_lines_were_not_written_for_egypt() -> None:
+    """The Arabic bank is general (Gulf-leaning) Arabic: an Egyptian marketer is told to have it adapted; the
+    Turkish variants, written in their own bank, are not."""
+    project = planned("toothpaste")
+    report = build_report(project, scorecards=False)
+    for variant in project.variants:
+        notes = report.review.get(variant.id, [])
+        if variant.language == "ar-EG":
+            assert notes and "not written for ar-EG" in notes[0] and "s3 voice-over" in notes[0], variant.id
+            assert f"[REVIEW] {notes[0]}" in report.text()
+        else:
+            assert not notes, (variant.id, notes)

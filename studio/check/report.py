@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from studio.check.scorecard import score_variant
-from studio.model import Project
+from studio.model import Project, Variant
 from studio.planning.language_check import check_variant as check_lines
 from studio.planning.platform_specs import check_project_platforms
 from studio.preflight.compliance import Finding, check_project
@@ -34,6 +34,9 @@ class CheckReport:
     notes: list[str] = field(default_factory=list)
     translator: list[Any] = field(default_factory=list)
     """studio.planning.language_check.LineProblem: lines not (surely) in their variant's language yet."""
+    review: dict[str, list[str]] = field(default_factory=dict)
+    """Variant id → what a native writer should look at though the lines are in the language (a regional variety
+    said with the language's general bank: Egyptian ads in Gulf-leaning Arabic)."""
 
     @property
     def compliance_blocks(self) -> list[Finding]:
@@ -89,6 +92,7 @@ class CheckReport:
             for p in lines:
                 where = f"{p.shot_id} {p.kind}" if p.shot_id else p.kind
                 out.append(f"  [TRANSLATE] {where} ({p.language}): \u201c{p.text}\u201d ({p.why})")
+            out += [f"  [REVIEW] {note}" for note in self.review.get(vid, [])]
             for f in mine:
                 words = ", ".join(f"\u201c{w}\u201d" for w in f.words)
                 mark = f.severity.upper()
@@ -152,11 +156,28 @@ def build_report(
     ids = [v.id for v in project.variants if not variant_ids or v.id in variant_ids]
     report = CheckReport(project.name, ids, check_project(project, variant_ids=ids))
     report.translator = [p for v in project.variants if v.id in ids for p in check_lines(project, v)]
+    report.review = {v.id: notes for v in project.variants if v.id in ids and (notes := regional_notes(v))}
     found = check_project_platforms(project, root=project_dir)
     report.platform = [f for f in found if not f.variant_id or f.variant_id in ids]
     if scorecards:
         report.scorecards = _scorecards(project, ids, project_dir, report.notes)
     return report
+
+
+def regional_notes(variant: Variant) -> list[str]:
+    """Lines a phrase bank wrote for the language in general, not for this variant's regional variety."""
+    marked = [
+        f"{s.shot_id} {kind}"
+        for s in variant.shots
+        for kind, status in s.line_status.items()
+        if "not written for" in status.note
+    ]
+    if not marked:
+        return []
+    return [
+        f"{len(marked)} line(s) ({', '.join(marked)}) come from the general {variant.language.split('-')[0]} phrase "
+        f"bank, not written for {variant.language}: have a local writer adapt their wording before publishing."
+    ]
 
 
 def main_video(project: Project, variant_id: str, root: Path) -> Path | None:
