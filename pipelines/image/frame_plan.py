@@ -139,6 +139,8 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"tablet|ipad", "tablet"),
     (r"laptop|computer", "laptop"),
     (r"noodle|bowl|plate|dish|rice|soup|food|meal", "bowl"),
+    (r"coffee machine|capsule machine|espresso machine|coffee maker", "coffee-machine"),
+    (r"espresso|coffee cup|cup on a saucer|cup of tea|tea glass|mug\b|tulip glass", "cup"),
     (r"water bottle|drink|cup|coffee|\btea\b|juice|glass with ice|flask|can of", "drink"),
     (r"shoe|sneaker|trainer", "shoe"),
     (r"jacket|coat|raincoat|parka", "jacket"),

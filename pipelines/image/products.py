@@ -345,6 +345,40 @@ def appliance(s: Scene, cx: float, base: float, size: float) -> None:
     d.arc([dc[0] - r * 0.6, dc[1] - r * 0.6, dc[0] + r * 0.6, dc[1] + r * 0.6], 200, 260, fill=WHITE, width=3)
 
 
+def cup(s: Scene, cx: float, base: float, size: float) -> None:
+    """A hot drink in a cup on its saucer, coffee-brown inside, steam rising: an espresso or a tea, not a soda can."""
+    d = s.draw
+    w = size * 0.5
+    d.ellipse([cx - w * 0.9, base - size * 0.08, cx + w * 0.9, base + size * 0.04], fill=(236, 234, 230))
+    top = base - size * 0.5
+    d.polygon(
+        [
+            (cx - w * 0.6, top),
+            (cx + w * 0.6, top),
+            (cx + w * 0.42, base - size * 0.04),
+            (cx - w * 0.42, base - size * 0.04),
+        ],
+        fill=WHITE,
+    )
+    d.ellipse([cx - w * 0.6, top - size * 0.05, cx + w * 0.6, top + size * 0.05], fill=(150, 92, 50))
+    d.arc(
+        [cx + w * 0.45, top + size * 0.06, cx + w * 0.85, top + size * 0.3],
+        270,
+        90,
+        fill=WHITE,
+        width=max(2, int(w * 0.1)),
+    )
+    for k in (-1, 1):
+        x = cx + k * w * 0.2
+        d.arc(
+            [x - w * 0.12, top - size * 0.45, x + w * 0.12, top - size * 0.1],
+            100,
+            260,
+            fill=mix(s.light, WHITE, 0.5),
+            width=2,
+        )
+
+
 def toothpaste(s: Scene, cx: float, base: float, size: float) -> None:
     """A toothpaste tube on its cap (white, a coloured band, no SPF sun) and a toothbrush beside it with a ribbon of
     paste on its bristles: an oral-care product at a glance, not a sunscreen."""
@@ -559,6 +593,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "app": app,
     "appliance": appliance,
     "toothpaste": toothpaste,
+    "cup": cup,
     "coffee-machine": coffee_machine,
     "car": car,
     "pet": pet,
