@@ -52,6 +52,8 @@ PRODUCT_KINDS = (
     "laptop",
     "app",
     "appliance",
+    "toothpaste",
+    "coffee-machine",
     "car",
     "pet",
     "game",
@@ -74,6 +76,8 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "automotive": "car",
     "pets": "pet",
     "games-drama": "game",
+    "oral-care": "toothpaste",
+    "coffee-machines": "coffee-machine",
     "general": "box",
 }
 
@@ -104,6 +108,8 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "automotive": (),
     "pets": (),
     "games-drama": (),
+    "oral-care": (),
+    "coffee-machines": (),
     "general": (),
 }
 
@@ -111,6 +117,8 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
 CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("sunscreen|sunblock|serum|skincare|skin care|moistur|cosmetic|beauty", "skincare"),
     ("shampoo|conditioner|hair", "haircare"),
+    ("toothpaste|toothbrush|mouthwash|dental|oral care|oral-care", "oral-care"),
+    ("coffee machine|coffee maker|espresso machine|capsule machine|coffee-machine", "coffee-machines"),
     ("jacket|raincoat|parka|outdoor|hiking|trekking|windbreaker", "outdoor-apparel"),
     ("running|sneaker|shoe|sportswear|fitness|athlet|gym", "sportswear"),
     ("noodle|food|drink|snack|beverage|coffee|tea|halal|meal|restaurant", "food-drink"),
@@ -131,12 +139,15 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"tablet|ipad", "tablet"),
     (r"laptop|computer", "laptop"),
     (r"noodle|bowl|plate|dish|rice|soup|food|meal", "bowl"),
+    (r"coffee machine|capsule machine|espresso machine|coffee maker", "coffee-machine"),
+    (r"espresso|coffee cup|cup on a saucer|cup of tea|tea glass|mug\b|tulip glass", "cup"),
     (r"water bottle|drink|cup|coffee|\btea\b|juice|glass with ice|flask|can of", "drink"),
     (r"shoe|sneaker|trainer", "shoe"),
     (r"jacket|coat|raincoat|parka", "jacket"),
     (r"shirt|tee|jersey|dress", "garment"),
     (r"\bdog\b|\bcat\b|puppy|kitten|pet", "pet"),
     (r"\bcar\b|vehicle", "car"),
+    (r"toothbrush|toothpaste", "toothpaste"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
     (r"gift|box|shopping bag|parcel", "box"),
 )

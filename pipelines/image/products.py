@@ -2,7 +2,7 @@
 
 Every drawer fits a box about `size` tall standing on `base`, centred on `cx`: simple shapes a reviewer recognises at
 a glance (a hooded jacket on a hanger, a steaming bowl beside its pack, a tablet with a lit screen, a running shoe
-with motion lines, a sunscreen tube...).
+with motion lines, a sunscreen tube, a toothpaste tube with its brush, a capsule coffee machine...).
 """
 
 from __future__ import annotations
@@ -345,6 +345,126 @@ def appliance(s: Scene, cx: float, base: float, size: float) -> None:
     d.arc([dc[0] - r * 0.6, dc[1] - r * 0.6, dc[0] + r * 0.6, dc[1] + r * 0.6], 200, 260, fill=WHITE, width=3)
 
 
+def cup(s: Scene, cx: float, base: float, size: float) -> None:
+    """A hot drink in a cup on its saucer, coffee-brown inside, steam rising: an espresso or a tea, not a soda can."""
+    d = s.draw
+    w = size * 0.5
+    d.ellipse([cx - w * 0.9, base - size * 0.08, cx + w * 0.9, base + size * 0.04], fill=(236, 234, 230))
+    top = base - size * 0.5
+    d.polygon(
+        [
+            (cx - w * 0.6, top),
+            (cx + w * 0.6, top),
+            (cx + w * 0.42, base - size * 0.04),
+            (cx - w * 0.42, base - size * 0.04),
+        ],
+        fill=WHITE,
+    )
+    d.ellipse([cx - w * 0.6, top - size * 0.05, cx + w * 0.6, top + size * 0.05], fill=(150, 92, 50))
+    d.arc(
+        [cx + w * 0.45, top + size * 0.06, cx + w * 0.85, top + size * 0.3],
+        270,
+        90,
+        fill=WHITE,
+        width=max(2, int(w * 0.1)),
+    )
+    for k in (-1, 1):
+        x = cx + k * w * 0.2
+        d.arc(
+            [x - w * 0.12, top - size * 0.45, x + w * 0.12, top - size * 0.1],
+            100,
+            260,
+            fill=mix(s.light, WHITE, 0.5),
+            width=2,
+        )
+
+
+def toothpaste(s: Scene, cx: float, base: float, size: float) -> None:
+    """A toothpaste tube on its cap (white, a coloured band, no SPF sun) and a toothbrush beside it with a ribbon of
+    paste on its bristles: an oral-care product at a glance, not a sunscreen."""
+    d = s.draw
+    bw, cap_h = size * 0.19, size * 0.14
+    body, band = (246, 248, 252), mix(s.accent, (30, 110, 200), 0.6)
+    tx = cx - size * 0.16
+    s.odraw.ellipse([tx - bw * 2.4, base - size * 1.0, tx + bw * 2.4, base + size * 0.1], fill=(*s.light, 60))
+    s.flatten()
+    d.rounded_rectangle([tx - bw * 0.8, base - cap_h, tx + bw * 0.8, base], radius=bw * 0.25, fill=band)
+    top = base - size
+    d.polygon(
+        [(tx - bw * 0.9, base - cap_h), (tx + bw * 0.9, base - cap_h), (tx + bw * 1.3, top), (tx - bw * 1.3, top)],
+        fill=body,
+    )
+    d.rectangle([tx - bw * 1.35, top - size * 0.04, tx + bw * 1.35, top + size * 0.03], fill=shade(body, 0.85))
+    d.polygon(
+        [
+            (tx - bw * 1.15, top + size * 0.32),
+            (tx + bw * 1.15, top + size * 0.32),
+            (tx + bw * 1.05, top + size * 0.55),
+            (tx - bw * 1.05, top + size * 0.55),
+        ],
+        fill=band,
+    )
+    d.rectangle([tx - bw * 1.1, top + size * 0.42, tx + bw * 1.1, top + size * 0.45], fill=WHITE)
+    # the toothbrush, standing: handle, neck, bristle head and a blue-and-white ribbon of paste
+    bx, hw = cx + size * 0.22, size * 0.05
+    d.rounded_rectangle(
+        [bx - hw, base - size * 0.62, bx + hw, base], radius=hw, fill=mix(s.accent, (60, 190, 170), 0.5)
+    )
+    d.rectangle([bx - hw * 0.5, base - size * 0.85, bx + hw * 0.5, base - size * 0.6], fill=(230, 232, 238))
+    d.rectangle([bx - hw * 0.5, base - size * 1.0, bx + hw * 1.9, base - size * 0.86], fill=(230, 232, 238))
+    for i in range(5):
+        y = base - size * (0.99 - 0.028 * i)
+        d.line([(bx + hw * 0.6, y), (bx + hw * 2.6, y)], fill=WHITE, width=max(2, int(size * 0.014)))
+    d.rounded_rectangle(
+        [bx + hw * 0.4, base - size * 1.07, bx + hw * 2.8, base - size * 0.99], radius=size * 0.03, fill=WHITE
+    )
+    d.line([(bx + hw * 0.7, base - size * 1.03), (bx + hw * 2.5, base - size * 1.03)], fill=band, width=2)
+
+
+def coffee_machine(s: Scene, cx: float, base: float, size: float) -> None:
+    """A capsule coffee machine: dark body with a water tank at the back, the head with its lever and spout, a drip
+    tray, and an espresso cup with crema under the spout."""
+    d = s.draw
+    w = size * 0.62
+    x0, x1, top = cx - w / 2, cx + w / 2, base - size
+    body = mix(s.accent, (40, 38, 42), 0.75)
+    s.odraw.ellipse([cx - w * 1.2, base - size * 1.05, cx + w * 1.2, base + size * 0.1], fill=(*s.light, 55))
+    s.flatten()
+    d.rounded_rectangle(
+        [x1 - w * 0.28, top + size * 0.08, x1 + w * 0.06, base - size * 0.08], radius=6, fill=(170, 205, 225)
+    )
+    d.rounded_rectangle([x0, top, x1 - w * 0.12, base], radius=size * 0.05, fill=body)
+    d.rounded_rectangle(
+        [x0 - w * 0.06, top, x1 - w * 0.06, top + size * 0.24], radius=size * 0.06, fill=shade(body, 1.25)
+    )
+    d.rounded_rectangle(
+        [x0 + w * 0.2, top - size * 0.05, x0 + w * 0.55, top + size * 0.02], radius=4, fill=(190, 190, 196)
+    )
+    d.ellipse([x1 - w * 0.3, top + size * 0.08, x1 - w * 0.2, top + size * 0.16], fill=(90, 210, 140))
+    spout = (cx - w * 0.08, top + size * 0.24)
+    d.rectangle([spout[0] - w * 0.06, spout[1], spout[0] + w * 0.06, spout[1] + size * 0.07], fill=(170, 170, 176))
+    d.rectangle([x0 - w * 0.04, base - size * 0.1, x1 - w * 0.08, base], fill=(120, 120, 128))
+    cup_top, cw = base - size * 0.34, w * 0.2
+    d.line([(spout[0], spout[1] + size * 0.07), (spout[0], cup_top)], fill=(110, 62, 30), width=max(2, int(w * 0.03)))
+    d.polygon(
+        [
+            (spout[0] - cw, cup_top),
+            (spout[0] + cw, cup_top),
+            (spout[0] + cw * 0.8, base - size * 0.11),
+            (spout[0] - cw * 0.8, base - size * 0.11),
+        ],
+        fill=WHITE,
+    )
+    d.ellipse([spout[0] - cw, cup_top - size * 0.02, spout[0] + cw, cup_top + size * 0.03], fill=(196, 140, 80))
+    d.arc(
+        [spout[0] + cw * 0.6, cup_top + size * 0.04, spout[0] + cw * 1.4, base - size * 0.16],
+        270,
+        90,
+        fill=WHITE,
+        width=max(2, int(w * 0.03)),
+    )
+
+
 def car(s: Scene, cx: float, base: float, size: float) -> None:
     """A car in side view: body, cabin with windows, two wheels, head and tail lights."""
     d = s.draw
@@ -472,6 +592,9 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "laptop": laptop,
     "app": app,
     "appliance": appliance,
+    "toothpaste": toothpaste,
+    "cup": cup,
+    "coffee-machine": coffee_machine,
     "car": car,
     "pet": pet,
     "game": game,

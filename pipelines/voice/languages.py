@@ -20,6 +20,9 @@ ALIASES: dict[str, str] = {
     "en-in": "en-gb",
     "en-sg": "en-gb",
     "en-my": "en-gb",
+    "en-ng": "en-gb",  # Nigerian, Kenyan and Ghanaian English are closer to British than to American speech
+    "en-ke": "en-gb",
+    "en-gh": "en-gb",
     "fr": "fr-fr",
     "zh": "cmn",
     "zh-cn": "cmn",

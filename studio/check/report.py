@@ -1,9 +1,11 @@
 """`qianmian check PROJ`: everything pre-flight knows about a project, per variant, in one report.
 
 Compliance findings (studio/preflight/compliance.py), platform findings (studio/planning/platform_specs.py) and
-creative scorecards of the rendered videos (studio/check/scorecard.py). Only an unoverridden "block"
-compliance finding or a "block" platform finding makes the report blocking (the CLI exits 1). The app calls
-`variant_summary` for the badge beside each variant.
+creative scorecards of the rendered videos (studio/check/scorecard.py), and every line a translator still has to
+write (studio/planning/language_check.py: the lines a final render refuses), by variant, shot and kind. Only an
+unoverridden "block" compliance finding or a "block" platform finding makes the report blocking (the CLI exits 1);
+lines for a translator are listed and counted in the last line, so nobody reads "nothing blocks" and publishes an
+English line in a Turkish ad. The app calls `variant_summary` for the badge beside each variant.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from studio.check.scorecard import score_variant
-from studio.model import Project
+from studio.model import Project, Variant
+from studio.planning.language_check import check_variant as check_lines
 from studio.planning.platform_specs import check_project_platforms
 from studio.preflight.compliance import Finding, check_project
 
@@ -29,6 +32,11 @@ class CheckReport:
     scorecards: dict[str, Any] = field(default_factory=dict)
     """Variant id → studio.check.scorecard's card for its render (when one exists)."""
     notes: list[str] = field(default_factory=list)
+    translator: list[Any] = field(default_factory=list)
+    """studio.planning.language_check.LineProblem: lines not (surely) in their variant's language yet."""
+    review: dict[str, list[str]] = field(default_factory=dict)
+    """Variant id → what a native writer should look at though the lines are in the language (a regional variety
+    said with the language's general bank: Egyptian ads in Gulf-leaning Arabic)."""
 
     @property
     def compliance_blocks(self) -> list[Finding]:
@@ -51,6 +59,11 @@ class CheckReport:
                     "compliance": [f.to_dict() for f in self.findings if f.variant_id == vid],
                     "platform": [_as_dict(f) for f in self.platform if getattr(f, "variant_id", "") == vid],
                     "scorecard": _as_dict(self.scorecards[vid]) if vid in self.scorecards else None,
+                    "needs_translator": [
+                        {"shot": p.shot_id, "kind": p.kind, "text": p.text, "language": p.language, "why": p.why}
+                        for p in self.translator
+                        if p.variant_id == vid
+                    ],
                 }
                 for vid in self.variant_ids
             },
@@ -71,8 +84,15 @@ class CheckReport:
         for vid in self.variant_ids:
             mine = [f for f in self.findings if f.variant_id == vid]
             blocks = [f for f in mine if f.blocks]
+            lines = [p for p in self.translator if p.variant_id == vid]
             head = "BLOCKED" if blocks else ("ok" if not mine else "warnings")
+            if lines:
+                head += f"; {len(lines)} line(s) need a translator"
             out.append(f"{vid}: {head}")
+            for p in lines:
+                where = f"{p.shot_id} {p.kind}" if p.shot_id else p.kind
+                out.append(f"  [TRANSLATE] {where} ({p.language}): \u201c{p.text}\u201d ({p.why})")
+            out += [f"  [REVIEW] {note}" for note in self.review.get(vid, [])]
             for f in mine:
                 words = ", ".join(f"\u201c{w}\u201d" for w in f.words)
                 mark = f.severity.upper()
@@ -92,11 +112,17 @@ class CheckReport:
                 out += ["  " + ln for ln in _card_text(self.scorecards[vid]).splitlines()]
         out += self.notes
         total = len(self.compliance_blocks) + len(self.platform_blocks)
-        out.append(
-            f"{total} blocking finding(s): final renders are refused until they are fixed or overridden."
-            if total
-            else "Nothing blocks a final render."
-        )
+        waiting = sorted({p.variant_id for p in self.translator})
+        if total:
+            out.append(f"{total} blocking finding(s): final renders are refused until they are fixed or overridden.")
+        if waiting:
+            out.append(
+                f"{len(self.translator)} line(s) in {len(waiting)} variant(s) still need a translator: a final render "
+                "of those variants is refused (`render --draft` marks them DRAFT). Hand them over with "
+                "`qianmian translations export PROJ --out FOLDER`."
+            )
+        if not total and not waiting:
+            out.append("Nothing blocks a final render.")
         return "\n".join(out)
 
 
@@ -129,11 +155,29 @@ def build_report(
     (`scorecards=False` skips decoding them)."""
     ids = [v.id for v in project.variants if not variant_ids or v.id in variant_ids]
     report = CheckReport(project.name, ids, check_project(project, variant_ids=ids))
+    report.translator = [p for v in project.variants if v.id in ids for p in check_lines(project, v)]
+    report.review = {v.id: notes for v in project.variants if v.id in ids and (notes := regional_notes(v))}
     found = check_project_platforms(project, root=project_dir)
     report.platform = [f for f in found if not f.variant_id or f.variant_id in ids]
     if scorecards:
         report.scorecards = _scorecards(project, ids, project_dir, report.notes)
     return report
+
+
+def regional_notes(variant: Variant) -> list[str]:
+    """Lines a phrase bank wrote for the language in general, not for this variant's regional variety."""
+    marked = [
+        f"{s.shot_id} {kind}"
+        for s in variant.shots
+        for kind, status in s.line_status.items()
+        if "not written for" in status.note
+    ]
+    if not marked:
+        return []
+    return [
+        f"{len(marked)} line(s) ({', '.join(marked)}) come from the general {variant.language.split('-')[0]} phrase "
+        f"bank, not written for {variant.language}: have a local writer adapt their wording before publishing."
+    ]
 
 
 def main_video(project: Project, variant_id: str, root: Path) -> Path | None:

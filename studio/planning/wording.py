@@ -155,6 +155,8 @@ def bank_wording(
     if bank is None:
         return NoWording(f"there is no phrase bank for {codes[0]} (assets/knowledge/phrases/{codes[0]}.toml)")
     unreviewed = "phrase bank, unreviewed" if not bank.reviewed else "phrase bank"
+    if codes[0].lower() not in {c.lower() for c in bank.codes()}:  # ar-EG said with the ar bank: say so
+        unreviewed += f"; from the {bank.language} bank, not written for {codes[0]}: have a local writer adapt it"
     cat = _category(bank, category)
     lex = banks.lexicon
     text = source.text
