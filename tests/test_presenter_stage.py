@@ -3,6 +3,7 @@ The market's presenter photo comes from the brief (with its consent note); the m
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,9 @@ def test_the_stage_lip_syncs_the_presenter_shots_with_the_markets_photo(store: P
     assert take.info["consent"] == CONSENT, "the brief's consent note travels with the take"
     assert take.backend == f"lipsync:{models.name}", "the model folder found through the settings"
 
+    from studio.stages.readiness import presenter_notes
+
+    assert presenter_notes(store.load()) == {"VN": (f"{VARIANT} s2: presenter line not lip-synced yet",)}
     project = store.load()  # the creator edits while the model runs: the edit stays
     project.variant(VARIANT).shot("s1").caption = "Giòn tan!"
     merged = stage("presenter").apply(project, outcome)
@@ -85,6 +89,7 @@ def test_the_stage_lip_syncs_the_presenter_shots_with_the_markets_photo(store: P
     assert [t.id for t in picked_motion(merged, "s2", VARIANT)] == [take.id]
     assert any(v.request.key() == take.info["voice_key"] for v in merged.voice_lines), "the voice the lips follow"
     assert presenter.apply(merged, outcome).motion_takes == merged.motion_takes, "applying twice adds nothing"
+    assert presenter_notes(merged) == {}, "lip-synced: readiness says nothing more"
 
 
 def test_no_presenter_shot_and_no_model_say_what_to_do(store: ProjectStore, tmp_path: Path) -> None:
@@ -103,3 +108,69 @@ def test_no_presenter_shot_and_no_model_say_what_to_do(store: ProjectStore, tmp_
             )
         )
     assert "No presenter (lip-sync) model is installed" in str(err.value)
+
+
+def test_readiness_names_the_presenter_line_without_blocking(store: ProjectStore) -> None:
+    """A presenter shot with no presenter take is named per market; the market's readiness is what it was."""
+    from studio.stages.readiness import check_readiness, readiness_request
+
+    project = store.load()
+    request = readiness_request(project, {}, "procedural")
+    assert request.notes == {"VN": (f"{VARIANT} s2: presenter line not lip-synced yet",)}
+    vn = [m.code for m in project.brief.markets if m.code == "VN"]
+    brief = project.brief.model_copy(update={"markets": [*project.brief.markets, *([] if vn else [vn_market()])]})
+    result = {m.market: m for m in check_readiness(replace(request, brief=brief))}
+    assert result["VN"].notes == request.notes["VN"]
+    assert result["VN"].ready == (result["VN"].voice.ready and result["VN"].font.ready and result["VN"].model.ready)
+    assert result["TH"].notes == ()
+
+
+def vn_market() -> MarketTarget:
+    return MarketTarget(code="VN", language="vi")
+
+
+def test_a_synthetic_presenter_carries_the_ai_label_where_the_market_asks(tmp_path: Path) -> None:
+    """KR's rules ask for the AI label on generated media: a variant of drawn frames and no voice needs none until a
+    lip-synced presenter plays in it; TH has no such rule, so its variant stays unlabelled."""
+    from pipelines.image import PROCEDURAL
+    from studio.model import Take
+    from studio.model.motion import MotionRequest
+    from studio.preflight.labels import label_text
+
+    project = build_project(tmp_path / "p").load()
+    for t in project.takes:
+        t.backend = PROCEDURAL
+    variant = project.variants[0]
+    for s in variant.shots:
+        s.voiceover = ""
+    variant.market, variant.language = "KR", "ko"
+    assert label_text(project, variant) == ""
+    shot = variant.shots[1].shot_id
+    picture = project.selected_take(shot, variant.id)
+    assert picture is not None
+    motion = MotionRequest(
+        shot_id=shot,
+        variant_id=variant.id,
+        source_image=picture.asset,
+        prompt="presenter",
+        width=64,
+        height=112,
+        num_frames=25,
+        model="lipsync:musetalk",
+    )
+    project.motion_takes.append(
+        Take(
+            id="take-presenter",
+            shot_id=shot,
+            variant_id=variant.id,
+            request=picture.request,
+            asset=picture.asset,
+            backend="lipsync:musetalk",
+            kind="video",
+            motion=motion,
+            info={"synthetic_presenter": True, "lipsync": True},
+        )
+    )
+    assert label_text(project, variant) == "AI 생성 콘텐츠"
+    variant.market, variant.language = "TH", "th"
+    assert label_text(project, variant) == ""
