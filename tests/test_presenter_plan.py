@@ -96,3 +96,23 @@ def test_a_missing_or_unreadable_portrait_names_the_file_and_field(tmp_path: Pat
     with pytest.raises(ValidationFailed) as e:
         load_brief(path)
     assert "presenter.portraits.TH" in e.value.message and "PH, ID, VN" in e.value.message
+
+
+def test_a_shot_turned_to_camera_recasts_every_variant_and_back() -> None:
+    from studio.stages.edits import set_presenter
+
+    project = plan_project(load_brief(BRIEFS / "fintech-app.toml"), llm=None)
+    assert project.storyboard is not None
+    shot = project.storyboard.shots[1]
+    set_presenter(project, shot.id, True)
+    marked = project.storyboard.shot(shot.id)
+    assert marked.presenter and marked.visual.startswith(TO_CAMERA) and marked.framing == "close-up"
+    for v in project.variants:
+        assert "the presenter, facing the camera" in v.shot(shot.id).prompt, v.id
+        assert len(v.shot(shot.id).cast) == 1
+    set_presenter(project, shot.id, False)
+    back = project.storyboard.shot(shot.id)
+    assert not back.presenter and not back.visual.startswith(TO_CAMERA)
+    for v in project.variants:
+        assert "the presenter" not in v.shot(shot.id).prompt
+    assert back.visual == shot.visual, "the planned picture words come back"

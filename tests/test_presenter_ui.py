@@ -88,3 +88,31 @@ def test_presenter_action_makes_the_take_for_the_variant_and_shot(
     finally:
         win.doc.undo_stack.setClean()
         win.jobs.shutdown()
+
+
+def test_storyboard_toggle_tells_a_shot_to_camera_as_one_undo_step(qtbot: Any, tmp_path: Path) -> None:
+    from studio.model import ProjectStore, load_brief
+    from studio.planning import plan_project
+    from studio.ui.document import ProjectDocument
+    from studio.ui.storyboard_page import StoryboardPage
+
+    project = plan_project(load_brief(Path(__file__).parent / "briefs" / "fintech-app.toml"), llm=None)
+    store = ProjectStore(tmp_path / "p")
+    store.create(project)
+    doc = ProjectDocument(store, project)
+    page = StoryboardPage()
+    qtbot.addWidget(page)
+    page.set_document(doc)
+    doc.changed.connect(page.refresh)
+    page.board.setCurrentRow(1)
+    button = page.presenter_button
+    assert button.isEnabled() and not button.isChecked()
+    button.click()
+    assert doc.project.storyboard is not None and doc.project.storyboard.shots[1].presenter
+    assert button.isChecked() and "to camera" in page.board.item(1).text()
+    variant = doc.project.variants[0]
+    assert "the presenter, facing the camera" in variant.shots[1].prompt
+    page.board.setCurrentRow(0)
+    assert not button.isChecked(), "the toggle follows the selected shot"
+    doc.undo_stack.undo()
+    assert not doc.project.storyboard.shots[1].presenter

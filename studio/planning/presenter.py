@@ -31,6 +31,14 @@ def _to_camera(shot: Shot) -> Shot:
     return shot.model_copy(update={"presenter": True, "framing": "close-up", "camera": "static", "visual": visual})
 
 
+def presenter_shot(shot: Shot, on: bool) -> Shot:
+    """The shot told to camera (on), or no longer (off: the to-camera words go; framing and camera stay as set)."""
+    if on:
+        return _to_camera(shot)
+    visual = shot.visual.removeprefix(f"{TO_CAMERA}; ").removeprefix(TO_CAMERA).strip() or shot.beat
+    return shot.model_copy(update={"presenter": False, "visual": visual})
+
+
 def mark_presenter_shots(storyboard: Storyboard, brief: Brief, *, source: str = "the brief") -> Storyboard:
     """The storyboard with the brief's presenter beats told to camera. A beat is matched by name, else by the core
     beat it extends ('solution' also marks a 'demo'); a beat the storyboard does not have is an error that lists the
