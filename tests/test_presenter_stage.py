@@ -110,6 +110,21 @@ def test_no_presenter_shot_and_no_model_say_what_to_do(store: ProjectStore, tmp_
     assert "No presenter (lip-sync) model is installed" in str(err.value)
 
 
+def test_a_brief_photo_not_in_the_project_says_how_to_bring_it_in(store: ProjectStore, models: Path) -> None:
+    from studio.model import ValidationFailed
+
+    with_brief_portrait(store)
+    project = store.load()
+    assert project.brief.presenter is not None
+    project.brief.presenter.portraits["VN"] = BrandFile(path="linh.png")  # as the app's brief editor leaves it
+    store.save(project)
+    settings = Settings(model_folders=(models.parent,), device="cpu")
+    with pytest.raises(ValidationFailed) as e:
+        presenter.run(presenter.PresenterTakesRequest(project_dir=store.root, variant_id=VARIANT, settings=settings))
+    assert "presenter.portraits.VN" in e.value.message and "linh.png" in e.value.message
+    assert "qianmian plan" in e.value.hint and "consent" in e.value.hint
+
+
 def test_readiness_names_the_presenter_line_without_blocking(store: ProjectStore) -> None:
     """A presenter shot with no presenter take is named per market; the market's readiness is what it was."""
     from studio.stages.readiness import check_readiness, readiness_request

@@ -63,12 +63,20 @@ def mark_presenter_shots(storyboard: Storyboard, brief: Brief, *, source: str = 
 
 
 def market_portrait(project: Project, market: str) -> str | None:
-    """The supplied presenter photo for a market, as a project asset (None: the presenter is drawn)."""
+    """The supplied presenter photo for a market, as a project asset (None: the brief gives none, the presenter is
+    drawn). A photo the brief names but the project does not hold yet is an error saying how to bring it in."""
     plan = project.brief.presenter
-    if plan is None:
+    ref = plan.portraits.get(market.upper()) if plan is not None else None
+    if ref is None:
         return None
-    ref = plan.portraits.get(market.upper())
-    return ref.asset if ref is not None else None
+    if ref.asset is None:
+        raise ValidationFailed(
+            f"The brief names a presenter photo for {market.upper()} ({ref.path}) that is not in the project yet "
+            f"(presenter.portraits.{market.upper()}).",
+            "Plan again from the brief file (`qianmian plan BRIEF -o PROJECT` copies it in), or give the photo with "
+            "its consent note in Presenter… / --portrait.",
+        )
+    return ref.asset
 
 
 def attach_presenter_portraits(
@@ -78,8 +86,8 @@ def attach_presenter_portraits(
     project folder, copy it into the project's assets (the brief records the asset next to the path). Errors name
     the brief file and the field (`presenter.portraits.VN`)."""
     plan = project.brief.presenter
-    if plan is None or not plan.portraits:
-        return
+    if plan is None or not plan.portraits or (brief_path is None and store_root is None):
+        return  # nothing to read the paths against (a brief edited in the app): the presenter stage says what to do
     from studio.model import ProjectStore
     from studio.planning.brand import IMAGE_TYPES, Sources, _image, _png, _read
 

@@ -131,7 +131,13 @@ class PresenterDialog(QDialog):
         if self.portrait.text().strip():
             self.note.setText("The photo and the consent note are kept with the presenter take.")
         elif plan is not None and market.upper() in plan.portraits:
-            self.note.setText(f"The brief's presenter photo for {market} is used (consent: {plan.consent}).")
+            if plan.portraits[market.upper()].asset is None:
+                self.note.setText(
+                    f"The brief names a photo for {market} that is not in the project yet: give it here with its "
+                    "consent note, or plan again from the brief file."
+                )
+            else:
+                self.note.setText(f"The brief's presenter photo for {market} is used (consent: {plan.consent}).")
         else:
             self.note.setText(f"A presenter for {market or 'this variant'} is drawn from the shot's cast.")
 
