@@ -340,9 +340,35 @@ def cmd_animate(args: argparse.Namespace) -> int:
 
 
 def cmd_presenter(args: argparse.Namespace) -> int:
-    from studio.presenter_takes import run_cli
+    """`qianmian presenter`: the presenter stage on the GPU lane (load → run → apply → save); says where takes are."""
+    from studio.model import ProjectError, ProjectStore
+    from studio.presenter_takes import portrait_for
+    from studio.stages.presenter import PresenterTakesRequest, apply, presenter_shots
 
-    return run_cli(args, _run_job)
+    store = ProjectStore(Path(args.project))
+    project = store.load()
+    try:
+        variant = project.variant(args.variant)
+    except KeyError as e:
+        known = ", ".join(v.id for v in project.variants) or "none"
+        raise ProjectError(f"The project has no variant {args.variant!r}.", f"Known variants: {known}.") from e
+    request = PresenterTakesRequest(
+        project_dir=store.root,
+        variant_id=variant.id,
+        shot_ids=presenter_shots(project, tuple(args.shot or ())),
+        aspect=args.aspect or "",
+        model=args.model,
+        portrait=portrait_for(args.portrait, variant.market),
+        consent=args.consent,
+        use_motion=not args.still,
+        settings=settings_from(args),
+    )
+    outcome = _run_stage(f"Presenter {variant.id}", "presenter", request, quiet=args.quiet)
+    store.save(apply(store.load(), outcome))
+    for take in outcome.takes:
+        print(f"{variant.id}/{take.shot_id}: {store.asset_path(take.asset)} ({take.info.get('duration_s')} s)")
+    print("`qianmian render` now plays the presenter in those shots.")
+    return 0
 
 
 def _settings_flags() -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 """Presenter takes: a talking head that says the variant's own voice-over line, lip-synced by a local model.
 
-The stage `generate_presenter_take(request, *, on_progress, cancel) -> Take` runs on the GPU lane, writes the clip
+`generate_presenter_take(request, *, on_progress, cancel) -> Take` runs on the GPU lane (through the presenter
+stage, studio/stages/presenter.py, in the CLI and the app), writes the clip
 asset (and a supplied or drawn portrait) and never saves project.json: the caller merges the take
 (`merge_presenter_take`, which also keeps the voice recording it was lip-synced to, so the cut speaks that one).
 The result is a video take like a motion take (studio/model/motion.py), so the cut plays it in place of the shot's
@@ -22,7 +23,6 @@ import argparse
 import hashlib
 import io
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,14 +30,13 @@ from typing import Any
 import numpy as np
 
 from studio.model import ASPECT_SIZES, Project, ProjectError, ProjectStore, Take
+from studio.model.brief import MIN_CONSENT_CHARS
 from studio.model.ids import new_id
 from studio.model.motion import MotionRequest
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
 
 #: Source frames are at most this many pixels on their long side (the lip-sync repaints a crop of them).
 MAX_SOURCE_SIDE = 1280
-#: A consent note shorter than this says nothing (e.g. "ok"): the creator writes who agreed to what.
-MIN_CONSENT_CHARS = 8
 
 
 @dataclass(frozen=True)
@@ -357,40 +356,3 @@ def portrait_for(values: list[str] | None, market: str) -> Path | None:
         else:
             general = Path(v)
     return general
-
-
-def run_cli(args: argparse.Namespace, run_job: Callable[..., Any]) -> int:
-    """`qianmian presenter`: make the take(s) on the GPU lane, merge them into the project, say where they are."""
-    store = ProjectStore(Path(args.project))
-    project = store.load()
-    try:
-        variant = project.variant(args.variant)
-    except KeyError as e:
-        known = ", ".join(v.id for v in project.variants) or "none"
-        raise ProjectError(f"The project has no variant {args.variant!r}.", f"Known variants: {known}.") from e
-    shots = args.shot or [s.id for s in (project.storyboard.shots if project.storyboard else []) if s.presenter]
-    if not shots:
-        raise ProjectError(
-            "No shot given and the storyboard has no presenter shots.",
-            "Pass --shot SHOT, or mark a storyboard shot as presenter to camera.",
-        )
-    portrait = portrait_for(args.portrait, variant.market)
-    for shot in shots:
-        request = PresenterRequest(
-            project_dir=store.root,
-            variant_id=variant.id,
-            shot_id=shot,
-            aspect=args.aspect or (project.brief.aspect_ratios[:1] or ["9:16"])[0],
-            model=args.model,
-            portrait=portrait,
-            consent=args.consent,
-            use_motion=not args.still,
-            device=args.device,
-        )
-        take = run_job(f"Presenter {variant.id}/{shot}", generate_presenter_take, request, quiet=args.quiet, lane="gpu")
-        project = store.load()
-        if merge_presenter_take(project, take):
-            store.save(project)
-        print(f"{variant.id}/{shot}: {store.asset_path(take.asset)} ({take.info.get('duration_s')} s)")
-    print("`qianmian render` now plays the presenter in those shots.")
-    return 0

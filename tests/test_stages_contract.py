@@ -20,6 +20,7 @@ def test_every_stage_declares_a_lane_and_never_takes_a_store() -> None:
         "export": "cpu",
         "demo": "cpu",
         "warm-up": "gpu",
+        "presenter": "gpu",
     }
     for spec in STAGES.values():
         params = inspect.signature(spec.run).parameters

@@ -116,25 +116,41 @@ def _diffusers_version() -> str:
         return "the installed diffusers (none found)"
 
 
-def search_folders() -> list[Path]:
-    folders = [paths.models_dir() / "presenter"]
+def search_folders(extra: tuple[Path, ...] | list[Path] = ()) -> list[Path]:
+    """Where lip-sync folders are looked for: the settings' model folders (and their presenter/), then the studio's
+    own models/presenter and the folders in QIANMIAN_PRESENTER_MODELS."""
+    folders = [f for e in extra for f in (Path(e).expanduser(), Path(e).expanduser() / "presenter")]
+    folders += [paths.models_dir() / "presenter"]
     folders += [Path(p) for p in os.environ.get(MODELS_ENV, "").split(os.pathsep) if p.strip()]
     return folders
 
 
+def lipsync_folders(extra: tuple[Path, ...] | list[Path] = ()) -> list[Path]:
+    """Every folder laid out as a lip-sync model (unet/, vae/, whisper/) where the studio looks (not yet checked)."""
+    found: list[Path] = []
+    for root in search_folders(extra):
+        candidates = [root, *sorted(p for p in root.iterdir() if p.is_dir())] if root.is_dir() else []
+        for c in candidates:
+            if all((c / p / "config.json").is_file() for p in PARTS) and c not in found:
+                found.append(c)
+    return found
+
+
 def _where_hint() -> str:
     return (
-        f"Put a lip-sync folder (unet/, vae/, whisper/ as safetensors) in {paths.models_dir() / 'presenter'} or a "
-        f"folder listed in {MODELS_ENV}, or pass --model FOLDER; models are never downloaded by the studio."
+        f"Put a lip-sync folder (unet/, vae/, whisper/ as safetensors) in {paths.models_dir() / 'presenter'}, a "
+        f"folder under Settings → Model folders or one listed in {MODELS_ENV}, or pass --model FOLDER; models are "
+        "never downloaded by the studio."
     )
 
 
-def find_lipsync(model: str | Path | None = None) -> LipSyncFolder:
-    """The folder a request names, else the first lip-sync folder found where the studio looks."""
+def find_lipsync(model: str | Path | None = None, folders: tuple[Path, ...] | list[Path] = ()) -> LipSyncFolder:
+    """The folder a request names, else the first lip-sync folder found where the studio looks (`folders`: the
+    settings' model folders, searched first)."""
     if model:
         return inspect_folder(Path(model))
     s2v: list[Path] = []
-    for root in search_folders():
+    for root in search_folders(folders):
         candidates = [root, *sorted(p for p in root.iterdir() if p.is_dir())] if root.is_dir() else []
         for c in candidates:
             if all((c / p / "config.json").is_file() for p in PARTS):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from studio.model.brand import BrandKit
+from studio.model.brand import BrandFile, BrandKit
 from studio.model.ids import _BAD_TEXT, TEXT_PRECHECKED, SafeId, slug, text_problems
 from studio.model.language_tags import check_language_tag
 
@@ -122,6 +122,60 @@ class SuppliedCopy(Strict):
     legal: str | None = None
 
 
+#: A consent note shorter than this says nothing (e.g. "ok"): the creator writes who agreed to what.
+MIN_CONSENT_CHARS = 8
+
+
+class PresenterPlan(Strict):
+    """Beats a presenter says to camera, and who presents in each market (a described talent, or a supplied photo
+    of a real person whose consent the creator records: the note is kept with every presenter take)."""
+
+    beats: list[str] = Field(
+        default_factory=list,
+        description="Story beats a presenter says to camera, e.g. ['hook', 'cta']; none: no presenter.",
+    )
+    talent: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per market code, who presents, e.g. VN = 'Vietnamese pharmacist in her thirties, warm smile'.",
+    )
+    portraits: dict[str, BrandFile] = Field(
+        default_factory=dict,
+        description="Per market code, a photo of the presenter (PNG/JPEG/WebP, relative to the brief file).",
+    )
+    consent: str = Field(
+        default="",
+        description="With portraits: who agreed to their likeness being used in these ads, and how (kept with takes).",
+    )
+
+    @field_validator("beats")
+    @classmethod
+    def _beat_names(cls, v: list[str]) -> list[str]:
+        out: list[str] = []
+        for i, beat in enumerate(v):
+            name = beat.strip().lower()
+            if not name:
+                raise ValueError(f"beats[{i}] is empty; name a story beat such as 'hook' or 'cta', or remove it")
+            if name in out:
+                raise ValueError(f"beats lists {name!r} twice; list each beat once")
+            out.append(name)
+        return out
+
+    @field_validator("talent", "portraits")
+    @classmethod
+    def _market_keys(cls, v: dict[str, object]) -> dict[str, object]:
+        return {k.strip().upper(): x for k, x in v.items()}
+
+    @model_validator(mode="after")
+    def _consent_for_portraits(self) -> PresenterPlan:
+        if self.portraits and len(self.consent.strip()) < MIN_CONSENT_CHARS:
+            markets = ", ".join(self.portraits)
+            raise ValueError(
+                f"consent is missing: presenter.portraits ({markets}) are real people's likenesses. Write who agreed, "
+                'to what and when, e.g. consent = "Signed model release from Linh Tran, 2026-11-30, ads in VN"'
+            )
+        return self
+
+
 class Brief(Strict):
     brand: str
     product: str
@@ -154,6 +208,9 @@ class Brief(Strict):
     )
     brand_kit: BrandKit | None = Field(
         default=None, description="Logo, colours, fonts and product photos (paths relative to the brief file)."
+    )
+    presenter: PresenterPlan | None = Field(
+        default=None, description="Beats told by a presenter to camera, and each market's presenter (talent or photo)."
     )
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, populate_by_name=True)
@@ -213,4 +270,12 @@ class Brief(Strict):
                 raise ValueError(f"selling_points[{i}] is empty; write the selling point or remove the entry")
         if not self.aspect_ratios:
             raise ValueError("aspect_ratios needs at least one of 9:16, 1:1, 16:9")
+        if self.presenter is not None:
+            for table in ("talent", "portraits"):
+                for code in getattr(self.presenter, table):
+                    if code not in codes:
+                        raise ValueError(
+                            f"presenter.{table}.{code}: {code} is not one of the brief's markets ({', '.join(codes)}); "
+                            "use a market code listed under [[markets]]"
+                        )
         return self

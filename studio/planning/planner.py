@@ -23,6 +23,7 @@ from studio.planning.knowledge import Category, Knowledge, Structure, load_knowl
 from studio.planning.llm import enrich_insights, report_fallback, translate_lines
 from studio.planning.localize import lines_to_translate, localize_variant
 from studio.planning.platform_specs import check_brief_platforms
+from studio.planning.presenter import mark_presenter_shots
 from studio.planning.storyboard import plan_storyboard
 
 PERSONA_FIELD = {
@@ -123,6 +124,7 @@ def plan_project(
         if make_storyboard
         else plan_storyboard(brief, category, structure, insights, knowledge)
     )
+    storyboard = mark_presenter_shots(storyboard, brief)  # the brief's presenter beats, told to camera
     start = 0.2 + llm_share / 3
     report(on_progress, start, f"Storyboard: {len(storyboard.shots)} shots ({structure.name})")
     if client is not None:

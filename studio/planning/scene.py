@@ -146,6 +146,12 @@ def lead_talent(ctx: VariantContext, profile: SegmentProfile) -> str:
     return _pick(talents, ctx.index)
 
 
+def presenter_talent(ctx: VariantContext) -> str:
+    """The brief's own words for this market's presenter ([presenter] talent), "" when it gives none."""
+    plan = ctx.brief.presenter
+    return plan.talent.get(ctx.market.code.upper(), "").strip() if plan is not None else ""
+
+
 def _parts(profile: SegmentProfile) -> list[CastPart]:
     return list(profile.group.cast) if profile.group else [CastPart(role="lead", age="young-adult")]
 
@@ -314,8 +320,13 @@ def compose_scene(shot: Shot, index: int, ctx: VariantContext, overrides: dict[s
     else:
         talent_words = describe_cast(cast, ctx, profile, talent)
     wardrobe = _wardrobe(ctx, profile, cast[0], talent)
-    if shot.framing == "product":
+    if shot.framing == "product" or shot.presenter:
         cast = cast[:1]
+    if shot.presenter:  # one presenter, the market's: the brief's talent line for it, else the lead as cast
+        lead_words = describe_cast(cast, ctx, profile, talent)
+        talent_words = presenter_talent(ctx) or (
+            f"{lead_words}, {style.talent}" if style and style.talent else lead_words
+        )
     own = [_pick(cat.props, index + k) for k in range(2)]
     props = _dedup((occ.props[:2] if occ and shot.framing != "product" else []) + own)
 
@@ -328,6 +339,8 @@ def compose_scene(shot: Shot, index: int, ctx: VariantContext, overrides: dict[s
     visual = _problem_visual(shot, ctx, source)
     lead_name = talent_words.split(",")[0].split(" with ")[0]
     who = f"the hands of {_article(lead_name)}" if shot.framing == "product" else talent_words
+    if shot.presenter:
+        who = f"{talent_words}, the presenter, facing the camera and speaking to it"
     look = style.look if style else "bright commercial photography, natural skin texture"
     palette_words = (style.palette_words if style and style.palette_words else "") or m.palette_words
     # Most important first: CLIP reads a prompt in 75-token windows and weighs the first most, and a model whose

@@ -1,4 +1,4 @@
-"""The stages a creator runs (plan, takes, voice, cut, export, demo), the same for the app and the CLI.
+"""The stages a creator runs (plan, takes, voice, cut, export, demo, presenter), the same for the app and the CLI.
 
 The contract, for every stage module here:
 - a frozen request dataclass (carrying `settings: Settings` where it needs the machine's configuration);
@@ -46,7 +46,7 @@ _REGISTRY: dict[str, StageSpec] = {}
 def _registry() -> dict[str, StageSpec]:
     """The stages by name, imported on first use (each stage module imports the schema)."""
     if not _REGISTRY:
-        from studio.stages import cut, demo, export, plan, takes, voice
+        from studio.stages import cut, demo, export, plan, presenter, takes, voice
 
         _REGISTRY.update(
             {
@@ -57,6 +57,7 @@ def _registry() -> dict[str, StageSpec]:
                 "export": StageSpec("export", export.LANE, export.run, export.apply),
                 "demo": StageSpec("demo", demo.LANE, demo.run, _unchanged),
                 "warm-up": StageSpec("warm-up", takes.WARM_UP_LANE, takes.warm_up, _unchanged),
+                "presenter": StageSpec("presenter", presenter.LANE, presenter.run, presenter.apply),
             }
         )
     return _REGISTRY

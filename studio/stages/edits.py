@@ -137,6 +137,22 @@ def set_master_field(project: Project, shot_id: str, field: str, value: object) 
                     s.stale = True
 
 
+def set_presenter(project: Project, shot_id: str, on: bool) -> None:
+    """A master shot told to camera by a presenter (or no longer): each variant re-casts it with its market's one
+    presenter (studio/planning/presenter.py); without the planner the variants' copies are marked stale."""
+    from studio.planning.presenter import presenter_shot
+
+    board = _board(project)
+    edited = presenter_shot(board.shot(shot_id), on)
+    if _restage(project, edited):
+        return
+    board.shots = [edited if s.id == shot_id else s for s in board.shots]
+    for variant in project.variants:
+        for s in variant.shots:
+            if s.shot_id == shot_id:
+                s.stale = True
+
+
 def set_variant_field(project: Project, variant_id: str, shot_id: str, field: str, value: str | float) -> None:
     """A creator's own wording for one variant: kept as an override when the master changes later."""
     shot = project.variant(variant_id).shot(shot_id)

@@ -96,6 +96,10 @@ def run(
             on_progress=sub_progress(on_progress, 0.95, 0.99),
             cancel=cancel,
         )
+    if project.brief.presenter is not None and project.brief.presenter.portraits:
+        from studio.planning.presenter import attach_presenter_portraits
+
+        attach_presenter_portraits(project, request.project_dir, request.brief_path, cancel=cancel)
     report(on_progress, 1.0, f"Planned {len(project.variants)} variants")
     return PlanOutcome(project=project, from_script=request.script_path is not None)
 

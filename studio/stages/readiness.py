@@ -5,7 +5,7 @@ Runs as a background job (listing voices and reading fonts takes a moment); each
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from studio.model import Brief, Project, StudioError
@@ -27,6 +27,8 @@ class MarketReadiness:
     voice: Check
     font: Check
     model: Check
+    notes: tuple[str, ...] = ()
+    """What is worth knowing but blocks nothing (a presenter line not lip-synced yet: the cut shows the still)."""
 
     @property
     def ready(self) -> bool:
@@ -42,6 +44,8 @@ class ReadinessRequest:
     voice_folders: tuple[Path, ...] = ()
     captions: dict[str, tuple[str, ...]] | None = None
     """Caption lines per language, checked glyph by glyph against the font."""
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per market code, notes that block nothing (`presenter_notes`)."""
 
 
 def _language(brief: Brief, code: str, language: str | None) -> str:
@@ -116,10 +120,33 @@ def check_readiness(
                 voice=_voice(language, request.voices.get(language, ""), request.voice_folders),
                 font=_font(language, lines),
                 model=_model(request.image_model, request.model_folders),
+                notes=request.notes.get(m.code, ()),
             )
         )
         report(on_progress, (i + 1) / len(markets), f"{m.code} checked")
     return out
+
+
+NOT_LIP_SYNCED = "presenter line not lip-synced yet"
+
+
+def presenter_notes(project: Project) -> dict[str, tuple[str, ...]]:
+    """Per market, each variant's presenter shot that has no presenter take playing: "presenter line not lip-synced
+    yet" (not a block: the cut shows the shot's still; Presenter… on the Images page or `qianmian presenter` makes
+    one)."""
+    from studio.model.motion import picked_motion
+
+    if project.storyboard is None:
+        return {}
+    shots = [s.id for s in project.storyboard.shots if s.presenter]
+    out: dict[str, list[str]] = {}
+    for v in project.variants:
+        for shot in shots:
+            playing = picked_motion(project, shot, v.id)
+            if not any(t.info.get("lipsync") and t.variant_id == v.id for t in playing):
+                line = f"{v.id} {shot}: {NOT_LIP_SYNCED}"
+                out.setdefault(v.market.upper(), []).append(line)
+    return {k: tuple(x) for k, x in out.items()}
 
 
 def readiness_request(
@@ -133,6 +160,7 @@ def readiness_request(
         voices={**project.settings.voices, **voices},
         image_model=image_model or project.settings.image_model,
         captions={k: tuple(v) for k, v in captions.items()},
+        notes=presenter_notes(project),
         **folders,
     )
 

@@ -208,6 +208,7 @@ class ImagesPage(Page):
             )
             moves = bool(picked_motion(doc.project, shot.id, self.variant_id()))
             label = f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image") + ("\n▶ moves" if moves else "")
+            label += "\npresenter to camera" if shot.presenter else ""
             item = QListWidgetItem(icon, label)
             item.setData(Qt.ItemDataRole.UserRole, shot.id)
             self.shots.addItem(item)

@@ -60,6 +60,13 @@ class MotionPanel(QWidget):
         self.licence_button.setToolTip("LTX-Video models are offered once you acknowledge their licence")
         self.licence_button.clicked.connect(self.accept_ltx)
         self.licence_button.hide()
+        self.presenter_button = QPushButton("&Presenter…")
+        self.presenter_button.setObjectName("presenterShot")
+        self.presenter_button.setToolTip("A presenter says this variant's line to camera, lip-synced by a local model")
+        self.presenter_button.clicked.connect(self.open_presenter)
+        self.presenter_button.hide()
+        self.presenter_dialog: Any = None
+        self.presenter_job: Any = None
         self.clips = QListWidget()
         self.clips.setObjectName("motionTakes")
         self.clips.setAccessibleName("Motion takes of the shot")
@@ -78,6 +85,7 @@ class MotionPanel(QWidget):
         for w in (label, self.model, self.candidates, self.animate_button, self.again_button, self.still_button):
             bar.addWidget(w)
         bar.addWidget(self.licence_button)
+        bar.addWidget(self.presenter_button)
         bar.addStretch(1)
         self.body = QHBoxLayout()
         self.body.addWidget(self.clips, 1)
@@ -150,6 +158,8 @@ class MotionPanel(QWidget):
             if not made_from_picture(doc.project, take, self.page.variant_id()):
                 mark = "another picture · "
             seconds = take.info.get("duration_s", round(take.motion.duration_s, 2))
+            if take.info.get("lipsync"):  # a presenter starts from its portrait, not the shot's picture
+                mark += "presenter · "
             item = QListWidgetItem(
                 QIcon(pixmap), f"▶ {mark}{seconds} s · {take.motion.aspect}\nseed {take.motion.seed}"
             )
@@ -157,6 +167,11 @@ class MotionPanel(QWidget):
             item.setToolTip(f"{take.motion.prompt}\n{take.backend}")
             self.clips.addItem(item)
         self.still_button.setEnabled(bool(takes))
+        shot_id = self.page.shot_id()
+        storyboard = doc.project.storyboard
+        is_presenter = bool(storyboard and shot_id and any(s.id == shot_id and s.presenter for s in storyboard.shots))
+        self.presenter_button.setVisible(is_presenter)
+        self.presenter_button.setEnabled(is_presenter and bool(doc.project.variants))
         if takes:
             self.status.setText(f"{len(takes)} clip(s): hover to play, Enter picks the one the cut plays.")
         else:
@@ -198,6 +213,30 @@ class MotionPanel(QWidget):
             regenerate=regenerate,
         )
         return ops.takes.animate(request, title=f"Animate {shot_id}")
+
+    def open_presenter(self) -> Any:
+        """Presenter…: a small dialog (variant, lip-sync model from the settings' folders, optional portrait and
+        consent); accepting it queues the presenter stage on the GPU lane through `ops.presenter.make`."""
+        page, ops = self.page, self.page.ops
+        shot_id, doc = page.shot_id(), page.doc
+        if shot_id is None or doc is None or ops is None:
+            return None
+        from studio.ui.presenter_dialog import PresenterDialog
+
+        dialog = PresenterDialog(
+            doc.project, shot_id, page.variant_id(), ops.presenter.model_folders(), page.aspect.currentText(), self
+        )
+        dialog.accepted.connect(lambda: self._make_presenter(dialog))
+        self.presenter_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _make_presenter(self, dialog: Any) -> None:
+        ops = self.page.ops
+        if ops is not None:
+            self.presenter_job = ops.presenter.make(**dialog.values())
+            if self.presenter_job is not None:
+                self.status.setText(f"Presenter for {dialog.shot_id} is being made on the GPU lane (see Jobs).")
 
     def pick(self, take_id: str) -> None:
         from studio.motion_takes import pick_motion

@@ -242,7 +242,11 @@ class SettingsDialog(QDialog):
             return
         self.readiness.setRowCount(len(results))
         for r, m in enumerate(results):
-            self.readiness.setItem(r, 0, QTableWidgetItem(("✓ " if m.ready else "✗ ") + m.market))
+            market = QTableWidgetItem(
+                ("✓ " if m.ready else "✗ ") + m.market + (f" · {len(m.notes)} note(s)" if m.notes else "")
+            )
+            market.setToolTip("\n".join(m.notes))  # e.g. a presenter line not lip-synced yet (blocks nothing)
+            self.readiness.setItem(r, 0, market)
             self.readiness.setItem(r, 1, QTableWidgetItem(m.language))
             for c, check in enumerate((m.voice, m.font, m.model), start=2):
                 item = QTableWidgetItem(("✓ " if check.ready else "✗ ") + check.what)

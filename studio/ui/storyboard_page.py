@@ -107,6 +107,14 @@ class StoryboardPage(Page):
         self.right_button = QPushButton("Move ▶")
         self.right_button.setAccessibleName("Move shot later")
         self.right_button.clicked.connect(lambda: self.nudge(1))
+        self.presenter_button = QPushButton("Presenter to &camera")
+        self.presenter_button.setObjectName("presenterToCamera")
+        self.presenter_button.setCheckable(True)
+        self.presenter_button.setToolTip(
+            "A presenter says this shot's line to camera: each variant casts its market's presenter "
+            "(Images → Presenter… lip-syncs it)"
+        )
+        self.presenter_button.clicked.connect(self.set_presenter)
         for keys, slot in (
             ("Ctrl+Left", lambda: self.nudge(-1)),
             ("Ctrl+Right", lambda: self.nudge(1)),
@@ -139,6 +147,7 @@ class StoryboardPage(Page):
         buttons = QHBoxLayout()
         for b in (self.add_button, self.split_button, self.delete_button, self.left_button, self.right_button):
             buttons.addWidget(b)
+        buttons.addWidget(self.presenter_button)
         buttons.addStretch(1)
         buttons.addWidget(variant_label)
         buttons.addWidget(self.variant_field)
@@ -201,7 +210,8 @@ class StoryboardPage(Page):
             dpr = self.devicePixelRatioF()
             for shot in sb.shots:
                 icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, None, THUMB, dpr, self.thumbs()))
-                item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}\n{shot.duration_s:.1f} s")
+                to_camera = "\nto camera" if shot.presenter else ""
+                item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}\n{shot.duration_s:.1f} s{to_camera}")
                 item.setData(Qt.ItemDataRole.UserRole, shot.id)
                 item.setToolTip(f"{shot.visual}\n\nVO: {shot.voiceover}")
                 item.setData(
@@ -213,6 +223,7 @@ class StoryboardPage(Page):
                 self.board.setCurrentRow(order.index(current))
         finally:
             self._filling = False
+        self._show_presenter()
         self.visual.fill(self.doc, self.thumbs())
         if parts != frozenset({"thumbnails"}):
             self.table_model.reload()
@@ -229,6 +240,22 @@ class StoryboardPage(Page):
             shot_id = self.board.current_shot()
             if shot_id is not None:
                 self.visual.select(shot_id)
+            self._show_presenter()
+
+    def _show_presenter(self) -> None:
+        """The toggle shows whether the selected shot is told to camera."""
+        doc, shot_id = self.doc, self.board.current_shot()
+        sb = doc.project.storyboard if doc is not None else None
+        shot = next((s for s in sb.shots if s.id == shot_id), None) if sb is not None else None
+        self.presenter_button.setEnabled(shot is not None)
+        self.presenter_button.setChecked(bool(shot and shot.presenter))
+
+    def set_presenter(self, on: bool) -> None:
+        shot_id = self.board.current_shot()
+        if shot_id is None or self.doc is None:
+            return
+        what = "Presenter to camera" if on else "No presenter"
+        self.doc.edit(f"{what} in {shot_id}", ("storyboard", "variants"), lambda p: edits.set_presenter(p, shot_id, on))
 
     def _visual_selected(self, shot_id: str) -> None:
         order = self.board.order()

@@ -11,6 +11,7 @@ current project by key, on the main thread, as one undo step.
     ops.export   export, import_translations
     ops.settings current, user, save, check_readiness
     ops.wall     score
+    ops.presenter make (a presenter shot lip-synced to a variant's line), model_folders
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 from studio.ui.operations.base import OpsBase, Shell
 from studio.ui.operations.export import ExportOps
 from studio.ui.operations.plan import PlanOps
+from studio.ui.operations.presenter import PresenterOps
 from studio.ui.operations.project import ProjectOps
 from studio.ui.operations.render import RenderOps
 from studio.ui.operations.settings import SettingsOps
@@ -34,6 +36,7 @@ __all__ = [
     "Operations",
     "OpsBase",
     "PlanOps",
+    "PresenterOps",
     "ProjectOps",
     "RenderOps",
     "SettingsOps",
@@ -54,3 +57,4 @@ class Operations:
         self.render = RenderOps(shell, self.settings, self.project, self.takes)
         self.export = ExportOps(shell, self.settings, self.project)
         self.wall = WallOps(shell)
+        self.presenter = PresenterOps(shell, self.settings, self.project)
