@@ -93,8 +93,8 @@ def apply(project: Project, outcome: TakesOutcome) -> Project:
     """New takes join the project (by request key); the take the creator sees as picked stays picked."""
     from studio.stages.edits import keep_shown_picks
 
-    known = {t.request.key() for t in project.takes}
-    new = [t for t in outcome.takes if t.request.key() not in known]
+    known = {(t.request.key(), t.info.get("aspect_of")) for t in project.takes}  # an aspect take: once per base
+    new = [t for t in outcome.takes if (t.request.key(), t.info.get("aspect_of")) not in known]
     if new:
         keep_shown_picks(project, {(t.shot_id, t.variant_id) for t in new})
         project.takes = [*project.takes, *new]
