@@ -114,12 +114,6 @@ def aspect_size(aspect: str, native: int) -> tuple[int, int]:
     return (best[1], best[2]) if best is not None else (w, h)
 
 
-def nearest_aspect(request: ImageRequest) -> str:
-    """The delivery aspect a picture was made for (the nearest shape: a 48×80 take was asked for at 9:16)."""
-    ratio = request.width / request.height
-    return min(ASPECT_SIZES, key=lambda a: abs(math.log(ratio * ASPECT_SIZES[a][1] / ASPECT_SIZES[a][0])))
-
-
 def _shot_index(project: Project, shot_id: str) -> int:
     assert project.storyboard is not None
     for i, s in enumerate(project.storyboard.shots):
@@ -367,6 +361,8 @@ def _plan_aspects(plan: _Plan, request: TakesRequest, shot_ids: list[str], exist
     """Each variant shot's shown diffusion take made again at the other aspects (studio/aspect_takes.py does the
     default frames). A variant restyled from the master starts from the master made at that aspect, so every
     variant keeps the master's composition in each shape too."""
+    from studio.render.reframe import nearest_aspect
+
     project, planned, results = plan.project, plan.planned, plan.results
     wanted = request.aspects if request.aspects is not None else tuple(project.brief.aspect_ratios)
     aspects = [a for a in dict.fromkeys(wanted) if a in ASPECT_SIZES]

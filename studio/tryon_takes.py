@@ -161,7 +161,8 @@ def try_on_takes(
     """The try-on take (and the default frame it started from, when the shot had no picture yet). Writes assets;
     never saves project.json. A try-on made before from the identical request is returned as it is."""
     from pipelines.image import generate_images
-    from studio.takes import _model_family, image_request_for, nearest_aspect
+    from studio.render.reframe import nearest_aspect
+    from studio.takes import _model_family, image_request_for
 
     store = ProjectStore(request.project_dir)
     project = request.project if request.project is not None else store.load()

@@ -102,7 +102,7 @@ def test_the_garment_is_inpainted_on_the_talent_and_nothing_else_changes(
     out = pixels(Image.open(store.asset_path(take.asset)).convert("RGB"))
     start = _start(store, take)
     assert out.shape[:2] == mask.shape and 0.1 < mask.mean() < 0.8, "the torso, not the whole frame"
-    ys, xs = np.nonzero(mask)
+    ys, _ = np.nonzero(mask)
     assert ys.min() > 0.3 * mask.shape[0], "below the face"
     assert np.abs(out[~mask] - start[~mask]).mean() < 2 / 255, "outside the garment region: the talent's picture"
     assert np.abs(out[mask] - start[mask]).mean() > 10, "inside it: redrawn"

@@ -10,7 +10,7 @@ import inspect
 import logging
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,7 +167,7 @@ class Generator(slot.SlotHolder):
             _prepare(resident, first)
             init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
             reference = _open(first.reference_image, assets, None, None) if first.reference_image else None
-            layouts: list[ProductLayout] | list[TryOnLayout] | None = None
+            layouts: Sequence[ProductLayout | TryOnLayout] | None = None
             if with_product:
                 layouts = _product_layouts(requests, assets, init)
             if first.tryon_mask is not None and reference is None:
@@ -245,7 +245,7 @@ class Generator(slot.SlotHolder):
         on_progress: ProgressFn | None,
         cancel: CancelToken | None,
         reload: Callable[[bool], tuple[Resident, Any]] | None = None,
-        layouts: list[ProductLayout] | list[TryOnLayout] | None = None,
+        layouts: Sequence[ProductLayout | TryOnLayout] | None = None,
     ) -> tuple[list[Image.Image], Resident]:
         """On out-of-memory: retry with model CPU offload, then smaller batches, then VAE tiling and attention
         slicing, then say what to do.
@@ -648,7 +648,7 @@ def _call(
     cancel: CancelToken | None,
     *,
     family: str = "unknown",
-    layouts: list[ProductLayout] | list[TryOnLayout] | None = None,
+    layouts: Sequence[ProductLayout | TryOnLayout] | None = None,
 ) -> list[Image.Image]:
     import torch
 
