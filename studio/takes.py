@@ -289,7 +289,7 @@ class _Plan:
     planned: dict[str, _Job]
     order: list[str]
     aspect_keys: list[str] = field(default_factory=list)
-    """The aspect takes asked for (made, reused or relabelled), in order."""
+    """The aspect takes to make or to record for another take, in order (those already stored are left out)."""
     relabel: dict[str, tuple[Take, str, str]] = field(default_factory=dict)
     """Aspect takes whose picture is stored under another take: key → (stored take, base key, aspect)."""
 
@@ -387,8 +387,9 @@ def _plan_aspects(plan: _Plan, request: TakesRequest, shot_ids: list[str], exist
             return key
         base = results.get(base_key) or existing.get(base_key)
         if stored is not None and base is not None and stored.info.get("aspect_of") == base.id:
-            results[key] = stored
-        elif stored is not None:
+            results[key] = stored  # made before: not returned again, the project has it
+            return key
+        if stored is not None:
             plan.relabel[key] = (stored, base_key, aspect)
         else:
             planned[key] = _Job(req, variant_id, after, of=base_key, aspect=aspect)
