@@ -480,7 +480,14 @@ def generate_takes(
                         job.request = job.request.model_copy(update={"init_image": results[job.after].asset})
                     reqs.append(job.request)
                 part = sub_progress(on_progress, done / total, (done + len(batch)) / total)
-                label = ", ".join(sorted({f"{j.variant_id or 'master'}/{j.request.shot_id}" for j in batch}))
+                label = ", ".join(
+                    sorted(
+                        {
+                            f"{j.variant_id or 'master'}/{j.request.shot_id}" + (j.aspect and f" at {j.aspect}")
+                            for j in batch
+                        }
+                    )
+                )
                 report(part, 0.0, f"Image {done + 1}/{total}: {label}")
                 images = generate_images(
                     reqs, on_progress=part, cancel=cancel, assets=store.assets, place=request.place

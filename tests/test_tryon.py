@@ -122,6 +122,33 @@ def test_the_garment_is_inpainted_on_the_talent_and_nothing_else_changes(
     assert [t.id for t in again.takes] == [take.id], "the same request: the stored try-on, nothing made"
 
 
+def test_a_local_ip_adapter_brings_the_garment_from_its_photo(
+    models: TinyModels, tmp_path: Path, sample_brief_path: Path
+) -> None:
+    import shutil
+
+    from studio.stages.settings import Settings
+
+    shelf = tmp_path / "shelf"
+    shutil.copytree(models.sd15, shelf / "with-ip")
+    shutil.copytree(models.ip_adapter, shelf / "with-ip" / "ip_adapter")
+    store = apparel_project(tmp_path / "proj", sample_brief_path)
+    request = takes_stage.TakesRequest(
+        store.root,
+        variant_ids=(VID,),
+        shot_ids=("s2",),
+        options={"try_on": TryOn(), "model": "with-ip", "steps": 4},
+        settings=Settings(model_folders=(shelf,), device="cpu"),
+    )
+    [take] = takes_stage.run(request).takes
+    assert take.info["consistency"] == "ip-adapter" and str(take.info["try_on"]).startswith("steered")
+    assert take.info["try_on_strength"] == 0.9, "the region is redrawn from the photo, not from a laid-in cutout"
+    mask = np.asarray(Image.open(store.asset_path(take.request.tryon_mask))) > 127
+    out, start = pixels(Image.open(store.asset_path(take.asset)).convert("RGB")), _start(store, take)
+    assert np.abs(out[~mask] - start[~mask]).mean() < 2 / 255
+    assert np.abs(out[mask] - start[mask]).mean() > 10
+
+
 def test_the_creators_mask_replaces_the_planned_one(
     models: TinyModels, tmp_path: Path, sample_brief_path: Path
 ) -> None:
