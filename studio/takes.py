@@ -364,6 +364,7 @@ def _plan_aspects(plan: _Plan, request: TakesRequest, shot_ids: list[str], exist
     from studio.render.reframe import nearest_aspect
 
     project, planned, results = plan.project, plan.planned, plan.results
+    model = request.model or project.settings.image_model
     wanted = request.aspects if request.aspects is not None else tuple(project.brief.aspect_ratios)
     aspects = [a for a in dict.fromkeys(wanted) if a in ASPECT_SIZES]
     sizes: dict[tuple[str, str], tuple[int, int]] = {}
@@ -421,8 +422,8 @@ def _plan_aspects(plan: _Plan, request: TakesRequest, shot_ids: list[str], exist
                     continue
                 results[base_key] = own
             base = base_of(base_key) if base_key is not None else None
-            if base_key is None or base is None or base.model == PROCEDURAL or base.tryon_mask is not None:
-                continue
+            if base_key is None or base is None or base.model != model or base.tryon_mask is not None:
+                continue  # default frames: the cut draws them per aspect; another model's or a try-on: reframed
             master_key = master_of(base_key, shot_id)
             for aspect in aspects:
                 if aspect == nearest_aspect(base):
