@@ -368,7 +368,7 @@ def cmd_try_on(args: argparse.Namespace) -> int:
         mask = take.request.tryon_mask or ""
         print(f"{take.variant_id or 'master'}/{take.shot_id}: {store.asset_path(take.asset)} ({take.info['try_on']})")
         print(f"  garment region: {store.asset_path(mask)} ({take.info.get('mask_source')}); to change it, paint")
-        print("  a copy (white = garment) and run this again with --mask FILE")
+        print("  over that file (white = garment) and run this again, or give your own with --mask FILE")
     print("`qianmian render` now shows the try-on in its shot." if try_on.pick else "Pick it in Images to use it.")
     return 0
 

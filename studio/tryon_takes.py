@@ -121,7 +121,9 @@ def _talent(
     ), True  # fmt: skip
 
 
-def _creator_mask(path: Path, size: tuple[int, int]) -> Image.Image:
+def _creator_mask(path: Path, picture: tuple[int, int], size: tuple[int, int]) -> Image.Image:
+    """The creator's mask at the try-on's size: painted over the talent's picture, or over a stored try-on mask
+    (the picture as the model sees it, `size`)."""
     if not path.is_file():
         raise ValidationFailed(f"The try-on mask {path} does not exist.", "Give the mask file (a grey PNG).")
     try:
@@ -129,14 +131,31 @@ def _creator_mask(path: Path, size: tuple[int, int]) -> Image.Image:
             mask = img.convert("L")
     except (UnidentifiedImageError, OSError) as e:
         raise ValidationFailed(f"The try-on mask {path} is not an image.", "Give a PNG, white = garment.") from e
-    if abs(mask.width / mask.height - size[0] / size[1]) > 0.02 * size[0] / size[1]:
-        raise ValidationFailed(
-            f"The try-on mask {path} is {mask.width}×{mask.height}; the talent's picture is {size[0]}×{size[1]}.",
-            "Paint the mask over the picture itself (same shape, white = garment, black = keep).",
-        )
     if mask.getbbox() is None:
         raise ValidationFailed(f"The try-on mask {path} is all black.", "Paint the garment's region white.")
-    return mask
+    ratio = mask.width / mask.height
+    for shape in (size, picture):
+        if abs(ratio - shape[0] / shape[1]) <= 0.02 * shape[0] / shape[1]:
+            return ImageOps.fit(mask, size, Image.Resampling.NEAREST)
+    raise ValidationFailed(
+        f"The try-on mask {path} is {mask.width}×{mask.height}; the talent's picture is {picture[0]}×{picture[1]} "
+        f"and the try-on {size[0]}×{size[1]}.",
+        "Paint the mask over the picture itself, or over a copy of the stored try-on mask (same shape, "
+        "white = garment, black = keep).",
+    )
+
+
+def _edited_mask(project: Project, store: ProjectStore, base: Take, variant_id: str | None) -> Path | None:
+    """A try-on mask of this picture the creator painted over in place (assets/<hash>.png no longer holds what
+    its name says): their mask, used instead of the planned one."""
+    for take in reversed(project.takes):
+        name = take.request.tryon_mask
+        if not name or take.variant_id != variant_id or take.request.init_image != base.asset:
+            continue
+        path = store.asset_path(name)
+        if path.is_file() and Path(name).stem != hashlib.sha256(path.read_bytes()).hexdigest()[:32]:
+            return path
+    return None
 
 
 def _planned_mask(take: Take, store: ProjectStore, size: tuple[int, int]) -> Image.Image:
@@ -194,11 +213,15 @@ def try_on_takes(
         size = (base.request.width, base.request.height) if base.request.model == model else (plain.width, plain.height)
         with Image.open(store.asset_path(base.asset)) as img:
             picture = img.size
+        edited = _edited_mask(project, store, base, request.variant_id) if opts.mask is None else None
         if opts.mask is not None:
-            mask, source = _creator_mask(opts.mask, picture), "creator"
-        else:
-            mask, source = _planned_mask(base, store, picture), "frame plan"
-        mask = ImageOps.fit(mask.point(lambda v: 255 if v > 127 else 0), size, Image.Resampling.NEAREST)
+            mask, source = _creator_mask(opts.mask, picture, size), "creator"
+        elif edited is not None:
+            mask, source = _creator_mask(edited, picture, size), "creator (painted over the stored mask)"
+        else:  # over the picture: fitted as the pipeline fits the picture (cover, centred)
+            mask = ImageOps.fit(_planned_mask(base, store, picture), size, Image.Resampling.NEAREST)
+            source = "frame plan"
+        mask = mask.point(lambda v: 255 if v > 127 else 0)
         buf = io.BytesIO()
         mask.save(buf, format="PNG")
         mask_asset = _put(store, buf.getvalue(), created)

@@ -166,6 +166,18 @@ def test_the_creators_mask_replaces_the_planned_one(
     assert np.abs(out[~mask] - start[~mask]).mean() < 2 / 255
     assert np.abs(out[mask] - start[mask]).mean() > 10
 
+    project = takes_stage.apply(store.load(), takes_stage.TakesOutcome((take,)))
+    store.save(project)
+    stored = store.asset_path(take.request.tryon_mask)  # painted over in place: the right half instead
+    edited = Image.new("L", Image.open(stored).size, 0)
+    ImageDraw.Draw(edited).rectangle([edited.width // 2, 0, edited.width, edited.height], fill=255)
+    edited.save(stored)
+    [again] = try_on(store, "s1", pick=False).takes
+    assert again.info["mask_source"].startswith("creator") and again.request.tryon_mask != take.request.tryon_mask
+    assert np.array_equal(
+        np.asarray(Image.open(store.asset_path(again.request.tryon_mask))) > 127, np.asarray(edited) > 127
+    )
+
     Image.new("L", (100, 100), 255).save(tmp_path / "square.png")
     with pytest.raises(ValidationFailed, match="Paint the mask over the picture"):
         try_on(store, "s1", mask=tmp_path / "square.png")
