@@ -339,6 +339,42 @@ def cmd_animate(args: argparse.Namespace) -> int:
     return run_cli(args, _run_job)
 
 
+def cmd_try_on(args: argparse.Namespace) -> int:
+    """`qianmian try-on`: the brand's garment inpainted on the talent of a shot (apparel briefs); load → run →
+    apply → save, on the GPU lane like every take."""
+    from studio.model import ProjectStore
+    from studio.stages import takes as takes_stage
+    from studio.tryon_takes import STRENGTH, TryOn
+
+    store = ProjectStore(Path(args.project))
+    try_on = TryOn(
+        angle=args.garment,
+        mask=Path(args.mask).resolve() if args.mask else None,
+        strength=STRENGTH if args.strength is None else args.strength,
+        pick=not args.no_pick,
+    )
+    options: dict[str, Any] = {"try_on": try_on, **({"model": args.model} if args.model else {})}
+    request = takes_stage.TakesRequest(
+        project_dir=store.root,
+        variant_ids=(args.variant,),
+        shot_ids=tuple(args.shot),
+        seed=args.seed,
+        options={**options, **({"steps": args.steps} if args.steps else {})},
+        settings=settings_from(args),
+    )
+    outcome = _run_stage("Try-on", "takes", request, quiet=args.quiet)
+    store.save(takes_stage.apply(store.load(), outcome))
+    for take in outcome.takes:
+        if "try_on" not in take.info:
+            continue
+        mask = take.request.tryon_mask or ""
+        print(f"{take.variant_id or 'master'}/{take.shot_id}: {store.asset_path(take.asset)} ({take.info['try_on']})")
+        print(f"  garment region: {store.asset_path(mask)} ({take.info.get('mask_source')}); to change it, paint")
+        print("  over that file (white = garment) and run this again, or give your own with --mask FILE")
+    print("`qianmian render` now shows the try-on in its shot." if try_on.pick else "Pick it in Images to use it.")
+    return 0
+
+
 def cmd_presenter(args: argparse.Namespace) -> int:
     """`qianmian presenter`: the presenter stage on the GPU lane (load → run → apply → save); says where takes are."""
     from studio.model import ProjectError, ProjectStore
@@ -469,6 +505,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     presenter_arguments(p)
     p.set_defaults(func=cmd_presenter)
+    p = sub.add_parser(
+        "try-on", parents=[common], help="the brand's garment on the cast talent of a shot (apparel, diffusion)"
+    )
+    p.add_argument("project")
+    p.add_argument("--variant", help="variant id (default: the master storyboard)")
+    p.add_argument("--shot", action="append", required=True, help="shot id of the talent (repeatable)")
+    p.add_argument("--garment", metavar="ANGLE", help="which product photo (front, back...; default: the hero)")
+    p.add_argument("--mask", metavar="PNG", help="your mask over the talent's picture, white = garment region")
+    p.add_argument("--model", help="diffusion model id (default: the project's image model)")
+    p.add_argument("--strength", type=float, help="how much of the region is redrawn, 0.05-1 (default 0.6)")
+    p.add_argument("--steps", type=int, help="denoising steps (default: the model's)")
+    p.add_argument("--seed", type=int, help="default: the talent picture's seed")
+    p.add_argument("--no-pick", action="store_true", help="keep the shot's current pick")
+    p.set_defaults(func=cmd_try_on)
     p = sub.add_parser("import-bundle", help="unpack a review zip safely (refused members are listed)")
     p.add_argument("bundle")
     p.add_argument("--out", required=True, help="an empty or new folder")
@@ -498,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         "brand",
         "animate",
         "presenter",
+        "try-on",
         "-h",
         "--help",
         "--quiet",

@@ -7,6 +7,7 @@ A take is reused whenever a stored take was made from the identical request (sam
 from __future__ import annotations
 
 import io
+import math
 import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ class TakesRequest:
     """Model folders, device and CPU threads from the stage's settings (None: the library defaults)."""
     project: Project | None = None
     """The project as the caller has it now; None reads project.json."""
+    aspects: tuple[str, ...] | None = None
+    """Diffusion variant takes are also made at these aspects, each composed for its shape (same seed, prompt and
+    cast; marked `info.aspect_of`), so the cut at that aspect shows a picture made for it instead of a crop.
+    None: every aspect the brief delivers; (): none; ("16:9",): that one only."""
 
 
 def shot_seed(project: Project, shot_id: str) -> int:
@@ -84,6 +89,29 @@ def diffusion_size(aspect: str, native: int, multiple: int = 16) -> tuple[int, i
     w = (area * aw / ah) ** 0.5
     h = area / w
     return max(multiple, round(w / multiple) * multiple), max(multiple, round(h / multiple) * multiple)
+
+
+def aspect_size(aspect: str, native: int) -> tuple[int, int]:
+    """`diffusion_size`, or where rounding to the model's multiple bends the shape past what the cut counts as that
+    aspect (16:9 at 512 rounds to 704×384, 3 % too wide), the size nearest the native area that keeps it."""
+    from studio.render.reframe import ASPECT_TOLERANCE
+
+    w, h = diffusion_size(aspect, native)
+    aw, ah = ASPECT_SIZES[aspect]
+    ratio, limit = aw / ah, ASPECT_TOLERANCE * 2 / 3
+    if abs(w / h - ratio) <= limit * ratio:
+        return w, h
+    multiple = 64 if native >= 512 else 16
+    best: tuple[float, int, int] | None = None
+    for rows in range(1, 4 * native // multiple + 1):
+        hh = rows * multiple
+        ww = max(multiple, round(hh * ratio / multiple) * multiple)
+        if abs(ww / hh - ratio) > limit * ratio:
+            continue
+        score = abs(math.log(ww * hh / (native * native)))
+        if best is None or score < best[0]:
+            best = (score, ww, hh)
+    return (best[1], best[2]) if best is not None else (w, h)
 
 
 def _shot_index(project: Project, shot_id: str) -> int:
@@ -224,6 +252,9 @@ class _Job:
     variant_id: str | None
     after: str | None = None
     """Key of the master job whose image this restyle starts from."""
+    of: str | None = None
+    """Key of the take this one makes again at `aspect` (an aspect take: `info.aspect_of`)."""
+    aspect: str = ""
 
 
 def _png(image: object) -> bytes:
@@ -257,6 +288,10 @@ class _Plan:
     results: dict[str, Take]
     planned: dict[str, _Job]
     order: list[str]
+    aspect_keys: list[str] = field(default_factory=list)
+    """The aspect takes to make or to record for another take, in order (those already stored are left out)."""
+    relabel: dict[str, tuple[Take, str, str]] = field(default_factory=dict)
+    """Aspect takes whose picture is stored under another take: key → (stored take, base key, aspect)."""
 
 
 def _plan(request: TakesRequest) -> _Plan:
@@ -316,7 +351,98 @@ def _plan(request: TakesRequest) -> _Plan:
             for c in range(max(1, request.candidates)):
                 order.append(plan(variant_id, shot_id, c, init, master_key))
 
-    return _Plan(store, project, results, planned, order)
+    made = _Plan(store, project, results, planned, order)
+    if diffusion:
+        _plan_aspects(made, request, shot_ids, existing)
+    return made
+
+
+def _plan_aspects(plan: _Plan, request: TakesRequest, shot_ids: list[str], existing: dict[str, Take]) -> None:
+    """Each variant shot's shown diffusion take made again at the other aspects (studio/aspect_takes.py does the
+    default frames). A variant restyled from the master starts from the master made at that aspect, so every
+    variant keeps the master's composition in each shape too."""
+    from studio.render.reframe import nearest_aspect
+
+    project, planned, results = plan.project, plan.planned, plan.results
+    model = request.model or project.settings.image_model
+    wanted = request.aspects if request.aspects is not None else tuple(project.brief.aspect_ratios)
+    aspects = [a for a in dict.fromkeys(wanted) if a in ASPECT_SIZES]
+    sizes: dict[tuple[str, str], tuple[int, int]] = {}
+
+    def size(model: str, aspect: str) -> tuple[int, int]:
+        if (model, aspect) not in sizes:
+            from pipelines.image.families import facts
+
+            family, native = _model_family(model, request.place)
+            sizes[model, aspect] = aspect_size(aspect, native or facts(family).native_size)
+        return sizes[model, aspect]
+
+    def base_of(key: str) -> ImageRequest | None:
+        take = results.get(key) or existing.get(key)
+        return take.request if take is not None else planned[key].request if key in planned else None
+
+    def add(base_key: str, req: ImageRequest, variant_id: str | None, aspect: str, after: str | None) -> str:
+        key = req.key()
+        stored = existing.get(key) if after is None else None
+        if key in planned or key in plan.relabel or key in plan.aspect_keys:
+            return key
+        base = results.get(base_key) or existing.get(base_key)
+        if stored is not None and base is not None and stored.info.get("aspect_of") == base.id:
+            results[key] = stored  # made before: not returned again, the project has it
+            return key
+        if stored is not None:
+            plan.relabel[key] = (stored, base_key, aspect)
+        else:
+            planned[key] = _Job(req, variant_id, after, of=base_key, aspect=aspect)
+        plan.aspect_keys.append(key)
+        return key
+
+    def master_of(base_key: str, shot_id: str) -> str | None:
+        job = planned.get(base_key)
+        if job is not None and job.after is not None:
+            return job.after
+        base = base_of(base_key)
+        init = base.init_image if base is not None else None
+        if init is None:
+            return None
+        masters = [t for t in project.takes if t.shot_id == shot_id and t.variant_id is None and t.asset == init]
+        masters.sort(key=lambda t: t.selected)
+        return masters[-1].request.key() if masters and masters[-1].request.key() in existing else None
+
+    for variant_id in request.variant_ids:
+        if variant_id is None:
+            continue
+        for shot_id in shot_ids:
+            own = project.own_take(shot_id, variant_id)
+            mine = [k for k in plan.order if (results.get(k) or planned[k]).variant_id == variant_id]
+            mine = [k for k in mine if base_of(k) is not None and base_of(k).shot_id == shot_id]  # type: ignore[union-attr]
+            base_key = own.request.key() if own is not None else (mine[-1] if mine else None)
+            if own is not None:
+                if base_key not in existing:
+                    continue
+                results[base_key] = own
+            base = base_of(base_key) if base_key is not None else None
+            if base_key is None or base is None or base.model != model or base.tryon_mask is not None:
+                continue  # default frames: the cut draws them per aspect; another model's or a try-on: reframed
+            master_key = master_of(base_key, shot_id)
+            for aspect in aspects:
+                if aspect == nearest_aspect(base):
+                    continue
+                w, h = size(base.model, aspect)
+                if master_key is None:
+                    add(base_key, base.model_copy(update={"width": w, "height": h}), variant_id, aspect, None)
+                    continue
+                master = base_of(master_key)
+                if master is None:
+                    continue
+                mkey = add(master_key, master.model_copy(update={"width": w, "height": h}), None, aspect, None)
+                made = results.get(mkey) or (plan.relabel[mkey][0] if mkey in plan.relabel else None)
+                if made is not None:
+                    req = base.model_copy(update={"width": w, "height": h, "init_image": made.asset})
+                    add(base_key, req, variant_id, aspect, None)
+                else:
+                    req = base.model_copy(update={"width": w, "height": h, "init_image": None})
+                    add(base_key, req, variant_id, aspect, mkey)
 
 
 def missing_takes(request: TakesRequest) -> list[ImageRequest]:
@@ -342,8 +468,10 @@ def generate_takes(
     try:
         pending = list(planned.values())
         for phase in (
-            [j for j in pending if j.after is None],
-            [j for j in pending if j.after is not None],
+            [j for j in pending if j.after is None and j.of is None],
+            [j for j in pending if j.after is not None and j.of is None],
+            [j for j in pending if j.after is None and j.of is not None],  # the other aspects: masters first
+            [j for j in pending if j.after is not None and j.of is not None],
         ):
             for batch in _batches(phase, request.batch_size):
                 check(cancel)
@@ -353,7 +481,14 @@ def generate_takes(
                         job.request = job.request.model_copy(update={"init_image": results[job.after].asset})
                     reqs.append(job.request)
                 part = sub_progress(on_progress, done / total, (done + len(batch)) / total)
-                label = ", ".join(sorted({f"{j.variant_id or 'master'}/{j.request.shot_id}" for j in batch}))
+                label = ", ".join(
+                    sorted(
+                        {
+                            f"{j.variant_id or 'master'}/{j.request.shot_id}" + (j.aspect and f" at {j.aspect}")
+                            for j in batch
+                        }
+                    )
+                )
                 report(part, 0.0, f"Image {done + 1}/{total}: {label}")
                 images = generate_images(
                     reqs, on_progress=part, cancel=cancel, assets=store.assets, place=request.place
@@ -369,7 +504,7 @@ def generate_takes(
                         request=job.request,
                         asset=name,
                         backend=res.backend,
-                        info={"consistency": res.consistency, **res.info},
+                        info={"consistency": res.consistency, **res.info, **_aspect_info(job, results)},
                     )
                     planned_key = next(k for k, v in planned.items() if v is job)
                     results[planned_key] = take
@@ -379,6 +514,14 @@ def generate_takes(
         for name in created:
             store.asset_path(name).unlink(missing_ok=True)
         raise
+    for key, (stored, base_key, aspect) in plan.relabel.items():  # the same picture, made for another take
+        info = {**stored.info, "aspect_of": results[base_key].id, "aspect": aspect}
+        results[key] = stored.model_copy(update={"id": new_id("take"), "selected": False, "info": info})
     report(on_progress, 1.0, f"{len(made)} new image(s), {len(results) - len(made)} reused")
-    wanted = list(dict.fromkeys([*(j for j in order), *(k for k, j in planned.items())]))
+    wanted = list(dict.fromkeys([*(j for j in order), *(k for k, j in planned.items()), *plan.aspect_keys]))
     return [results[k] for k in wanted if k in results]
+
+
+def _aspect_info(job: _Job, results: dict[str, Take]) -> dict[str, str]:
+    """An aspect take names the take it makes again (the cut at that aspect shows it instead of a crop)."""
+    return {"aspect_of": results[job.of].id, "aspect": job.aspect} if job.of is not None else {}

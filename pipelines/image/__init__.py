@@ -44,6 +44,8 @@ def batch_key(r: ImageRequest) -> tuple[object, ...]:
         r.strength if r.init_image else None,
         r.reference_image,
         r.product_cutout,
+        r.tryon_mask,
+        r.garment,
     )
 
 

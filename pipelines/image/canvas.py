@@ -56,6 +56,8 @@ class Scene:
     """Chest centre (x, y) and shoulder half-width of each drawn figure: where bibs and backpacks go."""
     heads: list[tuple[float, float, float, float]] = field(default_factory=list)
     """Centre (x, y) and radii (rw, rh) of each face drawn, in drawing order (the layout tests look at)."""
+    torsos: list[tuple[float, float, float, float]] = field(default_factory=list)
+    """Box (left, top, right, bottom) of each figure's torso, in drawing order: where a try-on puts the garment."""
     cutout: Image.Image | None = None
     """The brand's product on transparency (RGBA): drawn wherever the product appears, instead of a drawn one."""
     products: list[tuple[float, float, float, float]] = field(default_factory=list)

@@ -10,7 +10,7 @@ import inspect
 import logging
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from pipelines.image.inpaint import PACKSHOT_FRAMINGS, ProductLayout, composite,
 from pipelines.image.prompts import encode_long, fit_prompt
 from pipelines.image.registry import ModelInfo, find_model, refuse_pickle, refuse_pickle_weights, require_ready
 from pipelines.image.result import ImageResult
+from pipelines.image.tryon import TryOnLayout, garment_photo, tryon_layout
 from studio.model.errors import BackendError, Cancelled
 from studio.model.requests import ImageRequest, LoraRef
 from studio.model.stage import CancelToken, ProgressFn, check, report
@@ -166,7 +167,11 @@ class Generator(slot.SlotHolder):
             _prepare(resident, first)
             init = _open(first.init_image, assets, first.width, first.height) if first.init_image else None
             reference = _open(first.reference_image, assets, None, None) if first.reference_image else None
-            layouts = _product_layouts(requests, assets, init) if with_product else None
+            layouts: Sequence[ProductLayout | TryOnLayout] | None = None
+            if with_product:
+                layouts = _product_layouts(requests, assets, init)
+            if first.tryon_mask is not None and reference is None:
+                reference = garment_photo(_open_rgba(_need(first.garment, "garment"), assets))  # for an IP-Adapter
             if reference is None and layouts is not None and first.framing not in PACKSHOT_FRAMINGS:
                 reference = _product_photo(first, assets)  # the product in a scene: steer by its photo
             notes: dict[str, str] = {}
@@ -178,6 +183,8 @@ class Generator(slot.SlotHolder):
                 notes["ip_adapter"] = ip_adapter_note(resident.info)
                 log.info("%s: %s", first.shot_id, notes["ip_adapter"])
             consistency = "ip-adapter" if reference is not None and resident.ip_adapter else "seed-lock"
+            if first.tryon_mask is not None:  # the garment on the talent: only its region is inpainted
+                layouts = _tryon_layouts(requests, assets, init, steered=consistency == "ip-adapter")
             kind = "inpaint" if layouts is not None else "i2i" if init is not None else "t2i"
             pipe = _view(resident, kind)
             fits = [fit_prompt(resident.t2i, info.family, r.prompt) for r in requests]
@@ -238,7 +245,7 @@ class Generator(slot.SlotHolder):
         on_progress: ProgressFn | None,
         cancel: CancelToken | None,
         reload: Callable[[bool], tuple[Resident, Any]] | None = None,
-        layouts: list[ProductLayout] | None = None,
+        layouts: Sequence[ProductLayout | TryOnLayout] | None = None,
     ) -> tuple[list[Image.Image], Resident]:
         """On out-of-memory: retry with model CPU offload, then smaller batches, then VAE tiling and attention
         slicing, then say what to do.
@@ -453,6 +460,27 @@ def _product_layouts(
     return out
 
 
+def _tryon_layouts(
+    requests: list[ImageRequest], assets: Path | None, init: Image.Image | None, *, steered: bool
+) -> list[TryOnLayout]:
+    """Each try-on's start and region: the talent's picture (the init image), the garment laid in unless an
+    IP-Adapter steers by its photo, and the creator's or the planned torso mask."""
+    if init is None:
+        raise BackendError("A try-on needs the talent's picture to start from.", "Pick a take of the talent first.")
+    out = []
+    for r in requests:
+        garment = _open_rgba(_need(r.garment, "garment"), assets)
+        mask = _open(_need(r.tryon_mask, "try-on mask"), assets, r.width, r.height).convert("L")
+        out.append(tryon_layout(init, garment, mask, strength=r.strength, steered=steered))
+    return out
+
+
+def _need(name: str | None, what: str) -> str:
+    if not name:
+        raise BackendError(f"The try-on request names no {what}.", "Make the try-on again from the shot.")
+    return name
+
+
 def _product_photo(r: ImageRequest, assets: Path | None) -> Image.Image:
     """The product cutout over white: the image an IP-Adapter is shown when the product appears in a scene."""
     assert r.product_cutout is not None
@@ -620,7 +648,7 @@ def _call(
     cancel: CancelToken | None,
     *,
     family: str = "unknown",
-    layouts: list[ProductLayout] | None = None,
+    layouts: Sequence[ProductLayout | TryOnLayout] | None = None,
 ) -> list[Image.Image]:
     import torch
 
@@ -657,7 +685,10 @@ def _call(
     if layouts is not None:  # product shots: generate all but the product, from the canvas it is placed on
         kwargs["image"] = [lay.canvas for lay in layouts]
         kwargs["mask_image"] = [lay.mask for lay in layouts]
-        kwargs["strength"] = first.strength if init is not None else 1.0
+        steer = layouts[0]
+        kwargs["strength"] = (
+            steer.strength if isinstance(steer, TryOnLayout) else first.strength if init is not None else 1.0
+        )
     elif init is not None:
         kwargs["image"] = [init] * n
         kwargs["strength"] = first.strength
@@ -675,7 +706,10 @@ def _call(
         img if img.size == (first.width, first.height) else _cover(img, first.width, first.height) for img in images
     ]
     if layouts is not None:
-        images = [composite(img, lay) for img, lay in zip(images, layouts, strict=True)]
+        images = [
+            lay.finish(img) if isinstance(lay, TryOnLayout) else composite(img, lay)
+            for img, lay in zip(images, layouts, strict=True)
+        ]
     return images
 
 

@@ -366,6 +366,8 @@ def _torso(s: Scene, cx: float, top: float, shoulder: float, bottom: float, f: F
     """Shoulders and chest; sleeves long (modest, seniors, hanfu) or short with bare forearms."""
     d = s.draw
     neck = shoulder * 0.18
+    reach = shoulder * (1.45 if f.hanfu else 1.0)
+    s.torsos.append((max(0.0, cx - reach), max(0.0, top), min(float(s.w), cx + reach), min(float(s.h), bottom)))
     d.rectangle([cx - neck, top - shoulder * 0.25, cx + neck, top + shoulder * 0.1], fill=shade(f.skin, 0.9))
     if f.hanfu:
         sleeve = shoulder * 1.45
@@ -731,6 +733,8 @@ class Frame:
     """Centre and radii (cx, cy, rw, rh) of each face, in drawing order."""
     products: tuple[tuple[float, float, float, float], ...] = ()
     """Box (left, top, right, bottom) of each product placed."""
+    torsos: tuple[tuple[float, float, float, float], ...] = ()
+    """Box (left, top, right, bottom) of each figure's torso, the lead's first."""
 
     def focus(self) -> tuple[float, float, float, float] | None:
         """What a reframe must keep in view: the box around the products and faces, as fractions of the frame."""
@@ -793,7 +797,7 @@ def render_frame(request: ImageRequest, assets: Path | None = None) -> Frame:
         chrome.draw_label(scene.odraw, w, h, request.label, request.camera)
     out = img.convert("RGBA")
     out.alpha_composite(overlay)
-    return Frame(out.convert("RGB"), plan, tuple(scene.heads), tuple(scene.products))
+    return Frame(out.convert("RGB"), plan, tuple(scene.heads), tuple(scene.products), tuple(scene.torsos))
 
 
 def draw_frame(request: ImageRequest, assets: Path | None = None) -> Image.Image:

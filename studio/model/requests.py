@@ -68,6 +68,22 @@ class ImageRequest(Request):
         default=0.6, ge=0.0, le=2.0, description="How strongly the reference image steers diffusion (IP-Adapter)."
     )
     chrome: bool = Field(default=False, description="Storyboard chrome (shot label, camera arrows): previews only.")
+    tryon_mask: AssetName | None = Field(
+        default=None, description="Try-on: the region of init_image (white) where the garment is put on the talent."
+    )
+    garment: AssetName | None = Field(default=None, description="Try-on: the garment's cutout (RGBA) to dress them in.")
+
+    def key(self) -> str:
+        """As `Request.key`, leaving out the try-on fields when unset: takes made before they existed keep their key."""
+        data = self.model_dump(mode="json")
+        for name in UNKEYED_WHEN_UNSET:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return stable_hash({"type": type(self).__name__, **data})
+
+
+#: ImageRequest fields added after takes were stored: absent from the key while unset (old keys stay valid).
+UNKEYED_WHEN_UNSET = ("tryon_mask", "garment")
 
 
 class VoiceRequest(Request):

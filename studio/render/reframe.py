@@ -31,12 +31,20 @@ def aspect_of(request: ImageRequest) -> str | None:
     return next((a for a in ASPECT_SIZES if same_aspect(request, a)), None)
 
 
+def nearest_aspect(request: ImageRequest) -> str:
+    """The delivery aspect a picture was made for: the nearest shape (a model's 48×80 was asked for at 9:16)."""
+    ratio = request.width / request.height
+    return min(ASPECT_SIZES, key=lambda a: abs(math.log(ratio * ASPECT_SIZES[a][1] / ASPECT_SIZES[a][0])))
+
+
 def take_for_aspect(project: Project, shot_id: str, variant_id: str | None, aspect: str) -> Take | None:
-    """The picture a shot shows at `aspect`: the picked take when it has that shape; else the picked take redrawn
-    at that shape (`info.aspect_of`), else the newest take of the shot made at that shape; else the picked take
-    (which the cut then reframes)."""
+    """The picture a shot shows at `aspect`: the picked take when it has that shape (or was made for it, a
+    model's size being only near it); else the picked take redrawn at that shape (`info.aspect_of`), else the
+    newest take of the shot made at that shape; else the picked take (which the cut then reframes)."""
     base = project.selected_take(shot_id, variant_id)
     if base is None or aspect not in ASPECT_SIZES or same_aspect(base.request, aspect):
+        return base
+    if nearest_aspect(base.request) == aspect:
         return base
     same = [
         t

@@ -121,6 +121,7 @@ class RenderPlan:
             project_dir=self.root,
             variant_ids=tuple(self.variant_ids),
             aspect=self.aspects[0],
+            options={"aspects": self.aspects},  # diffusion takes composed for each aspect cut, in the same job
             settings=self.request.settings,
             project=project.model_copy(deep=True) if project is not None else None,  # a snapshot: edits go on
         )
@@ -239,8 +240,16 @@ def line_statuses(variant: Variant) -> dict[tuple[str, str], LineStatus]:
     return out
 
 
-def missing_images(project: Project, root: Path, variant_ids: Sequence[str], aspect: str, settings: Settings) -> int:
-    """How many images the render's GPU step has to make (shots without a stored image for today's request)."""
+def missing_images(
+    project: Project,
+    root: Path,
+    variant_ids: Sequence[str],
+    aspect: str,
+    settings: Settings,
+    aspects: Sequence[str] | None = None,
+) -> int:
+    """How many images the render's GPU step has to make (shots without a stored image for today's request, and
+    diffusion takes not yet made at the other `aspects`; None: the brief's)."""
     from studio.takes import TakesRequest, missing_takes
 
     if not variant_ids:
@@ -251,6 +260,7 @@ def missing_images(project: Project, root: Path, variant_ids: Sequence[str], asp
         aspect=aspect,
         place=takes_stage.placement(settings),
         project=project,
+        aspects=tuple(aspects) if aspects is not None else None,
     )
     return len(missing_takes(request))
 
@@ -281,7 +291,9 @@ def plan_render(project: Project, request: RenderRequest) -> RenderPlan:
         refused=refused,
         refusal=refusal,
     )
-    plan.missing = missing_images(project, request.project_dir, cut_ids, plan.aspects[0], request.settings)
+    plan.missing = missing_images(
+        project, request.project_dir, cut_ids, plan.aspects[0], request.settings, plan.aspects
+    )
     if request.ab and cut_ids:
         from studio.render.ab import plan_ab
 

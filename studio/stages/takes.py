@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studio.model import Project, Take
-from studio.model.stage import CancelToken, Lane, ProgressFn, check, report
+from studio.model.stage import CancelToken, Lane, ProgressFn, check, report, sub_progress
 from studio.stages.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,7 +34,9 @@ class TakesRequest:
     regenerate: bool = False
     lock_seed: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
-    """Other `studio.takes.TakesRequest` fields (model, steps, strength, loras, reference_image, batch_size...)."""
+    """Other `studio.takes.TakesRequest` fields (model, steps, strength, loras, reference_image, batch_size,
+    aspects...); or `try_on`: a `studio.tryon_takes.TryOn`, for the garment on the talent of each shot asked for
+    (apparel briefs)."""
     settings: Settings = field(default_factory=Settings)
     """Model folders, device and CPU threads the images are made with."""
     project: Project | None = None
@@ -61,6 +63,8 @@ def run(
     from studio.takes import TakesRequest as Generate
     from studio.takes import generate_takes
 
+    if "try_on" in request.options:
+        return _try_on(request, on_progress, cancel)
     known = set(Generate.__dataclass_fields__)
     unknown = sorted(set(request.options) - known)
     if unknown:
@@ -89,15 +93,53 @@ def run(
     return TakesOutcome(takes=tuple(takes))
 
 
+def _try_on(request: TakesRequest, on_progress: ProgressFn | None, cancel: CancelToken | None) -> TakesOutcome:
+    """The garment on the talent, one try-on take per shot and variant asked for."""
+    from studio.model import ProjectError
+    from studio.tryon_takes import TryOnRequest, try_on_takes
+
+    extra = sorted(set(request.options) - {"try_on", "model", "steps"})
+    if extra:
+        raise TypeError(f"Take options not used with try_on: {', '.join(extra)}")
+    if not request.shot_ids:
+        raise ProjectError("A try-on needs the shot whose talent wears the garment.", "Pick a shot of the talent.")
+    pairs = [(v, s) for v in request.variant_ids for s in request.shot_ids]
+    takes: list[Take] = []
+    for i, (vid, shot_id) in enumerate(pairs):
+        check(cancel)
+        takes += try_on_takes(
+            TryOnRequest(
+                project_dir=request.project_dir,
+                variant_id=vid,
+                shot_id=shot_id,
+                try_on=request.options["try_on"],
+                model=request.options.get("model"),
+                seed=request.seed,
+                steps=request.options.get("steps"),
+                place=placement(request.settings),
+                project=request.project,
+            ),
+            on_progress=sub_progress(on_progress, i / len(pairs), (i + 1) / len(pairs)),
+            cancel=cancel,
+        )
+    return TakesOutcome(takes=tuple(takes))
+
+
 def apply(project: Project, outcome: TakesOutcome) -> Project:
     """New takes join the project (by request key); the take the creator sees as picked stays picked."""
-    from studio.stages.edits import keep_shown_picks
+    from studio.stages.edits import keep_shown_picks, pick_in
 
-    known = {t.request.key() for t in project.takes}
-    new = [t for t in outcome.takes if t.request.key() not in known]
+    known = {(t.request.key(), t.info.get("aspect_of")) for t in project.takes}  # an aspect take: once per base
+    new = [t for t in outcome.takes if (t.request.key(), t.info.get("aspect_of")) not in known]
     if new:
         keep_shown_picks(project, {(t.shot_id, t.variant_id) for t in new})
         project.takes = [*project.takes, *new]
+    for made in outcome.takes:  # a try-on asked to be the pick: the project's copy of it is picked
+        if made.selected and "try_on" in made.info:
+            key = made.request.key()
+            stored = next((t for t in project.takes if t.request.key() == key and "aspect_of" not in t.info), None)
+            if stored is not None:
+                pick_in(project, stored)
     return project
 
 
