@@ -298,6 +298,8 @@ class TranslationsExportRequest:
     project_dir: Path
     out_dir: Path
     format: Literal["xliff", "csv"] = "xliff"
+    project: Project | None = None
+    """The project as the caller has it (the app: unsaved edits included); None reads project.json."""
 
 
 def export_translations(
@@ -307,7 +309,7 @@ def export_translations(
     from studio.model.stage import check, report
 
     store = ProjectStore(request.project_dir)
-    project = store.load()
+    project = request.project if request.project is not None else store.load()
     by_language = units_by_language(project, store)
     if not by_language:
         raise ValidationFailed(

@@ -157,6 +157,7 @@ class MotionPanel(QWidget):
             item.setToolTip(f"{take.motion.prompt}\n{take.backend}")
             self.clips.addItem(item)
         self.still_button.setEnabled(bool(takes))
+        self.clips.setVisible(bool(takes))  # an empty list would take the room the takes above need
         if takes:
             self.status.setText(f"{len(takes)} clip(s): hover to play, Enter picks the one the cut plays.")
         else:

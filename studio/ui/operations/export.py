@@ -145,7 +145,10 @@ def export_files(
         folder = choice.out_dir or store.renders / "translations"
         paths = export_translations(
             TranslationsExportRequest(
-                request.project_dir, folder, format="csv" if choice.translations == "csv" else "xliff"
+                request.project_dir,
+                folder,
+                format="csv" if choice.translations == "csv" else "xliff",
+                project=project,  # as it is in the app, unsaved edits included (as the other exports)
             ),
             on_progress=part(),
             cancel=cancel,
