@@ -91,7 +91,10 @@ def badges(
     ]
     full = [d for d in videos if not is_preview(d, root)]
     reasons = "\n".join(dict.fromkeys(r for d in videos for r in d.reasons))
-    if finals:
+    if finals and todo:  # as Deliver says: a video of untranslated lines is not a deliverable
+        why = "Rendered before the lines were checked: not final while lines are untranslated.\n" + "\n".join(todo)
+        out.append(Badge("draft", "draft", "warn", why))
+    elif finals:
         out.append(Badge("final", "✓ final", "ok", "A full-size final video is rendered."))
     elif any(d.status == "draft" for d in full):
         out.append(Badge("draft", "draft", "warn", reasons or "Rendered as a draft: not a deliverable."))
@@ -297,6 +300,7 @@ class VariantWall(QWidget):
             card.clicked.connect(self.select)
             self.cards[v.id] = card
             self.grid.addWidget(card, markets.index(v.market) + 1, [s.id for s in segments].index(v.segment) + 1)
+            card.show()  # now, not at a later turn of the event loop (nor never, when rebuilt while hidden)
             self.compare_with.addItem(v.name, v.id)
             self._maybe_score(v.id, aspect)
         todo = sum(1 for c in self.cards.values() if "untranslated" in c.badge_kinds())
