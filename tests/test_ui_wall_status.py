@@ -179,3 +179,44 @@ def test_segment_style_is_picked_from_the_style_packs(window):
     styles = [editor.itemText(i) for i in range(editor.count())]
     assert styles[0] == "" and "minimalist" in styles and "luxury" in styles
     assert styles[1:] == sorted(page.choices().styles())
+
+
+def test_a_card_plays_its_video_in_place_muted_one_at_a_time(window, qtbot, monkeypatch):
+    from fake_media import fake_media
+
+    from studio.ui import variant_wall
+
+    monkeypatch.setattr(variant_wall, "load_media", fake_media)
+    window.go_to(3)
+    wall = window.pages["variants"].wall
+    wall.aspect.setCurrentText("1:1")
+    ids = [v.id for v in window.doc.project.variants]
+    final, unrendered = wall.cards[ids[0]], wall.cards[ids[1]]
+    assert final.play_button.isEnabled() and not unrendered.play_button.isEnabled(), "▶ only where a video is"
+    qtbot.mouseClick(final.play_button, Qt.MouseButton.LeftButton)
+    player = wall._player
+    assert wall.playing == ids[0] and player.state == 1 and wall._audio.muted
+    assert player.source.endswith(f"{ids[0]}_1x1.mp4")
+    assert final.video is not None and final.video.isVisible() and not final.picture.isVisible()
+    assert final.play_button.text() == "■"
+    # another card: the first shows its frame again
+    wall.aspect.setCurrentText("9:16")
+    assert wall.playing is None and player.state == 0, "rebuilding the wall stops the preview"
+    wall.play(ids[1])
+    assert wall.playing == ids[1] and player.source.endswith(f"{ids[1]}_9x16.mp4")
+    qtbot.mouseClick(wall.cards[ids[2]].play_button, Qt.MouseButton.LeftButton)
+    assert wall.playing == ids[2] and wall.cards[ids[1]].picture.isVisible() and wall.cards[ids[1]].video is None
+    qtbot.mouseClick(wall.cards[ids[2]].play_button, Qt.MouseButton.LeftButton)  # again: stop
+    assert wall.playing is None and player.state == 0 and wall.cards[ids[2]].picture.isVisible()
+
+
+def test_a_card_without_the_media_stack_says_what_to_install(window, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PySide6.QtMultimedia", None)
+    window.go_to(3)
+    wall = window.pages["variants"].wall
+    vid = window.doc.project.variants[0].id
+    assert not wall.play(vid)
+    assert "Playback in the studio" in wall.summary.text() and f"{vid}_9x16.mp4" in wall.summary.text()
+    assert wall.cards[vid].picture.isVisible()
