@@ -54,8 +54,13 @@ def window(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     starts, t = [], 0.0
     for i, s in enumerate(v.shots):
         length = 1.5 if i == 0 else (9.0 / (len(v.shots) - 1))
-        starts.append(CutShot(shot_id=s.shot_id, start_s=round(t, 3), duration_s=round(length, 3)))
+        image = "poster-s1.png" if i == 0 else None  # the picture the render opened on
+        starts.append(CutShot(shot_id=s.shot_id, start_s=round(t, 3), duration_s=round(length, 3), image=image))
         t += length
+    from PIL import Image
+
+    (root / "assets").mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (1080, 1920), (120, 60, 170)).save(root / "assets" / "poster-s1.png")  # ube purple
     project.cuts = [CutRecord(variant_id=v.id, aspect="9:16", duration_s=10.5, shots=starts)]
     ProjectStore(root).create(project)
     win = MainWindow()
@@ -100,3 +105,23 @@ def test_hear_line_keeps_the_video_on_screen(window, qtbot):
     assert player.heard.suffix == ".wav" and player.heard.stat().st_size > 1_000
     assert player._voice is not media and player._voice.state == 1 and player._voice.source == str(player.heard)
     assert media.source.endswith("_9x16.mp4") and media.pos == 2_000, "the video keeps its file and frame"
+
+
+def test_the_player_shows_the_first_frame_large_until_play(window, qtbot):
+    window.go_to(5)
+    player = window.pages["cut"].player
+    qtbot.waitUntil(lambda: not window.thumbnails.pending(), timeout=20_000)
+
+    def fills() -> bool:  # the frame fills the poster's height or width (it keeps its shape)
+        shown, room = player.poster.pixmap().size(), player.poster.size()
+        return player.poster.isVisible() and (shown.height() >= room.height() - 2 or shown.width() >= room.width() - 2)
+
+    qtbot.waitUntil(fills, timeout=10_000)
+    image = player.poster.pixmap().toImage()
+    middle = image.pixelColor(image.width() // 2, image.height() // 2)
+    assert (middle.red(), middle.green(), middle.blue()) == (120, 60, 170), "the render's first picture"
+    assert player.poster.height() >= 0.7 * player.height(), "as large as the panel allows"
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: fills() and player.poster.pixmap().height() > 400, timeout=10_000)
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+    assert not player.poster.isVisible(), "the video takes its place"
