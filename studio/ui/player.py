@@ -243,7 +243,7 @@ class PreviewPlayer(QWidget):
             self.poster.hide()
             return
         dpr = self.devicePixelRatioF()
-        size = self.poster.size() if self.poster.isVisible() else self.size() - QSize(0, 80)
+        size = self.poster.size() if not self.poster.isHidden() else self.size() - QSize(0, 80)
         scaled = self._poster.scaled(
             size * dpr, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
         )
@@ -253,8 +253,8 @@ class PreviewPlayer(QWidget):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if self.poster.isVisible():
-            self._show_poster()
+        if not self.poster.isHidden():  # also while the page is hidden: it shows at its new size
+            QTimer.singleShot(0, self, self._show_poster)  # after the layout has sized the poster
 
     def open(self, path: Path, *, play: bool = False) -> None:
         self.source, self.pending = path, None
