@@ -175,3 +175,21 @@ def test_a_shot_with_a_motion_take_says_it_moves(window, qtbot):
     qtbot.waitUntil(lambda: "▶ moves" in board_of(window).cards[moving].title.text(), timeout=5_000)
     board = board_of(window)
     assert [s for s, c in board.cards.items() if "moves" in c.title.text()] == [moving]
+
+
+def test_regenerate_from_the_board_makes_new_images_for_that_shot_only(window, qtbot):
+    """↻ on a card runs the takes job for that shot: two new candidates, the other shots and the pick untouched."""
+    board = board_of(window)
+    first, target = board.order()[0], board.order()[2]
+    window.ops.takes.generate(variant_ids=(None,), shot_ids=(first, target), candidates=1)
+    qtbot.waitUntil(lambda: window.jobs.settled() and len(window.doc.project.takes) == 2, timeout=60_000)
+    picked = window.doc.project.selected_take(target, None).id
+    before = {t.id: t.shot_id for t in window.doc.project.takes}
+    board = board_of(window)
+    qtbot.mouseClick(board.cards[target].regen, Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+    qtbot.waitUntil(lambda: window.jobs.settled() and len(window.doc.project.takes) > 2, timeout=60_000)
+    new = [t for t in window.doc.project.takes if t.id not in before]
+    assert len(new) == 2 and {t.shot_id for t in new} == {target} and all(t.variant_id is None for t in new)
+    assert (window.doc.root / "assets" / new[0].asset).is_file()
+    assert window.doc.project.selected_take(target, None).id == picked, "a newer image never replaces the pick"
+    assert window.jobs_dock.model.index(0, 0).data().startswith("Images"), "the job is in the dock"

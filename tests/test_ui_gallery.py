@@ -72,6 +72,9 @@ def test_screenshot_gallery(qtbot, tmp_path: Path, gallery: Path):
                 page.variant.setCurrentIndex(page.variant.findData(vid))
                 page.shots.setCurrentRow(0)
             settle()
+            if name == "board":  # cards rebuilt while the page was hidden are on screen when it shows
+                board = window.pages["storyboard"].visual
+                assert board.cards and all(c.isVisible() for c in board.cards.values()), "board cards not shown"
             assert window.grab().save(str(gallery / f"{name}_{w}x{h}.png"))
         sizes.setdefault("take", []).append(window.pages["images"].takes.iconSize().height())
         sizes.setdefault("card", []).append(window.pages["storyboard"].visual.frame_h)

@@ -299,7 +299,7 @@ class TranslationsExportRequest:
     out_dir: Path
     format: Literal["xliff", "csv"] = "xliff"
     project: Project | None = None
-    """The project as the app has it open (unsaved edits included); None: read project.json."""
+    """The project as the caller has it (the app: unsaved edits included); None reads project.json."""
 
 
 def export_translations(

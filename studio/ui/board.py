@@ -254,6 +254,7 @@ class Board(QWidget):
             card.regenerate.connect(self.regenerate)
             self.cards[shot.id] = card
             self.row.addWidget(card)
+            card.show()  # not left to the layout: a card added while the page is hidden stayed hidden when shown
         self.row.addStretch(1)
         self._rescale()
         if self.current in self.cards:

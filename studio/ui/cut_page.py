@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QDesktopServices  # noqa: F401  (tests patch cut_page.QDesktopServices)
 from PySide6.QtWidgets import (
     QComboBox,
@@ -205,6 +205,24 @@ class CutPage(Page):
             self.player.set_shots(shot_marks(self.doc.project, *which), self.doc.project.settings.fps)
         if path.exists():
             self.player.cue(path)
+            self._set_poster()
+
+    def _set_poster(self) -> None:
+        """The chosen video's first frame (the picture its cut record opens on) on the player until Play."""
+        if self.thumbnails is not None and not getattr(self, "_poster_hooked", False):
+            self._poster_hooked = True  # a picture the cache finishes loading is shown then
+            self.thumbnails.ready.connect(self._set_poster)
+        doc, which = self.doc, self.videos.currentData(VIDEO_OF)
+        cut = doc.project.cut(*which) if doc is not None and which is not None else None
+        image = cut.shots[0].image if cut is not None and cut.shots else None
+        if doc is None or which is None or not image:
+            self.player.set_poster(None)
+            return
+        from studio.ui.thumbnails import take_pixmap
+
+        w, _, h = which[1].partition(":")
+        size = QSize(round(960 * float(w) / float(h)), 960) if w.isdigit() and h.isdigit() else QSize(540, 960)
+        self.player.set_poster(take_pixmap(self.thumbs(), doc.root / "assets" / image, size, 1.0, which[0]))
 
     def _line_edited(self, item: QTableWidgetItem) -> None:
         vid, shot_id = self.variant_id(), item.data(Qt.ItemDataRole.UserRole)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from studio.stages.quality import is_preview, overrun, quality, untranslated
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
+from studio.ui.platform_presets import PlatformPresets, platform_notes
 
 __all__ = ["DeliverPage", "is_preview"]
 WARN = QColor("#c98a00")
@@ -30,7 +31,7 @@ WARN = QColor("#c98a00")
 
 class DeliverPage(Page):
     step = "deliver"
-    parts = frozenset({"deliverables"})
+    parts = frozenset({"deliverables", "brief"})
     export_requested = Signal()
     """Export…: the window opens the Export dialog (storyboard PDF, shot lists, timelines, review zip, translations)."""
     COLUMNS = ("Variant", "Market", "Language", "Segment", "Aspect", "Kind", "Quality", "Duration", "Check", "File")
@@ -56,6 +57,7 @@ class DeliverPage(Page):
             "Storyboard PDF, contact sheet, shot lists, editor timelines, review zip, translators"
         )
         self.export_button.clicked.connect(self.export_requested)
+        self.presets = PlatformPresets()
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
@@ -64,6 +66,7 @@ class DeliverPage(Page):
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Deliver"))
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.presets)
         layout.addLayout(buttons)
 
     def file_for_row(self, row: int) -> Path | None:
@@ -83,18 +86,18 @@ class DeliverPage(Page):
 
     def show_in_folder(self) -> None:
         folder = self.folder_to_show()
-        if folder is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        if folder is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.cannot_open(folder, "folders")
 
     def open_selected(self) -> None:
         file = self.selected_file()
         if file is not None and not QDesktopServices.openUrl(QUrl.fromLocalFile(str(file))):
             self.cannot_open(file)
 
-    def cannot_open(self, file: Path) -> None:
+    def cannot_open(self, file: Path, what: str = "") -> None:
         """The desktop has no opener (xdg-open missing): say so, and offer the path to paste into a player."""
         why = (
-            f"No application is set up to open {file.suffix or 'this'} files here "
+            f"No application is set up to open {what or (file.suffix or 'this') + ' files'} here "
             "(on Linux the studio uses xdg-open; Debian/Ubuntu: sudo apt install xdg-utils)."
         )
         if self.ops is not None:
@@ -109,6 +112,7 @@ class DeliverPage(Page):
         if not self.wants(parts):
             return
         doc = self.doc
+        self.presets.set_document(doc)
         self.table.setRowCount(len(doc.project.deliverables) if doc else 0)
         if doc is not None:
             self._fill_rows(doc)
@@ -138,6 +142,7 @@ class DeliverPage(Page):
                 checks.insert(0, f"{extra:.1f} s longer than the brief's {project.brief.duration_s:g} s")
             if grade == "preview":
                 checks.insert(0, "small preview: render final for the deliverable")
+            checks += platform_notes(d, project)  # the brief's platforms (Deliver's presets) on this file
             values = (
                 d.variant_id,
                 d.market,

@@ -172,6 +172,7 @@ class MotionPanel(QWidget):
         is_presenter = bool(storyboard and shot_id and any(s.id == shot_id and s.presenter for s in storyboard.shots))
         self.presenter_button.setVisible(is_presenter)
         self.presenter_button.setEnabled(is_presenter and bool(doc.project.variants))
+        self.clips.setVisible(bool(takes))  # an empty list would take the room the takes above need
         if takes:
             self.status.setText(f"{len(takes)} clip(s): hover to play, Enter picks the one the cut plays.")
         else:

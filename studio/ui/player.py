@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -178,6 +178,14 @@ class PreviewPlayer(QWidget):
         """The voice line last heard (through its own player, never replacing the video)."""
         self.hint = QLabel("")
         self.hint.setWordWrap(True)
+        self.poster = QLabel()
+        self.poster.setObjectName("playerPoster")
+        self.poster.setAccessibleName("First frame of the video")
+        self.poster.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.poster.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.poster.hide()
+        self._poster: QPixmap | None = None
+        self.video_box.addWidget(self.poster, 1)
         self.video_box.addWidget(self.hint)
 
     # --- what plays ------------------------------------------------------------------------------------------
@@ -225,9 +233,33 @@ class PreviewPlayer(QWidget):
         player.positionChanged.connect(self._moved)
         player.playbackStateChanged.connect(self._state)
 
+    def set_poster(self, pixmap: QPixmap | None) -> None:
+        """The video's first frame, shown as large as the panel allows until Play loads the media stack."""
+        self._poster = pixmap
+        self._show_poster()
+
+    def _show_poster(self) -> None:
+        if self._poster is None or self._poster.isNull() or self.source is not None:
+            self.poster.hide()
+            return
+        dpr = self.devicePixelRatioF()
+        size = self.poster.size() if not self.poster.isHidden() else self.size() - QSize(0, 80)
+        scaled = self._poster.scaled(
+            size * dpr, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        scaled.setDevicePixelRatio(dpr)
+        self.poster.setPixmap(scaled)
+        self.poster.show()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if not self.poster.isHidden():  # also while the page is hidden: it shows at its new size
+            QTimer.singleShot(0, self, self._show_poster)  # after the layout has sized the poster
+
     def open(self, path: Path, *, play: bool = False) -> None:
         self.source, self.pending = path, None
         self.hint.hide()
+        self.poster.hide()
         player = self.player()
         if player is None:
             self._play_elsewhere(path)

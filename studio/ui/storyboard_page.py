@@ -173,7 +173,7 @@ class StoryboardPage(Page):
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([700, 200])  # the board first; the table is for detail
+        splitter.setSizes([780, 120])  # the board first (its frames need the height); the table is for detail
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Storyboard"))
         layout.addWidget(splitter, 1)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 from studio.ui.compare_view import CompareView
 from studio.ui.line_editor import LineEditor
 from studio.ui.page import escape
+from studio.ui.player import load_media, media_unavailable_hint
 from studio.ui.thumbnails import shot_thumbnail, take_pixmap
 
 if TYPE_CHECKING:
@@ -91,7 +93,10 @@ def badges(
     ]
     full = [d for d in videos if not is_preview(d, root)]
     reasons = "\n".join(dict.fromkeys(r for d in videos for r in d.reasons))
-    if finals:
+    if finals and todo:  # as Deliver says: a video of untranslated lines is not a deliverable
+        why = "Rendered before the lines were checked: not final while lines are untranslated.\n" + "\n".join(todo)
+        out.append(Badge("draft", "draft", "warn", why))
+    elif finals:
         out.append(Badge("final", "✓ final", "ok", "A full-size final video is rendered."))
     elif any(d.status == "draft" for d in full):
         out.append(Badge("draft", "draft", "warn", reasons or "Rendered as a draft: not a deliverable."))
@@ -126,6 +131,7 @@ class VariantCard(QFrame):
     """One variant: its current frame, its name and its badges. Click selects it."""
 
     clicked = Signal(str)
+    play_requested = Signal(str)
 
     def __init__(self, variant_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,10 +150,22 @@ class VariantCard(QFrame):
         self.badges.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.badges.setTextFormat(Qt.TextFormat.RichText)
         self.items: list[Badge] = []
+        self.play_button = QToolButton()
+        self.play_button.setText("▶")
+        self.play_button.setObjectName("playOnCard")
+        self.play_button.setAccessibleName(f"Play {variant_id} on its card")
+        self.play_button.setToolTip("Play this variant's video here, muted (again: stop)")
+        self.play_button.clicked.connect(lambda: self.play_requested.emit(self.variant_id))
+        self.play_button.setEnabled(False)
+        self.video: Any = None
+        """The video widget while this card plays its preview (the picture is hidden meanwhile)."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.picture, 1)
-        layout.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.play_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(title_row)
         layout.addWidget(self.badges)
         self.set_selected(False)
 
@@ -193,6 +211,10 @@ class VariantWall(QWidget):
         self._scoring: set[tuple[str, str]] = set()
         self._stamps: dict[tuple[str, str], str] = {}
         self.compare_view: CompareView | None = None
+        self.playing: str | None = None
+        """The variant whose card plays its video now (one at a time, muted)."""
+        self._player: Any = None
+        self._audio: Any = None
         self.aspect = QComboBox()
         self.aspect.setObjectName("wallAspect")
         self.aspect.setAccessibleName("Aspect ratio shown on the wall")
@@ -259,6 +281,7 @@ class VariantWall(QWidget):
             if current in aspects:
                 self.aspect.setCurrentText(current)
             self.aspect.blockSignals(False)
+        self.stop_playing()
         while self.grid.count():
             item = self.grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -295,8 +318,11 @@ class VariantWall(QWidget):
                 badges(project, doc.root, v.id, aspect, self.scores.get((v.id, aspect)), compliance_of(v.id))
             )
             card.clicked.connect(self.select)
+            card.play_requested.connect(self.play)
+            card.play_button.setEnabled(variant_video(project, doc.root, v.id, aspect) is not None)
             self.cards[v.id] = card
             self.grid.addWidget(card, markets.index(v.market) + 1, [s.id for s in segments].index(v.segment) + 1)
+            card.show()  # now, not at a later turn of the event loop (nor never, when rebuilt while hidden)
             self.compare_with.addItem(v.name, v.id)
             self._maybe_score(v.id, aspect)
         todo = sum(1 for c in self.cards.values() if "untranslated" in c.badge_kinds())
@@ -364,6 +390,67 @@ class VariantWall(QWidget):
         others = [i for i in range(self.compare_with.count()) if self.compare_with.itemData(i) != self.selected]
         if others and self.compare_with.currentData() == self.selected:
             self.compare_with.setCurrentIndex(others[0])
+
+    # --- playing previews on the cards ------------------------------------------------------------------------
+
+    def play(self, variant_id: str) -> bool:
+        """Play the variant's video on its card, muted, in a loop (its ▶ again stops it); one card at a time."""
+        if self.playing == variant_id:
+            self.stop_playing()
+            return False
+        self.stop_playing()
+        card, doc = self.cards.get(variant_id), self.doc
+        if card is None or doc is None:
+            return False
+        video = variant_video(doc.project, doc.root, variant_id, self.current_aspect())
+        if video is None:
+            self.summary.setText(f"{variant_id} has no video at {self.current_aspect()} yet: render it first.")
+            return False
+        if self._player is None:
+            try:
+                media_player, audio_output, _widget = load_media()
+            except ImportError as e:
+                self.summary.setText(f"{media_unavailable_hint(e)} The file is {video}")
+                return False
+            self._player = media_player(self)
+            self._audio = audio_output(self)
+            self._audio.setMuted(True)  # a wall of sound would help nobody; Compare plays one soundtrack
+            self._player.setAudioOutput(self._audio)
+            loops = getattr(type(self._player), "Loops", None)
+            if loops is not None:
+                self._player.setLoops(loops.Infinite)
+        _player, _audio, video_widget = load_media()
+        card.video = video_widget()
+        card.video.setMinimumSize(card.picture.size())
+        card.video.setAccessibleName(f"Video of {variant_id}")
+        layout = card.layout()
+        assert layout is not None
+        layout.replaceWidget(card.picture, card.video)
+        card.picture.hide()
+        card.video.show()
+        card.play_button.setText("■")
+        self._player.setVideoOutput(card.video)
+        self._player.setSource(QUrl.fromLocalFile(str(video)))
+        self._player.play()
+        self.playing = variant_id
+        return True
+
+    def stop_playing(self) -> None:
+        """The playing card shows its frame again."""
+        vid, self.playing = self.playing, None
+        if self._player is not None:
+            self._player.stop()
+        card = self.cards.get(vid) if vid is not None else None
+        if card is None or card.video is None:
+            return
+        layout = card.layout()
+        if layout is not None:
+            layout.replaceWidget(card.video, card.picture)
+        card.video.hide()
+        card.video.deleteLater()
+        card.video = None
+        card.picture.show()
+        card.play_button.setText("▶")
 
     # --- scoring and compare ---------------------------------------------------------------------------------
 

@@ -148,7 +148,7 @@ def export_files(
                 request.project_dir,
                 folder,
                 format="csv" if choice.translations == "csv" else "xliff",
-                project=project,
+                project=project,  # as it is in the app, unsaved edits included (as the other exports)
             ),
             on_progress=part(),
             cancel=cancel,
