@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from studio.ui.operations.base import OpsBase, Shell
+from studio.ui.operations.base import OpsBase, Shell, deep_copy
 
 if TYPE_CHECKING:
     from studio.jobs import Job
@@ -65,7 +65,7 @@ class TakeOps(OpsBase):
             regenerate=regenerate,
             lock_seed=lock_seed,
             settings=self.settings.current(),
-            project=doc.project.model_copy(deep=True),
+            project=deep_copy(doc.project),
         )
 
         def made(outcome: TakesOutcome) -> None:
