@@ -69,7 +69,10 @@ _copy = deep_copy
 class EditCommand(QUndoCommand):
     """Swaps whole parts of the project between their before and after states (deep copies, never aliased)."""
 
-    def __init__(self, doc: ProjectDocument, text: str, before: dict[str, Any], after: dict[str, Any], merge_key: str):
+    def __init__(
+        self, doc: ProjectDocument, text: str, before: dict[str, Any], after: dict[str, Any] | None, merge_key: str
+    ):
+        """`after` None: the after state is taken from the project when this step is undone (see `replace`)."""
         super().__init__(text)
         self._doc = doc
         self.before = before
@@ -83,7 +86,7 @@ class EditCommand(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditCommand) or not self.merge_key or other.merge_key != self.merge_key:
             return False
-        if set(other.after) != set(self.after):
+        if set(other.before) != set(self.before):
             return False
         self.after = other.after
         return True
@@ -95,6 +98,8 @@ class EditCommand(QUndoCommand):
         self._doc._restore(self.after)
 
     def undo(self) -> None:
+        if self.after is None:  # the steps above were undone first: the project holds this step's after state
+            self.after = {p: getattr(self._doc.project, p) for p in self.before}  # detached by the restore below
         self._doc._restore(self.before)
 
 
@@ -208,13 +213,12 @@ class ProjectDocument(QObject):
         """Put new values in place of whole parts, as one undoable step (a job's result merged by the caller).
 
         The values must be the caller's own, shared with nothing. The parts they replace leave the project, so they
-        are the undo state as they are, without the copy an edit in place needs (copies of a rendered project's
-        parts cost a render's merges tens of ms on the UI thread)."""
+        are the undo state as they are, and the after state is what the project holds when the step is undone:
+        no copies, which cost a render's merges tens of ms on the UI thread."""
         before = {p: getattr(self.project, p) for p in parts}
-        after = {p: _copy(v) for p, v in parts.items()}
         for part, value in parts.items():
             self.project.__dict__[part] = value  # validated where the caller built it
-        self.undo_stack.push(EditCommand(self, text, before, after, merge_key))
+        self.undo_stack.push(EditCommand(self, text, before, None, merge_key))
         self.changed.emit(frozenset(parts))
 
     def _restore(self, state: dict[str, Any], *, announce: bool = True) -> None:
