@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import os
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.model import Project, ProjectStore
+from studio.model.stage import CancelToken, ProgressFn
+from studio.model.store import atomic_write_text, dump_data
 
 #: Top-level parts of a Project an edit may touch (fields of studio.model.Project).
 PARTS = (
@@ -64,6 +68,48 @@ def deep_copy(value: Any) -> Any:
 
 
 _copy = deep_copy
+
+
+class _Writer:
+    """Writes one document's snapshots in the order they were taken: an older one never lands over a newer one."""
+
+    def __init__(self) -> None:
+        self.taken = 0
+        self.pending: dict[Path, Snapshot] = {}
+        """The latest snapshot taken per file and not yet written (`ProjectDocument.flush` writes them)."""
+        self._lock = threading.Lock()
+        self._written: dict[Path, int] = {}
+
+    def take(self, path: Path, data: Any) -> Snapshot:
+        self.taken += 1
+        snapshot = self.pending[path] = Snapshot(path, data, self.taken, self)
+        return snapshot
+
+    def write(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            if self._written.get(snapshot.path, -1) >= snapshot.seq:
+                return
+            atomic_write_text(snapshot.path, dump_data(snapshot.data))
+            self._written[snapshot.path] = snapshot.seq
+            if self.pending.get(snapshot.path) is snapshot:
+                del self.pending[snapshot.path]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """project.json's data at one undo step, to be written to `path`."""
+
+    path: Path
+    data: Any
+    seq: int
+    writer: _Writer
+
+
+def write_snapshot(
+    snapshot: Snapshot, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> None:
+    """Encode and write a snapshot atomically (on the UI thread, or as a job on a worker thread)."""
+    snapshot.writer.write(snapshot)
 
 
 class EditCommand(QUndoCommand):
@@ -120,9 +166,12 @@ class ProjectDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._autosaved_index = self.undo_stack.index()
+        self._writer = _Writer()
+        self.write_later: Callable[[Snapshot], Any] | None = None
+        """Submits a snapshot's write as a job (set by the operations that open the document); None: write at once."""
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setInterval(self.AUTOSAVE_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.timeout.connect(self._autosave_tick)
         self._autosave_timer.start()
 
     def _clean_changed(self, clean: bool) -> None:
@@ -145,19 +194,45 @@ class ProjectDocument(QObject):
 
     def save(self) -> None:
         """Atomic save of project.json; the autosave copy is then stale and removed."""
-        self.store.save(self.project)
+        try:
+            write_snapshot(self.snapshot())
+        except BaseException:
+            self.undo_stack.resetClean()
+            raise
+        self.saved_to_disk()
+
+    def flush(self) -> None:
+        """Write now what was taken to be written by a job that has not run yet (the window is closing)."""
+        for snapshot in list(self._writer.pending.values()):
+            write_snapshot(snapshot)
+
+    def snapshot(self) -> Snapshot:
+        """The project as saved data (~1 ms): it counts as saved from here; `write_snapshot` writes it, at once or
+        as a job (encoding and fsync took a render's end 30-60 ms on the UI thread). If the write fails, call
+        `undo_stack.resetClean()`."""
+        snapshot = self._writer.take(self.store.project_file, self.project.model_dump(mode="json", by_alias=True))
         self.undo_stack.setClean()
         self._autosaved_index = self.undo_stack.index()
-        self.discard_autosave()
+        return snapshot
+
+    def saved_to_disk(self) -> None:
+        """A snapshot was written: the autosave is stale (unless edits came since) and listeners hear of it."""
+        if not self.dirty:
+            self.discard_autosave()
         self.saved.emit()
 
-    def autosave(self) -> Path | None:
-        """Write autosave/project.json when there are edits since the last save or autosave."""
+    def autosave(self, *, later: Callable[[Snapshot], Any] | None = None) -> Path | None:
+        """Write autosave/project.json when there are edits since the last save or autosave (`later`: submit the
+        write as a job instead, as the autosave timer does when `write_later` is set)."""
         if not self.dirty or self.undo_stack.index() == self._autosaved_index:
             return None
-        path = self.store.autosave(self.project)
+        snap = self._writer.take(self.autosave_file, self.project.model_dump(mode="json", by_alias=True))
         self._autosaved_index = self.undo_stack.index()
-        return path
+        (later or write_snapshot)(snap)
+        return self.autosave_file
+
+    def _autosave_tick(self) -> None:
+        self.autosave(later=self.write_later)
 
     @property
     def autosave_file(self) -> Path:

@@ -435,6 +435,8 @@ class MainWindow(QMainWindow):
             self.doc.autosave()
             self._ask_before_close()
             return
+        if self.doc is not None:
+            self.doc.flush()  # a save taken for a job that has not run yet is written now
         if self.doc is not None and not self.doc.dirty:
             self.doc.discard_autosave()
         self.jobs.shutdown()

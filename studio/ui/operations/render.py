@@ -237,9 +237,10 @@ class RenderOps(OpsBase):
         self._end(run, doc)
 
     def _end(self, run: RenderRun, doc: ProjectDocument) -> None:
-        run.ended = True
-        if self.doc is doc and doc.dirty:
-            self.project_ops.save()
+        if self.doc is doc and doc.dirty:  # ended once its result is on disk
+            self.project_ops.save(background=True, then=lambda: setattr(run, "ended", True))
+        else:
+            run.ended = True
 
     def preview_voice(self, variant_id: str, shot_id: str, player: Any) -> Job | None:
         """Speak one shot's line as the render will (same builder: reading, voice, fitted speed), then play it."""
