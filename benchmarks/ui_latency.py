@@ -17,6 +17,7 @@ Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_latency.py [--ful
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import subprocess
 import sys
@@ -86,27 +87,41 @@ class StallMeter:
         self.timer.timeout.connect(self._tick)
         self.lates: list[float] = []
         self.times: list[float] = []
+        self.own: list[float] = []
+        """Per tick: how much of the wait the UI thread spent computing (the rest it was preempted or waited for
+        the GIL), so a stall can be told apart: our code on the UI thread, or the machine being busy."""
         self._last = 0.0
+        self._last_cpu = 0.0
         self._start = 0.0
 
     def start(self) -> None:
         self.lates.clear()
         self.times.clear()
+        self.own.clear()
         self._last = self._start = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.lates.append(max(0.0, now - self._last - self.interval))
         self.times.append(now - self._start)
-        self._last = now
+        self.own.append(cpu - self._last_cpu)
+        self._last, self._last_cpu = now, cpu
 
-    def worst(self, n: int = 5) -> list[tuple[float, float]]:
-        """The n longest stalls as (seconds since start, ms late): where in the work they happened."""
-        return sorted(zip(self.times, (1000 * x for x in self.lates), strict=True), key=lambda p: -p[1])[:n]
+    def worst(self, n: int = 5) -> list[tuple[float, float, float]]:
+        """The n longest stalls as (seconds since start, ms late, ms the UI thread computed meanwhile)."""
+        rows = zip(self.times, (1000 * x for x in self.lates), (1000 * x for x in self.own), strict=True)
+        return sorted(rows, key=lambda p: -p[1])[:n]
+
+    def histogram(self) -> str:
+        """How many ticks were late by each range of ms (the shape says whether a few long stalls or many)."""
+        edges = (8, 16, 33, 50, 100, 200)
+        counts = [sum(1 for x in self.lates if lo <= 1000 * x < hi) for lo, hi in itertools.pairwise((*edges, 1e9))]
+        return ", ".join(f"≥{lo} ms: {c}" for lo, c in zip(edges, counts, strict=True) if c)
 
     def max_ms(self) -> float:
         return 1000 * max(self.lates, default=0.0)
@@ -172,8 +187,9 @@ def measure_stalls(full_size: bool) -> dict[str, float]:
     if failed:
         raise RuntimeError(f"{failed[0].title}: {failed[0].error}")
     busy = {"max": meter.max_ms(), "p99": meter.p99_ms(), "ticks": len(meter.lates)}
-    worst = ", ".join(f"{ms:.0f} ms at {t:.1f} s" for t, ms in meter.worst())
+    worst = ", ".join(f"{ms:.0f} ms at {t:.1f} s (UI thread computing {own:.0f} ms)" for t, ms, own in meter.worst())
     print(f"worst stalls: {worst} (images done at {generation_s:.1f} s)")
+    print(f"late ticks: {meter.histogram() or 'none ≥ 8 ms'}")
 
     meter.start()
     spin(app, min(busy_s, 10.0))

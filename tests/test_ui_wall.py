@@ -231,7 +231,9 @@ def test_images_for_a_blocked_variant_say_so_before_gpu_time(window, qtbot):
     window.doc.edit("Superlative", ("variants",), claim)
     job = window.ops.takes.generate(variant_ids=(vn.id,), shot_ids=(vn.shots[0].shot_id,))
     assert job is not None
-    title, text = window.notifications.history[-1]
+    # checked on a worker thread (it took the UI thread up to 150 ms), said as the images start
+    qtbot.waitUntil(lambda: any("Pre-flight" in t for t, _ in window.notifications.history), timeout=10_000)
+    title, text = next((t, x) for t, x in window.notifications.history if "Pre-flight" in t)
     assert "Pre-flight" in title and vn.id in text and "số 1" in text
     qtbot.waitUntil(lambda: job.state.value in ("finished", "failed", "cancelled"), timeout=60_000)
     assert job.state.value == "finished"

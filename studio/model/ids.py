@@ -9,7 +9,7 @@ import re
 import uuid
 from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel
 
 
 def new_id(prefix: str) -> str:
@@ -109,11 +109,18 @@ _ESCAPED_BAD = re.compile(r"\\[bf]|\\u00[01][0-9a-fA-F]|\x7f|[\ud800-\udfff]")
 TEXT_PRECHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar("text_prechecked", default=False)
 
 
+def _leaf(value: Any) -> Any:
+    """How `text_problems` writes what JSON cannot: a nested model as null (it checked its own text when it was
+    built or assigned, and its repr escapes control characters, so walking it found nothing and cost ~7 ms per
+    assignment to a rendered project, on the UI thread during a render); anything else as its str."""
+    return None if isinstance(value, BaseModel) else str(value)
+
+
 def text_problems(data: Any, path: str = "") -> list[tuple[str, str]]:
     """(field path, problem) for every string (keys too) in a JSON-like document that `check_text` refuses."""
     if isinstance(data, dict | list) and not path:
         try:  # one C-speed pass over the whole document; the walk below runs only to name the fields
-            blob = json.dumps(data, ensure_ascii=False, default=str)
+            blob = json.dumps(data, ensure_ascii=False, default=_leaf)
         except (TypeError, ValueError):
             blob = None
         if blob is not None and not _ESCAPED_BAD.search(blob):

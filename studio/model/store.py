@@ -153,7 +153,12 @@ def load_brief(path: str | Path) -> Brief:
 
 def dump_json(model: BaseModel) -> str:
     """The document as saved: credentials in any URL (an LLM's base URL in an insight's source) are removed."""
-    return redact(json.dumps(model.model_dump(mode="json", by_alias=True), ensure_ascii=False, indent=2)) + "\n"
+    return dump_data(model.model_dump(mode="json", by_alias=True))
+
+
+def dump_data(data: Any) -> str:
+    """`dump_json` of a model already dumped (`model_dump(mode="json", by_alias=True)`), e.g. on another thread."""
+    return redact(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 class ProjectStore:

@@ -8,15 +8,22 @@ result) is announced once through `changed(parts)`, the one place views subscrib
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from studio.model import Project, ProjectStore
+from studio.model.stage import CancelToken, ProgressFn
+from studio.model.store import atomic_write_text, dump_data
 
 #: Top-level parts of a Project an edit may touch (fields of studio.model.Project).
 PARTS = (
@@ -33,18 +40,85 @@ PARTS = (
 )
 
 
-def _copy(value: Any) -> Any:
-    if hasattr(value, "model_copy"):
-        return value.model_copy(deep=True)
+_IMMUTABLE = (str, int, float, bytes, type(None), Enum, Path)
+
+
+def deep_copy(value: Any) -> Any:
+    """A deep copy of a project or a part of one: a tree of pydantic models, lists, dicts and plain values.
+
+    Walked directly, ~2.5x faster than `model_copy(deep=True)` (copy.deepcopy with its memo, needed only for
+    shared or cyclic objects, which a project never holds); a merged job result copies the project several times
+    on the UI thread, and that was the longest part of a render's stalls."""
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if isinstance(value, BaseModel):
+        copied = value.__class__.__new__(value.__class__)
+        object.__setattr__(copied, "__dict__", {k: deep_copy(v) for k, v in value.__dict__.items()})
+        object.__setattr__(copied, "__pydantic_fields_set__", set(value.__pydantic_fields_set__))
+        object.__setattr__(copied, "__pydantic_extra__", deep_copy(value.__pydantic_extra__))
+        object.__setattr__(copied, "__pydantic_private__", deep_copy(value.__pydantic_private__))
+        return copied
     if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
+        return [deep_copy(v) for v in value]
+    if isinstance(value, dict):
+        return {k: deep_copy(v) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(deep_copy(v) for v in value)
+    return copy.deepcopy(value)
+
+
+_copy = deep_copy
+
+
+class _Writer:
+    """Writes one document's snapshots in the order they were taken: an older one never lands over a newer one."""
+
+    def __init__(self) -> None:
+        self.taken = 0
+        self.pending: dict[Path, Snapshot] = {}
+        """The latest snapshot taken per file and not yet written (`ProjectDocument.flush` writes them)."""
+        self._lock = threading.Lock()
+        self._written: dict[Path, int] = {}
+
+    def take(self, path: Path, data: Any) -> Snapshot:
+        self.taken += 1
+        snapshot = self.pending[path] = Snapshot(path, data, self.taken, self)
+        return snapshot
+
+    def write(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            if self._written.get(snapshot.path, -1) >= snapshot.seq:
+                return
+            atomic_write_text(snapshot.path, dump_data(snapshot.data))
+            self._written[snapshot.path] = snapshot.seq
+            if self.pending.get(snapshot.path) is snapshot:
+                del self.pending[snapshot.path]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """project.json's data at one undo step, to be written to `path`."""
+
+    path: Path
+    data: Any
+    seq: int
+    writer: _Writer
+
+
+def write_snapshot(
+    snapshot: Snapshot, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> None:
+    """Encode and write a snapshot atomically (on the UI thread, or as a job on a worker thread)."""
+    snapshot.writer.write(snapshot)
 
 
 class EditCommand(QUndoCommand):
     """Swaps whole parts of the project between their before and after states (deep copies, never aliased)."""
 
-    def __init__(self, doc: ProjectDocument, text: str, before: dict[str, Any], after: dict[str, Any], merge_key: str):
+    def __init__(
+        self, doc: ProjectDocument, text: str, before: dict[str, Any], after: dict[str, Any] | None, merge_key: str
+    ):
+        """`after` None: the after state is taken from the project when this step is undone (see `replace`)."""
         super().__init__(text)
         self._doc = doc
         self.before = before
@@ -58,7 +132,7 @@ class EditCommand(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, EditCommand) or not self.merge_key or other.merge_key != self.merge_key:
             return False
-        if set(other.after) != set(self.after):
+        if set(other.before) != set(self.before):
             return False
         self.after = other.after
         return True
@@ -70,6 +144,8 @@ class EditCommand(QUndoCommand):
         self._doc._restore(self.after)
 
     def undo(self) -> None:
+        if self.after is None:  # the steps above were undone first: the project holds this step's after state
+            self.after = {p: getattr(self._doc.project, p) for p in self.before}  # detached by the restore below
         self._doc._restore(self.before)
 
 
@@ -90,9 +166,12 @@ class ProjectDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
         self._autosaved_index = self.undo_stack.index()
+        self._writer = _Writer()
+        self.write_later: Callable[[Snapshot], Any] | None = None
+        """Submits a snapshot's write as a job (set by the operations that open the document); None: write at once."""
         self._autosave_timer = QTimer(self)
         self._autosave_timer.setInterval(self.AUTOSAVE_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.timeout.connect(self._autosave_tick)
         self._autosave_timer.start()
 
     def _clean_changed(self, clean: bool) -> None:
@@ -115,19 +194,45 @@ class ProjectDocument(QObject):
 
     def save(self) -> None:
         """Atomic save of project.json; the autosave copy is then stale and removed."""
-        self.store.save(self.project)
+        try:
+            write_snapshot(self.snapshot())
+        except BaseException:
+            self.undo_stack.resetClean()
+            raise
+        self.saved_to_disk()
+
+    def flush(self) -> None:
+        """Write now what was taken to be written by a job that has not run yet (the window is closing)."""
+        for snapshot in list(self._writer.pending.values()):
+            write_snapshot(snapshot)
+
+    def snapshot(self) -> Snapshot:
+        """The project as saved data (~1 ms): it counts as saved from here; `write_snapshot` writes it, at once or
+        as a job (encoding and fsync took a render's end 30-60 ms on the UI thread). If the write fails, call
+        `undo_stack.resetClean()`."""
+        snapshot = self._writer.take(self.store.project_file, self.project.model_dump(mode="json", by_alias=True))
         self.undo_stack.setClean()
         self._autosaved_index = self.undo_stack.index()
-        self.discard_autosave()
+        return snapshot
+
+    def saved_to_disk(self) -> None:
+        """A snapshot was written: the autosave is stale (unless edits came since) and listeners hear of it."""
+        if not self.dirty:
+            self.discard_autosave()
         self.saved.emit()
 
-    def autosave(self) -> Path | None:
-        """Write autosave/project.json when there are edits since the last save or autosave."""
+    def autosave(self, *, later: Callable[[Snapshot], Any] | None = None) -> Path | None:
+        """Write autosave/project.json when there are edits since the last save or autosave (`later`: submit the
+        write as a job instead, as the autosave timer does when `write_later` is set)."""
         if not self.dirty or self.undo_stack.index() == self._autosaved_index:
             return None
-        path = self.store.autosave(self.project)
+        snap = self._writer.take(self.autosave_file, self.project.model_dump(mode="json", by_alias=True))
         self._autosaved_index = self.undo_stack.index()
-        return path
+        (later or write_snapshot)(snap)
+        return self.autosave_file
+
+    def _autosave_tick(self) -> None:
+        self.autosave(later=self.write_later)
 
     @property
     def autosave_file(self) -> Path:
@@ -178,6 +283,18 @@ class ProjectDocument(QObject):
         self.undo_stack.push(EditCommand(self, text, before, after, merge_key))
         self.changed.emit(frozenset(parts))
         return True
+
+    def replace(self, text: str, parts: dict[str, Any], *, merge_key: str = "") -> None:
+        """Put new values in place of whole parts, as one undoable step (a job's result merged by the caller).
+
+        The values must be the caller's own, shared with nothing. The parts they replace leave the project, so they
+        are the undo state as they are, and the after state is what the project holds when the step is undone:
+        no copies, which cost a render's merges tens of ms on the UI thread."""
+        before = {p: getattr(self.project, p) for p in parts}
+        for part, value in parts.items():
+            self.project.__dict__[part] = value  # validated where the caller built it
+        self.undo_stack.push(EditCommand(self, text, before, None, merge_key))
+        self.changed.emit(frozenset(parts))
 
     def _restore(self, state: dict[str, Any], *, announce: bool = True) -> None:
         for part, value in state.items():

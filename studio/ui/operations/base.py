@@ -38,6 +38,13 @@ def _studio_error() -> type[Exception]:
     return StudioError
 
 
+def deep_copy(value: Any) -> Any:
+    """`studio.ui.document.deep_copy` (a project copied for a job or a merge), loaded with the schema on first use."""
+    from studio.ui.document import deep_copy as copy_
+
+    return copy_(value)
+
+
 def changed_parts(before: Project, after: Project) -> tuple[str, ...]:
     """The top-level parts of the project that differ (what an undo step must record)."""
     return tuple(p for p in type(before).model_fields if getattr(before, p) != getattr(after, p))
@@ -120,18 +127,13 @@ class OpsBase:
         doc = self.doc
         if doc is None:
             return ()
-        merged = apply(doc.project.model_copy(deep=True), outcome)
+        merged = apply(deep_copy(doc.project), outcome)
         changed = changed_parts(doc.project, merged)
         if not changed:
             return ()
         parts = tuple(dict.fromkeys((*parts, *changed)))
-
-        def change(p: Project) -> None:
-            # `merged` was validated as the stage's merge built it; assigning each part through pydantic would run
-            # the whole-project validators again per part (~6 ms each with a planned project, far more rendered),
-            # on the UI thread while the render's later steps still run.
-            for part in parts:
-                p.__dict__[part] = getattr(merged, part)
-
-        doc.edit(text, parts, change, merge_key=merge_key)
+        # `merged` was validated as the stage's merge built it, and is this call's own: its parts replace the
+        # project's without the per-part validation and copies an edit in place needs (both ran on the UI thread
+        # while the render's later steps still ran).
+        doc.replace(text, {part: getattr(merged, part) for part in parts}, merge_key=merge_key)
         return parts

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from studio.ui.operations.base import OpsBase, Shell, _studio_error
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
 
+    from studio.jobs import Job
     from studio.model import Brief
     from studio.ui.operations.settings import SettingsOps
 
@@ -53,16 +55,48 @@ class ProjectOps(OpsBase):
             self.notify("Could not open the project", str(e))
             return False
         self.remember(doc.root)
+        doc.write_later = self._write_later
         self.shell.set_document(doc)
         return True
+
+    def _write_later(self, snapshot: Any, then: Callable[[], None] | None = None) -> None:
+        """A snapshot written by a job (`studio.ui.document.write_snapshot`): the window never waits on the disk.
+        `then` runs once it is written (or failed)."""
+        from studio.ui.document import write_snapshot
+
+        doc = self.doc
+
+        def ended(job: Job) -> None:
+            if then is not None:
+                then()
+            if self.doc is not doc or doc is None:
+                return
+            if job.state == "finished" and snapshot.path == doc.store.project_file:
+                doc.saved_to_disk()
+            elif job.state == "failed":
+                if snapshot.path == doc.store.project_file:
+                    doc.undo_stack.resetClean()
+                self.notify("Could not save", f"{job.error}\n{job.hint}".strip())
+
+        self.jobs.submit("Save", write_snapshot, snapshot, lane="cpu", kind="save", on_done=ended, quiet=True)
 
     def close_project(self) -> None:
         self.shell.set_document(None)
 
-    def save(self) -> bool:
+    def save(self, *, background: bool = False, then: Callable[[], None] | None = None) -> bool:
+        """Save now; `background`: take the project now and write it as a job (a chain's end, while jobs run),
+        then call `then` (at once when saved now)."""
         doc = self.doc
         if doc is None:
             return False
+        if background and doc.write_later is not None:
+            self._write_later(doc.snapshot(), then)
+            return True
+        if then is not None:
+            try:
+                return self.save()
+            finally:
+                then()
         try:
             doc.save()
         except _studio_error() as e:

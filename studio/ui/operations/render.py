@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.ui.operations.base import OpsBase, Shell, _studio_error
+from studio.ui.operations.base import OpsBase, Shell, _studio_error, deep_copy
 
 if TYPE_CHECKING:
     from studio.jobs import Job
@@ -133,7 +133,7 @@ class RenderOps(OpsBase):
         # Every line's language is checked first, in a worker process: lingua loads its models for seconds while
         # holding the GIL, which on a thread of this process froze the window (3.8 s measured by ui_latency).
         self.shell.show_status("Render: checking every line before anything is made…", 10_000)
-        check = RenderCheck(doc.project.model_copy(deep=True), request)
+        check = RenderCheck(deep_copy(doc.project), request)
         self.jobs.submit(
             "Check the lines",
             check_render,
@@ -155,7 +155,7 @@ class RenderOps(OpsBase):
             self.notify("No variant can be rendered", plan.refusal)
             self._end(run, doc)
             return
-        steps = plan.image_steps(doc.project.model_copy(deep=True))
+        steps = plan.image_steps(deep_copy(doc.project))
         for step in steps:
             self._submit(run, doc, step, key, then=lambda: self._cut(run, doc, key))
         if not steps:
@@ -198,7 +198,7 @@ class RenderOps(OpsBase):
             self._end(run, doc)
             return
         assert run.plan is not None
-        steps = run.plan.cut_steps(doc.project.model_copy(deep=True))
+        steps = run.plan.cut_steps(deep_copy(doc.project))
         waiting = len(steps)
 
         def one_ended() -> None:
@@ -237,9 +237,10 @@ class RenderOps(OpsBase):
         self._end(run, doc)
 
     def _end(self, run: RenderRun, doc: ProjectDocument) -> None:
-        run.ended = True
-        if self.doc is doc and doc.dirty:
-            self.project_ops.save()
+        if self.doc is doc and doc.dirty:  # ended once its result is on disk
+            self.project_ops.save(background=True, then=lambda: setattr(run, "ended", True))
+        else:
+            run.ended = True
 
     def preview_voice(self, variant_id: str, shot_id: str, player: Any) -> Job | None:
         """Speak one shot's line as the render will (same builder: reading, voice, fitted speed), then play it."""
@@ -249,7 +250,7 @@ class RenderOps(OpsBase):
         from studio.stages import voice
 
         request = voice.VoicePreviewRequest(
-            project=doc.project.model_copy(deep=True),
+            project=deep_copy(doc.project),
             variant_id=variant_id,
             shot_id=shot_id,
             settings=self.settings.current(),

@@ -3,16 +3,43 @@ warm the model up. New takes join the project by request key; a pick the creator
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from studio.ui.operations.base import OpsBase, Shell
+from studio.ui.operations.base import OpsBase, Shell, deep_copy
 
 if TYPE_CHECKING:
     from studio.jobs import Job
     from studio.model import Project
+    from studio.model.stage import CancelToken, ProgressFn
     from studio.stages.takes import TakesOutcome
+    from studio.ui.document import ProjectDocument
     from studio.ui.operations.project import ProjectOps
     from studio.ui.operations.settings import SettingsOps
+
+
+@dataclass(frozen=True)
+class PreflightCheck:
+    project: Project
+    variant_ids: tuple[str, ...]
+
+
+def preflight(
+    check: PreflightCheck, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> dict[str, list[str]]:
+    """Variant id → why a market's rules block it (`studio.preflight.compliance.preflight_blocks`), as a job."""
+    from studio.preflight.compliance import preflight_blocks
+
+    return preflight_blocks(check.project, list(check.variant_ids))
+
+
+def load_stages(
+    _request: None = None, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> None:
+    """Import the stages behind Generate and Render on a worker thread while the creator looks at the project: on
+    the UI thread, at the first click, they took 40-70 ms each."""
+    import studio.stages.render
+    import studio.stages.takes  # noqa: F401
 
 
 def takes_job_title(shot_ids: tuple[str, ...], variant_ids: tuple[str | None, ...]) -> str:
@@ -45,16 +72,9 @@ class TakeOps(OpsBase):
         doc = self.doc
         if doc is None:
             return None
-        from studio.preflight.compliance import preflight_blocks
         from studio.stages import takes
 
-        blocks = preflight_blocks(doc.project, [v for v in variant_ids if v is not None])
-        if blocks:
-            lines = "\n".join(f"{vid}: {why}" for vid, whys in blocks.items() for why in whys)
-            self.notify(
-                "Pre-flight: these variants cannot be published as written",
-                f"{lines}\nImages are being made; fix the lines or record an override (qianmian check) before final.",
-            )
+        self._preflight(doc, tuple(v for v in variant_ids if v is not None))
 
         request = takes.TakesRequest(
             project_dir=doc.root,
@@ -65,12 +85,12 @@ class TakeOps(OpsBase):
             regenerate=regenerate,
             lock_seed=lock_seed,
             settings=self.settings.current(),
-            project=doc.project.model_copy(deep=True),
+            project=deep_copy(doc.project),
         )
 
         def made(outcome: TakesOutcome) -> None:
             if self.apply(f"Generate {len(outcome.takes)} takes", takes.apply, outcome):
-                self.project_ops.save()
+                self.project_ops.save(background=True)
 
         return self.run_job(
             takes_job_title(shot_ids, variant_ids),
@@ -80,6 +100,25 @@ class TakeOps(OpsBase):
             kind="takes",
             on_success=self.for_this_document(made),
         )
+
+    def _preflight(self, doc: ProjectDocument, variant_ids: tuple[str, ...]) -> None:
+        """Which of these variants a market's rules block, said as the images start. Checked on a worker thread:
+        every line against every rule took 20-150 ms, which on the UI thread froze the window at each Generate."""
+        if not variant_ids:
+            return
+
+        def told(job: Job) -> None:
+            blocks = job.result if job.state == "finished" else None
+            if blocks and self.doc is doc:
+                lines = "\n".join(f"{vid}: {why}" for vid, whys in blocks.items() for why in whys)
+                self.notify(
+                    "Pre-flight: these variants cannot be published as written",
+                    f"{lines}\nImages are being made; fix the lines or record an override (qianmian check) before "
+                    "final.",
+                )
+
+        check = PreflightCheck(deep_copy(doc.project), variant_ids)
+        self.jobs.submit("Pre-flight", preflight, check, lane="cpu", kind="preflight", on_done=told, quiet=True)
 
     def generate_missing(self, variant_id: str | None, *, aspect: str = "9:16") -> Job | None:
         """One take for every shot of a variant that has no picture of its own yet."""
@@ -109,7 +148,9 @@ class TakeOps(OpsBase):
         return doc.edit(f"Pick take for {take.shot_id}", ("takes",), change)
 
     def warm_up(self) -> Job | None:
-        """A diffusion model is loaded in the background as soon as a project that uses one opens."""
+        """A diffusion model is loaded in the background as soon as a project that uses one opens (and the stage
+        modules Generate and Render use, whichever the model)."""
+        self.jobs.submit("Load the stages", load_stages, None, lane="cpu", kind="warm-up", quiet=True)
         doc = self.doc
         model = doc.project.settings.image_model if doc is not None else ""
         if model in ("", "procedural"):
@@ -134,6 +175,6 @@ class TakeOps(OpsBase):
                 merge_motion_takes(p, made)
 
             if self.doc is doc and doc.edit(title, ("motion_takes",), change):
-                self.project_ops.save()
+                self.project_ops.save(background=True)
 
         return self.run_job(title, generate_motion_takes, request, lane="gpu", kind="motion", on_success=merged)
