@@ -41,8 +41,12 @@ def window(qtbot, tmp_path: Path, planned: Project):
     from studio.ui.main_window import MainWindow
 
     project = planned.model_copy(deep=True)
-    # the planner leaves the pain line untranslated (no ko/vi copy in the brief): a translator wrote it in all
-    # but the first variant; the second has a line too long to speak in its shot
+    # a line the phrase banks could not say stays untranslated (no ko/vi copy in the brief): a translator wrote it
+    # in all but the first variant; the second has a line too long to speak in its shot. The banks now say the pain
+    # (fees) in Korean, so the first variant's untranslated line is set here rather than left to a bank's gap.
+    first = project.variants[0].shots[1]
+    if not any(f.kind == "untranslated" for f in first.flags):
+        first.flags.append(Flag(kind="untranslated", message="No Korean voice-over for beat 'problem': the en line."))
     for v in project.variants[1:]:
         for s in v.shots:
             s.flags = [f for f in s.flags if f.kind != "untranslated"]
