@@ -1,0 +1,140 @@
+"""The app's Try on… action: on the Images page an apparel brief with a garment photo offers it for shots of the
+talent; the dialog takes the image model from Settings → Model folders, the garment by its angle, the strength and a
+mask; the stage runs on the GPU lane (tiny SD 1.5) and the take appears, picked, in that shot's takes as one undo step.
+Elsewhere the action is disabled and its tooltip says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+from test_tryon import VID, apparel_project
+from tiny_models import TinyModels, use_tiny_models
+
+pytestmark = pytest.mark.filterwarnings("ignore::FutureWarning", "ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+@pytest.fixture
+def models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> TinyModels:
+    return use_tiny_models(monkeypatch, tmp_path)
+
+
+def open_window(qtbot: Any, root: Path, models: TinyModels) -> Any:
+    from studio.ui.main_window import MainWindow
+    from studio.ui.settings import UserSettings
+
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.show()
+    win.ops.settings.save(UserSettings(model_folders=[str(models.root)], device="cpu"))
+    assert win.ops.project.open_project(root)
+    win.go_to(4)
+    return win
+
+
+def test_try_on_makes_the_picked_take_of_the_shot(
+    qtbot: Any, models: TinyModels, tmp_path: Path, sample_brief_path: Path
+) -> None:
+    store = apparel_project(tmp_path / "proj", sample_brief_path)
+    talent = store.load().selected_take("s2", VID)
+    assert talent is not None
+    win = open_window(qtbot, store.root, models)
+    try:
+        page: Any = win.page("images")
+        page.select_variant(VID)
+        page.shots.setCurrentRow(2)
+        button = page.try_on_button
+        assert not button.isEnabled() and "nobody to dress" in button.toolTip(), "the product shot"
+        page.shots.setCurrentRow(1)
+        assert button.isVisibleTo(page) and button.isEnabled()
+        before = page.takes.count()
+
+        dialog = page.open_try_on()
+        assert dialog.isVisible() and dialog.variant.currentData() == VID
+        assert [dialog.garment.itemText(i) for i in range(dialog.garment.count())] == ["front"]
+        assert "tiny-sd15" in [dialog.model.itemText(i) for i in range(dialog.model.count())], "from the settings"
+        dialog.model.setCurrentText("tiny-sd15")
+        assert not dialog.show_stored.isEnabled(), "no try-on yet: no stored mask"
+        dialog.mask.setText(str(tmp_path / "missing.png"))
+        assert not dialog.ok.isEnabled() and "does not exist" in dialog.note.text()
+        dialog.mask.clear()
+        assert dialog.ok.isEnabled() and dialog.pick.isChecked()
+        dialog.ok.click()
+
+        job = page.try_on_job
+        assert job is not None and job.lane == "gpu"
+        qtbot.waitUntil(lambda: win.jobs.settled(), timeout=300_000)
+        assert [j.error for j in win.jobs.jobs if j.state == "failed"] == []
+        project = win.doc.project
+        made = [t for t in project.takes if t.request.tryon_mask]
+        assert [(t.variant_id, t.shot_id) for t in made] == [(VID, "s2")]
+        take = made[0]
+        assert project.selected_take("s2", VID).id == take.id, "the try-on is the shot's pick"  # type: ignore[union-attr]
+        assert page.takes.count() == before + 1
+        shown = {page.takes.item(i).data(256): page.takes.item(i).text() for i in range(page.takes.count())}
+        assert shown[take.id].startswith("✓ picked"), shown
+        out = np.asarray(Image.open(store.asset_path(take.asset)).convert("RGB"), dtype=np.float32)
+        start = np.asarray(Image.open(store.asset_path(talent.asset)).convert("RGB").resize(out.shape[1::-1]))
+        mask = np.asarray(Image.open(store.asset_path(take.request.tryon_mask)).convert("L")) > 127
+        assert np.abs(out[mask] - start[mask]).mean() > 10, "the garment region is redrawn"
+        qtbot.waitUntil(lambda: any(t.id == take.id for t in store.load().takes), timeout=10_000)
+
+        again = page.open_try_on()
+        assert again.show_stored.isEnabled(), "the stored mask can now be opened to paint over"
+        again.reject()
+        win.doc.undo_stack.undo()
+        assert not [t for t in win.doc.project.takes if t.request.tryon_mask], "one undo step"
+        assert win.doc.project.selected_take("s2", VID).id == talent.id  # type: ignore[union-attr]
+    finally:
+        win.doc.undo_stack.setClean()
+        win.jobs.shutdown()
+
+
+def test_try_on_failure_is_told_with_the_stages_message(
+    qtbot: Any, models: TinyModels, tmp_path: Path, sample_brief_path: Path
+) -> None:
+    store = apparel_project(tmp_path / "proj", sample_brief_path)
+    win = open_window(qtbot, store.root, models)
+    told: list[tuple[str, str]] = []
+    win.notify = lambda title, text, actions=(): told.append((title, text))  # type: ignore[method-assign]
+    try:
+        page: Any = win.page("images")
+        page.select_variant(VID)
+        page.shots.setCurrentRow(1)
+        dialog = page.open_try_on()
+        dialog.model.setCurrentText("no-such-model")
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: win.jobs.settled(), timeout=60_000)
+        assert any("failed" in title and "no-such-model" in text for title, text in told), told
+        assert not [t for t in win.doc.project.takes if t.request.tryon_mask]
+    finally:
+        win.doc.undo_stack.setClean()
+        win.jobs.shutdown()
+
+
+def test_try_on_is_disabled_with_the_reason_on_a_non_apparel_project(
+    qtbot: Any, models: TinyModels, tmp_path: Path, sample_brief_path: Path
+) -> None:
+    serum = apparel_project(tmp_path / "serum", sample_brief_path, category="skincare")
+    win = open_window(qtbot, serum.root, models)
+    try:
+        page: Any = win.page("images")
+        page.select_variant(VID)
+        page.shots.setCurrentRow(1)
+        assert not page.try_on_button.isEnabled()
+        assert "apparel" in page.try_on_button.toolTip() and "skincare" in page.try_on_button.toolTip()
+    finally:
+        win.jobs.shutdown()
+
+    bare = apparel_project(tmp_path / "bare", sample_brief_path, garment=False)
+    win = open_window(qtbot, bare.root, models)
+    try:
+        page = win.page("images")
+        page.select_variant(VID)
+        page.shots.setCurrentRow(1)
+        assert not page.try_on_button.isEnabled() and "add one in Brand" in page.try_on_button.toolTip()
+    finally:
+        win.jobs.shutdown()
