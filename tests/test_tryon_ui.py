@@ -10,7 +10,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
 from test_tryon import VID, apparel_project
 from tiny_models import TinyModels, use_tiny_models
 
@@ -36,7 +38,7 @@ def open_window(qtbot: Any, root: Path, models: TinyModels) -> Any:
 
 
 def test_try_on_makes_the_picked_take_of_the_shot(
-    qtbot: Any, models: TinyModels, tmp_path: Path, sample_brief_path: Path
+    qtbot: Any, models: TinyModels, tmp_path: Path, sample_brief_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = apparel_project(tmp_path / "proj", sample_brief_path)
     talent = store.load().selected_take("s2", VID)
@@ -58,9 +60,9 @@ def test_try_on_makes_the_picked_take_of_the_shot(
         assert "tiny-sd15" in [dialog.model.itemText(i) for i in range(dialog.model.count())], "from the settings"
         dialog.model.setCurrentText("tiny-sd15")
         assert not dialog.show_stored.isEnabled(), "no try-on yet: no stored mask"
-        dialog.mask.setText(str(tmp_path / "missing.png"))
+        dialog.mask_file.setText(str(tmp_path / "missing.png"))
         assert not dialog.ok.isEnabled() and "does not exist" in dialog.note.text()
-        dialog.mask.clear()
+        dialog.mask_file.clear()
         assert dialog.ok.isEnabled() and dialog.pick.isChecked()
         dialog.ok.click()
 
@@ -82,11 +84,30 @@ def test_try_on_makes_the_picked_take_of_the_shot(
         assert np.abs(out[mask] - start[mask]).mean() > 10, "the garment region is redrawn"
         qtbot.waitUntil(lambda: any(t.id == take.id for t in store.load().takes), timeout=10_000)
 
+        opened: list[QUrl] = []
+        monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
         again = page.open_try_on()
         assert again.show_stored.isEnabled(), "the stored mask can now be opened to paint over"
-        again.reject()
+        again.show_stored.trigger()
+        assert [Path(u.toLocalFile()) for u in opened] == [store.asset_path(take.request.tryon_mask).parent]
+        painted = Image.new("L", Image.open(store.asset_path(talent.asset)).size, 0)
+        ImageDraw.Draw(painted).rectangle([0, painted.height // 2, painted.width // 2, painted.height], fill=255)
+        painted.save(tmp_path / "mask.png")
+        again.model.setCurrentText("tiny-sd15")
+        again.mask_file.setText(str(tmp_path / "mask.png"))
+        again.pick.setChecked(False)
+        again.ok.click()
+        qtbot.waitUntil(lambda: win.jobs.settled(), timeout=300_000)
+        assert [j.error for j in win.jobs.jobs if j.state == "failed"] == []
+        second = [t for t in win.doc.project.takes if t.request.tryon_mask and t.id != take.id]
+        assert [t.info["mask_source"] for t in second] == ["creator"], "the creator's replacement mask"
+        assert win.doc.project.selected_take("s2", VID).id == take.id, "unchecked: not the pick"  # type: ignore[union-attr]
+        assert page.takes.count() == before + 2
+
         win.doc.undo_stack.undo()
-        assert not [t for t in win.doc.project.takes if t.request.tryon_mask], "one undo step"
+        assert [t.id for t in win.doc.project.takes if t.request.tryon_mask] == [take.id], "one undo step each"
+        win.doc.undo_stack.undo()
+        assert not [t for t in win.doc.project.takes if t.request.tryon_mask]
         assert win.doc.project.selected_take("s2", VID).id == talent.id  # type: ignore[union-attr]
     finally:
         win.doc.undo_stack.setClean()

@@ -81,11 +81,11 @@ class TryOnDialog(QDialog):
         self.strength.setSingleStep(0.05)
         self.strength.setValue(STRENGTH)
         self.strength.setToolTip("How much of the region is redrawn: low keeps the garment's cut, high its look")
-        self.mask = QLineEdit()
-        self.mask.setObjectName("tryOnMask")
-        self.mask.setAccessibleName("Mask file")
-        self.mask.setPlaceholderText("the lead's torso from the frame plan (or the stored mask you painted over)")
-        self.mask.textChanged.connect(lambda _t: self._explain())
+        self.mask_file = QLineEdit()
+        self.mask_file.setObjectName("tryOnMask")
+        self.mask_file.setAccessibleName("Mask file")
+        self.mask_file.setPlaceholderText("the lead's torso from the frame plan (or the stored mask you painted over)")
+        self.mask_file.textChanged.connect(lambda _t: self._explain())
         self.edit_mask = QPushButton("Edit mask…")
         self.edit_mask.setObjectName("tryOnEditMask")
         menu = QMenu(self.edit_mask)
@@ -108,7 +108,7 @@ class TryOnDialog(QDialog):
         box = QWidget()
         row = QHBoxLayout(box)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.mask, 1)
+        row.addWidget(self.mask_file, 1)
         row.addWidget(self.edit_mask)
         form.addRow("M&ask:", box)
         form.addRow("", self.pick)
@@ -147,7 +147,7 @@ class TryOnDialog(QDialog):
                 "Choose a diffusion model (SD 1.5, SDXL, SD3 or FLUX): add its folder under Settings → Model folders, "
                 "or type its id or folder here."
             )
-        text = self.mask.text().strip()
+        text = self.mask_file.text().strip()
         if text and not Path(text).expanduser().is_file():
             return f"The mask {text} does not exist: choose a grey PNG (white = garment)."
         return ""
@@ -159,7 +159,7 @@ class TryOnDialog(QDialog):
         self.show_stored.setEnabled(stored is not None)
         if problem:
             self.note.setText(problem)
-        elif self.mask.text().strip():
+        elif self.mask_file.text().strip():
             self.note.setText("Your mask marks the garment region (white = garment).")
         elif stored is not None:
             self.note.setText(f"The last try-on's mask is {stored.name}; painted over, the next try-on uses it.")
@@ -168,7 +168,7 @@ class TryOnDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         """What `ops.tryon.make` takes."""
-        text = self.mask.text().strip()
+        text = self.mask_file.text().strip()
         return {
             "variant_id": self.variant.currentData(),
             "shot_id": self.shot_id,
@@ -193,4 +193,4 @@ class TryOnDialog(QDialog):
             self, "Garment mask (white = garment)", str(start.parent if start else ""), "Images (*.png)"
         )
         if path:
-            self.mask.setText(path)
+            self.mask_file.setText(path)
