@@ -74,7 +74,7 @@ def test_try_on_makes_the_picked_take_of_the_shot(
         made = [t for t in project.takes if t.request.tryon_mask]
         assert [(t.variant_id, t.shot_id) for t in made] == [(VID, "s2")]
         take = made[0]
-        assert project.selected_take("s2", VID).id == take.id, "the try-on is the shot's pick"  # type: ignore[union-attr]
+        assert project.selected_take("s2", VID).id == take.id, "the try-on is the shot's pick"
         assert page.takes.count() == before + 1
         shown = {page.takes.item(i).data(256): page.takes.item(i).text() for i in range(page.takes.count())}
         assert shown[take.id].startswith("✓ picked"), shown
@@ -101,14 +101,14 @@ def test_try_on_makes_the_picked_take_of_the_shot(
         assert [j.error for j in win.jobs.jobs if j.state == "failed"] == []
         second = [t for t in win.doc.project.takes if t.request.tryon_mask and t.id != take.id]
         assert [t.info["mask_source"] for t in second] == ["creator"], "the creator's replacement mask"
-        assert win.doc.project.selected_take("s2", VID).id == take.id, "unchecked: not the pick"  # type: ignore[union-attr]
+        assert win.doc.project.selected_take("s2", VID).id == take.id, "unchecked: not the pick"
         assert page.takes.count() == before + 2
 
         win.doc.undo_stack.undo()
         assert [t.id for t in win.doc.project.takes if t.request.tryon_mask] == [take.id], "one undo step each"
         win.doc.undo_stack.undo()
         assert not [t for t in win.doc.project.takes if t.request.tryon_mask]
-        assert win.doc.project.selected_take("s2", VID).id == talent.id  # type: ignore[union-attr]
+        assert win.doc.project.selected_take("s2", VID).id == talent.id
     finally:
         win.doc.undo_stack.setClean()
         win.jobs.shutdown()
