@@ -85,7 +85,12 @@ def test_try_on_makes_the_picked_take_of_the_shot(
         qtbot.waitUntil(lambda: any(t.id == take.id for t in store.load().takes), timeout=10_000)
 
         opened: list[QUrl] = []
-        monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url) or True))
+
+        def open_url(url: QUrl) -> bool:
+            opened.append(url)
+            return True
+
+        monkeypatch.setattr(QDesktopServices, "openUrl", staticmethod(open_url))
         again = page.open_try_on()
         assert again.show_stored.isEnabled(), "the stored mask can now be opened to paint over"
         again.show_stored.trigger()
@@ -120,7 +125,7 @@ def test_try_on_failure_is_told_with_the_stages_message(
     store = apparel_project(tmp_path / "proj", sample_brief_path)
     win = open_window(qtbot, store.root, models)
     told: list[tuple[str, str]] = []
-    win.notify = lambda title, text, actions=(): told.append((title, text))  # type: ignore[method-assign]
+    win.notify = lambda title, text, actions=(): told.append((title, text))
     try:
         page: Any = win.page("images")
         page.select_variant(VID)
