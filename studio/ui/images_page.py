@@ -98,6 +98,11 @@ class ImagesPage(Page):
         self.zoom_button.setObjectName("zoomTake")
         self.zoom_button.setToolTip("The selected take at full size, one image pixel per screen pixel")
         self.zoom_button.clicked.connect(self.zoom)
+        self.try_on_button = QPushButton("&Try on…")  # apparel briefs: the garment on the talent (tryon_dialog.py)
+        self.try_on_button.setObjectName("tryOnShot")
+        self.try_on_button.clicked.connect(self.open_try_on)
+        self.try_on_dialog: Any = None
+        self.try_on_job: Any = None
         self._fit = QTimer(self)
         self._fit.setSingleShot(True)
         self._fit.setInterval(120)
@@ -130,6 +135,7 @@ class ImagesPage(Page):
         actions.addWidget(self.pick_button)
         actions.addWidget(self.compare_button)
         actions.addWidget(self.zoom_button)
+        actions.addWidget(self.try_on_button)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -274,6 +280,7 @@ class ImagesPage(Page):
             self.info.setText("No takes for this shot yet: Generate makes some in the background.")
         else:
             self.info.setText(f"{len(takes)} takes. Double-click or Enter picks one; select two to compare.")
+        self._explain_try_on()
         self.motion_panel.fill()
 
     def selected_take_ids(self) -> list[str]:
@@ -324,3 +331,30 @@ class ImagesPage(Page):
             self.doc.root / "assets" / take.asset, f"{take.shot_id} seed {take.request.seed}", self.thumbs(), self
         )
         self._zoom.show()
+
+    def _explain_try_on(self) -> None:
+        from studio.ui.operations.tryon import try_on_blocked
+
+        why = try_on_blocked(self.doc.project, self.shot_id()) if self.doc is not None else "Open a project."
+        self.try_on_button.setEnabled(not why)
+        self.try_on_button.setToolTip(why or "The brand's garment on the talent of this shot (a new take)")
+
+    def open_try_on(self) -> Any:
+        """Try on…: a small dialog (variant, garment photo, image model, strength, mask); accepting it queues the
+        try-on on the GPU lane through `ops.tryon.make`."""
+        shot_id, doc, ops = self.shot_id(), self.doc, self.ops
+        if shot_id is None or doc is None or ops is None:
+            return None
+        from studio.ui.tryon_dialog import TryOnDialog
+
+        dialog = TryOnDialog(doc.project, doc.root, shot_id, self.variant_id(), ops.tryon.image_models(), self)
+        dialog.accepted.connect(lambda: self._make_try_on(dialog))
+        self.try_on_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _make_try_on(self, dialog: Any) -> None:
+        if self.ops is not None:
+            self.try_on_job = self.ops.tryon.make(**dialog.values())
+            if self.try_on_job is not None:
+                self.info.setText(f"Try-on for {dialog.shot_id} is being made on the GPU lane (see Jobs).")

@@ -12,6 +12,7 @@ current project by key, on the main thread, as one undo step.
     ops.settings current, user, save, check_readiness
     ops.wall     score
     ops.presenter make (a presenter shot lip-synced to a variant's line), model_folders
+    ops.tryon    make (the brand's garment on the talent of a shot, apparel briefs), image_models
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from studio.ui.operations.project import ProjectOps
 from studio.ui.operations.render import RenderOps
 from studio.ui.operations.settings import SettingsOps
 from studio.ui.operations.takes import TakeOps
+from studio.ui.operations.tryon import TryOnOps
 from studio.ui.operations.wall import WallOps
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ __all__ = [
     "SettingsOps",
     "Shell",
     "TakeOps",
+    "TryOnOps",
     "WallOps",
 ]
 
@@ -58,3 +61,4 @@ class Operations:
         self.export = ExportOps(shell, self.settings, self.project)
         self.wall = WallOps(shell)
         self.presenter = PresenterOps(shell, self.settings, self.project)
+        self.tryon = TryOnOps(shell, self.settings, self.project)
