@@ -10,7 +10,11 @@ Method
   result merges, saves and page refreshes that follow. The same timer is run for as long on an idle window as
   the in-process reference; the ratio says how much the background work costs the event loop.
 
-Goals: startup ≤ 1.5 s, max stall ≤ 33 ms (two frames at 60 Hz).
+Each of the worst stalls says how much of it the UI thread spent computing (thread CPU time): the rest it waited
+for the GIL or for a core (the machine's other work, the render's own processes), which the histogram of late ticks
+and the idle reference help tell apart.
+
+Goals (issue 15): startup ≤ 1.0 s, max stall ≤ 33 ms (two frames at 60 Hz).
 Run: `QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/ui_latency.py [--full-size]`
 """
 
@@ -123,6 +127,10 @@ class StallMeter:
         counts = [sum(1 for x in self.lates if lo <= 1000 * x < hi) for lo, hi in itertools.pairwise((*edges, 1e9))]
         return ", ".join(f"≥{lo} ms: {c}" for lo, c in zip(edges, counts, strict=True) if c)
 
+    def max_own_ms(self) -> float:
+        """The longest the UI thread computed between two ticks: the part of a stall this code controls."""
+        return 1000 * max(self.own, default=0.0)
+
     def max_ms(self) -> float:
         return 1000 * max(self.lates, default=0.0)
 
@@ -186,7 +194,7 @@ def measure_stalls(full_size: bool) -> dict[str, float]:
     failed = [j for j in window.jobs.jobs if j.state.value == "failed"]
     if failed:
         raise RuntimeError(f"{failed[0].title}: {failed[0].error}")
-    busy = {"max": meter.max_ms(), "p99": meter.p99_ms(), "ticks": len(meter.lates)}
+    busy = {"max": meter.max_ms(), "p99": meter.p99_ms(), "ticks": len(meter.lates), "own": meter.max_own_ms()}
     worst = ", ".join(f"{ms:.0f} ms at {t:.1f} s (UI thread computing {own:.0f} ms)" for t, ms, own in meter.worst())
     print(f"worst stalls: {worst} (images done at {generation_s:.1f} s)")
     print(f"late ticks: {meter.histogram() or 'none ≥ 8 ms'}")
@@ -204,6 +212,7 @@ def measure_stalls(full_size: bool) -> dict[str, float]:
     return {
         "busy_max": busy["max"],
         "busy_p99": busy["p99"],
+        "busy_own": busy["own"],
         "idle_max": idle["max"],
         "idle_p99": idle["p99"],
         "generation_s": generation_s,
@@ -220,13 +229,14 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f} (other work on the machine shows as stalls too)")
     startup, heavy = measure_startup()
-    print(f"startup: {startup:.2f} s to the first frame (goal 1.5 s); heavy modules loaded by then: {heavy}")
+    print(f"startup: {startup:.2f} s to the first frame (goal 1.0 s); heavy modules loaded by then: {heavy}")
     r = measure_stalls(args.full_size)
     print(
         f"work: images for every shot in {r['generation_s']:.1f} s, then {r['videos']} videos; "
         f"{r['busy_s']:.1f} s busy, {r['ticks']:.0f} timer ticks"
     )
     print(f"event loop while busy: max stall {r['busy_max']:.1f} ms, p99 {r['busy_p99']:.1f} ms")
+    print(f"UI thread's longest stretch of its own work between two ticks: {r['busy_own']:.1f} ms")
     print(f"event loop idle (reference): max stall {r['idle_max']:.1f} ms, p99 {r['idle_p99']:.1f} ms")
     ratio = r["busy_p99"] / max(r["idle_p99"], 0.1)
     print(f"p99 stall busy / idle = {ratio:.1f}x (goal for max stall: 33 ms)")

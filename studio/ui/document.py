@@ -141,7 +141,7 @@ class EditCommand(QUndoCommand):
         if self._first:  # the edit was already applied by ProjectDocument.edit
             self._first = False
             return
-        assert self.after is not None, "redo follows an undo, which takes the after state"
+        assert self.after is not None  # set by undo(), which always runs before a redo
         self._doc._restore(self.after)
 
     def undo(self) -> None:

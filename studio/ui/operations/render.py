@@ -155,7 +155,7 @@ class RenderOps(OpsBase):
             self.notify("No variant can be rendered", plan.refusal)
             self._end(run, doc)
             return
-        steps = plan.image_steps(deep_copy(doc.project))
+        steps = plan.image_steps(doc.project)  # it snapshots the project itself
         for step in steps:
             self._submit(run, doc, step, key, then=lambda: self._cut(run, doc, key))
         if not steps:
@@ -198,7 +198,7 @@ class RenderOps(OpsBase):
             self._end(run, doc)
             return
         assert run.plan is not None
-        steps = run.plan.cut_steps(deep_copy(doc.project))
+        steps = run.plan.cut_steps(doc.project)  # it snapshots the project itself
         waiting = len(steps)
 
         def one_ended() -> None:

@@ -175,6 +175,6 @@ class TakeOps(OpsBase):
                 merge_motion_takes(p, made)
 
             if self.doc is doc and doc.edit(title, ("motion_takes",), change):
-                self.project_ops.save(background=True)
+                self.project_ops.save()
 
         return self.run_job(title, generate_motion_takes, request, lane="gpu", kind="motion", on_success=merged)
