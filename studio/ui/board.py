@@ -52,8 +52,10 @@ CARD_GAP = 4
 CARD_PAD = 4
 MARGIN = 4
 ROW_GAP = 4
-STRIP_H = 72
-MIN_FRAME, MAX_FRAME = 96, 480
+STRIP_H = 64
+STRIP_SLACK = 12
+"""The strip asks for 8 px past its end: the fitted scale leaves that (and a little) so no scroll bar shows."""
+MIN_FRAME, MAX_FRAME = 96, 600
 TWO_LINES_FROM = 420
 """A board this tall gives the voice-over two lines; a shorter one keeps the height for the frame."""
 
@@ -111,7 +113,7 @@ class ElidedLabel(QLabel):
         self.setAccessibleName(whole)
         self._relayout()
 
-    def text(self) -> str:  # type: ignore[override]
+    def text(self) -> str:
         """The whole line, not what fits the card (tests and screen readers read this)."""
         return f"{self.prefix} {self.full}".strip()
 
@@ -450,13 +452,14 @@ class Board(QWidget):
             return
         total = max(0.5, max(start + length for start, length in spans.values()))
         shortest = max(0.1, min(length for _, length in spans.values()))
-        width = max(300, self.scroll_area.width() - 2 * MARGIN - 2)
-        self.px_per_s = max(width / total, min(MAX_PX_PER_S, (MIN_CARD + CARD_GAP) / shortest))
-        # the frame takes what the lines, the strip and the scroll bar leave, so the strip stays in view
+        width = max(300, self.scroll_area.width() - 2 * MARGIN - STRIP_SLACK)
+        fit = width / total
+        self.px_per_s = max(fit, min(MAX_PX_PER_S, (MIN_CARD + CARD_GAP) / shortest))
+        # the frame takes what the lines, the strip (and a scroll bar when the cards overflow) leave
         sample = next(iter(self.cards.values()))
         for card in self.cards.values():
             card.voiceover.label.set_lines(2 if self.scroll_area.height() > TWO_LINES_FROM else 1)
-        bar_h = self.scroll_area.horizontalScrollBar().sizeHint().height()
+        bar_h = self.scroll_area.horizontalScrollBar().sizeHint().height() if self.px_per_s > fit + 1e-6 else 0
         room = self.scroll_area.height() - bar_h - 2 * MARGIN - ROW_GAP - STRIP_H - 2 * CARD_PAD - 2
         self.frame_h = max(MIN_FRAME, min(MAX_FRAME, room - sample.text_height() - 2))
         card_h = self.frame_h + sample.text_height() + 2 + 2 * CARD_PAD
@@ -464,9 +467,9 @@ class Board(QWidget):
         dpr = self.devicePixelRatioF()
         planned = {s.id: s.duration_s for s in doc.project.storyboard.shots}
         for shot in doc.project.storyboard.shots:
-            card = self.cards.get(shot.id)
-            if card is None:
+            if shot.id not in self.cards:
                 continue
+            card = self.cards[shot.id]
             start, length = spans[shot.id]
             left, right = round(start * self.px_per_s), round((start + length) * self.px_per_s)
             card.setGeometry(left, 0, max(8, right - left - CARD_GAP), card_h)

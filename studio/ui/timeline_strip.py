@@ -162,5 +162,7 @@ class TimelineStrip(QWidget):
             )
             p.fillRect(rect, QColor("#3a3f4b"))
             p.setPen(QColor("#f0f0f0"))
-            p.drawText(rect.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, cue.text)
+            inner = rect.adjusted(3, 0, -3, 0)
+            shown = p.fontMetrics().elidedText(cue.text, Qt.TextElideMode.ElideRight, int(inner.width()))
+            p.drawText(inner, Qt.AlignmentFlag.AlignVCenter, shown)  # one line, elided: never over the waveform
         p.end()
