@@ -174,6 +174,7 @@ class EditableLine(QWidget):
         self.start_editing()
 
     def start_editing(self) -> None:
+        self.editor.setFixedHeight(min(24, max(20, self.label.height())))  # in the line's own row, not over the next
         self.editor.setText(self.text)
         self.label.hide()
         self.editor.show()
