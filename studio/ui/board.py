@@ -458,8 +458,17 @@ class Board(QWidget):
         self.px_per_s = max(fit, min(MAX_PX_PER_S, (MIN_CARD + CARD_GAP) / shortest))
         # the frame takes what the lines, the strip (and a scroll bar when the cards overflow) leave
         sample = next(iter(self.cards.values()))
+        # a tall board gives the voice-over a second line, when a line is longer than its card (else the frame)
+        metrics = sample.voiceover.label.fontMetrics()
+
+        def too_long(shot_id: str) -> bool:
+            length = spans[shot_id][1]
+            inner = round(length * self.px_per_s) - CARD_GAP - 2 * CARD_PAD - 4
+            return metrics.horizontalAdvance(f"VO {self.cards[shot_id].voiceover.text}") > inner
+
+        lines = 2 if self.scroll_area.height() > TWO_LINES_FROM and any(too_long(s) for s in self.cards) else 1
         for card in self.cards.values():
-            card.voiceover.label.set_lines(2 if self.scroll_area.height() > TWO_LINES_FROM else 1)
+            card.voiceover.label.set_lines(lines)
         bar_h = self.scroll_area.horizontalScrollBar().sizeHint().height() if self.px_per_s > fit + 1e-6 else 0
         room = self.scroll_area.height() - bar_h - 2 * MARGIN - ROW_GAP - STRIP_H - 2 * CARD_PAD - 2
         self.frame_h = max(MIN_FRAME, min(MAX_FRAME, room - sample.text_height() - 2))
