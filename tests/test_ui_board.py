@@ -193,3 +193,93 @@ def test_regenerate_from_the_board_makes_new_images_for_that_shot_only(window, q
     assert (window.doc.root / "assets" / new[0].asset).is_file()
     assert window.doc.project.selected_take(target, None).id == picked, "a newer image never replaces the pick"
     assert window.jobs_dock.model.index(0, 0).data().startswith("Images"), "the job is in the dock"
+
+
+def laid_out(window: Any, qtbot: Any) -> Any:
+    """The board once its resize timer has placed the cards."""
+    board = board_of(window)
+    qtbot.wait(200)
+    board._rescale()
+    return board
+
+
+def test_cards_never_overlap_and_sit_on_their_strip_segments(window, qtbot):
+    """Each card starts where its shot starts on the strip and ends before the next one: no two cards intersect,
+    on the master's timeline and on a variant's with other lengths (the cards follow the strip they sit on)."""
+    from studio.ui.board import CARD_GAP
+
+    def check(board: Any) -> None:
+        cards = [board.cards[s] for s in board.order()]
+        for i, a in enumerate(cards):
+            for b in cards[i + 1 :]:
+                assert not a.geometry().intersects(b.geometry()), f"{a.shot_id} overlaps {b.shot_id}"
+        host = board.row_host
+        for seg in board.strip.timeline.segments:
+            card = board.cards[seg.shot_id]
+            left = card.mapTo(host, QPoint(0, 0)).x()
+            right = left + card.width()
+            seg_left = board.strip.mapTo(host, QPoint(round(board.strip.x(seg.start_s)), 0)).x()
+            seg_right = board.strip.mapTo(host, QPoint(round(board.strip.x(seg.start_s + seg.duration_s)), 0)).x()
+            assert abs(left - seg_left) <= 2, f"{seg.shot_id} starts at {left}, its segment at {seg_left}"
+            assert abs(right - (seg_right - CARD_GAP)) <= 2, f"{seg.shot_id} ends at {right}, segment at {seg_right}"
+            bottom = card.mapTo(host, QPoint(0, card.height())).y()
+            assert bottom <= board.strip.mapTo(host, QPoint(0, 0)).y(), f"{seg.shot_id} runs over the strip"
+
+    board = laid_out(window, qtbot)
+    check(board)
+    variant = window.doc.project.variants[0]
+    first, planned = variant.shots[0].shot_id, variant.shots[0].duration_s
+
+    def stretch(p: Project) -> None:  # the voice ran long: this variant's first shot is three times the plan
+        p.variant(variant.id).shots[0].duration_s *= 3
+
+    window.doc.edit("Stretch", ("variants",), stretch)
+    board = board_of(window)
+    board.timeline_of.setCurrentIndex(board.timeline_of.findData(variant.id))
+    board = laid_out(window, qtbot)
+    assert board.strip.timeline.segments[0].duration_s == pytest.approx(planned * 3)
+    check(board)
+    widths = {s: board.cards[s].width() for s in board.order()}
+    assert widths[first] > 2 * widths[board.order()[1]] * board.strip.timeline.segments[1].duration_s / (
+        board.strip.timeline.segments[0].duration_s
+    )
+    assert "(plan" in board.cards[first].title.text(), "the card says its length differs from the plan"
+
+
+def test_frame_fits_its_card_keeping_its_aspect_and_text_sits_under_it(window, qtbot):
+    """At 1280×720 the frames are at least 140 px tall; each picture is inside its card, drawn at the pixmap's own
+    aspect (cropped at the sides when the card is narrow, never stretched), and the lines are under it."""
+    board = laid_out(window, qtbot)
+    assert board.frame_h >= 140, f"frames {board.frame_h} px tall at 1280×720"
+    for shot_id in board.order():
+        card = board.cards[shot_id]
+        picture = card.picture
+        assert picture.height() == board.frame_h
+        assert card.rect().contains(picture.geometry()), f"{shot_id}: the picture runs out of its card"
+        target, source = picture.placement()
+        assert not target.isEmpty()
+        assert picture.rect().toRectF().adjusted(-0.5, -0.5, 0.5, 0.5).contains(target), f"{shot_id} overflows"
+        assert target.width() / target.height() == pytest.approx(source.width() / source.height(), rel=0.02)
+        assert target.height() == pytest.approx(picture.height(), abs=1), "as tall as the frame"
+        bottom = picture.geometry().bottom()
+        for line in (card.title, card.voiceover, card.caption):
+            assert line.geometry().top() > bottom or line.mapTo(card, QPoint(0, 0)).y() > bottom, "text over frame"
+            assert line.mapTo(card, QPoint(0, 0)).y() + line.height() <= card.height()
+
+
+def test_long_lines_are_elided_on_the_card_and_whole_in_the_tooltip(window, qtbot):
+    from PySide6.QtWidgets import QLabel
+
+    shot = window.doc.project.storyboard.shots[0]
+    long = "Ração de frango de verdade, sem grãos, para o pelo brilhar em quatro semanas " * 3
+
+    def lengthen(p: Project) -> None:
+        p.storyboard.shot(shot.id).voiceover = long.strip()
+
+    window.doc.edit("Long line", ("storyboard",), lengthen)
+    board = laid_out(window, qtbot)
+    label = board.cards[shot.id].voiceover.label
+    assert long.strip() in label.text() and long.strip() in label.toolTip()
+    painted = QLabel.text(label)  # what the card draws
+    assert "…" in painted and len(painted) < len(long)
+    assert label.height() <= label.fontMetrics().lineSpacing() * 2 + 2

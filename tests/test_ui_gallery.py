@@ -84,5 +84,6 @@ def test_screenshot_gallery(qtbot, tmp_path: Path, gallery: Path):
         window._export_dialog.close()
     assert sizes["take"][1] > sizes["take"][0], "takes grow with the window"
     assert sizes["card"][1] > sizes["card"][0], "board cards grow with the window"
+    assert sizes["card"][0] >= 140, "board frames at 1280×720 are large enough to judge a picture"
     window.doc.undo_stack.setClean()
     window.jobs.shutdown()

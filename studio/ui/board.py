@@ -9,8 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QDrag, QDragEnterEvent, QDropEvent, QMouseEvent, QPixmap
+from PySide6.QtCore import QMimeData, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QDrag,
+    QDragEnterEvent,
+    QDropEvent,
+    QFont,
+    QFontMetrics,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -19,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -31,10 +43,104 @@ if TYPE_CHECKING:
     from studio.ui.document import ProjectDocument
 
 MIME = "application/x-qianmian-shot"
-MIN_CARD = 120
-"""The narrowest card (a half-second shot still shows its frame and its buttons)."""
-CARD_TEXT = 100
-"""Height of a card under its frame: title, voice-over and caption."""
+MIN_CARD = 96
+"""The narrowest card the scale aims for (a short shot still shows its frame and its button); the board scrolls."""
+MAX_PX_PER_S = 240.0
+"""...but a very short shot never blows the scale up past this."""
+CARD_GAP = 4
+"""Space between two cards (they end this much before the next shot's segment starts)."""
+CARD_PAD = 4
+MARGIN = 4
+ROW_GAP = 4
+STRIP_H = 64
+STRIP_SLACK = 12
+"""The strip asks for 8 px past its end: the fitted scale leaves that (and a little) so no scroll bar shows."""
+MIN_FRAME, MAX_FRAME = 96, 600
+TWO_LINES_FROM = 420
+"""A board this tall gives the voice-over two lines; a shorter one keeps the height for the frame."""
+
+
+def elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int, indent: int = 0) -> list[str]:
+    """`text` wrapped at words into at most `lines` lines of `width` px (the first `indent` px shorter), the last
+    elided with "…" when the rest does not fit (a word longer than a line, or a script written without spaces,
+    breaks between characters)."""
+    out: list[str] = []
+    rest = " ".join(text.split())
+    while rest and len(out) < lines - 1:
+        room = max(8, width - (indent if not out else 0))
+        if metrics.horizontalAdvance(rest) <= room:
+            break
+        cut = len(rest)
+        while cut > 1 and metrics.horizontalAdvance(rest[:cut]) > room:
+            space = rest.rfind(" ", 0, cut)
+            cut = space if space > 0 else cut - 1
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not out:
+        room = max(8, width - (indent if not out else 0))
+        out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room))
+    return out
+
+
+class ElidedLabel(QLabel):
+    """A label that keeps its whole text (text(), tooltip, accessible name) and paints what fits its width: at most
+    `lines` lines, the last elided. A `prefix` (VO, CC) is drawn grey before the text."""
+
+    def __init__(self, lines: int = 1, bold_prefix: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+        self.bold_prefix = bold_prefix
+        self.prefix = ""
+        self.full = ""
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit_height()
+
+    def set_lines(self, lines: int) -> None:
+        if lines != self.lines:
+            self.lines = lines
+            self._fit_height()
+            self._relayout()
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines + 2)
+
+    def set_content(self, prefix: str, text: str) -> None:
+        self.prefix, self.full = prefix, text
+        whole = f"{prefix} {text}".strip()
+        self.setToolTip(whole)
+        self.setAccessibleName(whole)
+        self._relayout()
+
+    def text(self) -> str:
+        """The whole line, not what fits the card (tests and screen readers read this)."""
+        return f"{self.prefix} {self.full}".strip()
+
+    def _relayout(self) -> None:
+        metrics = self.fontMetrics()
+        head = f"{self.prefix} " if self.prefix else ""
+        if self.bold_prefix and head:
+            bold = QFont(self.font())
+            bold.setBold(True)
+            head_w = QFontMetrics(bold).horizontalAdvance(head)
+        else:
+            head_w = metrics.horizontalAdvance(head)
+        width = self.width() - 2
+        lines = elide_lines(self.full, metrics, width, self.lines, head_w) if width > 0 else [self.full]
+        first = lines[0]
+        body = "<br>".join([escape(first), *(escape(line) for line in lines[1:])])
+        if not head:
+            shown = body
+        elif self.bold_prefix:
+            shown = f"<b>{escape(self.prefix)}</b> {body}"
+        else:
+            shown = f"<span style='color:#9aa0a6'>{escape(self.prefix)}</span> {body}"
+        super().setText(shown)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._relayout()
 
 
 class EditableLine(QWidget):
@@ -42,11 +148,9 @@ class EditableLine(QWidget):
 
     committed = Signal(str)
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, placeholder: str, lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setToolTip("Double-click to edit")
+        self.label = ElidedLabel(lines)
         self.editor = QLineEdit()
         self.editor.setPlaceholderText(placeholder)
         self.editor.setAccessibleName(placeholder)
@@ -55,17 +159,22 @@ class EditableLine(QWidget):
         self.text = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
         layout.addWidget(self.label)
         layout.addWidget(self.editor)
+        layout.addStretch(1)
+        self.setToolTip("Double-click to edit")
 
     def set_text(self, text: str, prefix: str) -> None:
         self.text = text
-        self.label.setText(f"<span style='color:#9aa0a6'>{prefix}</span> {escape(text) or '—'}")
+        self.label.set_content(prefix, text or "—")
+        self.label.setToolTip(f"{prefix} {text or '—'}\nDouble-click to edit")
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.start_editing()
 
     def start_editing(self) -> None:
+        self.editor.setFixedHeight(min(24, max(20, self.label.height())))  # in the line's own row, not over the next
         self.editor.setText(self.text)
         self.label.hide()
         self.editor.show()
@@ -94,8 +203,44 @@ class EditableLine(QWidget):
             self.committed.emit(text)
 
 
+class Picture(QWidget):
+    """A card's frame: the shot's picture as tall as the frame, centred; when the card is narrower than the picture
+    it is cropped at the sides (as a film frame), never stretched and never drawn outside the card."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pixmap = QPixmap()
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def set_pixmap(self, pixmap: QPixmap) -> None:
+        self.pixmap = pixmap
+        self.update()
+
+    def placement(self) -> tuple[QRectF, QRectF]:
+        """Where the picture goes (in this widget) and which part of the pixmap it shows: same aspect, inside."""
+        if self.pixmap.isNull() or self.width() <= 0 or self.height() <= 0:
+            return QRectF(), QRectF()
+        pw, ph = float(self.pixmap.width()), float(self.pixmap.height())
+        h = float(self.height())
+        w = pw * h / ph  # as tall as the frame
+        if w <= self.width():
+            return QRectF((self.width() - w) / 2, 0, w, h), QRectF(0, 0, pw, ph)
+        keep = pw * self.width() / w  # narrower card: the middle of the picture
+        return QRectF(0, 0, self.width(), h), QRectF((pw - keep) / 2, 0, keep, ph)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor("#15161a"))
+        target, source = self.placement()
+        if not target.isEmpty():
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            p.drawPixmap(target, self.pixmap, source)
+        p.end()
+
+
 class ShotCard(QFrame):
-    """One shot: frame, id, beat and length, its voice-over and caption, and a regenerate button."""
+    """One shot: its frame on top; under it, in their own rows, id, beat and length with a regenerate button, its
+    voice-over and its caption (elided to the card's width; the whole line in the tooltip)."""
 
     clicked = Signal(str)
     edited = Signal(str, str, str)  # shot id, field, text
@@ -108,24 +253,25 @@ class ShotCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._press: QPoint | None = None
-        self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = QLabel()
+        self.picture = Picture()
+        self.title = ElidedLabel(1, bold_prefix=True)
         self.regen = QPushButton("↻")
         self.regen.setObjectName("regenerateShot")
         self.regen.setAccessibleName(f"Regenerate the image of {shot_id}")
         self.regen.setToolTip("New image candidates for this shot (in the background)")
-        self.regen.setMaximumWidth(30)
+        self.regen.setFixedSize(26, 22)
         self.regen.clicked.connect(lambda: self.regenerate.emit(self.shot_id))
         self.voiceover = EditableLine("Voice-over")
         self.caption = EditableLine("Caption")
         self.voiceover.committed.connect(lambda t: self.edited.emit(self.shot_id, "voiceover", t))
         self.caption.committed.connect(lambda t: self.edited.emit(self.shot_id, "on_screen_text", t))
         head = QHBoxLayout()
-        head.addWidget(self.title, 1)
+        head.setContentsMargins(0, 0, 0, 0)
+        head.setSpacing(2)
+        head.addWidget(self.title, 1, Qt.AlignmentFlag.AlignVCenter)
         head.addWidget(self.regen)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(CARD_PAD, CARD_PAD, CARD_PAD, CARD_PAD)
         layout.setSpacing(2)
         layout.addWidget(self.picture)
         layout.addLayout(head)
@@ -133,6 +279,15 @@ class ShotCard(QFrame):
         layout.addWidget(self.caption)
         layout.addStretch(1)
         self.set_selected(False)
+
+    def text_height(self) -> int:
+        """Height of the rows under the frame (title and button, voice-over, caption) with the spacing."""
+        return (
+            max(self.regen.height(), self.title.height())
+            + self.voiceover.label.height()
+            + self.caption.label.height()
+            + 3 * 2
+        )
 
     def set_selected(self, on: bool) -> None:
         self.setStyleSheet("#shotCard { border: 2px solid %s; border-radius: 4px; }" % ("#3d7eff" if on else "#4a4d55"))
@@ -157,6 +312,15 @@ class ShotCard(QFrame):
         drag.exec(Qt.DropAction.MoveAction)
 
 
+class CardRow(QWidget):
+    """The cards, placed by hand on the timeline's scale (a layout would squeeze or overlap them): a card starts
+    where its shot starts on the strip below and ends a small gap before the next one."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAcceptDrops(True)
+
+
 class Board(QWidget):
     """The cards in story order over the timeline; emits what the creator did, the page makes the edits."""
 
@@ -170,39 +334,47 @@ class Board(QWidget):
         self.setObjectName("visualBoard")
         self.setAccessibleName("Storyboard board")
         self.cards: dict[str, ShotCard] = {}
+        self._order: list[str] = []
         self.current: str | None = None
         self.px_per_s = 60.0
         self.frame_h = 200
         self._args: tuple[ProjectDocument, Any, str | None] | None = None
-        self.row_host = QWidget()
-        self.row_host.setAcceptDrops(True)
-        self.row_host.dragEnterEvent = self._drag_enter  # type: ignore[method-assign]
-        self.row_host.dragMoveEvent = self._drag_enter  # type: ignore[method-assign,assignment]
-        self.row_host.dropEvent = self._drop  # type: ignore[method-assign]
-        self.row = QHBoxLayout()
-        self.row.setContentsMargins(0, 0, 0, 0)
-        self.row.setSpacing(0)
+        self.row = CardRow()
+        self.row.dragEnterEvent = self._drag_enter  # type: ignore[method-assign]
+        self.row.dragMoveEvent = self._drag_enter  # type: ignore[method-assign,assignment]
+        self.row.dropEvent = self._drop  # type: ignore[method-assign]
         self.strip = TimelineStrip()
+        self.strip.setFixedHeight(STRIP_H)
+        self.row_host = QWidget()
         column = QVBoxLayout(self.row_host)
-        column.setContentsMargins(4, 4, 4, 4)
-        column.addLayout(self.row, 1)
+        column.setContentsMargins(MARGIN, MARGIN, MARGIN, MARGIN)
+        column.setSpacing(ROW_GAP)
+        column.addWidget(self.row, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.strip)
+        column.addStretch(1)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the frames fit instead
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll_area.setWidget(self.row_host)
         self.timeline_of = QComboBox()
         self.timeline_of.setObjectName("timelineOf")
         self.timeline_of.setAccessibleName("Timeline of")
+        self.timeline_of.setToolTip("Whose lengths the cards and the strip show: the master's plan or a variant's")
         self.timeline_of.currentIndexChanged.connect(lambda _i: self._fill_timeline())
-        bar = QHBoxLayout()
-        hint = QLabel("Double-click a line to edit it · drag a card to move the shot · ↻ new images")
+        self.bar = QWidget()
+        """The hint and the timeline choice: the page may put it beside its tabs (saves a row for the frames)."""
+        bar = QHBoxLayout(self.bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel("Double-click a line to edit · drag a card to move it · ↻ new images")
         hint.setStyleSheet("color: #9aa0a6")
         bar.addWidget(hint, 1)
         bar.addWidget(QLabel("Timeline:"))
         bar.addWidget(self.timeline_of)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(bar)
+        layout.setSpacing(2)
+        layout.addWidget(self.bar)
         layout.addWidget(self.scroll_area, 1)
         self._resize = QTimer(self)
         self._resize.setSingleShot(True)
@@ -212,19 +384,16 @@ class Board(QWidget):
     # --- view ------------------------------------------------------------------------------------------------
 
     def order(self) -> list[str]:
-        items = (self.row.itemAt(i) for i in range(self.row.count()))
-        return [w.shot_id for item in items if item is not None and isinstance(w := item.widget(), ShotCard)]
+        return list(self._order)
 
     def fill(self, doc: ProjectDocument | None, thumbs: Any) -> None:
         """Rebuild the cards from the storyboard (and keep the timeline's variant choice)."""
         self._args = (doc, thumbs, self.current) if doc is not None else None
-        while self.row.count():
-            item = self.row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        for card in self.cards.values():
+            card.hide()
+            card.deleteLater()
         self.cards.clear()
+        self._order = []
         chosen = self.timeline_of.currentData()
         self.timeline_of.blockSignals(True)
         self.timeline_of.clear()
@@ -239,60 +408,104 @@ class Board(QWidget):
         index = self.timeline_of.findData(chosen if chosen is not None else voiced)
         self.timeline_of.setCurrentIndex(max(index, 0))
         self.timeline_of.blockSignals(False)
-        from studio.model.motion import picked_motion
-
         for shot in doc.project.storyboard.shots:
-            card = ShotCard(shot.id)
-            moves = " · ▶ moves" if picked_motion(doc.project, shot.id, None) else ""  # a motion take plays here
-            card.title.setText(f"<b>{escape(shot.id)}</b> · {escape(shot.beat)} · {shot.duration_s:.1f} s{moves}")
+            card = ShotCard(shot.id, self.row)
             card.voiceover.set_text(shot.voiceover, "VO")
             card.caption.set_text(shot.on_screen_text, "CC")
             card.setToolTip(shot.visual)
-            card.setAccessibleName(f"Shot {shot.id}, {shot.beat}, {shot.duration_s:.1f} seconds")
             card.clicked.connect(self.select)
             card.edited.connect(self.edited)
             card.regenerate.connect(self.regenerate)
             self.cards[shot.id] = card
-            self.row.addWidget(card)
-            card.show()  # not left to the layout: a card added while the page is hidden stayed hidden when shown
-        self.row.addStretch(1)
+            self._order.append(shot.id)
+            card.show()  # a card added while the page is hidden stays hidden when shown unless shown here
         self._rescale()
         if self.current in self.cards:
             self.cards[self.current].set_selected(True)
 
+    def spans(self, timeline: Timeline) -> dict[str, tuple[float, float]]:
+        """Each card's start and length in seconds: its segment on the strip; a shot the timeline lacks follows
+        the last one with its planned length."""
+        doc = self._args[0] if self._args is not None else None
+        if doc is None or doc.project.storyboard is None:
+            return {}
+        spans = {seg.shot_id: (seg.start_s, seg.duration_s) for seg in timeline.segments}
+        t = timeline.duration_s
+        for shot in doc.project.storyboard.shots:
+            if shot.id not in spans:
+                spans[shot.id] = (t, shot.duration_s)
+                t += shot.duration_s
+        return spans
+
     def _rescale(self) -> None:
-        """Widths follow durations; the scale fills the visible width (never below 60 px a second)."""
+        """The cards on the strip's time scale, filling the visible width (wider, with a scroll bar, when the
+        shortest shot would make too narrow a card); the frames as tall as the board's height allows."""
         if self._args is None:
             return
         doc, thumbs, _ = self._args
         if doc.project.storyboard is None:
             return
-        # widths follow the timeline under the cards: the render's lengths when a rendered variant is shown
+        variant = self.timeline_of.currentData()
         timeline = self._timeline()
-        lengths = {seg.shot_id: seg.duration_s for seg in timeline.segments}
-        total = max(0.5, timeline.duration_s or doc.project.storyboard.total_duration())
-        width = max(300, self.scroll_area.viewport().width() - 12)
-        self.px_per_s = max(60.0, width / total)
-        # the frame takes what the lines and the timeline strip leave, so the strip stays in view
-        room = self.scroll_area.viewport().height() - CARD_TEXT - self.strip.minimumHeight() - 24
-        self.frame_h = max(64, min(420, room))
+        spans = self.spans(timeline)
+        if not spans:
+            self.strip.set_timeline(timeline, self.px_per_s)
+            return
+        total = max(0.5, max(start + length for start, length in spans.values()))
+        shortest = max(0.1, min(length for _, length in spans.values()))
+        width = max(300, self.scroll_area.width() - 2 * MARGIN - STRIP_SLACK)
+        fit = width / total
+        self.px_per_s = max(fit, min(MAX_PX_PER_S, (MIN_CARD + CARD_GAP) / shortest))
+        # the frame takes what the lines, the strip (and a scroll bar when the cards overflow) leave
+        sample = next(iter(self.cards.values()))
+        # a tall board gives the voice-over a second line, when a line is longer than its card (else the frame)
+        metrics = sample.voiceover.label.fontMetrics()
+
+        def too_long(shot_id: str) -> bool:
+            length = spans[shot_id][1]
+            inner = round(length * self.px_per_s) - CARD_GAP - 2 * CARD_PAD - 4
+            return metrics.horizontalAdvance(f"VO {self.cards[shot_id].voiceover.text}") > inner
+
+        lines = 2 if self.scroll_area.height() > TWO_LINES_FROM and any(too_long(s) for s in self.cards) else 1
+        for card in self.cards.values():
+            card.voiceover.label.set_lines(lines)
+        bar_h = self.scroll_area.horizontalScrollBar().sizeHint().height() if self.px_per_s > fit + 1e-6 else 0
+        room = self.scroll_area.height() - bar_h - 2 * MARGIN - ROW_GAP - STRIP_H - 2 * CARD_PAD - 2
+        self.frame_h = max(MIN_FRAME, min(MAX_FRAME, room - sample.text_height() - 2))
+        card_h = self.frame_h + sample.text_height() + 2 + 2 * CARD_PAD
+        self.row.setFixedSize(round(total * self.px_per_s), card_h)
         dpr = self.devicePixelRatioF()
+        planned = {s.id: s.duration_s for s in doc.project.storyboard.shots}
         for shot in doc.project.storyboard.shots:
-            card = self.cards.get(shot.id)
-            if card is None:
+            if shot.id not in self.cards:
                 continue
-            w = max(MIN_CARD, round(lengths.get(shot.id, shot.duration_s) * self.px_per_s))
-            card.setFixedWidth(w)
-            size = QSize(w - 12, self.frame_h)
-            if any(t.shot_id == shot.id for t in doc.project.takes):  # a frame: fill the card, cropped as film
-                box = QSize(size.width(), max(size.height(), size.width() * 2))
-                card.picture.setPixmap(
-                    cover(shot_thumbnail(doc.root, doc.project, shot.id, None, box, dpr, thumbs), size, dpr)
-                )
-            else:  # the placeholder says "no image yet" at the card's size
-                card.picture.setPixmap(shot_thumbnail(doc.root, doc.project, shot.id, None, size, dpr, thumbs))
+            card = self.cards[shot.id]
+            start, length = spans[shot.id]
+            left, right = round(start * self.px_per_s), round((start + length) * self.px_per_s)
+            card.setGeometry(left, 0, max(8, right - left - CARD_GAP), card_h)
             card.picture.setFixedHeight(self.frame_h)
+            self._label(card, doc, shot.id, shot.beat, length, planned[shot.id], variant)
+            inner = QSize(max(8, card.width() - 2 * CARD_PAD), self.frame_h)
+            tall = QSize(round(self.frame_h * 9 / 16), self.frame_h)  # a 9:16 frame as tall as the card allows
+            if any(t.shot_id == shot.id for t in doc.project.takes):
+                card.picture.set_pixmap(shot_thumbnail(doc.root, doc.project, shot.id, variant, tall, dpr, thumbs))
+            else:  # the placeholder says "no image yet" at the frame's size
+                box = QSize(min(inner.width(), tall.width()), self.frame_h)
+                card.picture.set_pixmap(shot_thumbnail(doc.root, doc.project, shot.id, variant, box, dpr, thumbs))
         self.strip.set_timeline(timeline, self.px_per_s)
+
+    def _label(
+        self, card: ShotCard, doc: ProjectDocument, shot_id: str, beat: str, length: float, planned: float, variant: Any
+    ) -> None:
+        """Id, beat and the length on the timeline shown (the plan's beside it when the voice stretched it)."""
+        from studio.model.motion import picked_motion
+
+        moves = " · ▶ moves" if picked_motion(doc.project, shot_id, None) else ""  # a motion take plays here
+        seconds = f"{length:.1f} s" if abs(length - planned) < 0.05 else f"{length:.1f} s (plan {planned:.1f})"
+        card.title.set_content(shot_id, f"· {beat} · {seconds}{moves}")
+        where = self.timeline_of.currentText() or "Master"
+        card.title.setToolTip(f"{shot_id} · {beat}: {length:.1f} s on the {where} timeline, planned {planned:.1f} s")
+        card.setAccessibleName(f"Shot {shot_id}, {beat}, {length:.1f} seconds")
 
     def _timeline(self) -> Timeline:
         if self._args is None:
@@ -348,16 +561,3 @@ class Board(QWidget):
         order.insert(index - 1 if index > old else index, shot_id)
         if order != self.order():
             self.reordered.emit(order)
-
-
-def cover(source: QPixmap, size: QSize, dpr: float) -> QPixmap:
-    """Fill `size` with the picture (cropped at the centre, as a film frame), never letterboxed."""
-    target = size * dpr
-    scaled = source.scaled(
-        target, Qt.AspectRatioMode.KeepAspectRatioByExpanding, Qt.TransformationMode.SmoothTransformation
-    )
-    x = max(0, (scaled.width() - target.width()) // 2)
-    y = max(0, (scaled.height() - target.height()) // 2)
-    out = scaled.copy(x, y, min(target.width(), scaled.width()), min(target.height(), scaled.height()))
-    out.setDevicePixelRatio(dpr)
-    return out

@@ -174,7 +174,8 @@ class JobsDock(QDockWidget):
         buttons.addWidget(self.cancel_button)
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(4, 2, 4, 2)
+        layout.setSpacing(2)  # compact: the pages above need the height
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         self.setWidget(body)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # the schema, the queue and the pages load after the first fr
 
 FONTS_AFTER_SHOW_MS = 300
 """Fonts load this long after the window shows: its first frame (and the job queue's import) never waits for them."""
-JOBS_DOCK_HEIGHT = 110
+JOBS_DOCK_HEIGHT = 100
 """The jobs dock starts compact (its buttons and about two rows); the creator can drag it taller."""
 STATE_MARK = {StepState.DONE: "✓", StepState.MISSING: "○", StepState.STALE: "!"}
 PAGES = {

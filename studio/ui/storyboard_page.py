@@ -35,6 +35,8 @@ from studio.ui.shot_table import VARIANT_FIELDS, ShotTableModel
 from studio.ui.thumbnails import shot_thumbnail
 
 THUMB = QSize(90, 160)
+TABLE_START = 84
+"""The shot table starts this tall under the board (its header and about two rows); the splitter makes it taller."""
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -166,14 +168,20 @@ class StoryboardPage(Page):
         self.views.setObjectName("storyboardViews")
         self.views.addTab(self.visual, "&Board")
         self.views.addTab(self.board, "Car&ds")
+        self.views.setCornerWidget(self.visual.bar, Qt.Corner.TopRightCorner)  # beside the tabs: a row for frames
+        self.views.currentChanged.connect(lambda i: self.visual.bar.setVisible(self.views.widget(i) is self.visual))
         top_layout.addWidget(self.views, 1)
         top_layout.addLayout(buttons)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(top)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([780, 120])  # the board first (its frames need the height); the table is for detail
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setCollapsible(0, False)
+        splitter.setCollapsible(1, True)  # drag the table away for the tallest frames, or up for detail
+        self.table.setMinimumHeight(0)
+        splitter.setSizes([1000, TABLE_START])  # the board first (its frames need the height); the table is detail
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Storyboard"))
         layout.addWidget(splitter, 1)

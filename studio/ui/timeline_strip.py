@@ -143,6 +143,9 @@ class TimelineStrip(QWidget):
             p.drawText(
                 QRectF(left + 3, 0, seg.duration_s * self.px_per_s - 6, 16), f"{seg.shot_id} · {seg.duration_s:.1f} s"
             )
+        if self.timeline.segments:  # where the cut ends (the strip's background runs on to the board's edge)
+            end = int(self.x(self.timeline.duration_s))
+            p.drawLine(end, 0, end, h)
         p.setPen(QPen(QColor("#5fb3f9"), 1))
         mid = wave_top + wave_h / 2
         for start, duration, peaks in self.timeline.waves:
@@ -162,5 +165,7 @@ class TimelineStrip(QWidget):
             )
             p.fillRect(rect, QColor("#3a3f4b"))
             p.setPen(QColor("#f0f0f0"))
-            p.drawText(rect.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap, cue.text)
+            inner = rect.adjusted(3, 0, -3, 0)
+            shown = p.fontMetrics().elidedText(cue.text, Qt.TextElideMode.ElideRight, int(inner.width()))
+            p.drawText(inner, Qt.AlignmentFlag.AlignVCenter, shown)  # one line, elided: never over the waveform
         p.end()
