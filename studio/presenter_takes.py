@@ -286,6 +286,7 @@ def generate_presenter_take(
             "voice_key": voice.request.key(),
             "voice_line": voice.model_dump_json(),
             "voice_text": line.text,
+            "voice_s": line.duration_s,  # the spoken length the frames follow (synthesis varies run to run)
             "source": source_kind,
             "frames": n,
             "fps": fps,

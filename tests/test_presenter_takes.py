@@ -69,7 +69,11 @@ def test_presenter_speaks_the_variants_line_at_the_delivery_rate(store: ProjectS
     take = generate_presenter_take(request(store))
     line = spoken_line(request(store), on_progress=None, cancel=None)
     assert take.kind == "video" and take.motion is not None and take.variant_id == VARIANT
-    assert take.motion.num_frames == round(line.duration_s * FPS) and take.motion.fps == FPS
+    # the length of the recording it was lip-synced to (synthesis is not bit-identical run to run, so a second
+    # synthesis of the line can differ by a frame; the cut speaks this recording, kept with the take)
+    voiced = float(take.info["voice_s"])
+    assert abs(voiced - line.duration_s) < 0.15, "the same line, the same voice"
+    assert take.motion.num_frames == round(voiced * FPS) and take.motion.fps == FPS
     assert (
         take.info["voice_key"] == line.voice_line.request.key()
         and take.info["voice_text"] == "Bánh tráng Cô Ba, ngon thật!"
