@@ -9,6 +9,8 @@ from pathlib import Path
 from platformdirs import PlatformDirs
 
 _DIRS = PlatformDirs("QianmianStudio", "Qianmian", ensure_exists=False)
+#: Resolved once: knowledge lookups run per shot, and a realpath each time showed up as GIL stalls in the window.
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def _bundle_root() -> Path | None:
@@ -24,7 +26,7 @@ def assets_dir() -> Path:
     bundle = _bundle_root()
     if bundle is not None:
         return bundle / "assets"
-    return Path(__file__).resolve().parent.parent / "assets"
+    return _SOURCE_ROOT / "assets"
 
 
 def knowledge_dir() -> Path:

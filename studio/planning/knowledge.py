@@ -421,8 +421,14 @@ def _load(root: Path) -> Knowledge:
 
 def load_knowledge(root: Path | None = None) -> Knowledge:
     """All packs under `root` (default: assets/knowledge), validated and cached."""
-    return _load((root or paths.knowledge_dir()).resolve())
+    return _load(_resolved(root or paths.knowledge_dir()))
+
+
+@lru_cache(maxsize=64)
+def _resolved(path: Path) -> Path:
+    return path.resolve()
 
 
 def clear_cache() -> None:
     _load.cache_clear()
+    _resolved.cache_clear()

@@ -36,10 +36,18 @@ def preflight(
 def load_stages(
     _request: None = None, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
 ) -> None:
-    """Import the stages behind Generate and Render on a worker thread while the creator looks at the project: on
-    the UI thread, at the first click, they took 40-70 ms each."""
+    """Import the stages behind Generate and Render, the procedural frames and the knowledge and compliance packs
+    on a worker thread while the creator looks at the project: on the UI thread, at the first click, the imports
+    took 40-70 ms each, and done by the first job they held the GIL for 20-30 ms at a time (compiling regexes,
+    initialising modules), stalling the window as it queued the work."""
+    import pipelines.image.procedural  # noqa: F401
     import studio.stages.render
     import studio.stages.takes  # noqa: F401
+    from studio.planning.knowledge import load_knowledge
+    from studio.preflight.compliance import load_rules
+
+    load_knowledge()
+    load_rules()
 
 
 def takes_job_title(shot_ids: tuple[str, ...], variant_ids: tuple[str | None, ...]) -> str:
