@@ -221,3 +221,32 @@ def test_egyptian_variants_are_told_their_arabic_lines_were_not_written_for_egyp
             assert f"[REVIEW] {notes[0]}" in report.text()
         else:
             assert not notes, (variant.id, notes)
+
+
+def test_the_dentists_claim_warning_the_plan_flags_is_said_by_check_in_every_market() -> None:
+    """The plan flags 'recommended by dentists' on the shot; `qianmian check` (what a marketer reads) says it too,
+    and the TR and EG rule packs name their regulator for it."""
+    project = planned("toothpaste")
+    report = build_report(project, scorecards=False)
+    text = report.text()
+    for variant in project.variants:
+        flagged = [s.shot_id for s in variant.shots if any(f.kind == "claim" for f in s.flags)]
+        assert flagged, variant.id
+        mine = [f for f in report.findings if f.variant_id == variant.id and f.severity == "warn"]
+        for shot_id in flagged:
+            assert any(f.rule_id == "claim-caution" and f.where == shot_id for f in mine), (variant.id, shot_id)
+        market_rule = {"TR": "tr-health-professional-endorsement", "EG": "eg-health-claims-approval"}[variant.market]
+        (regulated,) = {f.rule_id for f in mine if f.rule_id == market_rule}
+        assert regulated
+    assert "[WARN] claim-caution · s4 caption" in text
+    assert "Reklam Kurulu" in text and "Egyptian Drug Authority" in text
+
+
+def test_turkish_and_egyptian_rule_packs_name_authority_source_and_date() -> None:
+    from studio.preflight.compliance import load_rules
+
+    book = load_rules()
+    for market in ("TR", "EG"):
+        own = [r for r in book.for_market(market, "toothpaste") if market in r.markets]
+        assert len(own) >= 2, market
+        assert all(r.authority and r.source and r.checked.year >= 2026 for r in own), market
