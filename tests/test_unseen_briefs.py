@@ -250,3 +250,44 @@ def test_turkish_and_egyptian_rule_packs_name_authority_source_and_date() -> Non
         own = [r for r in book.for_market(market, "toothpaste") if market in r.markets]
         assert len(own) >= 2, market
         assert all(r.authority and r.source and r.checked.year >= 2026 for r in own), market
+
+
+FIGURED = [("coffee-machine", "25"), ("toothpaste", "1450")]
+
+
+@pytest.mark.parametrize(("name", "figure"), FIGURED)
+def test_a_selling_point_s_figure_is_said_in_every_language_or_the_line_goes_to_a_translator(
+    name: str, figure: str
+) -> None:
+    """'Heats up in 25 seconds' is not 'ready in seconds': the localized voice-over, its shorter forms and the
+    caption keep the number, or the line is listed for a translator."""
+    project = planned(name)
+    listed = {(p.variant_id, p.shot_id, p.kind) for p in build_report(project, scorecards=False).translator}
+    assert project.storyboard is not None
+    figured = [s.id for s in project.storyboard.shots if figure in s.voiceover]
+    assert figured, f"the master says {figure}"
+    for variant in project.variants:
+        for shot_id in figured:
+            shot = variant.shot(shot_id)
+            for kind, line in (("voice-over", shot.voiceover), ("caption", shot.caption)):
+                assert figure in line or (variant.id, shot_id, kind) in listed, (variant.id, shot_id, kind, line)
+            assert all(figure in alt for alt in shot.alternatives), (variant.id, shot.alternatives)
+
+
+@pytest.mark.parametrize(("code", "said"), [("de", True), ("pl", True), ("tr", True), ("sw", True), ("ar", False)])
+def test_a_bank_line_that_cannot_carry_the_figure_is_refused_not_shortened(code: str, said: bool) -> None:
+    from studio.model.project import LineSource
+    from studio.planning.phrases import load_banks
+    from studio.planning.wording import NoWording, bank_wording
+
+    brief = load_brief(BRIEFS / "coffee-machine.toml")
+    category = load_knowledge().category(brief.category)
+    assert category is not None
+    source = LineSource(kind="selling-point", text="heats up in 25 seconds", index=1)
+    words = bank_wording(source, "proof", brief, category, load_banks(), (code,))
+    if said:
+        assert not isinstance(words, NoWording), words
+        assert "25" in words.text and "25" in words.caption, words
+        assert all("25" in a for a in words.alternatives)
+    else:  # the Arabic bank says only 'ready in seconds': a translator writes the figure
+        assert isinstance(words, NoWording) and "25" in words.reason
