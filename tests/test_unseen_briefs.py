@@ -123,14 +123,12 @@ def test_the_legal_line_in_english_is_named_for_the_translator_in_every_market_l
 
 @pytest.mark.parametrize("name", sorted(NEW))
 def test_segments_hear_their_own_hook_and_pain(name: str) -> None:
-    """Two segments of one market are two ads: their own hook; their own pain where the category has one for them
-    (the money app's pain, fees, is the same for traders and for families sending home)."""
+    """Two segments of one market are two ads: their own hook and their own pain (market traders hear about cash at
+    the stall, families sending money home about transfer fees)."""
     project = planned(name)
     for market in NEW[name][1]:
         a, b = [v for v in project.variants if v.market == market]
         assert a.shots[0].voiceover != b.shots[0].voiceover, f"{market}: both segments open the same way"
-        if name == "mobile-money":
-            continue
         assert a.shots[1].line_source is not None and b.shots[1].line_source is not None
         assert a.shots[1].line_source.tags != b.shots[1].line_source.tags, f"{market}: the same pain for both"
         assert a.shots[1].voiceover != b.shots[1].voiceover
@@ -291,3 +289,30 @@ def test_a_bank_line_that_cannot_carry_the_figure_is_refused_not_shortened(code:
         assert all("25" in a for a in words.alternatives)
     else:  # the Arabic bank says only 'ready in seconds': a translator writes the figure
         assert isinstance(words, NoWording) and "25" in words.reason
+
+
+def test_a_segment_whose_top_pain_an_earlier_segment_took_leads_with_another_pain_its_words_touch() -> None:
+    """Both segments send money (fees rank first for both); the second also takes cash from customers, so it leads
+    with cash, in English and in Swahili."""
+    from studio.model.brief import Segment
+
+    brief = load_brief(BRIEFS / "mobile-money.toml")
+    brief = brief.model_copy(
+        update={
+            "segments": [
+                Segment(id="senders", name="Senders", description="sending money home every month"),
+                Segment(
+                    id="suppliers",
+                    name="Wholesalers",
+                    description="sending money to suppliers every week, some of it still in cash",
+                ),
+            ]
+        }
+    )
+    project = plan_project(brief, llm=None)
+    for market in ("NG", "KE"):
+        a, b = [v for v in project.variants if v.market == market]
+        assert a.shots[1].line_source is not None and b.shots[1].line_source is not None
+        assert a.shots[1].line_source.tags == ["fees"], a.shots[1].line_source
+        assert b.shots[1].line_source.tags == ["cash"], b.shots[1].line_source
+        assert a.shots[1].voiceover != b.shots[1].voiceover

@@ -162,6 +162,24 @@ def rank_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]
     return sorted(eligible, key=lambda p: (-score(p), order[p.id]))
 
 
+def own_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]:
+    """`ranked_pains`, with the first pain the segment's own: where an earlier segment of the brief already leads
+    with the same pain and this segment's words touch another one, that one leads (market traders hear about cash
+    at the stall, not the fees the family sending money home hears about). Two segments whose words touch no other
+    pain keep the same one rather than hear a pain that is not theirs."""
+    pains = ranked_pains(category, brief, segment)
+    ids = [s.id for s in brief.segments]
+    if segment.id not in ids or len(pains) < 2:
+        return pains
+    earlier = brief.segments[: ids.index(segment.id)]
+    taken = {own_pains(category, brief, s)[0].id for s in earlier}
+    if pains[0].id not in taken:
+        return pains
+    seg = segment_text(segment)
+    mine = [p for p in pains if p.id not in taken and _hits(seg, p.keywords)]
+    return [mine[0], *[p for p in pains if p is not mine[0]]] if mine else pains
+
+
 def ranked_needs(category: Category, brief: Brief, segment: Segment) -> list[tuple[int, str]]:
     """(index, need) of the category's needs, the ones sharing most words with the segment and the brief first."""
     seg, about = _words(segment_text(segment)), _words(brief_text(brief))
@@ -206,7 +224,7 @@ def segment_material(brief: Brief, category: Category, segment: Segment, knowled
     else:
         hook = LineSource(kind="need", text=needs[0], tags=[f"need:{category.needs.index(needs[0])}"])
         line = _sentence(needs[0])
-    pains = ranked_pains(category, brief, segment)
+    pains = own_pains(category, brief, segment)
     return SegmentMaterial(
         hook=hook,
         hook_line=line,
