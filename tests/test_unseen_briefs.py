@@ -316,3 +316,26 @@ def test_a_segment_whose_top_pain_an_earlier_segment_took_leads_with_another_pai
         assert a.shots[1].line_source.tags == ["fees"], a.shots[1].line_source
         assert b.shots[1].line_source.tags == ["cash"], b.shots[1].line_source
         assert a.shots[1].voiceover != b.shots[1].voiceover
+
+
+def test_university_students_hear_exam_season_not_back_to_school() -> None:
+    """19-26-year-old students in shared flats are at university: their hook is exam season, in German and Polish,
+    never 'Schulstart' / 'Gotowi do szkoły'."""
+    project = planned("coffee-machine")
+    for variant in (v for v in project.variants if v.id.endswith("students")):
+        hook = variant.shots[0]
+        assert hook.line_source is not None and hook.line_source.tags == ["occasion:university"], hook.line_source
+        said = " ".join([hook.voiceover, hook.caption, *hook.alternatives]).lower()
+        assert not re.search(r"schul|szkoł|school", said), (variant.id, said)
+        assert {"de": "prüfung", "pl": "sesja"}[variant.language] in said, (variant.id, said)
+
+
+def test_school_age_pupils_still_get_study_time() -> None:
+    from studio.model.brief import Segment
+    from studio.planning.segments import read_segment
+
+    knowledge = load_knowledge()
+    pupils = Segment(id="pupils", name="Teenagers", description="high school students doing homework")
+    undergrads = Segment(id="uni", name="Students", description="university students, 19-24")
+    assert (occ := read_segment(pupils, knowledge).occasion) is not None and occ.id == "study"
+    assert (occ := read_segment(undergrads, knowledge).occasion) is not None and occ.id == "university"

@@ -124,13 +124,18 @@ def read_segment(segment: Segment, knowledge: Knowledge) -> SegmentProfile:
 def _read_segment(text: str, knowledge: Knowledge) -> SegmentProfile:
     gender, skin, age, people = read_casting(text, knowledge.casting)
     return SegmentProfile(
-        occasion=_best(list(knowledge.occasions), lambda o: o.keywords, text),
+        occasion=_best([o for o in knowledge.occasions if _fits_age(o, age)], lambda o: o.keywords, text),
         group=_best(knowledge.casting.groups, lambda g: g.keywords, text),
         gender=gender,
         skin_tone=skin,
         age=age,
         people=people,
     )
+
+
+def _fits_age(occasion: Occasion, age: AgeGroup | None) -> bool:
+    """An occasion for some ages fits a segment read as another age only when the segment names no age."""
+    return age is None or not occasion.ages or age in occasion.ages
 
 
 _PAINS = Memo()
