@@ -11,6 +11,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from pipelines.fonts import script_for_language, script_of_char
@@ -339,3 +340,44 @@ def test_school_age_pupils_still_get_study_time() -> None:
     undergrads = Segment(id="uni", name="Students", description="university students, 19-24")
     assert (occ := read_segment(pupils, knowledge).occasion) is not None and occ.id == "study"
     assert (occ := read_segment(undergrads, knowledge).occasion) is not None and occ.id == "university"
+
+
+def _hair_above_forehead(frame: object, index: int = 0) -> np.ndarray:
+    """Mean colour of the pixels just above the hairline of face `index` (hair, unless a covering hides it)."""
+    cx, cy, rw, rh = frame.heads[index]  # type: ignore[attr-defined]
+    a = np.asarray(frame.image, dtype=np.int16)  # type: ignore[attr-defined]
+    y0, y1 = int(cy - rh * 1.08), int(cy - rh * 0.95)
+    return a[y0:y1, int(cx - rw * 0.3) : int(cx + rw * 0.3)].reshape(-1, 3).mean(0)
+
+
+def test_the_lead_described_with_short_blond_hair_is_drawn_blond_and_short_haired() -> None:
+    """The German home-office lead's casting note says 'short blond hair': the frame's hair pixels are light; the
+    same shot with the note saying dark hair draws dark hair (the seed alone would have drawn it dark)."""
+    from pipelines.image.procedural import render_frame
+
+    project = planned("coffee-machine")
+    variant = project.variant("de-home-office")
+    assert "short blond hair" in variant.shots[1].talent
+    request = image_request_for(project, variant.id, variant.shots[1].shot_id, "9:16")
+    request = request.model_copy(update={"width": 288, "height": 512, "framing": "close-up"})
+    blond = render_frame(request)
+    lead = blond.plan.figures[0]
+    assert lead.hair_style == "short" and lead.gender == "woman"
+    hair = _hair_above_forehead(blond)
+    assert hair.mean() > 150 and hair[0] > hair[2] + 40, f"blond hair is light and warm, drew {hair}"
+    dark = render_frame(
+        request.model_copy(update={"prompt": request.prompt.replace("short blond hair", "long dark hair")})
+    )
+    assert dark.plan.figures[0].hair_style == "long"
+    assert _hair_above_forehead(dark).mean() < 60
+
+
+def test_hair_and_skin_words_in_a_casting_note_are_read_nearest_the_hair() -> None:
+    from pipelines.image.frame_plan import GREY_HAIR, described_look
+
+    assert described_look("a woman with fair skin and dark hair")[0] == (22, 18, 16)
+    assert described_look("a woman with fair skin and dark hair")[2] == "light"
+    assert described_look("Polish woman with light brown hair")[0] == (142, 100, 62)
+    assert described_look("a man with salt-and-pepper hair")[0] == GREY_HAIR
+    assert described_look("a blonde woman in a blazer")[0] == (224, 194, 126)
+    assert described_look("German man in his forties with glasses") == (None, None, None)
