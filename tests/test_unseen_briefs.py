@@ -148,10 +148,10 @@ def test_the_product_shot_names_and_draws_the_category_product(name: str) -> Non
         plan = frame_plan(image_request_for(project, variant.id, cta.id, "9:16"))
         assert plan.product == kind, (variant.id, plan.product)
     others = {"bottle", "tube", "drink", "bowl"} - {kind}
-    for shot in project.storyboard.shots:
-        plan = frame_plan(image_request_for(project, project.variants[0].id, shot.id, "9:16"))
-        assert plan.product not in others, (shot.id, plan.product)
-        assert not set(plan.props) & others, (shot.id, plan.props)  # no soda can beside a coffee machine
+    for master in project.storyboard.shots:
+        plan = frame_plan(image_request_for(project, project.variants[0].id, master.id, "9:16"))
+        assert plan.product not in others, (master.id, plan.product)
+        assert not set(plan.props) & others, (master.id, plan.props)  # no soda can beside a coffee machine
 
 
 @pytest.mark.parametrize("name", sorted(NEW))
