@@ -6,6 +6,7 @@ drawing decisions without reading pixels, and `procedural.draw_frame` draws exac
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 from dataclasses import dataclass
@@ -325,6 +326,46 @@ SKIN_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Hair colour words before "hair" / "-haired" in a talent description, checked in order ("light brown" before
+#: "brown", "dark brown" before "dark"), and the colour drawn for each.
+HAIR_WORDS: tuple[tuple[str, RGB], ...] = (
+    (r"\b(grey|gray|silver|white|salt-and-pepper)\b", GREY_HAIR),
+    (r"\bplatinum\b", (234, 222, 192)),
+    (r"\bstrawberry\b", (206, 138, 84)),
+    (r"\b(light brown|chestnut|hazel|mousy)\b", (142, 100, 62)),
+    (r"\b(red|ginger|auburn|copper)\b", (158, 68, 34)),
+    (r"\b(blond|blonde|fair|golden|sandy|flaxen)\b", (224, 194, 126)),
+    (r"\b(dark brown|brunette)\b", (62, 40, 26)),
+    (r"\bbrown\b", (98, 64, 40)),
+    (r"\b(black|jet|raven|dark)\b", (22, 18, 16)),
+)
+HAIR_LENGTHS: tuple[tuple[str, str], ...] = (
+    (r"\b(bun|updo|top-knot)\b", "bun"),
+    (r"\b(short|cropped|pixie|buzz|bob|bobbed|close-cut)\b", "short"),
+    (r"\b(long|shoulder-length|ponytail|braid|braided|plaited)\b", "long"),
+)
+#: The words that describe a head of hair: up to four words before "hair", or "blonde"/"-haired" forms.
+_HAIR_PHRASE = re.compile(r"((?:[a-z-]+[ ,]+){0,4}?)(?:hair|haired)\b|\b(blond|blonde|brunette|redhead)\b")
+
+
+def described_look(text: str) -> tuple[RGB | None, str | None, str | None]:
+    """(hair colour, hair style, skin tone) the talent text names for the lead, None where it names none: the
+    German lead 'with short blond hair' is drawn blond and short-haired, whatever the seed would pick."""
+    low = text.lower()
+    colour: RGB | None = None
+    style: str | None = None
+    for m in _HAIR_PHRASE.finditer(low):
+        words = m.group(1) if m.group(1) is not None else (m.group(2) or "")
+        # "woman in her thirties with short blond hair", "fair skin and dark hair": the words nearest the hair
+        words = re.split(r"(?:^|\s)(?:with|and|in|of|has)\s", words)[-1]
+        colour = colour or next((c for pattern, c in HAIR_WORDS if re.search(pattern, words)), None)
+        style = style or next((st for pattern, st in HAIR_LENGTHS if re.search(pattern, words)), None)
+        if colour or style:
+            break
+    tone = next((t for pattern, t in SKIN_WORDS if _has(pattern, low)), None)
+    return colour, style, tone
+
+
 def _implied_member(text: str) -> CastMember:
     """Who a request without a cast most likely shows, from its prompt words (legacy requests, hand-written ones)."""
     gender = "woman" if _has(_WOMAN, text) else "man" if _has(_MAN, text) else "person"
@@ -400,6 +441,19 @@ def frame_plan(request: ImageRequest) -> FramePlan:
     members = list(request.cast) or [_implied_member(request.prompt.lower())]
     legacy = not request.cast
     figures = tuple(_figure(m, rng, hanfu, legacy) for m in members[:4])
+    hair, style, tone = described_look(request.prompt)
+    if figures and (hair or style or tone):  # the talent text describes the lead: draw what it says
+        lead = figures[0]
+        figures = (
+            dataclasses.replace(
+                lead,
+                hair=hair or lead.hair,
+                hair_style=style if style and not lead.hanfu else lead.hair_style,
+                skin_tone=tone or lead.skin_tone,
+                skin=SKIN_PALETTE[tone] if tone else lead.skin,
+            ),
+            *figures[1:],
+        )
     category = resolve_category(request)
     product = product_kind(category, request)
     occasion, elements = occasion_of(request)

@@ -11,15 +11,17 @@ English line in a Turkish ad. The app calls `variant_summary` for the badge besi
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from studio.check.scorecard import score_variant
 from studio.model import Project, Variant
+from studio.planning.knowledge import load_knowledge
 from studio.planning.language_check import check_variant as check_lines
 from studio.planning.platform_specs import check_project_platforms
-from studio.preflight.compliance import Finding, check_project
+from studio.preflight.compliance import Finding, check_project, variant_lines
 
 
 @dataclass
@@ -101,7 +103,7 @@ class CheckReport:
                 out.append(f"  [{mark}] {f.rule_id} · {f.where} {f.field}: {words}")
                 out.append(f"      {f.message}")
                 out.append(f"      Fix: {f.fix}")
-                out.append(f"      {f.authority} (checked {f.checked})")
+                out.append(f"      {f.authority}" + (f" (checked {f.checked})" if f.checked else ""))
                 if f.blocks:
                     out.append(
                         f'      Or: qianmian check PROJ --override {f.rule_id} --variant {vid} --reason "..."'
@@ -154,7 +156,9 @@ def build_report(
     """Compliance for the variants (all by default); platform findings, and scorecards of the rendered videos
     (`scorecards=False` skips decoding them)."""
     ids = [v.id for v in project.variants if not variant_ids or v.id in variant_ids]
-    report = CheckReport(project.name, ids, check_project(project, variant_ids=ids))
+    findings = check_project(project, variant_ids=ids)
+    findings += [f for v in project.variants if v.id in ids for f in claim_cautions(project, v)]
+    report = CheckReport(project.name, ids, findings)
     report.translator = [p for v in project.variants if v.id in ids for p in check_lines(project, v)]
     report.review = {v.id: notes for v in project.variants if v.id in ids and (notes := regional_notes(v))}
     found = check_project_platforms(project, root=project_dir)
@@ -162,6 +166,49 @@ def build_report(
     if scorecards:
         report.scorecards = _scorecards(project, ids, project_dir, report.notes)
     return report
+
+
+def claim_cautions(project: Project, variant: Variant) -> list[Finding]:
+    """The category pack's claim cautions ('recommended by dentists' needs a survey) and the brief's forbidden
+    claims, read again from the variant's current lines: the plan flags them on the shot, and check must say them
+    too, since a marketer reads check, not the plan's flags. Warnings only: they are the pack's advice, not a
+    regulator's rule (those live in assets/knowledge/compliance/)."""
+    category = load_knowledge().category(project.brief.category)
+    cautions = list(category.claim_cautions) if category is not None else []
+    where = f"assets/knowledge/categories/{category.id}.toml [[claim_cautions]]" if category is not None else ""
+    out: list[Finding] = []
+    seen: set[tuple[str, str, str]] = set()
+    for line in variant_lines(project, variant):
+        hits: list[tuple[str, str, str, str]] = []
+        for c in cautions:
+            m = re.search(c.pattern, line.text, re.IGNORECASE)
+            if m:
+                hits.append(("claim-caution", m.group(0), f"'{m.group(0)}' needs care: {c.reason}.", where))
+        low = line.text.lower()
+        for claim in project.brief.forbidden_claims:
+            if claim.strip() and claim.lower() in low:
+                hits.append(("forbidden-claim", claim, f"Uses the forbidden claim '{claim}'.", "the brief"))
+        for rule_id, word, message, authority in hits:
+            key = (rule_id, line.where, word.lower())
+            if key in seen:  # a voice-over's shorter alternatives repeat its shot's words
+                continue
+            seen.add(key)
+            out.append(
+                Finding(
+                    rule_id=rule_id,
+                    severity="warn",
+                    market=variant.market.upper(),
+                    variant_id=variant.id,
+                    where=line.where,
+                    field=line.field,
+                    words=[word],
+                    message=message,
+                    fix="Keep the proof on file (or drop the words) before publishing.",
+                    authority=authority,
+                    text=line.text,
+                )
+            )
+    return out
 
 
 def regional_notes(variant: Variant) -> list[str]:

@@ -258,6 +258,10 @@ class Occasion(Pack):
     id: str
     name: str = Field(description="Short, prompt-ready, e.g. 'iftar table at sunset'.")
     keywords: list[str] = Field(min_length=1, description="Segment words that name it (matched case-insensitively).")
+    ages: list[AgeGroup] = Field(
+        default_factory=list,
+        description="Fits only segments read as these age groups (university students are not back at school).",
+    )
     setting: str = Field(description="Where the segment's shots are set.")
     at_home: bool = Field(default=False, description="The occasion is at home: at-home beats use its setting too.")
     insight: str = Field(description="What the moment means for the audience (a cited local-context insight).")

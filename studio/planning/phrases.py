@@ -11,6 +11,7 @@ Two kinds of file under assets/knowledge/phrases/ (format in assets/knowledge/RE
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -159,7 +160,8 @@ def keyword_in(word: str, text: str) -> bool:
 
 
 def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
-    """Where the entry first matches `text` (position, {n} slot), or None."""
+    """Where the entry first matches `text` (position, {n} slot), or None. The slot is the first figure any pattern
+    caught, even when a keyword matched earlier ('heats up' before '25 seconds'): a figure is never dropped."""
     found: list[tuple[int, str]] = []
     for p in entry.patterns:
         m = re.search(p, text, re.IGNORECASE)
@@ -170,7 +172,10 @@ def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
         m = _keyword_re(k).search(low)
         if m:
             found.append((m.start(), ""))
-    return min(found, key=lambda f: f[0]) if found else None
+    if not found:
+        return None
+    slot = next((f[1] for f in found if f[1]), "")
+    return min(f[0] for f in found), slot
 
 
 def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[str] | None = None) -> Match | None:
@@ -192,7 +197,7 @@ def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[
     if best:
         return Match(best[2], best[3])
     for tag in hints or []:
-        if tag in order and not entries[tag].patterns:
+        if tag in order and (entries[tag].keywords or not entries[tag].patterns):
             return Match(tag)
     return None
 
@@ -277,6 +282,21 @@ def voice_of(tone: str, style_id: str | None) -> str:
     if style_id in PLAYFUL_STYLES or PLAYFUL.search(tone):
         return "playful"
     return ""
+
+
+def for_slot(lines: list[str], slot: str) -> list[str]:
+    """The lines that can say this slot: with a figure, only the lines that carry it ({n}) when there are any;
+    without one, only the lines that need none (an empty {n} would leave a hole in the line)."""
+    if slot:
+        return [t for t in lines if "{n}" in t] or lines
+    return [t for t in lines if "{n}" not in t]
+
+
+def figures(text: str) -> list[str]:
+    """The numbers a line states, as plain digits ('1,450 ppm' → '1450'; Arabic-Indic digits read as digits)."""
+    text = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
+    text = re.sub(r"(?<=\d)[.,\s\u00a0](?=\d{3}\b)", "", text)
+    return re.findall(r"\d+(?:[.,]\d+)?", text)
 
 
 def fill(text: str, brand: str, product: str, n: str = "") -> str:

@@ -124,13 +124,18 @@ def read_segment(segment: Segment, knowledge: Knowledge) -> SegmentProfile:
 def _read_segment(text: str, knowledge: Knowledge) -> SegmentProfile:
     gender, skin, age, people = read_casting(text, knowledge.casting)
     return SegmentProfile(
-        occasion=_best(list(knowledge.occasions), lambda o: o.keywords, text),
+        occasion=_best([o for o in knowledge.occasions if _fits_age(o, age)], lambda o: o.keywords, text),
         group=_best(knowledge.casting.groups, lambda g: g.keywords, text),
         gender=gender,
         skin_tone=skin,
         age=age,
         people=people,
     )
+
+
+def _fits_age(occasion: Occasion, age: AgeGroup | None) -> bool:
+    """An occasion for some ages fits a segment read as another age only when the segment names no age."""
+    return age is None or not occasion.ages or age in occasion.ages
 
 
 _PAINS = Memo()
@@ -160,6 +165,24 @@ def rank_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]
 
     order = {p.id: i for i, p in enumerate(eligible)}
     return sorted(eligible, key=lambda p: (-score(p), order[p.id]))
+
+
+def own_pains(category: Category, brief: Brief, segment: Segment) -> list[Pain]:
+    """`ranked_pains`, with the first pain the segment's own: where an earlier segment of the brief already leads
+    with the same pain and this segment's words touch another one, that one leads (market traders hear about cash
+    at the stall, not the fees the family sending money home hears about). Two segments whose words touch no other
+    pain keep the same one rather than hear a pain that is not theirs."""
+    pains = ranked_pains(category, brief, segment)
+    ids = [s.id for s in brief.segments]
+    if segment.id not in ids or len(pains) < 2:
+        return pains
+    earlier = brief.segments[: ids.index(segment.id)]
+    taken = {own_pains(category, brief, s)[0].id for s in earlier}
+    if pains[0].id not in taken:
+        return pains
+    seg = segment_text(segment)
+    mine = [p for p in pains if p.id not in taken and _hits(seg, p.keywords)]
+    return [mine[0], *[p for p in pains if p is not mine[0]]] if mine else pains
 
 
 def ranked_needs(category: Category, brief: Brief, segment: Segment) -> list[tuple[int, str]]:
@@ -206,7 +229,7 @@ def segment_material(brief: Brief, category: Category, segment: Segment, knowled
     else:
         hook = LineSource(kind="need", text=needs[0], tags=[f"need:{category.needs.index(needs[0])}"])
         line = _sentence(needs[0])
-    pains = ranked_pains(category, brief, segment)
+    pains = own_pains(category, brief, segment)
     return SegmentMaterial(
         hook=hook,
         hook_line=line,

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from studio.model.brief import Brief
 from studio.model.project import LineSource, Shot
 from studio.planning.knowledge import Category
-from studio.planning.phrases import Banks, CategoryLines, Match, PhraseBank, fill, keyword_in, match, voice_of
+from studio.planning.phrases import (
+    Banks,
+    CategoryLines,
+    Match,
+    PhraseBank,
+    figures,
+    fill,
+    for_slot,
+    keyword_in,
+    match,
+    voice_of,
+)
 from studio.planning.storyboard import master_copy
 
 #: Line-source kinds whose material comes from the brief: said only when the lexicon matches it, never guessed.
@@ -124,6 +135,26 @@ def _words(lines: list[str], brief: Brief, codes: tuple[str, ...], n: str, note:
     return Wording(text=seen[0], caption=caption, alternatives=seen[1:], note=note)
 
 
+def keeps_figures(words: Wording | NoWording, source: LineSource, tag: str) -> Wording | NoWording:
+    """A brief's selling point or claim with a number ('heats up in 25 seconds') keeps it in the localized line:
+    shorter forms that drop it are left out, and a line that drops it goes to a translator, not to the ad."""
+    wanted = figures(source.text)
+    if isinstance(words, NoWording) or not wanted:
+        return words
+
+    def keeps(text: str) -> bool:
+        said = figures(text)
+        return all(f in said for f in wanted)
+
+    if not keeps(words.text) or not keeps(words.caption):
+        return NoWording(
+            f"the bank's line for '{tag}' drops the figure{'s' if len(wanted) > 1 else ''} "
+            f"{', '.join(wanted)} of \u201c{source.text}\u201d: a translator writes it (or add a line with {{n}} "
+            "to the bank and a pattern to the lexicon)"
+        )
+    return Wording(words.text, words.caption, [a for a in words.alternatives if keeps(a)], words.note)
+
+
 def verified_tags(source: LineSource, category: Category) -> list[str]:
     """The planner's tags for a selling point, kept only when the category's own keywords find them in the text."""
     text = source.text.lower()
@@ -169,7 +200,11 @@ def bank_wording(
         m = match(lex, "benefits", text, category.id, verified_tags(source, category))
         if m and m.tag in bank.benefits:
             branded = bank.brand_line if names_brand else ""
-            return _words(bank.benefits[m.tag], brief, codes, m.slot, f"{unreviewed}; benefit '{m.tag}'", branded)
+            lines = for_slot(bank.benefits[m.tag], m.slot)
+            if not lines:
+                return NoWording(f"the selling point \u201c{text}\u201d needs a number for '{m.tag}'")
+            worded = _words(lines, brief, codes, m.slot, f"{unreviewed}; benefit '{m.tag}'", branded)
+            return keeps_figures(worded, source, m.tag)
         if kind == "tagline" and beat == "hook":
             m = match(lex, "needs", text, category.id)
             if m and m.tag in bank.hooks:
@@ -184,7 +219,8 @@ def bank_wording(
         if m and m.tag in bank.proofs:
             if "{n}" in " ".join(bank.proofs[m.tag]) and not m.slot:
                 return NoWording(f"the claim \u201c{text}\u201d needs a number for '{m.tag}'")
-            return _words(bank.proofs[m.tag], brief, codes, m.slot, f"{unreviewed}; claim '{m.tag}'")
+            worded = _words(bank.proofs[m.tag], brief, codes, m.slot, f"{unreviewed}; claim '{m.tag}'")
+            return keeps_figures(worded, source, m.tag)
         return NoWording(
             f"the claim \u201c{text}\u201d matches no claim in assets/knowledge/phrases/lexicon.toml (claims are "
             "never paraphrased)"
