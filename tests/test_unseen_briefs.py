@@ -381,3 +381,27 @@ def test_hair_and_skin_words_in_a_casting_note_are_read_nearest_the_hair() -> No
     assert described_look("a man with salt-and-pepper hair")[0] == GREY_HAIR
     assert described_look("a blonde woman in a blazer")[0] == (224, 194, 126)
     assert described_look("German man in his forties with glasses") == (None, None, None)
+
+
+def test_each_segment_is_cast_at_the_age_its_brief_gives() -> None:
+    """Students of 19-26 are not cast as a man in his forties, home-office workers of 30-45 not in their twenties:
+    the market's talent line of the segment's age is chosen, and the lead's drawn age agrees."""
+    from studio.planning.scene import DECADE_AGES, TALENT_AGE
+
+    project = planned("coffee-machine")
+    want = {"students": "young-adult", "home-office": "adult"}
+    for variant in project.variants:
+        segment = variant.id.split("-", 1)[1]
+        shot = next(s for s in variant.shots if s.cast)
+        said = TALENT_AGE.search(shot.talent)
+        assert said is not None, f"{variant.id}: the talent line gives an age ({shot.talent!r})"
+        assert DECADE_AGES[said.group(1).lower()] == want[segment], f"{variant.id}: {shot.talent!r}"
+        assert shot.cast[0].age == want[segment], f"{variant.id}: the lead is drawn at the segment's age"
+        assert "mother mother" not in shot.talent
+
+
+def test_a_talent_line_that_names_a_mother_keeps_mother_out_of_the_heritage_words() -> None:
+    from studio.planning.scene import talent_who
+
+    assert talent_who("Egyptian mother in her thirties in a headscarf") == ("Egyptian", "woman")
+    assert talent_who("Filipina in her twenties with long hair") == ("Filipina", "woman")

@@ -59,6 +59,7 @@ ROLE_NOUNS = {
     ("parent", "woman"): "mother",
     ("parent", "man"): "father",
 }
+ROLE_NOUN_ROLES = frozenset(role for role, _gender in ROLE_NOUNS)
 AGE_NOUNS = {
     ("child", "woman"): "girl",
     ("child", "man"): "boy",
@@ -70,6 +71,20 @@ AGE_NOUNS = {
     ("senior", "man"): "older man",
 }
 TALENT_WHO = re.compile(r"^(.*?)\b(woman|man)\b", re.IGNORECASE)
+#: The age a market talent line gives ("in his forties", "in her late twenties"), read as a cast age.
+TALENT_AGE = re.compile(
+    r"\bin (?:her|his|their) (?:early |mid |mid-|late )?(teens|twenties|thirties|forties|fifties|sixties|seventies)\b",
+    re.IGNORECASE,
+)
+DECADE_AGES = {
+    "teens": "teen",
+    "twenties": "young-adult",
+    "thirties": "adult",
+    "forties": "adult",
+    "fifties": "adult",
+    "sixties": "senior",
+    "seventies": "senior",
+}
 #: Market wardrobe meant for one kind of scene ("sherwani for festive scenes", "bikini and sarong at the beach").
 SITUATIONAL = re.compile(r"\b(?:for ([\w\s-]+) scenes?|at the ([\w\s-]+))$", re.IGNORECASE)
 
@@ -132,18 +147,46 @@ def talent_who(talent: str) -> tuple[str, str | None]:
         return m.group(1).strip(), m.group(2).lower()
     m = re.match(r"^(.*?)\s+in (her|his|their)\b", talent, re.IGNORECASE)
     if m:
-        return m.group(1).strip(), {"her": "woman", "his": "man"}.get(m.group(2).lower())
+        words = m.group(1).split()
+        if words and words[-1].lower() in TALENT_NOUNS:  # 'Egyptian mother' → heritage 'Egyptian', not 'mother'
+            words = words[:-1]
+        return " ".join(words), {"her": "woman", "his": "man"}.get(m.group(2).lower())
     return "", None
 
 
+#: Nouns a talent line may use for its person ('Egyptian mother in her thirties'): not heritage words.
+TALENT_NOUNS = frozenset(
+    {"mother", "father", "student", "grandmother", "grandfather", "girl", "boy", "teacher", "nurse", "worker"}
+)
+
+
+def talent_age(talent: str) -> str | None:
+    """The cast age a market talent line gives ('… man in his forties …' → 'adult'), None when it gives none."""
+    m = TALENT_AGE.search(talent)
+    return DECADE_AGES[m.group(1).lower()] if m else None
+
+
 def lead_talent(ctx: VariantContext, profile: SegmentProfile) -> str:
-    """The market's talent for this variant, of the gender the segment names when it names one."""
+    """The market's talent for this variant, of the gender and age the segment asks for: a talent line of another
+    age is never used (students of 19-26 are not cast as a man in his forties); one of another gender only when no
+    line has the segment's gender."""
     talents = ctx.market.talent
     want = profile.gender or next((p.gender for p in _parts(profile)[:1] if p.gender != "person"), None)
     if want:
         fitting = [t for t in talents if talent_who(t)[1] == want]
         talents = fitting or talents
+    age = _segment_lead_age(profile)
+    if age is not None:
+        talents = [t for t in talents if talent_age(t) in (None, age)] or talents
     return _pick(talents, ctx.index)
+
+
+def _segment_lead_age(profile: SegmentProfile) -> str | None:
+    """The lead's age when the segment says it (its words, a numeric range, or its group's lead), else None."""
+    part = _parts(profile)[0]
+    if part.role == "lead" and profile.age:
+        return profile.age
+    return part.age if profile.group else None
 
 
 def presenter_talent(ctx: VariantContext) -> str:
@@ -170,7 +213,7 @@ def variant_cast(ctx: VariantContext) -> list[CastMember]:
     for i, part in enumerate(_parts(profile)):
         if i == 0:
             gender = profile.gender or (part.gender if part.gender != "person" else None) or t_gender or "person"
-            age = profile.age if part.role == "lead" and profile.age else part.age
+            age = _segment_lead_age(profile) or talent_age(talent) or part.age
         else:
             gender, age = part.gender, part.age
         grown = age not in ("child",)
@@ -211,7 +254,8 @@ def describe_cast(cast: list[CastMember], ctx: VariantContext, profile: SegmentP
     lead = cast[0]
     t_heritage, t_gender = talent_who(talent)
     plain = (
-        lead.age == "young-adult"
+        lead.age == (talent_age(talent) or "young-adult")
+        and lead.role not in ROLE_NOUN_ROLES  # a mother or grandfather is said as one, not as the talent line
         and not profile.skin_tone
         and not profile.people
         and (lead.gender == t_gender or lead.gender == "person")

@@ -107,9 +107,30 @@ def _read_casting(text: str, casting: Casting) -> tuple[str | None, str | None, 
     return (
         _first_key(casting.gender, text),
         _first_key(casting.skin_tone, text),
-        _first_key(casting.age, text),
+        _first_key(casting.age, text) or _age_of_range(text),
         tuple(seen),
     )
+
+
+#: '19-26', '30–45', '25 to 34'; not '4-8 year olds' (the ages of someone else: parents of 4-8 year olds).
+AGE_RANGE = re.compile(
+    r"(?<!\d)(\d{1,2})\s*(?:-|–|—|to)\s*(\d{1,2})(?!\d)(?!\s*-?\s*(?:(?:years?|yrs?)[- ]?olds?|y/?o)\b)", re.IGNORECASE
+)
+
+
+def _age_of_range(text: str) -> AgeGroup | None:
+    """The age group of an age range written as numbers ('19-26', '30–45'), by its middle; None without one."""
+    m = AGE_RANGE.search(text)
+    if not m:
+        return None
+    low, high = int(m.group(1)), int(m.group(2))
+    if not 13 <= low <= high <= 99:  # an audience of adults or teens; children are cast by their words
+        return None
+    middle = (low + high) / 2
+    for limit, group in ((13, "child"), (19, "teen"), (30, "young-adult"), (60, "adult")):
+        if middle < limit:
+            return group  # type: ignore[return-value]
+    return "senior"
 
 
 _PROFILES = Memo()
