@@ -12,19 +12,18 @@ from typing import Any
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.model import Project
 from studio.model.brief import MIN_CONSENT_CHARS
+from studio.ui.widgets import lay_out_action_dialog
 
 
 class PresenterDialog(QDialog):
@@ -89,16 +88,7 @@ class PresenterDialog(QDialog):
         form.addRow("Lip-sync &model:", _row(self.model, browse_model))
         form.addRow("P&ortrait:", _row(self.portrait, browse_portrait))
         form.addRow("&Consent:", self.consent)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Make presenter")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
+        self.buttons, self.ok = lay_out_action_dialog(self, intro, form, self.note, "Make presenter")
         self._explain()
 
     # --- what the choice means -----------------------------------------------------------------------------------

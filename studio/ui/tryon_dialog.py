@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -26,11 +25,11 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from studio.model import Project
+from studio.ui.widgets import lay_out_action_dialog
 
 
 class TryOnDialog(QDialog):
@@ -112,16 +111,7 @@ class TryOnDialog(QDialog):
         row.addWidget(self.edit_mask)
         form.addRow("M&ask:", box)
         form.addRow("", self.pick)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok.setText("Try on")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
+        self.buttons, self.ok = lay_out_action_dialog(self, intro, form, self.note, "Try on")
         self._explain()
 
     # --- what the choice means -----------------------------------------------------------------------------------

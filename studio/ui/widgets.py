@@ -7,7 +7,20 @@ once it has focus (clicked or tabbed into), and the wheel otherwise scrolls the 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QSlider, QTableWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 GUARDED = (QAbstractSpinBox, QComboBox, QSlider)
 
@@ -52,3 +65,21 @@ def cell_text(table: QTableWidget, row: int, column: int) -> str:
     """The text of a table cell, "" for a cell nobody has filled (Qt has no item there)."""
     item = table.item(row, column)
     return item.text() if item is not None else ""
+
+
+def lay_out_action_dialog(
+    dialog: QDialog, intro: QLabel, form: QFormLayout, note: QLabel, ok_text: str
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """An action dialog's layout (what it does, the choices, why it can't go yet, OK/Cancel): the buttons and the
+    OK button, renamed to the action, for the dialog to enable as its choices allow."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ok.setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(intro)
+    layout.addLayout(form)
+    layout.addWidget(note)
+    layout.addWidget(buttons)
+    return buttons, ok
