@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from render_project import build_project
-from tiny_presenter_models import build_tiny_lipsync
+from tiny_presenter_models import add_presenter_take, build_tiny_lipsync
 
 from studio.model import ProjectError, ProjectStore
 from studio.model.brand import BrandFile
@@ -148,8 +148,6 @@ def test_a_synthetic_presenter_carries_the_ai_label_where_the_market_asks(tmp_pa
     """KR's rules ask for the AI label on generated media: a variant of drawn frames and no voice needs none until a
     lip-synced presenter plays in it; TH has no such rule, so its variant stays unlabelled."""
     from pipelines.image import PROCEDURAL
-    from studio.model import Take
-    from studio.model.motion import MotionRequest
     from studio.preflight.labels import label_text
 
     project = build_project(tmp_path / "p").load()
@@ -160,32 +158,7 @@ def test_a_synthetic_presenter_carries_the_ai_label_where_the_market_asks(tmp_pa
         s.voiceover = ""
     variant.market, variant.language = "KR", "ko"
     assert label_text(project, variant) == ""
-    shot = variant.shots[1].shot_id
-    picture = project.selected_take(shot, variant.id)
-    assert picture is not None
-    motion = MotionRequest(
-        shot_id=shot,
-        variant_id=variant.id,
-        source_image=picture.asset,
-        prompt="presenter",
-        width=64,
-        height=112,
-        num_frames=25,
-        model="lipsync:musetalk",
-    )
-    project.motion_takes.append(
-        Take(
-            id="take-presenter",
-            shot_id=shot,
-            variant_id=variant.id,
-            request=picture.request,
-            asset=picture.asset,
-            backend="lipsync:musetalk",
-            kind="video",
-            motion=motion,
-            info={"synthetic_presenter": True, "lipsync": True},
-        )
-    )
+    add_presenter_take(project, variant, variant.shots[1].shot_id, "lipsync:musetalk")
     assert label_text(project, variant) == "AI 생성 콘텐츠"
     variant.market, variant.language = "TH", "th"
     assert label_text(project, variant) == ""

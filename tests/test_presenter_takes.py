@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from media import frame_at
 from render_project import build_project, take_image
-from tiny_presenter_models import build_tiny_lipsync
+from tiny_presenter_models import add_presenter_take, build_tiny_lipsync
 
 from studio.model import ProjectError, ProjectStore, Take
 from studio.model.motion import MotionRequest
@@ -247,32 +247,8 @@ def test_a_presenter_take_is_declared_as_generated_media_for_the_ai_label(tmp_pa
     project = build_project(tmp_path / "p").load()
     variant = project.variants[0]
     shot = variant.shots[0].shot_id
-    picture = project.selected_take(shot, variant.id)
-    assert picture is not None
     assert not any(m["kind"] == "presenter" for m in generated_media(project, variant))
-    motion = MotionRequest(
-        shot_id=shot,
-        variant_id=variant.id,
-        source_image=picture.asset,
-        prompt="presenter to camera",
-        width=64,
-        height=112,
-        num_frames=25,
-        model="tiny-musetalk",
-    )
-    project.motion_takes.append(
-        Take(
-            id="take-presenter",
-            shot_id=shot,
-            variant_id=variant.id,
-            request=picture.request,
-            asset=picture.asset,
-            backend="tiny-musetalk",
-            kind="video",
-            motion=motion,
-            info={"synthetic_presenter": True, "lipsync": True},
-        )
-    )
+    add_presenter_take(project, variant, shot, "tiny-musetalk")
     media = generated_media(project, variant)
     assert {"kind": "presenter", "id": "tiny-musetalk"} in media
     assert source_type(media) == TRAINED

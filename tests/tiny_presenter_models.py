@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 #: Whisper d_model = the UNet's cross-attention width (MuseTalk: whisper-tiny, 384).
 D_MODEL = 16
@@ -71,3 +72,36 @@ def build_s2v_folder(root: Path) -> Path:
         json.dumps({"_class_name": "WanSpeechToVideoPipeline", "_diffusers_version": "0.35.0"}), encoding="utf-8"
     )
     return root
+
+
+def add_presenter_take(project: Any, variant: Any, shot_id: str, model: str) -> None:
+    """A lip-synced presenter clip in `project` for the variant's shot, made from its picked picture (what the
+    label and provenance read; no model is run)."""
+    from studio.model import Take
+    from studio.model.motion import MotionRequest
+
+    picture = project.selected_take(shot_id, variant.id)
+    assert picture is not None
+    motion = MotionRequest(
+        shot_id=shot_id,
+        variant_id=variant.id,
+        source_image=picture.asset,
+        prompt="presenter to camera",
+        width=64,
+        height=112,
+        num_frames=25,
+        model=model,
+    )
+    project.motion_takes.append(
+        Take(
+            id="take-presenter",
+            shot_id=shot_id,
+            variant_id=variant.id,
+            request=picture.request,
+            asset=picture.asset,
+            backend=model,
+            kind="video",
+            motion=motion,
+            info={"synthetic_presenter": True, "lipsync": True},
+        )
+    )
