@@ -166,6 +166,48 @@ def test_insight_edit_and_variant_shot_edit_undo(window):
     assert not doc.dirty
 
 
+def test_insights_follow_the_selected_persona(window):
+    """A persona shows its own insights and its market's and segment's, not the whole plan's; All insights shows
+    every one; a new insight is added for the persona in view and can be deleted from the filtered table."""
+    window.go_to(1)
+    audience = window.pages["audience"]
+    personas = window.doc.project.personas
+    markets = {p.market for p in personas}
+    assert len(markets) > 1, "the sample plan has personas in several markets"
+    total = audience.model.rowCount()
+
+    def shown() -> list:
+        return [
+            audience.model.insight(audience.shown.mapToSource(audience.shown.index(r, 0)).row())
+            for r in range(audience.shown.rowCount())
+        ]
+
+    seen = {}
+    for row, persona in enumerate(personas):
+        audience.personas.setCurrentRow(row)
+        insights = shown()
+        assert insights and len(insights) < total, persona.name
+        for i in insights:
+            assert i.persona_id in (None, persona.id), i
+            assert i.market in (None, "", persona.market) and i.segment in (None, "", persona.segment), i
+        seen[persona.market] = {i.id for i in insights}
+    assert len({frozenset(v) for v in seen.values()}) == len(seen), "each market's persona sees its own insights"
+
+    audience.all_insights.setChecked(True)
+    assert audience.shown.rowCount() == total
+    audience.all_insights.setChecked(False)
+
+    audience.personas.setCurrentRow(0)
+    audience.add_insight()
+    new = window.doc.project.insights[-1]
+    assert (new.market, new.segment) == (personas[0].market, personas[0].segment)
+    assert new.id in {i.id for i in shown()}, "the new insight stays in view"
+    audience.table.selectRow(audience.table.currentIndex().row())
+    audience.delete_insight()
+    assert new.id not in {i.id for i in window.doc.project.insights}
+    assert len(window.doc.project.insights) == total
+
+
 def test_plan_runs_as_a_job_and_is_one_undo_step(window, qtbot):
     doc = window.doc
     doc.edit(

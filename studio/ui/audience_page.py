@@ -1,12 +1,23 @@
-"""The audience: personas per market × segment, and the insights the storyboard cites (editable, undoable)."""
+"""The audience: personas per market × segment, and the insights the storyboard cites (editable, undoable).
+
+The insights table shows the selected persona's own insights and those of its market and segment (a plan has
+70-odd; a flat list of all of them said nothing about anyone); "All insights" shows every one."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -91,6 +102,31 @@ class InsightModel(QAbstractTableModel):
             return False
 
 
+class PersonaInsights(QSortFilterProxyModel):
+    """The insights that speak of one persona: its own, and those of its market and segment that name no other
+    persona (an insight without a market or segment holds for every one). None shows every insight."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.persona: Any = None
+
+    def show_persona(self, persona: Any) -> None:
+        self.beginFilterChange()
+        self.persona = persona
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        p = self.persona
+        if p is None:
+            return True
+        source = self.sourceModel()
+        assert isinstance(source, InsightModel)
+        i = source.insight(source_row)
+        if i.persona_id is not None:
+            return bool(i.persona_id == p.id)
+        return i.market in (None, "", p.market) and i.segment in (None, "", p.segment)
+
+
 class AudiencePage(Page):
     step = "audience"
     parts = frozenset({"personas", "insights", "brief"})
@@ -104,10 +140,15 @@ class AudiencePage(Page):
         self.persona_view.setAccessibleName("Persona details")
         self.personas.currentRowChanged.connect(self._show_persona)
         self.model = InsightModel(self)
+        self.shown = PersonaInsights(self)
+        self.shown.setSourceModel(self.model)
+        self.all_insights = QCheckBox("A&ll insights")
+        self.all_insights.setToolTip("Every insight of the plan, not only the selected persona's")
+        self.all_insights.toggled.connect(lambda _on: self._filter())
         self.table = QTableView()
         self.table.setObjectName("insightTable")
         self.table.setAccessibleName("Insights")
-        self.table.setModel(self.model)
+        self.table.setModel(self.shown)
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.add_button = QPushButton("&Add insight")
@@ -116,6 +157,7 @@ class AudiencePage(Page):
         self.delete_button.clicked.connect(self.delete_insight)
         buttons = QHBoxLayout()
         buttons.addWidget(QLabel("Double-click an insight to edit it; the storyboard cites them by id."), 1)
+        buttons.addWidget(self.all_insights)
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.delete_button)
 
@@ -157,12 +199,23 @@ class AudiencePage(Page):
             self.personas.addItem(item)
         if self.personas.count():
             self.personas.setCurrentRow(min(max(row, 0), self.personas.count() - 1))
+            self._filter()
         else:
             self.persona_view.setHtml("<p>No personas yet: plan the brief (Brief step) to get them.</p>")
+
+    def selected_persona(self) -> Any:
+        row = self.personas.currentRow()
+        if self.doc is None or not 0 <= row < len(self.doc.project.personas):
+            return None
+        return self.doc.project.personas[row]
+
+    def _filter(self) -> None:
+        self.shown.show_persona(None if self.all_insights.isChecked() else self.selected_persona())
 
     def _show_persona(self, row: int) -> None:
         if self.doc is None or not 0 <= row < len(self.doc.project.personas):
             return
+        self._filter()
         p = self.doc.project.personas[row]
         e = html.escape
 
@@ -180,12 +233,20 @@ class AudiencePage(Page):
     def add_insight(self) -> None:
         if self.doc is None:
             return
-        insight = Insight(id=new_id("ins"), kind="need", text="A new insight", source="edited")
+        persona = None if self.all_insights.isChecked() else self.selected_persona()
+        insight = Insight(
+            id=new_id("ins"),
+            kind="need",
+            text="A new insight",
+            source="edited",
+            market=persona.market if persona else None,
+            segment=persona.segment if persona else None,
+        )  # added where the creator is looking, so it stays in view
         self.doc.edit("Add insight", ("insights",), lambda p: p.insights.append(insight))
-        self.table.setCurrentIndex(self.model.index(self.model.rowCount() - 1, 1))
+        self.table.setCurrentIndex(self.shown.mapFromSource(self.model.index(self.model.rowCount() - 1, 1)))
 
     def delete_insight(self) -> None:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+        rows = sorted({self.shown.mapToSource(i).row() for i in self.table.selectionModel().selectedIndexes()})
         if self.doc is None or not rows:
             return
         ids = {self.doc.project.insights[r].id for r in rows}
