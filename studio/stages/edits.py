@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from studio.model import LocalizedShot, Project, Shot, Storyboard, StudioError, Take
+from studio.model.project import LineStatus
 
 #: Master fields whose change makes the localized copies out of date.
 DERIVED_FROM = frozenset({"visual", "voiceover", "on_screen_text", "beat", "framing", "camera"})
@@ -154,10 +155,14 @@ def set_presenter(project: Project, shot_id: str, on: bool) -> None:
 
 
 def set_variant_field(project: Project, variant_id: str, shot_id: str, field: str, value: str | float) -> None:
-    """A creator's own wording for one variant: kept as an override when the master changes later."""
+    """A creator's own wording for one variant: kept as an override when the master changes later. A line
+    (voice-over, caption) the creator wrote is theirs: no longer flagged untranslated (the language check still
+    identifies it), unless it is the master's line itself."""
     shot = project.variant(variant_id).shot(shot_id)
     setattr(shot, field, value)
     shot.overrides = {**shot.overrides, field: value}
+    if isinstance(value, str):
+        _own_line(project, shot, field, value)
     if field in PROMPT_PARTS:
         try:
             from studio.planning import relocalize_shot
@@ -165,6 +170,22 @@ def set_variant_field(project: Project, variant_id: str, shot_id: str, field: st
             relocalize_shot(project, variant_id, shot_id)  # the prompt now includes the hand-set part
         except (ImportError, StudioError):
             pass
+
+
+def _own_line(project: Project, shot: LocalizedShot, field: str, text: str) -> None:
+    """Mark a line the creator wrote in the variant's language as theirs (origin creator-edit, as the planner and
+    the language check record an override) and drop the untranslated flag about that line."""
+    from studio.stages.quality import LINE_KINDS, flag_line
+
+    kind = LINE_KINDS.get(field)
+    if kind is None or not text.strip():
+        return
+    master = next((s for s in project.storyboard.shots if s.id == shot.shot_id), None) if project.storyboard else None
+    said = (master.voiceover if field == "voiceover" else master.on_screen_text) if master is not None else ""
+    if said.strip() and text.strip() == said.strip():
+        return  # still the master's words: as untranslated as before
+    shot.line_status = {**shot.line_status, kind: LineStatus(origin="creator-edit", note="edited by hand")}
+    shot.flags = [f for f in shot.flags if not (f.kind == "untranslated" and flag_line(f.message) == field)]
 
 
 # --- picks ------------------------------------------------------------------------------------------------------

@@ -106,6 +106,16 @@ def final_videos(project: Project, root: Path | None, variant_id: str) -> list[A
 LINE_KINDS = {"voiceover": "voice-over", "caption": "caption"}
 
 
+def flag_line(message: str) -> str | None:
+    """Which line of its shot an untranslated flag is about: 'caption', 'voiceover', or None for the variant's call
+    to action or legal line (the last shot carries their flags). Read from the message's head, before the quoted
+    master line ("No Thai caption for beat 'hook': showing …")."""
+    head = message.split(":", 1)[0].lower()
+    if "call to action" in head or "legal line" in head:
+        return None
+    return "caption" if "caption" in head else "voiceover"
+
+
 def line_problems(shot: LocalizedShot, field: str, language: str) -> list[str]:
     """What is wrong with the line in this cell: an untranslated flag, or a line identified as another language."""
     kind = LINE_KINDS.get(field)
