@@ -2,14 +2,20 @@
 click to edit in place) and a regenerate button; drag a card to reorder. Under the cards, a timeline strip on the
 same time scale: shot boundaries, the voice-over waveform (from the rendered voice files) and the caption cues.
 
-Edits go through the project document as one undo step each (studio.stages.edits), like every other edit.
+The "Timeline" choice says whose board it is: the master's, or a variant's. With a variant chosen the cards show
+that variant's lines in its own language, with the problems of each line (untranslated, too long, compliance) as
+badges on the frame; editing a line there edits the variant's copy (as the variant wall's line editor does).
+
+Edits go through the project document as one undo step each (studio.stages.edits), like every other edit. A change
+that leaves the shots and the lines shown as they were (a render's merge, new thumbnails) keeps the cards and their
+text as they are: only the layout and the pictures follow.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMimeData, QPoint, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QMimeData, QPoint, QRect, QRectF, QSize, Qt, QTextBoundaryFinder, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QDrag,
@@ -38,6 +44,7 @@ from PySide6.QtWidgets import (
 from studio.ui.page import escape
 from studio.ui.thumbnails import shot_thumbnail
 from studio.ui.timeline_strip import Timeline, TimelineStrip, build_timeline
+from studio.ui.variant_wall import Badge, badge_html, line_badges, untranslated_lines
 
 if TYPE_CHECKING:
     from studio.ui.document import ProjectDocument
@@ -56,14 +63,15 @@ STRIP_H = 64
 STRIP_SLACK = 12
 """The strip asks for 8 px past its end: the fitted scale leaves that (and a little) so no scroll bar shows."""
 MIN_FRAME, MAX_FRAME = 96, 600
+HINT = "Double-click a line to edit · drag a card to move it · ↻ new images"
 TWO_LINES_FROM = 420
 """A board this tall gives the voice-over two lines; a shorter one keeps the height for the frame."""
 
 
 def elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int, indent: int = 0) -> list[str]:
     """`text` wrapped at words into at most `lines` lines of `width` px (the first `indent` px shorter), the last
-    elided with "…" when the rest does not fit (a word longer than a line, or a script written without spaces,
-    breaks between characters)."""
+    elided with "…" when the rest does not fit (a word longer than a line, or a script written without spaces such
+    as Thai, breaks between characters: whole grapheme clusters, never a vowel or tone mark from its consonant)."""
     out: list[str] = []
     rest = " ".join(text.split())
     while rest and len(out) < lines - 1:
@@ -73,13 +81,21 @@ def elide_lines(text: str, metrics: QFontMetrics, width: int, lines: int, indent
         cut = len(rest)
         while cut > 1 and metrics.horizontalAdvance(rest[:cut]) > room:
             space = rest.rfind(" ", 0, cut)
-            cut = space if space > 0 else cut - 1
+            cut = space if space > 0 else _previous_grapheme(rest, cut)
         out.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     if rest or not out:
         room = max(8, width - (indent if not out else 0))
         out.append(metrics.elidedText(rest, Qt.TextElideMode.ElideRight, room))
     return out
+
+
+def _previous_grapheme(text: str, at: int) -> int:
+    """The grapheme boundary before `at` (at least 1): where a line may break in a word without spaces."""
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Grapheme, text)
+    finder.setPosition(at)
+    before = finder.toPreviousBoundary()
+    return max(1, before) if before >= 0 else max(1, at - 1)
 
 
 class ElidedLabel(QLabel):
@@ -157,6 +173,7 @@ class EditableLine(QWidget):
         self.editor.hide()
         self.editor.editingFinished.connect(self._finish)
         self.text = ""
+        self.problems: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -165,10 +182,14 @@ class EditableLine(QWidget):
         layout.addStretch(1)
         self.setToolTip("Double-click to edit")
 
-    def set_text(self, text: str, prefix: str) -> None:
+    def set_text(self, text: str, prefix: str, problems: list[str] | None = None) -> None:
+        """The line (and what is wrong with it: the label is tinted and the tooltip says why)."""
         self.text = text
+        self.problems = list(problems or [])
         self.label.set_content(prefix, text or "—")
-        self.label.setToolTip(f"{prefix} {text or '—'}\nDouble-click to edit")
+        why = "\n".join(self.problems)
+        self.label.setToolTip(f"{prefix} {text or '—'}\n{why + chr(10) if why else ''}Double-click to edit")
+        self.label.setStyleSheet("QLabel { background: rgba(192, 57, 43, 70); }" if self.problems else "")
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         self.start_editing()
@@ -211,6 +232,22 @@ class Picture(QWidget):
         super().__init__(parent)
         self.pixmap = QPixmap()
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.overlay = QLabel(self)
+        """The line badges, on the frame's top edge (they take none of the height the frame and lines need)."""
+        self.overlay.setObjectName("lineBadges")
+        self.overlay.setTextFormat(Qt.TextFormat.RichText)
+        self.overlay.setWordWrap(True)
+        self.overlay.hide()
+
+    def place_overlay(self) -> None:
+        width = max(8, self.width() - 8)
+        self.overlay.setFixedWidth(width)
+        self.overlay.setFixedHeight(min(self.overlay.heightForWidth(width), max(8, self.height() - 8)))
+        self.overlay.move(4, 4)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.place_overlay()
 
     def set_pixmap(self, pixmap: QPixmap) -> None:
         self.pixmap = pixmap
@@ -278,7 +315,26 @@ class ShotCard(QFrame):
         layout.addWidget(self.voiceover)
         layout.addWidget(self.caption)
         layout.addStretch(1)
+        self.items: list[Badge] = []
         self.set_selected(False)
+
+    @property
+    def badges(self) -> QLabel:
+        return self.picture.overlay
+
+    def show_lines(self, voiceover: str, caption: str, items: list[Badge], problems: dict[str, list[str]]) -> None:
+        """The lines shown (the master's or a variant's) and the badges of what is wrong with them."""
+        self.voiceover.set_text(voiceover, "VO", problems.get("voiceover"))
+        self.caption.set_text(caption, "CC", problems.get("caption"))
+        self.items = items
+        self.badges.setText(badge_html(items))
+        self.badges.setToolTip("\n\n".join(f"{b.text}\n{b.why}" for b in items if b.why))
+        self.badges.setVisible(bool(items))
+        self.picture.place_overlay()
+        self.setAccessibleDescription("; ".join(b.text for b in items))
+
+    def badge_kinds(self) -> set[str]:
+        return {b.kind for b in self.items}
 
     def text_height(self) -> int:
         """Height of the rows under the frame (title and button, voice-over, caption) with the spacing."""
@@ -326,7 +382,8 @@ class Board(QWidget):
 
     selected = Signal(str)
     reordered = Signal(list)  # the new order of shot ids
-    edited = Signal(str, str, str)  # shot id, field (voiceover, on_screen_text), text
+    edited = Signal(str, str, str)  # shot id, field (voiceover, on_screen_text), text: the master's line
+    variant_edited = Signal(str, str, str, str)  # variant id, shot id, field (voiceover, caption), text
     regenerate = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -339,6 +396,11 @@ class Board(QWidget):
         self.px_per_s = 60.0
         self.frame_h = 200
         self._args: tuple[ProjectDocument, Any, str | None] | None = None
+        self.lines_of: str | None = None
+        """The variant whose lines the cards show (None: the master's)."""
+        self._lines_key: Any = None
+        """What the cards' lines were last shown from: the same key again (a render's merge) changes nothing."""
+        self._doc_key: int | None = None
         self.row = CardRow()
         self.row.dragEnterEvent = self._drag_enter  # type: ignore[method-assign]
         self.row.dragMoveEvent = self._drag_enter  # type: ignore[method-assign,assignment]
@@ -366,9 +428,10 @@ class Board(QWidget):
         """The hint and the timeline choice: the page may put it beside its tabs (saves a row for the frames)."""
         bar = QHBoxLayout(self.bar)
         bar.setContentsMargins(0, 0, 0, 0)
-        hint = QLabel("Double-click a line to edit · drag a card to move it · ↻ new images")
-        hint.setStyleSheet("color: #9aa0a6")
-        bar.addWidget(hint, 1)
+        self.hint = QLabel(HINT)
+        self.hint.setObjectName("boardHint")
+        self.hint.setStyleSheet("color: #9aa0a6")
+        bar.addWidget(self.hint, 1)
         bar.addWidget(QLabel("Timeline:"))
         bar.addWidget(self.timeline_of)
         layout = QVBoxLayout(self)
@@ -387,41 +450,114 @@ class Board(QWidget):
         return list(self._order)
 
     def fill(self, doc: ProjectDocument | None, thumbs: Any) -> None:
-        """Rebuild the cards from the storyboard (and keep the timeline's variant choice)."""
+        """Bring the cards in step with the storyboard: a card per shot (the ones already there are kept), the
+        timeline's variant choice kept, the lines shown again only when they changed."""
         self._args = (doc, thumbs, self.current) if doc is not None else None
-        for card in self.cards.values():
-            card.hide()
-            card.deleteLater()
-        self.cards.clear()
-        self._order = []
-        chosen = self.timeline_of.currentData()
-        self.timeline_of.blockSignals(True)
-        self.timeline_of.clear()
-        if doc is None or doc.project.storyboard is None:
+        new_doc = id(doc) if doc is not None else None
+        if new_doc != self._doc_key:
+            self._doc_key, self._lines_key = new_doc, None
+            self.timeline_of.blockSignals(True)
+            self.timeline_of.clear()  # a project opened: its own variants, its voiced one first
             self.timeline_of.blockSignals(False)
+        if doc is None or doc.project.storyboard is None:
+            for each in self.cards.values():
+                each.hide()
+                each.deleteLater()
+            self.cards.clear()
+            self._order = []
+            self.timeline_of.blockSignals(True)
+            self.timeline_of.clear()
+            self.timeline_of.blockSignals(False)
+            self.lines_of, self._lines_key = None, None
             self.strip.set_timeline(Timeline([], [], []), self.px_per_s)
             return
-        self.timeline_of.addItem("Master", None)
-        for v in doc.project.variants:
-            self.timeline_of.addItem(v.name, v.id)
-        voiced = next((vl.variant_id for vl in doc.project.voice_lines), None)
-        index = self.timeline_of.findData(chosen if chosen is not None else voiced)
-        self.timeline_of.setCurrentIndex(max(index, 0))
-        self.timeline_of.blockSignals(False)
+        self._fill_choice(doc)
+        shots = [shot.id for shot in doc.project.storyboard.shots]
+        for shot_id in [s for s in self.cards if s not in shots]:
+            gone = self.cards.pop(shot_id)
+            gone.hide()
+            gone.deleteLater()
         for shot in doc.project.storyboard.shots:
-            card = ShotCard(shot.id, self.row)
-            card.voiceover.set_text(shot.voiceover, "VO")
-            card.caption.set_text(shot.on_screen_text, "CC")
+            card = self.cards.get(shot.id)
+            if card is None:
+                card = self.cards[shot.id] = ShotCard(shot.id, self.row)
+                card.clicked.connect(self.select)
+                card.edited.connect(self._card_edited)
+                card.regenerate.connect(self.regenerate)
+                card.show()  # a card added while the page is hidden stays hidden when shown unless shown here
             card.setToolTip(shot.visual)
-            card.clicked.connect(self.select)
-            card.edited.connect(self.edited)
-            card.regenerate.connect(self.regenerate)
-            self.cards[shot.id] = card
-            self._order.append(shot.id)
-            card.show()  # a card added while the page is hidden stays hidden when shown unless shown here
+        self._order = shots
+        self._show_lines()
         self._rescale()
         if self.current in self.cards:
             self.cards[self.current].set_selected(True)
+
+    def _fill_choice(self, doc: ProjectDocument) -> None:
+        """The timeline choice: Master and each variant; the choice kept (the voiced variant when none was made)."""
+        items = [("Master", None), *((v.name, v.id) for v in doc.project.variants)]
+        shown = [(self.timeline_of.itemText(i), self.timeline_of.itemData(i)) for i in range(self.timeline_of.count())]
+        if items == shown:
+            return
+        first = not shown
+        chosen = self.timeline_of.currentData()
+        self.timeline_of.blockSignals(True)
+        self.timeline_of.clear()
+        for name, vid in items:
+            self.timeline_of.addItem(name, vid)
+        voiced = next((vl.variant_id for vl in doc.project.voice_lines), None)
+        index = self.timeline_of.findData(voiced if first else chosen)
+        self.timeline_of.setCurrentIndex(max(index, 0))
+        self.timeline_of.blockSignals(False)
+
+    def variant_id(self) -> str | None:
+        """The variant chosen on the timeline (None: the master)."""
+        vid = self.timeline_of.currentData()
+        return vid if isinstance(vid, str) and vid else None
+
+    def _show_lines(self) -> None:
+        """Each card's lines: the chosen variant's, in its language, with their badges; else the master's. Read
+        from the project only when what they are made of changed (a merged render leaves them as they are)."""
+        doc = self._args[0] if self._args is not None else None
+        storyboard = doc.project.storyboard if doc is not None else None
+        if doc is None or storyboard is None:
+            return
+        project = doc.project
+        masters = storyboard.shots
+        vid = self.variant_id()
+        variant = next((v for v in project.variants if v.id == vid), None)
+        key: Any = (vid, tuple((s.id, s.voiceover, s.on_screen_text) for s in masters))
+        if variant is not None:
+            key += (variant.language, tuple(_line_key(s) for s in variant.shots))
+        if key == self._lines_key:
+            return
+        self._lines_key = key
+        self.lines_of = variant.id if variant is not None else None
+        compliance = _compliance(project, variant.id) if variant is not None else None
+        own = {s.shot_id: s for s in variant.shots} if variant is not None else {}
+        for shot in masters:
+            card = self.cards.get(shot.id)
+            if card is None:
+                continue
+            local = own.get(shot.id)
+            if variant is None or local is None:  # the master's lines (a shot the variant lacks says so)
+                missing = [f"{variant.name} has no copy of this shot yet."] if variant is not None else []
+                card.show_lines(shot.voiceover, shot.on_screen_text, [], {"voiceover": missing} if missing else {})
+                continue
+            items = line_badges(project, variant.id, shot.id, compliance)
+            card.show_lines(local.voiceover, local.caption, items, untranslated_lines(local, variant.language))
+        if variant is not None:
+            self.hint.setText(f"{variant.language} lines · {HINT}")
+            self.hint.setToolTip(f"The cards show {variant.name}'s lines, in {variant.language}: edits change them")
+        else:
+            self.hint.setText(HINT)
+            self.hint.setToolTip("The cards show the master storyboard's lines")
+
+    def _card_edited(self, shot_id: str, field: str, text: str) -> None:
+        """A card's line edited in place: the master's shot, or the chosen variant's copy of the line."""
+        if self.lines_of is None:
+            self.edited.emit(shot_id, field, text)
+        else:
+            self.variant_edited.emit(self.lines_of, shot_id, "caption" if field == "on_screen_text" else field, text)
 
     def spans(self, timeline: Timeline) -> dict[str, tuple[float, float]]:
         """Each card's start and length in seconds: its segment on the strip; a shot the timeline lacks follows
@@ -517,6 +653,7 @@ class Board(QWidget):
             return build_timeline(doc.project, doc.root, None)
 
     def _fill_timeline(self) -> None:
+        self._show_lines()  # the chosen variant's lines on the cards
         self._rescale()  # a rendered variant's timeline has its own lengths: the cards follow them
 
     def resizeEvent(self, event: Any) -> None:
@@ -561,3 +698,20 @@ class Board(QWidget):
         order.insert(index - 1 if index > old else index, shot_id)
         if order != self.order():
             self.reordered.emit(order)
+
+
+def _line_key(shot: Any) -> tuple[Any, ...]:
+    """What a variant shot's lines and their badges are made of (cheap to compare on every change)."""
+    return (
+        shot.shot_id,
+        shot.voiceover,
+        shot.caption,
+        tuple((f.kind, f.message) for f in shot.flags),
+        tuple(sorted((k, st.origin, st.language_ok, st.detected) for k, st in shot.line_status.items())),
+    )
+
+
+def _compliance(project: Any, variant_id: str) -> Any:
+    from studio.ui.operations.wall import compliance
+
+    return compliance(project, variant_id)

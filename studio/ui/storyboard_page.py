@@ -82,6 +82,8 @@ class ShotBoard(QListWidget):
 class StoryboardPage(Page):
     step = "storyboard"
     parts = frozenset({"storyboard", "takes", "motion_takes", "variants", "thumbnails"})
+    #: What the card list shows (master shots and pictures): a change of the variants alone leaves it as it is.
+    list_parts = frozenset({"storyboard", "takes", "thumbnails", "*"})
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,6 +165,7 @@ class StoryboardPage(Page):
         self.visual.selected.connect(self._visual_selected)
         self.visual.reordered.connect(self._reorder)
         self.visual.edited.connect(self._edit_line)
+        self.visual.variant_edited.connect(self._edit_variant_line)
         self.visual.regenerate.connect(self.regenerate)
         self.views = QTabWidget()
         self.views.setObjectName("storyboardViews")
@@ -202,9 +205,11 @@ class StoryboardPage(Page):
         if not self.wants(parts):
             return
         current = self.board.current_shot()
+        relist = not parts or bool(parts & self.list_parts)
         self._filling = True
         try:
-            self.board.clear()
+            if relist:
+                self.board.clear()
             doc = self.doc
             sb = doc.project.storyboard if doc is not None else None
             for b in (self.add_button, self.split_button, self.delete_button, self.left_button, self.right_button):
@@ -216,7 +221,7 @@ class StoryboardPage(Page):
                 return
             self.concept.setText(f"<b>{sb.concept}</b> — {sb.theme} · {sb.total_duration():.1f} s")
             dpr = self.devicePixelRatioF()
-            for shot in sb.shots:
+            for shot in sb.shots if relist else ():
                 icon = QIcon(shot_thumbnail(doc.root, doc.project, shot.id, None, THUMB, dpr, self.thumbs()))
                 to_camera = "\nto camera" if shot.presenter else ""
                 item = QListWidgetItem(icon, f"{shot.id} · {shot.beat}\n{shot.duration_s:.1f} s{to_camera}")
@@ -227,7 +232,7 @@ class StoryboardPage(Page):
                 )
                 self.board.addItem(item)
             order = self.board.order()
-            if current in order:
+            if relist and current in order:
                 self.board.setCurrentRow(order.index(current))
         finally:
             self._filling = False
@@ -290,6 +295,18 @@ class StoryboardPage(Page):
             f"Edit {label} of {shot_id}",
             ("storyboard", "variants"),
             lambda p: edits.set_master_field(p, shot_id, field, text),
+        )
+
+    def _edit_variant_line(self, variant_id: str, shot_id: str, field: str, text: str) -> None:
+        """A card's line with a variant chosen: that variant's copy, in its language, as the variant wall's line
+        editor and the Variants table write it (one undo step; the line is the creator's own from then on)."""
+        if self.doc is None:
+            return
+        label = "voice-over" if field == "voiceover" else "caption"
+        self.doc.edit(
+            f"Edit {variant_id} {label} of {shot_id}",
+            ("variants",),
+            lambda p: edits.set_variant_field(p, variant_id, shot_id, field, text),
         )
 
     def regenerate(self, shot_id: str) -> None:

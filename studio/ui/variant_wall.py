@@ -113,6 +113,62 @@ def badges(
     return out
 
 
+def untranslated_lines(shot: Any, language: str) -> dict[str, list[str]]:
+    """A variant shot's lines not in the variant's language yet ('voiceover', 'caption'), each with why: its
+    untranslated flag, or its status (marked untranslated, or identified as another language)."""
+    from studio.stages.quality import LINE_KINDS, flag_line
+
+    out: dict[str, list[str]] = {}
+    for field, kind in LINE_KINDS.items():
+        why = [f.message for f in shot.flags if f.kind == "untranslated" and flag_line(f.message) == field]
+        status = shot.line_status.get(kind)
+        if status is not None and status.language_ok is False:
+            found = f" (reads as {status.detected})" if status.detected else ""
+            why.insert(0, f"Not in {language} yet{found}: a translator must write this {kind}.")
+        elif status is not None and status.origin == "untranslated" and not why:
+            why.append(f"Untranslated {kind}: a translator must write it in {language}.")
+        if why:
+            out[field] = why
+    return out
+
+
+def line_badges(project: Project, variant_id: str, shot_id: str, compliance: Any = None) -> list[Badge]:
+    """What a storyboard card says about one shot's lines in a variant, as the wall says it of the whole variant:
+    a line not in the variant's language yet, a voice-over too long for its shot, compliance findings on the shot's
+    voice-over or caption, and (on the shot that carries their flags) the end card's untranslated lines."""
+    from studio.stages.quality import flag_line
+
+    v = project.variant(variant_id)
+    s = v.shot(shot_id)
+    out: list[Badge] = []
+    todo = untranslated_lines(s, v.language)
+    if todo:
+        which = " + ".join("VO" if f == "voiceover" else "CC" for f in todo)
+        why = "\n".join(m for ms in todo.values() for m in ms)
+        out.append(
+            Badge("untranslated", f"⚠ untranslated {which}", "bad", why + "\nDouble-click the line to write it.")
+        )
+    long_lines = [f.message for f in s.flags if f.kind == "too-long"]
+    if long_lines:
+        out.append(Badge("too-long", "⏱ too long", "warn", "\n".join(long_lines)))
+    if compliance is not None:
+        found = [
+            f
+            for f in compliance.get("findings", [])
+            if isinstance(f, dict) and f.get("where") == shot_id and f.get("field") in ("voiceover", "caption")
+        ]
+        blocks = [f for f in found if f.get("severity") == "block" and not f.get("override")]
+        warns = [f for f in found if f.get("severity") == "warn"]
+        if blocks:
+            out.append(Badge("compliance", "⛔ compliance", "bad", "\n".join(str(f.get("message")) for f in blocks)))
+        elif warns:
+            out.append(Badge("compliance", "△ to check", "warn", "\n".join(str(f.get("message")) for f in warns)))
+    end_card = [f.message for f in s.flags if f.kind == "untranslated" and flag_line(f.message) is None]
+    if end_card:
+        out.append(Badge("end-card", "⚠ end card", "bad", "\n".join(end_card)))
+    return out
+
+
 def badge_html(items: list[Badge]) -> str:
     return " ".join(
         f'<span style="background:{TONE[b.tone]};color:white;">&nbsp;{escape(b.text)}&nbsp;</span>' for b in items
