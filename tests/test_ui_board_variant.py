@@ -125,7 +125,7 @@ def test_thai_variant_cards_show_its_thai_lines_and_badges(window, qtbot):
     assert flagged.badges.isVisible() and "untranslated" in flagged.badges.text()
     assert flagged.voiceover.problems and flagged.caption.problems, "both lines are tinted, the tooltip says why"
     assert "Thai" in flagged.badges.toolTip() or "th" in flagged.badges.toolTip()
-    assert board.hint.text().startswith("th lines") and th.name in board.hint.toolTip()
+    assert board.hint.text().startswith("Lines in th") and th.name in board.hint.toolTip()
 
     # the Vietnamese variant's lines when it is chosen, Master's when Master is
     vn = next(v for v in window.doc.project.variants if v.language == "vi")

@@ -546,7 +546,7 @@ class Board(QWidget):
             items = line_badges(project, variant.id, shot.id, compliance)
             card.show_lines(local.voiceover, local.caption, items, untranslated_lines(local, variant.language))
         if variant is not None:
-            self.hint.setText(f"{variant.language} lines · {HINT}")
+            self.hint.setText(f"Lines in {variant.language} · {HINT}")
             self.hint.setToolTip(f"The cards show {variant.name}'s lines, in {variant.language}: edits change them")
         else:
             self.hint.setText(HINT)
