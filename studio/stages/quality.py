@@ -18,8 +18,28 @@ if TYPE_CHECKING:
 OVERRUN_S = 0.5
 
 
+_sizes: dict[tuple[str, int, int], tuple[int, int] | None] = {}
+"""video_size's answers by (path, mtime, length): Voice & Cut and Deliver ask for every file at each refresh, and a
+render's merges refresh them on the UI thread (a scan of each MP4 took ~1 ms there)."""
+
+
 def video_size(path: Path) -> tuple[int, int] | None:
-    """Width and height of an MP4's video track, read from its `tkhd` boxes (no decoder needed); None if unreadable."""
+    """Width and height of an MP4's video track, read from its `tkhd` boxes (no decoder needed); None if unreadable.
+
+    Remembered while the file is unchanged (same modification time and length)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _sizes:
+        if len(_sizes) > 4096:
+            _sizes.clear()
+        _sizes[key] = _scan_video_size(path)
+    return _sizes[key]
+
+
+def _scan_video_size(path: Path) -> tuple[int, int] | None:
     try:
         with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
             best: tuple[int, int] | None = None

@@ -67,6 +67,26 @@ class RenderResult:
     """Variants rendered as drafts, and the lines that keep them from being final."""
     refusal: str = ""
     """The refusals as one message listing every line, for a terminal or a notification."""
+    listing: Listing | None = None
+    """deliverables.json still to be written (`finish(write=False)`: the app writes it with `write_listing` as a
+    job; its fsync on the UI thread stalled the window at every render's end)."""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What deliverables.json will list: the files made and the variants refused."""
+
+    out_dir: Path
+    root: Path
+    deliverables: list[Deliverable]
+    refused: dict[str, list[str]]
+
+
+def write_listing(
+    listing: Listing, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
+) -> Path:
+    """Write deliverables.json (a job in the app, at once in `finish` by default)."""
+    return write_manifest(listing.out_dir, ProjectStore(listing.root), listing.deliverables, refused=listing.refused)
 
 
 @dataclass(frozen=True)
@@ -168,10 +188,11 @@ class RenderPlan:
 
     # --- the end ------------------------------------------------------------------------------------------------
 
-    def finish(self, project: Project, outcomes: Sequence[cut_stage.CutOutcome]) -> RenderResult:
+    def finish(self, project: Project, outcomes: Sequence[cut_stage.CutOutcome], *, write: bool = True) -> RenderResult:
         """After every cut was applied: mark the files of variants refused for their length, write deliverables.json
         (and ab_matrix.csv), and say what was made. It changes `project` (those marks, the A/B alternatives found):
-        the app runs it inside the same undo step as the last apply. Only the listing files are written."""
+        the app runs it inside the same undo step as the last apply. Only the listing files are written; with
+        `write=False` deliverables.json is left to `write_listing(result.listing)`."""
         store = ProjectStore(self.root)
         refused = dict(self.refused)
         refusal = self.refusal
@@ -190,10 +211,12 @@ class RenderPlan:
         for d in deliverables:  # a cut that missed the brief's length and was allowed as a draft
             if d.status == "draft" and d.variant_id not in drafts:
                 drafts[d.variant_id] = list(d.reasons)
-        manifest = write_manifest(self.out_dir, store, deliverables, refused=refused)
+        listing = Listing(self.out_dir, self.root, [d.model_copy(deep=True) for d in deliverables], refused)
+        manifest = write_listing(listing) if write else self.out_dir / "deliverables.json"
         return RenderResult(
             deliverables=deliverables,
             manifest_path=manifest,
+            listing=None if write else listing,
             flags=flags,
             refused=refused,
             drafts=drafts,

@@ -242,7 +242,9 @@ class Picture(QWidget):
     def place_overlay(self) -> None:
         width = max(8, self.width() - 8)
         self.overlay.setFixedWidth(width)
-        self.overlay.setFixedHeight(min(self.overlay.heightForWidth(width), max(8, self.height() - 8)))
+        wanted = self.overlay.heightForWidth(width)  # -1 while the label has no text to wrap
+        wanted = wanted if wanted >= 0 else self.overlay.sizeHint().height()
+        self.overlay.setFixedHeight(max(0, min(wanted, max(8, self.height() - 8))))
         self.overlay.move(4, 4)
 
     def resizeEvent(self, event: Any) -> None:

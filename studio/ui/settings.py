@@ -68,11 +68,21 @@ def load_settings(store: QSettings | None = None) -> UserSettings:
     return UserSettings(**values)
 
 
+_saves = 0
+"""How many times settings were saved in this process: a reader that remembers what it loaded reloads after one."""
+
+
+def saves() -> int:
+    return _saves
+
+
 def save_settings(settings: UserSettings, store: QSettings | None = None) -> None:
+    global _saves
     s = store or qsettings()
     for name, value in asdict(settings).items():
         s.setValue(f"settings/{name}", value)
     s.sync()
+    _saves += 1
 
 
 def to_settings(user: UserSettings) -> Settings:

@@ -130,8 +130,24 @@ def load_thumbnail(path: Path, size: QSize, dpr: float = 1.0) -> QPixmap | None:
     return pixmap
 
 
+_placeholders: dict[tuple[int, int, str, str, float], QPixmap] = {}
+
+
 def placeholder(size: QSize, title: str, subtitle: str = "", dpr: float = 1.0) -> QPixmap:
-    """A card for a shot with no image yet: says so instead of showing an empty box."""
+    """A card for a shot with no image yet: says so instead of showing an empty box.
+
+    Drawn once per size and text (pages redraw their cards at every merge of a job's result)."""
+    key = (size.width(), size.height(), title, subtitle, dpr)
+    cached = _placeholders.get(key)
+    if cached is not None:
+        return cached
+    if len(_placeholders) > 512:
+        _placeholders.clear()
+    pixmap = _placeholders[key] = _draw_placeholder(size, title, subtitle, dpr)
+    return pixmap
+
+
+def _draw_placeholder(size: QSize, title: str, subtitle: str, dpr: float) -> QPixmap:
     pixmap = QPixmap(size * dpr)
     pixmap.setDevicePixelRatio(dpr)
     pixmap.fill(QColor("#3a3f4b"))

@@ -218,7 +218,7 @@ class RenderOps(OpsBase):
         if self.doc is doc and run.outcomes:
 
             def finish(project: Project, outcomes: list[CutOutcome]) -> Project:
-                run.result = plan.finish(project, outcomes)
+                run.result = plan.finish(project, outcomes, write=False)  # deliverables.json: a job, below
                 return project
 
             try:
@@ -234,7 +234,18 @@ class RenderOps(OpsBase):
                 )
         elif self.doc is doc and plan.refused:
             self.notify(f"{len(plan.refused)} variant(s) not rendered", plan.refusal)
-        self._end(run, doc)
+        listing = run.result.listing if run.result is not None else None
+        if listing is None:
+            self._end(run, doc)
+            return
+        from studio.stages.render import write_listing
+
+        def written(job: Job) -> None:
+            if job.state == "failed":
+                self.notify("The render's list of files could not be written", f"{job.error}\n{job.hint}".strip())
+            self._end(run, doc)
+
+        self.jobs.submit("Write the list of files", write_listing, listing, kind="listing", on_done=written, quiet=True)
 
     def _end(self, run: RenderRun, doc: ProjectDocument) -> None:
         if self.doc is doc and doc.dirty:  # ended once its result is on disk

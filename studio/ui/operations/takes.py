@@ -159,6 +159,7 @@ class TakeOps(OpsBase):
         """A diffusion model is loaded in the background as soon as a project that uses one opens (and the stage
         modules Generate and Render use, whichever the model)."""
         self.jobs.submit("Load the stages", load_stages, None, lane="cpu", kind="warm-up", quiet=True)
+        self.jobs.queue.start_threads("cpu", "gpu")
         doc = self.doc
         model = doc.project.settings.image_model if doc is not None else ""
         if model in ("", "procedural"):
