@@ -50,7 +50,11 @@ def try_on(
 ) -> takes_stage.TakesOutcome:
     options = {"try_on": TryOn(**kw), "model": "tiny-sd15", "steps": 4}  # type: ignore[arg-type]
     request = takes_stage.TakesRequest(
-        store.root, variant_ids=(VID,), shot_ids=(shot,), options=options, settings=_settings()  # type: ignore[arg-type]
+        store.root,
+        variant_ids=(VID,),
+        shot_ids=(shot,),
+        options=options,
+        settings=_settings(),  # type: ignore[arg-type]
     )
     return takes_stage.run(request, on_progress=on_progress)
 
@@ -146,7 +150,11 @@ def test_cancel_during_the_16_9_try_on_leaves_no_half_take(store: ProjectStore) 
 
     options = {"try_on": TryOn(), "model": "tiny-sd15", "steps": 4}
     request = takes_stage.TakesRequest(
-        store.root, variant_ids=(VID,), shot_ids=("s2",), options=options, settings=_settings()  # type: ignore[arg-type]
+        store.root,
+        variant_ids=(VID,),
+        shot_ids=("s2",),
+        options=options,
+        settings=_settings(),  # type: ignore[arg-type]
     )
     with pytest.raises(Cancelled):
         takes_stage.run(request, on_progress=on_progress, cancel=token)
@@ -170,6 +178,7 @@ def test_the_creators_mask_is_carried_to_the_16_9_picture(store: ProjectStore, t
     assert 0.02 < mask.mean() < 0.4
     ys, xs = np.nonzero(mask)
     assert ys.min() > 0.2 * mask.shape[0], "still the body, below the face"
+    assert 0.25 < xs.mean() / mask.shape[1] < 0.75, "on the lead, in the middle of the wide frame"
     assert np.abs(out[~mask] - base[~mask]).max() <= 2
     assert np.abs(out[mask] - base[mask]).mean() > 10
 
