@@ -205,3 +205,44 @@ def test_the_render_counts_and_makes_a_try_ons_missing_16_9_take(store: ProjectS
     assert wide is not None and wide.info.get("aspect_of") == tryon.id and wide.request.tryon_mask
     assert same_aspect(wide.request, "16:9")
     assert missing_images(project, store.root, [VID], "9:16", settings) == 0  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_the_16_9_render_shows_the_garment_on_the_16_9_picture(store: ProjectStore) -> None:
+    from media import frame_at
+
+    from studio.render.frames import OVERSCAN
+    from studio.workflow import RenderRequest, render
+
+    project = store.load()
+    assert project.storyboard is not None
+    for shot in project.storyboard.shots:
+        shot.camera = "static"
+    store.save(project)
+    outcome = try_on(store)
+    tryon, wide = _split(outcome.takes)
+    store.save(takes_stage.apply(store.load(), outcome))
+
+    result = render(RenderRequest(store.root, variant_ids=(VID,), aspects=("9:16", "16:9"), scale=0.25, draft=True))
+    project = store.load()
+    cut = project.cut(VID, "16:9")
+    assert cut is not None
+    shot = cut.shot("s2")
+    assert shot is not None and shot.take_id == tryon.id, "the record names the pick; the picture is its 16:9 take"
+    assert take_for_aspect(project, "s2", VID, "16:9").id == wide.id  # type: ignore[union-attr]
+    video = next(d for d in result.deliverables if d.kind == "video" and d.aspect == "16:9")
+    frame = frame_at(store.root / video.path, shot.start_s + shot.duration_s / 2).astype(np.float32)
+    h, w = frame.shape[:2]
+
+    def shown(pic: Image.Image) -> np.ndarray:
+        canvas = pic.resize((round(w * OVERSCAN), round(h * OVERSCAN)), Image.Resampling.LANCZOS)
+        left, top = (canvas.width - w) // 2, (canvas.height - h) // 2
+        return np.asarray(canvas.crop((left, top, left + w, top + h))).astype(np.float32)
+
+    region = shown(Image.fromarray(_region(store, wide).astype(np.uint8) * 255).convert("RGB"))[..., 0] > 127
+    region[: round(h * 0.12)] = False  # the draft band
+    assert region.mean() > 0.03
+    start = Image.fromarray(_start(store, wide).astype(np.uint8))
+    to_try_on = np.abs(frame[region] - shown(Image.open(store.asset_path(wide.asset)).convert("RGB"))[region]).mean()
+    to_talent = np.abs(frame[region] - shown(start)[region]).mean()
+    assert to_try_on < 0.6 * to_talent, f"the garment is on the 16:9 picture ({to_try_on:.1f} vs {to_talent:.1f})"
