@@ -246,3 +246,51 @@ def test_the_16_9_render_shows_the_garment_on_the_16_9_picture(store: ProjectSto
     to_try_on = np.abs(frame[region] - shown(Image.open(store.asset_path(wide.asset)).convert("RGB"))[region]).mean()
     to_talent = np.abs(frame[region] - shown(start)[region]).mean()
     assert to_try_on < 0.6 * to_talent, f"the garment is on the 16:9 picture ({to_try_on:.1f} vs {to_talent:.1f})"
+
+
+def test_a_diffusion_talent_is_composed_at_16_9_as_its_aspect_takes_are(store: ProjectStore) -> None:
+    from studio.takes import TakesRequest, generate_takes
+
+    project = store.load()
+    project.settings.image_model = "tiny-sd15"
+    project.settings.image_steps = 2
+    store.save(project)
+    made = generate_takes(TakesRequest(store.root, variant_ids=(VID,), shot_ids=("s2",), aspects=()))
+    project = takes_stage.apply(store.load(), takes_stage.TakesOutcome(tuple(made)))
+    for take in made:  # the creator picks the model's pictures over the default frames
+        project = pick_take(project, take.id)
+    store.save(project)
+    talent, master = project.selected_take("s2", VID), project.selected_take("s2", None)
+    assert talent is not None and master is not None and talent.request.model == "tiny-sd15"
+    assert talent.request.init_image == master.asset, "the variant restyles the master"
+
+    from studio.stages.render import missing_images
+    from studio.tryon_takes import missing_aspect_try_ons
+
+    before = missing_images(project, store.root, [VID], "9:16", _settings())  # type: ignore[arg-type]
+    options = {"try_on": TryOn(), "model": "tiny-sd15", "steps": 4, "aspects": ()}
+    request = takes_stage.TakesRequest(store.root, (VID,), ("s2",), options=options, settings=_settings())  # type: ignore[arg-type]
+    [only] = takes_stage.run(request).takes
+    project = takes_stage.apply(store.load(), takes_stage.TakesOutcome((only,)))
+    store.save(project)
+    [(shown, lacking, images)] = missing_aspect_try_ons(project, store, [VID], ("9:16", "16:9"))
+    assert shown.id == only.id and lacking == ["16:9"]
+    assert images == 3, "the try-on at 16:9, and the talent's picture and its master made at 16:9 for it"
+    count = missing_images(project, store.root, [VID], "9:16", _settings())  # type: ignore[arg-type]
+    assert count == before + 1, "the talent's two 16:9 takes were counted before; now the try-on's too"
+
+    outcome = try_on(store)  # the same try-on, now made at 16:9 too
+    tryon, wide = _split(outcome.takes)
+    assert tryon.id == only.id and tryon.asset == only.asset
+    [start] = [t for t in outcome.takes if t.info.get("aspect_of") == talent.id]
+    [master_wide] = [t for t in outcome.takes if t.info.get("aspect_of") == master.id]
+    assert wide.request.init_image == start.asset
+    assert same_aspect(start.request, "16:9") and same_aspect(master_wide.request, "16:9")
+    same = ("seed", "prompt", "negative_prompt", "cast", "steps", "model", "strength")
+    assert all(getattr(start.request, f) == getattr(talent.request, f) for f in same)
+    assert start.request.init_image == master_wide.asset, "restyled from the master made at 16:9"
+    assert (wide.request.width, wide.request.height) == (start.request.width, start.request.height)
+    out, base = pixels(Image.open(store.asset_path(wide.asset)).convert("RGB")), _start(store, wide)
+    mask = _region(store, wide)
+    assert np.abs(out[~mask] - base[~mask]).max() <= 2
+    assert np.abs(out[mask] - base[mask]).mean() > 10
