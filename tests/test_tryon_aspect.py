@@ -216,8 +216,8 @@ def test_the_16_9_render_shows_the_garment_on_the_16_9_picture(store: ProjectSto
 
     project = store.load()
     assert project.storyboard is not None
-    for shot in project.storyboard.shots:
-        shot.camera = "static"
+    for planned in project.storyboard.shots:
+        planned.camera = "static"
     store.save(project)
     outcome = try_on(store)
     tryon, wide = _split(outcome.takes)
