@@ -6,6 +6,12 @@ a grey PNG in the project's assets so it can be opened, corrected and given back
 pipeline redraws only that region: steered by the garment photo through an IP-Adapter where the model folder has
 one, otherwise from the garment's cutout laid into the region at moderate strength (pipelines/image/tryon.py).
 The take is like any other: content-addressed, its request kept for provenance, picked for its shot by default.
+In the same job it is made again at every other aspect the brief delivers, on the talent's picture composed for
+that shape (the start's aspect take, or the start drawn at that aspect as aspect takes are), with the torso where
+that aspect's frame plan puts it (or the creator's mask carried to its geometry), same seed and garment; each is
+marked `info.aspect_of` the try-on, so the cut at 16:9 or 1:1 shows the garment on a picture made for it instead
+of a crop of the 9:16 try-on that could cut the garment or the face out. A render makes those a try-on shown in
+its cut still lacks (`missing_aspect_try_ons`, counted with its missing images).
 Torch-free at import; the stage runs it on the GPU lane (`studio.stages.takes`, option `try_on`).
 """
 
