@@ -368,6 +368,9 @@ def cmd_try_on(args: argparse.Namespace) -> int:
         if "try_on" not in take.info:
             continue
         mask = take.request.tryon_mask or ""
+        if "aspect_of" in take.info:  # the same try-on on the talent's picture composed for another aspect
+            print(f"  at {take.info.get('aspect')}: {store.asset_path(take.asset)} (region {store.asset_path(mask)})")
+            continue
         print(f"{take.variant_id or 'master'}/{take.shot_id}: {store.asset_path(take.asset)} ({take.info['try_on']})")
         print(f"  garment region: {store.asset_path(mask)} ({take.info.get('mask_source')}); to change it, paint")
         print("  over that file (white = garment) and run this again, or give your own with --mask FILE")

@@ -6,6 +6,12 @@ a grey PNG in the project's assets so it can be opened, corrected and given back
 pipeline redraws only that region: steered by the garment photo through an IP-Adapter where the model folder has
 one, otherwise from the garment's cutout laid into the region at moderate strength (pipelines/image/tryon.py).
 The take is like any other: content-addressed, its request kept for provenance, picked for its shot by default.
+In the same job it is made again at every other aspect the brief delivers, on the talent's picture composed for
+that shape (the start's aspect take, or the start drawn at that aspect as aspect takes are), with the torso where
+that aspect's frame plan puts it (or the creator's mask carried to its geometry), same seed and garment; each is
+marked `info.aspect_of` the try-on, so the cut at 16:9 or 1:1 shows the garment on a picture made for it instead
+of a crop of the 9:16 try-on that could cut the garment or the face out. A render makes those a try-on shown in
+its cut still lacks (`missing_aspect_try_ons`, counted with its missing images).
 Torch-free at import; the stage runs it on the GPU lane (`studio.stages.takes`, option `try_on`).
 """
 
@@ -14,13 +20,14 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from studio.model import Project, ProjectError, ProjectStore, Take, ValidationFailed
+from studio.model import ASPECT_SIZES, Project, ProjectError, ProjectStore, Take, ValidationFailed
 from studio.model.brand import ProductPhoto
 from studio.model.ids import new_id
 from studio.model.stage import CancelToken, ProgressFn, check, report, sub_progress
@@ -60,6 +67,9 @@ class TryOnRequest:
     steps: int | None = None
     place: Placement | None = None
     project: Project | None = None
+    aspects: tuple[str, ...] | None = None
+    """The try-on is also made at these aspects, each on the talent's picture composed for that shape (marked
+    `info.aspect_of`), so the cut there shows it instead of a crop. None: every aspect the brief delivers."""
 
 
 def garment_photo(project: Project, angle: str | None = None) -> ProductPhoto:
@@ -145,10 +155,10 @@ def _creator_mask(path: Path, picture: tuple[int, int], size: tuple[int, int]) -
     )
 
 
-def _edited_mask(project: Project, store: ProjectStore, base: Take, variant_id: str | None) -> Path | None:
+def _edited_mask(takes: list[Take], store: ProjectStore, base: Take, variant_id: str | None) -> Path | None:
     """A try-on mask of this picture the creator painted over in place (assets/<hash>.png no longer holds what
     its name says): their mask, used instead of the planned one."""
-    for take in reversed(project.takes):
+    for take in reversed(takes):
         name = take.request.tryon_mask
         if not name or take.variant_id != variant_id or take.request.init_image != base.asset:
             continue
@@ -213,7 +223,7 @@ def try_on_takes(
         size = (base.request.width, base.request.height) if base.request.model == model else (plain.width, plain.height)
         with Image.open(store.asset_path(base.asset)) as img:
             picture = img.size
-        edited = _edited_mask(project, store, base, request.variant_id) if opts.mask is None else None
+        edited = _edited_mask(project.takes, store, base, request.variant_id) if opts.mask is None else None
         if opts.mask is not None:
             mask, source = _creator_mask(opts.mask, picture, size), "creator"
         elif edited is not None:
@@ -243,36 +253,346 @@ def try_on_takes(
         done = next(
             (t for t in project.takes if t.request.key() == req.key() and store.asset_path(t.asset).is_file()), None
         )
+        wanted = request.aspects if request.aspects is not None else tuple(project.brief.aspect_ratios)
         if done is not None:
-            report(on_progress, 1.0, "This try-on was made before: reused")
-            return [*([base] if drawn else []), done.model_copy(update={"selected": opts.pick})]
-        check(cancel)
-        [result] = generate_images(
-            [req], on_progress=sub_progress(on_progress, 0.05, 0.98), cancel=cancel, assets=store.assets,
-            place=request.place,
+            take = done.model_copy(update={"selected": opts.pick})
+            others = lacking_aspects(project, store, take, wanted)
+            total = len(others)
+            report(on_progress, 0.0, "This try-on was made before: reused")
+        else:
+            others = [a for a in dict.fromkeys(wanted) if a in ASPECT_SIZES and a != nearest_aspect(req)]
+            total = 1 + len(others)
+            check(cancel)
+            report(on_progress, 0.02, f"Try-on 1/{total}" + (f" at {nearest_aspect(req)}" if others else ""))
+            [result] = generate_images(
+                [req], on_progress=sub_progress(on_progress, 0.05, 0.98 / total), cancel=cancel,
+                assets=store.assets, place=request.place,
+            )  # fmt: skip
+            data = io.BytesIO()
+            result.image.save(data, format="PNG", compress_level=3)
+            asset = _put(store, data.getvalue(), created)
+            take = Take(
+                id=new_id("take"),
+                shot_id=request.shot_id,
+                variant_id=request.variant_id,
+                request=req,
+                asset=asset,
+                backend=result.backend,
+                selected=opts.pick,
+                info={
+                    "consistency": result.consistency,
+                    **result.info,
+                    "try_on_of": base.id,
+                    "garment_angle": photo.angle,
+                    "mask_source": source,
+                },
+            )
+        first = (total - len(others)) / max(1, total)
+        extra = aspect_try_ons(
+            store, [*project.takes, *([base] if drawn else [])], take, others, base=base, place=request.place,
+            on_progress=sub_progress(on_progress, max(first, 0.0), 1.0), cancel=cancel, created=created,
+            counted=(total - len(others), total),
         )  # fmt: skip
-        data = io.BytesIO()
-        result.image.save(data, format="PNG", compress_level=3)
-        asset = _put(store, data.getvalue(), created)
     except BaseException:
         for made in created:
             store.asset_path(made).unlink(missing_ok=True)
         raise
+    report(on_progress, 1.0, "Try-on made" + (f" at {1 + len(others)} aspects" if others else ""))
+    return [*([base] if drawn else []), take, *extra]
+
+
+def _aspect_size(model: str, aspect: str, place: Placement | None) -> tuple[int, int]:
+    """A diffusion model's size at `aspect`, in the shape the cut counts as that aspect (as aspect takes are)."""
+    from pipelines.image.families import facts
+    from studio.takes import _model_family, aspect_size
+
+    family, native = _model_family(model, place)
+    return aspect_size(aspect, native or facts(family).native_size)
+
+
+def _stored(store: ProjectStore, take: Take) -> bool:
+    return store.asset_path(take.asset).is_file()
+
+
+def start_of(takes: list[Take], store: ProjectStore, tryon: Take) -> Take | None:
+    """The talent's picture a try-on started from (`info.try_on_of`, else the take whose picture it inpainted)."""
+    of = tryon.info.get("try_on_of")
+    found = [t for t in takes if t.id == of] or [
+        t for t in takes if t.asset == tryon.request.init_image and t.request.tryon_mask is None and t is not tryon
+    ]
+    found = [t for t in found if _stored(store, t)]
+    return found[-1] if found else None
+
+
+def lacking_aspects(project: Project, store: ProjectStore, tryon: Take, aspects: Iterable[str]) -> list[str]:
+    """The aspects (of `aspects`, other than the try-on's own) the try-on has no stored aspect take at."""
+    from studio.render.reframe import nearest_aspect, same_aspect
+
+    own = nearest_aspect(tryon.request)
+    made = [t for t in project.takes if t.info.get("aspect_of") == tryon.id and _stored(store, t)]
+    return [
+        a
+        for a in dict.fromkeys(aspects)
+        if a in ASPECT_SIZES and a != own and not any(same_aspect(t.request, a) for t in made)
+    ]
+
+
+def _aspect_start_of(takes: list[Take], store: ProjectStore, base: Take, aspect: str) -> Take | None:
+    """The talent's picture already made at `aspect` for `base` (its aspect take), if stored."""
+    from studio.render.reframe import same_aspect
+
+    found = [
+        t for t in takes if t.info.get("aspect_of") == base.id and same_aspect(t.request, aspect) and _stored(store, t)
+    ]
+    return found[-1] if found else None
+
+
+def _master_of(takes: list[Take], store: ProjectStore, base: Take) -> Take | None:
+    """The master take a variant's diffusion take was restyled from (its init image), if stored."""
+    if base.variant_id is None or base.request.init_image is None:
+        return None
+    masters = [
+        t
+        for t in takes
+        if t.shot_id == base.shot_id
+        and t.variant_id is None
+        and t.asset == base.request.init_image
+        and "aspect_of" not in t.info
+        and _stored(store, t)
+    ]
+    masters.sort(key=lambda t: t.selected)
+    return masters[-1] if masters else None
+
+
+def _start_images(takes: list[Take], store: ProjectStore, base: Take, aspect: str) -> int:
+    """How many diffusion images drawing `base` at `aspect` takes (default frames are drawn, not counted)."""
+    if base.request.model == PROCEDURAL or _aspect_start_of(takes, store, base, aspect) is not None:
+        return 0
+    master = _master_of(takes, store, base)
+    return 1 + (_start_images(takes, store, master, aspect) if master is not None else 0)
+
+
+def _start_at(
+    store: ProjectStore,
+    takes: list[Take],
+    base: Take,
+    aspect: str,
+    place: Placement | None,
+    on_progress: ProgressFn | None,
+    cancel: CancelToken | None,
+    created: list[str],
+) -> tuple[Take, list[Take]]:
+    """The talent's picture at `aspect`: `base`'s aspect take when it has one, else `base` composed for that shape
+    as aspect takes are (a default frame drawn at the aspect's delivery size; a diffusion take made again at the
+    model's size for it, a variant restyled from the master made at that aspect), marked `aspect_of` `base`.
+    Returns it and the takes made for it."""
+    from pipelines.image import generate_image, generate_images
+
+    found = _aspect_start_of(takes, store, base, aspect)
+    if found is not None:
+        return found, []
+    made: list[Take] = []
+    if base.request.model == PROCEDURAL:
+        w, h = ASPECT_SIZES[aspect]
+        req = base.request.model_copy(update={"width": w, "height": h})
+    else:
+        w, h = _aspect_size(base.request.model, aspect, place)
+        req = base.request.model_copy(update={"width": w, "height": h})
+        master = _master_of(takes, store, base)
+        if master is not None:
+            start, made = _start_at(store, takes, master, aspect, place, on_progress, cancel, created)
+            req = req.model_copy(update={"init_image": start.asset})
+    stored = next((t for t in [*takes, *made] if t.request.key() == req.key() and _stored(store, t)), None)
+    if stored is not None:
+        asset, backend, info = stored.asset, stored.backend, dict(stored.info)
+    else:
+        check(cancel)
+        if req.model == PROCEDURAL:
+            result = generate_image(req, assets=store.assets)
+        else:
+            [result] = generate_images([req], on_progress=on_progress, cancel=cancel, assets=store.assets, place=place)
+        data = io.BytesIO()
+        result.image.save(data, format="PNG", compress_level=3)
+        asset, backend = _put(store, data.getvalue(), created), result.backend
+        info = {"consistency": result.consistency, **result.info}
     take = Take(
         id=new_id("take"),
-        shot_id=request.shot_id,
-        variant_id=request.variant_id,
+        shot_id=base.shot_id,
+        variant_id=base.variant_id,
         request=req,
         asset=asset,
-        backend=result.backend,
-        selected=opts.pick,
-        info={
-            "consistency": result.consistency,
-            **result.info,
-            "try_on_of": base.id,
-            "garment_angle": photo.angle,
-            "mask_source": source,
-        },
+        backend=backend,
+        info={**info, "aspect_of": base.id, "aspect": aspect},
     )
-    report(on_progress, 1.0, "Try-on made")
-    return [*([base] if drawn else []), take]
+    return take, [*made, take]
+
+
+def _planned_fit(take: Take, store: ProjectStore, size: tuple[int, int]) -> Image.Image | None:
+    """The lead's torso region (as the try-on mask draws it) over `take`'s picture, fitted to `size` as the
+    pipeline fits the picture; None when the frame plan shows nobody."""
+    with Image.open(store.asset_path(take.asset)) as img:
+        picture = img.size
+    try:
+        return ImageOps.fit(_planned_mask(take, store, picture), size, Image.Resampling.NEAREST)
+    except ProjectError:
+        return None
+
+
+def _map_mask(
+    mask: Image.Image,
+    src: tuple[int, int, int, int] | None,
+    dst: tuple[int, int, int, int] | None,
+    size: tuple[int, int],
+) -> Image.Image:
+    """A mask painted over one aspect's picture carried to another aspect's geometry: scaled and moved so the
+    lead's torso there lands on the torso here (same size of person, same place on them); without a torso in
+    both plans, scaled to the new frame's height and centred."""
+    if src is not None and dst is not None:
+        sw, sh, dw, dh = src[2] - src[0], src[3] - src[1], dst[2] - dst[0], dst[3] - dst[1]
+        scale = math.sqrt((dw * dh) / max(1, sw * sh))
+        (sx, sy), (dx, dy) = (
+            ((src[0] + src[2]) / 2, (src[1] + src[3]) / 2),
+            ((dst[0] + dst[2]) / 2, (dst[1] + dst[3]) / 2),
+        )
+    else:
+        scale = size[1] / mask.height
+        (sx, sy), (dx, dy) = (mask.width / 2, mask.height / 2), (size[0] / 2, size[1] / 2)
+    scaled = mask.resize(
+        (max(1, round(mask.width * scale)), max(1, round(mask.height * scale))), Image.Resampling.NEAREST
+    )
+    out = Image.new("L", size, 0)
+    out.paste(scaled, (round(dx - sx * scale), round(dy - sy * scale)))
+    return out
+
+
+def aspect_try_ons(
+    store: ProjectStore,
+    takes: list[Take],
+    tryon: Take,
+    aspects: Iterable[str],
+    *,
+    base: Take | None = None,
+    place: Placement | None = None,
+    on_progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+    created: list[str],
+    counted: tuple[int, int] | None = None,
+) -> list[Take]:
+    """The try-on made again at each of `aspects`, so the cut there shows the garment on a picture composed for
+    that shape instead of cropping the try-on (which can cut the garment or the face out).
+
+    Each is the garment inpainted, with the try-on's seed, prompt, strength and garment, into the talent's own
+    picture at that aspect (`base`'s aspect take, else `base` composed for it, as aspect takes are); the region is
+    the lead's torso as the frame plan places them at that aspect, or the creator's mask carried to its geometry.
+    Each is marked `aspect_of` the try-on, so picking the try-on makes the cut use it (`take_for_aspect`).
+    Returns the new takes (the talent's pictures drawn for them too); assets written are listed in `created`
+    for the caller to remove when the job fails or is cancelled. `takes`: the project's takes (and any new ones
+    not in it yet). `counted`: (images before these, images in the job), for the progress messages."""
+    from pipelines.image import generate_images
+
+    aspects = [a for a in dict.fromkeys(aspects) if a in ASPECT_SIZES]
+    base = base if base is not None else start_of(takes, store, tryon)
+    if not aspects or base is None:
+        return []
+    done_before, total = counted if counted is not None else (0, len(aspects))
+    model, who = tryon.request.model, f"{tryon.variant_id or 'master'}/{tryon.shot_id}"
+    with Image.open(store.asset_path(tryon.request.tryon_mask or "")) as img:
+        tryon_mask = img.convert("L")
+    planned = tryon.info.get("mask_source") == "frame plan"
+    src_box: tuple[int, int, int, int] | None = None
+    made: list[Take] = []
+    for i, aspect in enumerate(aspects):
+        check(cancel)
+        part = sub_progress(on_progress, i / len(aspects), (i + 1) / len(aspects))
+        report(part, 0.0, f"Try-on {done_before + i + 1}/{total} at {aspect}: {who}")
+        known = [*takes, *made]
+        start, drawn = _start_at(store, known, base, aspect, place, sub_progress(part, 0.0, 0.4), cancel, created)
+        made += drawn
+        size = (start.request.width, start.request.height) if start.request.model == model else None
+        size = size or _aspect_size(model, aspect, place)
+        with Image.open(store.asset_path(start.asset)) as img:
+            picture = img.size
+        edited = _edited_mask(known, store, start, tryon.variant_id)
+        here = _planned_fit(start, store, size) if edited is None else None
+        if edited is not None:
+            mask, source = _creator_mask(edited, picture, size), "creator (painted over the stored mask)"
+        elif planned and here is not None and here.getbbox() is not None:
+            mask, source = here, "frame plan"
+        else:  # the creator's region (or nobody planned here): carried to this aspect's geometry
+            if src_box is None:
+                there = _planned_fit(base, store, tryon_mask.size)
+                src_box = there.getbbox() if there is not None else None
+            mask = _map_mask(tryon_mask, src_box, here.getbbox() if here is not None else None, size)
+            source = f"{tryon.info.get('mask_source', 'creator')}, carried to {aspect}"
+        mask = mask.point(lambda v: 255 if v > 127 else 0)
+        if mask.getbbox() is None:
+            raise ProjectError(
+                f"The try-on's garment region of shot {tryon.shot_id} falls outside its {aspect} picture.",
+                "Paint the region over the talent at that aspect (white = garment) and give it with --mask FILE.",
+            )
+        buf = io.BytesIO()
+        mask.save(buf, format="PNG")
+        req = tryon.request.model_copy(
+            update={
+                "width": size[0],
+                "height": size[1],
+                "init_image": start.asset,
+                "tryon_mask": _put(store, buf.getvalue(), created),
+            }
+        )
+        stored = next((t for t in known if t.request.key() == req.key() and _stored(store, t)), None)
+        if stored is not None:
+            asset, backend = stored.asset, stored.backend
+            info = {k: v for k, v in stored.info.items() if k not in ("aspect_of", "aspect")}
+        else:
+            check(cancel)
+            [result] = generate_images(
+                [req], on_progress=sub_progress(part, 0.4, 1.0), cancel=cancel, assets=store.assets, place=place
+            )
+            data = io.BytesIO()
+            result.image.save(data, format="PNG", compress_level=3)
+            asset, backend = _put(store, data.getvalue(), created), result.backend
+            info = {"consistency": result.consistency, **result.info}
+        angle = tryon.info.get("garment_angle")
+        info |= {"try_on_of": start.id, "mask_source": source, **({"garment_angle": angle} if angle else {})}
+        made.append(
+            Take(
+                id=new_id("take"),
+                shot_id=tryon.shot_id,
+                variant_id=tryon.variant_id,
+                request=req,
+                asset=asset,
+                backend=backend,
+                info={**info, "aspect_of": tryon.id, "aspect": aspect},
+            )
+        )
+    return made
+
+
+def missing_aspect_try_ons(
+    project: Project,
+    store: ProjectStore,
+    variant_ids: Iterable[str | None],
+    aspects: Iterable[str],
+    shot_ids: Iterable[str] = (),
+) -> list[tuple[Take, list[str], int]]:
+    """The shown try-on takes of these variant shots that are not yet made at some of `aspects`: (try-on, the
+    aspects it lacks, how many images making them takes, the talent's pictures at those aspects included)."""
+    if project.storyboard is None:
+        return []
+    shots = list(shot_ids) or [s.id for s in project.storyboard.shots]
+    wanted = list(aspects)
+    out: list[tuple[Take, list[str], int]] = []
+    seen: set[str] = set()
+    for vid in variant_ids:
+        for shot_id in shots:
+            take = project.selected_take(shot_id, vid)
+            if take is None or take.request.tryon_mask is None or take.id in seen or not _stored(store, take):
+                continue
+            seen.add(take.id)
+            base = start_of(project.takes, store, take)
+            lacking = lacking_aspects(project, store, take, wanted)
+            if base is None or not lacking:
+                continue
+            out.append((take, lacking, sum(1 + _start_images(project.takes, store, base, a) for a in lacking)))
+    return out

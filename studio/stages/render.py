@@ -272,8 +272,10 @@ def missing_images(
     aspects: Sequence[str] | None = None,
 ) -> int:
     """How many images the render's GPU step has to make (shots without a stored image for today's request, and
-    diffusion takes not yet made at the other `aspects`; None: the brief's)."""
+    diffusion takes, try-ons included, not yet made at the other `aspects`; None: the brief's)."""
+    from studio.model import ProjectStore
     from studio.takes import TakesRequest, missing_takes
+    from studio.tryon_takes import missing_aspect_try_ons
 
     if not variant_ids:
         return 0
@@ -285,7 +287,9 @@ def missing_images(
         project=project,
         aspects=tuple(aspects) if aspects is not None else None,
     )
-    return len(missing_takes(request))
+    wanted = tuple(aspects) if aspects is not None else tuple(project.brief.aspect_ratios)
+    try_ons = missing_aspect_try_ons(project, ProjectStore(root), variant_ids, wanted)
+    return len(missing_takes(request)) + sum(n for _, _, n in try_ons)
 
 
 def plan_render(project: Project, request: RenderRequest) -> RenderPlan:

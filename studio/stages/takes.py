@@ -7,16 +7,17 @@ project by request key, so takes and picks the creator made meanwhile stay as th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.model import Project, Take
+from studio.model import Project, ProjectStore, Take
 from studio.model.stage import CancelToken, Lane, ProgressFn, check, report, sub_progress
 from studio.stages.settings import Settings
 
 if TYPE_CHECKING:
     from pipelines.image import Placement
+    from studio.takes import TakesRequest as GenerateRequest
 
 LANE: Lane = "gpu"
 
@@ -80,17 +81,53 @@ def run(
         **request.options,
     }
     report(on_progress, 0.0, "Starting the image backend")
-    takes = generate_takes(
-        Generate(
-            project_dir=request.project_dir,
-            place=placement(request.settings),
-            project=request.project,
-            **{k: v for k, v in wanted.items() if v is not None},
-        ),
-        on_progress=on_progress,
-        cancel=cancel,
+    generate = Generate(
+        project_dir=request.project_dir,
+        place=placement(request.settings),
+        project=request.project,
+        **{k: v for k, v in wanted.items() if v is not None},
     )
-    return TakesOutcome(takes=tuple(takes))
+    created: list[str] = []
+    try:
+        tried, generate, share = _try_on_aspects(generate, on_progress, cancel, created)
+        takes = generate_takes(generate, on_progress=sub_progress(on_progress, share, 1.0), cancel=cancel)
+    except BaseException:
+        store = ProjectStore(request.project_dir)
+        for name in created:
+            store.asset_path(name).unlink(missing_ok=True)
+        raise
+    return TakesOutcome(takes=(*takes, *tried))
+
+
+def _try_on_aspects(
+    generate: GenerateRequest, on_progress: ProgressFn | None, cancel: CancelToken | None, created: list[str]
+) -> tuple[list[Take], GenerateRequest, float]:
+    """A try-on the cut shows, not yet made at the other aspects this job composes takes for: made first, as the
+    variant's other diffusion takes are made again at those aspects (and counted in the render's missing images).
+    Returns the takes made, the takes request with them in its project, and the share of the progress they had."""
+    from studio.takes import missing_takes
+    from studio.tryon_takes import aspect_try_ons, missing_aspect_try_ons
+
+    store = ProjectStore(generate.project_dir)
+    project = generate.project if generate.project is not None else store.load()
+    aspects = generate.aspects if generate.aspects is not None else tuple(project.brief.aspect_ratios)
+    pending = missing_aspect_try_ons(project, store, generate.variant_ids, aspects, generate.shot_ids)
+    if not pending:
+        return [], generate, 0.0
+    total = sum(n for _, _, n in pending)
+    share = total / (total + len(missing_takes(generate)))
+    made: list[Take] = []
+    done = 0
+    for tryon, lacking, n in pending:
+        part = sub_progress(on_progress, share * done / total, share * (done + n) / total)
+        made += aspect_try_ons(
+            store, [*project.takes, *made], tryon, lacking, place=generate.place, on_progress=part,
+            cancel=cancel, created=created,
+        )  # fmt: skip
+        done += n
+    project = project.model_copy(deep=True)
+    project.takes = [*project.takes, *made]
+    return made, replace(generate, project=project), share
 
 
 def _try_on(request: TakesRequest, on_progress: ProgressFn | None, cancel: CancelToken | None) -> TakesOutcome:
@@ -98,7 +135,7 @@ def _try_on(request: TakesRequest, on_progress: ProgressFn | None, cancel: Cance
     from studio.model import ProjectError
     from studio.tryon_takes import TryOnRequest, try_on_takes
 
-    extra = sorted(set(request.options) - {"try_on", "model", "steps"})
+    extra = sorted(set(request.options) - {"try_on", "model", "steps", "aspects"})
     if extra:
         raise TypeError(f"Take options not used with try_on: {', '.join(extra)}")
     if not request.shot_ids:
@@ -118,6 +155,7 @@ def _try_on(request: TakesRequest, on_progress: ProgressFn | None, cancel: Cance
                 steps=request.options.get("steps"),
                 place=placement(request.settings),
                 project=request.project,
+                aspects=request.options.get("aspects"),
             ),
             on_progress=sub_progress(on_progress, i / len(pairs), (i + 1) / len(pairs)),
             cancel=cancel,
