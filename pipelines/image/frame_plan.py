@@ -57,6 +57,7 @@ PRODUCT_KINDS = (
     "coffee-machine",
     "car",
     "pet",
+    "cat-food",
     "game",
     "box",
 )
@@ -107,7 +108,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "home": (),
     "finance-apps": (),
     "automotive": (),
-    "pets": (),
+    "pets": ((r"cat food|cat treats?|kitten food|wet cat|cats?\b|kittens?\b|feline", "cat-food"),),
     "games-drama": (),
     "oral-care": (),
     "coffee-machines": (),
@@ -122,6 +123,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("coffee machine|coffee maker|espresso machine|capsule machine|coffee-machine", "coffee-machines"),
     ("jacket|raincoat|parka|outdoor|hiking|trekking|windbreaker", "outdoor-apparel"),
     ("running|sneaker|shoe|sportswear|fitness|athlet|gym", "sportswear"),
+    (r"pet food|petfood|cat food|dog food|kitten food|puppy food|pet treats?", "pets"),
     ("noodle|food|drink|snack|beverage|coffee|tea|halal|meal|restaurant", "food-drink"),
     ("kid|child|children|toddler|preschool", "kids-education"),
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
@@ -139,6 +141,9 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"phone|smartphone|mobile", "phone"),
     (r"tablet|ipad", "tablet"),
     (r"laptop|computer", "laptop"),
+    (r"cat food|kitten food|cat treats?", "cat-food"),
+    (r"pet food|dog food|puppy food|petfood", "pet"),
+    (r"pet bowl|cat bowl|dog bowl|food bowl|feeding bowl", "pet-bowl"),
     (r"noodle|bowl|plate|dish|rice|soup|food|meal", "bowl"),
     (r"coffee machine|capsule machine|espresso machine|coffee maker", "coffee-machine"),
     (r"espresso|coffee cup|cup on a saucer|cup of tea|tea glass|mug\b|tulip glass", "cup"),
@@ -146,7 +151,8 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"shoe|sneaker|trainer", "shoe"),
     (r"jacket|coat|raincoat|parka", "jacket"),
     (r"shirt|tee|jersey|dress", "garment"),
-    (r"\bdog\b|\bcat\b|puppy|kitten|pet", "pet"),
+    (r"\bcats?\b|kitten", "cat"),
+    (r"\bdog\b|puppy|pet", "pet"),
     (r"\bcar\b|vehicle", "car"),
     (r"toothbrush|toothpaste", "toothpaste"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
@@ -456,6 +462,9 @@ def frame_plan(request: ImageRequest) -> FramePlan:
         )
     category = resolve_category(request)
     product = product_kind(category, request)
+    props = prop_kinds(request)
+    if product == "cat-food":  # the brief's animal is a cat: a "pet bed" or "lead" prop shows the cat, not a dog
+        props = tuple(dict.fromkeys("cat" if k == "pet" else k for k in props))
     occasion, elements = occasion_of(request)
     beauty = category in BEAUTY
     return FramePlan(
@@ -467,6 +476,6 @@ def frame_plan(request: ImageRequest) -> FramePlan:
         occasion=occasion,
         occasion_elements=elements,
         product_in_close_up=not beauty,
-        props=prop_kinds(request),
+        props=props,
         hands=bool(request.cast) or _has(r"\bhands?\b", request.prompt.lower()),
     )

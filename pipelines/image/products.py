@@ -2,7 +2,8 @@
 
 Every drawer fits a box about `size` tall standing on `base`, centred on `cx`: simple shapes a reviewer recognises at
 a glance (a hooded jacket on a hanger, a steaming bowl beside its pack, a tablet with a lit screen, a running shoe
-with motion lines, a sunscreen tube, a toothpaste tube with its brush, a capsule coffee machine...).
+with motion lines, a sunscreen tube, a toothpaste tube with its brush, a capsule coffee machine, wet cat food beside
+a cat...).
 """
 
 from __future__ import annotations
@@ -536,6 +537,92 @@ def pet(s: Scene, cx: float, base: float, size: float) -> None:
     d.ellipse([bx - size * 0.2, base - size * 0.12, bx + size * 0.2, base - size * 0.04], fill=(150, 90, 50))
 
 
+def cat(s: Scene, cx: float, base: float, size: float) -> None:
+    """A sitting cat seen from the side, looking up: round body, head with two pointed ears, a long curled tail,
+    whiskers and a pale muzzle (a cat, not the dog of `pet`)."""
+    d = s.draw
+    fur, dark = (120, 116, 124), (40, 36, 40)
+    light = shade(fur, 1.5)
+    d.ellipse([cx - size * 0.24, base - size * 0.62, cx + size * 0.2, base], fill=fur)
+    d.ellipse([cx - size * 0.1, base - size * 0.22, cx + size * 0.12, base], fill=light)
+    hx, hy, r = cx + size * 0.04, base - size * 0.7, size * 0.16
+    for k in (-1, 1):  # ears: pointed triangles with a pink inside
+        ex = hx + k * r * 0.62
+        d.polygon(
+            [(ex - r * 0.42, hy - r * 0.55), (ex + r * 0.42, hy - r * 0.55), (ex + k * r * 0.1, hy - r * 1.45)],
+            fill=fur,
+        )
+        d.polygon(
+            [(ex - r * 0.22, hy - r * 0.6), (ex + r * 0.22, hy - r * 0.6), (ex + k * r * 0.08, hy - r * 1.15)],
+            fill=(232, 160, 170),
+        )
+    d.ellipse([hx - r, hy - r, hx + r, hy + r * 0.9], fill=fur)
+    d.ellipse([hx - r * 0.45, hy + r * 0.05, hx + r * 0.45, hy + r * 0.75], fill=light)
+    for k in (-1, 1):
+        ex = hx + k * r * 0.42
+        d.ellipse([ex - r * 0.17, hy - r * 0.38, ex + r * 0.17, hy - r * 0.02], fill=(170, 200, 90))
+        d.ellipse([ex - r * 0.05, hy - r * 0.34, ex + r * 0.05, hy - r * 0.06], fill=dark)
+        for dy in (0.3, 0.45):
+            d.line([(hx + k * r * 0.3, hy + r * dy), (hx + k * r * 1.3, hy + r * (dy - 0.12))], fill=WHITE, width=1)
+    d.polygon([(hx - r * 0.1, hy + r * 0.18), (hx + r * 0.1, hy + r * 0.18), (hx, hy + r * 0.3)], fill=(214, 120, 130))
+    w = max(3, int(size * 0.05))
+    d.arc([cx - size * 0.5, base - size * 0.55, cx - size * 0.1, base + size * 0.02], 90, 250, fill=fur, width=w)
+    d.ellipse([cx - size * 0.2, base - size * 0.08, cx - size * 0.04, base], fill=light)
+
+
+def pet_bowl(s: Scene, cx: float, base: float, size: float) -> None:
+    """A small pet bowl with food in it."""
+    d = s.draw
+    d.chord(
+        [cx - size * 0.4, base - size * 0.4, cx + size * 0.4, base + size * 0.1],
+        0,
+        180,
+        fill=mix(s.accent, (220, 60, 60), 0.5),
+    )
+    d.ellipse([cx - size * 0.4, base - size * 0.24, cx + size * 0.4, base - size * 0.08], fill=(150, 90, 50))
+
+
+def cat_food(s: Scene, cx: float, base: float, size: float) -> None:
+    """Wet cat food: a stand-up pouch (tear notch, a fish on its label) with a round can in front of it (pull-ring
+    lid, a paw print on the label), and a sitting cat beside them looking up at the pack."""
+    d = s.draw
+    s.odraw.ellipse([cx - size * 0.9, base - size * 1.0, cx + size * 0.6, base + size * 0.1], fill=(*s.light, 55))
+    s.flatten()
+    body = mix(s.accent, (120, 40, 90), 0.55)
+    px, pw, top = cx - size * 0.3, size * 0.3, base - size * 0.95
+    d.polygon([(px - pw, base), (px - pw * 0.92, top), (px + pw * 0.92, top), (px + pw, base)], fill=body)
+    d.rectangle([px - pw * 0.92, top, px + pw * 0.92, top + size * 0.06], fill=shade(body, 1.3))
+    d.polygon(
+        [(px + pw * 0.92, top + size * 0.1), (px + pw * 0.75, top + size * 0.13), (px + pw * 0.92, top + size * 0.16)],
+        fill=s.light,
+    )
+    lx, ly = px, top + size * 0.4
+    d.ellipse([lx - pw * 0.7, ly - size * 0.16, lx + pw * 0.7, ly + size * 0.16], fill=WHITE)
+    fish = (240, 150, 60)  # a fish on the label: body and tail
+    d.ellipse([lx - pw * 0.45, ly - size * 0.05, lx + pw * 0.25, ly + size * 0.05], fill=fish)
+    d.polygon([(lx + pw * 0.2, ly), (lx + pw * 0.5, ly - size * 0.06), (lx + pw * 0.5, ly + size * 0.06)], fill=fish)
+    d.rectangle([px - pw * 0.6, base - size * 0.2, px + pw * 0.6, base - size * 0.16], fill=WHITE)
+    # the can, in front of the pouch: silver rim, coloured label, a paw print
+    cw, ch = size * 0.26, size * 0.28
+    kx = cx + size * 0.02
+    label = mix(s.accent, (30, 90, 160), 0.6)
+    d.rectangle([kx - cw, base - ch, kx + cw, base], fill=label)
+    d.rectangle([kx - cw, base - ch, kx + cw, base - ch + size * 0.035], fill=(200, 202, 208))
+    d.rectangle([kx - cw, base - size * 0.035, kx + cw, base], fill=(200, 202, 208))
+    d.ellipse([kx - cw, base - ch - size * 0.05, kx + cw, base - ch + size * 0.05], fill=(220, 222, 228))
+    d.ellipse(
+        [kx - cw * 0.3, base - ch - size * 0.02, kx + cw * 0.05, base - ch + size * 0.02],
+        outline=(150, 150, 158),
+        width=2,
+    )
+    py, pr = base - ch * 0.5, size * 0.045
+    d.ellipse([kx - pr * 1.3, py - pr * 0.6, kx + pr * 1.3, py + pr * 1.4], fill=WHITE)
+    for k in (-1.5, -0.5, 0.5, 1.5):
+        tx = kx + k * pr * 0.9
+        d.ellipse([tx - pr * 0.4, py - pr * 1.6, tx + pr * 0.4, py - pr * 0.8], fill=WHITE)
+    cat(s, cx + size * 0.52, base, size * 0.7)
+
+
 def game(s: Scene, cx: float, base: float, size: float) -> None:
     """A phone held sideways playing a game or drama: play button on a bright key-art screen."""
     d = s.draw
@@ -576,6 +663,9 @@ WIDTH: dict[str, float] = {
     "game": 1.2,
     "bowl": 1.3,
     "pet": 1.0,
+    "cat-food": 1.45,
+    "cat": 0.8,
+    "pet-bowl": 0.9,
     "jacket": 1.15,
 }
 
@@ -597,6 +687,9 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "coffee-machine": coffee_machine,
     "car": car,
     "pet": pet,
+    "cat-food": cat_food,
+    "cat": cat,
+    "pet-bowl": pet_bowl,
     "game": game,
     "box": box,
 }
