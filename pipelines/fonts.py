@@ -48,6 +48,7 @@ LANGUAGE_SCRIPTS: dict[str, str] = {
     "my": "myanmar",
     "he": "hebrew",
     "bn": "bengali",
+    "ur": "arabic",  # Urdu: Nastaliq is its usual style; Noto Sans Arabic (Naskh) draws it until one ships
     "ta": "tamil",
 }
 
