@@ -247,7 +247,12 @@ def _which_arabic_script_language(text: str, language: str) -> Verdict:
         seen = [c for c, found in sorted(others.items(), key=lambda kv: -len(kv[1])) if found]
         if seen:
             found = "".join(sorted(others[seen[0]]))
-            return Verdict(False, seen[0], f"written with {seen[0]} letters ({found}), none of {lang}'s own")
+            who, why = seen[0], f"written with {seen[0]} letters ({found}), none of {lang}'s own"
+            if lang == "ar" and who == "fa":  # letters Persian and Urdu share: lingua names which
+                ranked = _detector(("fa", "ur")).compute_language_confidence_values(text)
+                who = ranked[0].language.iso_code_639_1.name.lower() if ranked else who
+                why = f"written with letters Arabic lacks ({found})"
+            return Verdict(False, who, why)
     words = [w for w in re.split(r"\s+", text) if any(ch.isalpha() for ch in w)]
     if not own and len(words) >= MIN_WORDS:
         ranked = _detector(tuple(SHARED_SCRIPT)).compute_language_confidence_values(text)
