@@ -287,3 +287,12 @@ def test_an_urdu_quick_preview_captions_in_urdu_and_speaks(tmp_path: Path) -> No
     for cue in cues:
         assert _in_language(project, "ur", cue.text, "phrase-bank"), cue.text
     assert any(set(cue.text) & set("ےںہھٹ") for cue in cues), "Urdu letters reach the captions"
+
+
+def test_the_ai_label_is_written_in_bengali_and_urdu() -> None:
+    from studio.preflight.labels import DEFAULT_LABELS, _in_language
+
+    for language in LANGUAGES.values():
+        label = _in_language(DEFAULT_LABELS, language)
+        assert label != DEFAULT_LABELS["en"] and identify(label, language, names=["AI"]).ok is True, label
+        assert missing_glyphs(label, language) == []

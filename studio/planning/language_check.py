@@ -7,6 +7,8 @@ The rule, line by line (`identify`):
 - Languages written in their own script (Thai, Arabic, Devanagari, Tamil, Han, kana, Hangul) are decided by script:
   at least half of the remaining letters must be in the language's script (kana or Han for Japanese; Han without kana
   for Chinese; Hangul for Korean). zh-Hans and zh-Hant are told apart by characters that exist in only one form.
+  Arabic, Persian and Urdu share the Arabic script: letters only one of them writes (Urdu's ے ں ٹ ہ ھ, Arabic's
+  ة ى ي ك) decide first, then, from three words, lingua choosing among the three.
 - Latin-script languages are decided by lingua, built once per process from the markets' languages plus English.
   A line with fewer than 3 words or 12 letters (after names are removed) is *unsure* (`language_ok=None`): lingua
   cannot tell "Mua ngay" from Tagalog. Indonesian and Malay are near-identical, so either passes for either;
