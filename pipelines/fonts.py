@@ -48,6 +48,7 @@ LANGUAGE_SCRIPTS: dict[str, str] = {
     "my": "myanmar",
     "he": "hebrew",
     "bn": "bengali",
+    "ur": "arabic",  # Urdu: Nastaliq is its usual style; Noto Sans Arabic (Naskh) draws it until one ships
     "ta": "tamil",
 }
 
@@ -62,7 +63,8 @@ _SCRIPT_BLOCKS: list[tuple[int, int, str]] = sorted(
         (0x0600, 0x06FF, "arabic"),
         (0x0750, 0x077F, "arabic"),
         (0x0870, 0x08FF, "arabic"),
-        (0x0900, 0x097F, "devanagari"),
+        (0x0900, 0x0963, "devanagari"),  # the dandas (U+0964-5) end Bengali and Tamil lines too: neutral
+        (0x0966, 0x097F, "devanagari"),
         (0x0980, 0x09FF, "bengali"),
         (0x0B80, 0x0BFF, "tamil"),
         (0x0E00, 0x0E7F, "thai"),

@@ -104,7 +104,11 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         ("app ", "app"),
     ),
     "kids-education": (),
-    "education": (("tablet", "tablet"), ("laptop|course", "laptop")),
+    "education": (
+        ("tablet", "tablet"),
+        (r"phone with the app|app on a phone|apps?\b", "app"),  # an app brief's student laptop is scenery
+        ("laptop|course", "laptop"),
+    ),
     "home": (),
     "finance-apps": (),
     "automotive": (),
@@ -281,10 +285,16 @@ def resolve_category(request: ImageRequest) -> str:
     return "skincare"
 
 
+#: The prompt's setting clause (scene.py writes "set in <setting>" before the occasion or palette): where the shot is,
+#: never what the product is (a student kitchen's laptop is not an English app, a Dhaka tea stall not a drink).
+_SETTING = re.compile(r", set in .*?(?=, occasion: |, colour palette: |$)")
+
+
 def product_kind(category: str, request: ImageRequest) -> str:
     named = request.category.strip().lower()
     words = [named] if named != category else []  # "sunscreen" names the product; "food-drink" names no drink
-    text = " ".join([*words, *request.props, request.prompt]).lower() + " "
+    prompt = _SETTING.sub("", request.prompt)
+    text = " ".join([*words, *request.props, prompt]).lower() + " "
     for pattern, kind in PRODUCT_WORDS.get(category, ()):
         if _has(rf"\b(?:{pattern})", text):
             return kind

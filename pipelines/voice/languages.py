@@ -77,6 +77,8 @@ TUNING: dict[str, LanguageSettings] = {
     "ko": LanguageSettings("ko", 155),
     "hi": LanguageSettings("hi", 155),
     "ar": LanguageSettings("ar", 150),
+    "bn": LanguageSettings("bn", 155),
+    "ur": LanguageSettings("ur", 155),
 }
 
 

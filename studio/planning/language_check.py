@@ -7,6 +7,8 @@ The rule, line by line (`identify`):
 - Languages written in their own script (Thai, Arabic, Devanagari, Tamil, Han, kana, Hangul) are decided by script:
   at least half of the remaining letters must be in the language's script (kana or Han for Japanese; Han without kana
   for Chinese; Hangul for Korean). zh-Hans and zh-Hant are told apart by characters that exist in only one form.
+  Arabic, Persian and Urdu share the Arabic script: letters only one of them writes (Urdu's ے ں ٹ ہ ھ, Arabic's
+  ة ى ي ك) decide first, then, from three words, lingua choosing among the three.
 - Latin-script languages are decided by lingua, built once per process from the markets' languages plus English.
   A line with fewer than 3 words or 12 letters (after names are removed) is *unsure* (`language_ok=None`): lingua
   cannot tell "Mua ngay" from Tagalog. Indonesian and Malay are near-identical, so either passes for either;
@@ -61,6 +63,11 @@ OWN_SCRIPT = {
     "uk": "cyrillic",
     "el": "greek",
 }
+#: Languages written in the Arabic script, told apart by letters only one of them uses (Urdu's ٹ ڈ ڑ ں ے ہ ھ, Arabic's
+#: ة ى ي ك where Urdu and Persian write ی ک; Persian and Urdu's پ چ ژ گ ی ک, which Arabic lacks), then by lingua.
+SHARED_SCRIPT = {"ar": "arabic", "fa": "arabic", "ur": "arabic"}
+OWN_LETTERS = {"ur": frozenset("ٹڈڑںےۓہۂھ"), "ar": frozenset("ةىيك"), "fa": frozenset()}
+NOT_ARABIC = frozenset("پچژگیک")
 SCRIPT_LANGUAGE = {"thai": "th", "arabic": "ar", "hebrew": "he", "devanagari": "hi", "tamil": "ta", "bengali": "bn"}
 SCRIPT_LANGUAGE |= {"hangul": "ko", "kana": "ja", "han": "zh", "cyrillic": "ru", "greek": "el"}
 #: Characters written differently in Simplified and Traditional Chinese (common in ads): simplified, traditional.
@@ -207,6 +214,8 @@ def identify(
                 return Verdict(False, "zh-Hans", "Simplified characters in a Traditional Chinese variant")
             if not want_hant and hant > hans:
                 return Verdict(False, "zh-Hant", "Traditional characters in a Simplified Chinese variant")
+        if lang in SHARED_SCRIPT:
+            return _which_arabic_script_language(rest, language)
         return Verdict(True, language, f"{own} script")
     if dominant != "latin":
         return Verdict(False, SCRIPT_LANGUAGE.get(dominant, dominant), f"written in the {dominant} script")
@@ -223,6 +232,38 @@ def identify(
     if own_value >= UNSURE_OWN and top_value < SURE:
         return Verdict(None, top, f"{lang} {own_value:.2f} against {top} {top_value:.2f}")
     return Verdict(False, top, f"identified as {top} ({top_value:.2f})")
+
+
+def _which_arabic_script_language(text: str, language: str) -> Verdict:
+    """An Arabic-script line in an Arabic, Persian or Urdu variant: letters only another of them writes (and none
+    of the variant language's own) say it is that language; a line of three words or more that lingua, choosing
+    among the three, gives to another with confidence is that language too. Otherwise the script decides, as before
+    (a two-word line such as "مفت۔" is the same in Urdu and Persian)."""
+    lang = base(language)
+    letters = {ch for ch in text if ch.isalpha()}
+    own = letters & OWN_LETTERS[lang]
+    others = {c: letters & OWN_LETTERS[c] for c in SHARED_SCRIPT if c != lang}
+    if lang == "ar":
+        others["fa"] = letters & NOT_ARABIC  # Persian letters (also Urdu's; ے ں ٹ... name Urdu above)
+    if not own:
+        seen = [c for c, found in sorted(others.items(), key=lambda kv: -len(kv[1])) if found]
+        if seen:
+            found = "".join(sorted(others[seen[0]]))
+            who, why = seen[0], f"written with {seen[0]} letters ({found}), none of {lang}'s own"
+            if lang == "ar" and who == "fa":  # letters Persian and Urdu share: lingua names which
+                ranked = _detector(("fa", "ur")).compute_language_confidence_values(text)
+                who = ranked[0].language.iso_code_639_1.name.lower() if ranked else who
+                why = f"written with letters Arabic lacks ({found})"
+            return Verdict(False, who, why)
+    words = [w for w in re.split(r"\s+", text) if any(ch.isalpha() for ch in w)]
+    if not own and len(words) >= MIN_WORDS:
+        ranked = _detector(tuple(SHARED_SCRIPT)).compute_language_confidence_values(text)
+        values = {v.language.iso_code_639_1.name.lower(): v.value for v in ranked}
+        top = max(values, key=lambda c: values[c])
+        if top != lang and values[top] >= SURE and values.get(lang, 0.0) < UNSURE_OWN:
+            return Verdict(False, top, f"identified as {top} ({values[top]:.2f}), not {lang}")
+    why = f"arabic script, {lang} letters ({''.join(sorted(own))})" if own else "arabic script"
+    return Verdict(True, language, why)
 
 
 def _latin_language(text: str) -> str:

@@ -81,6 +81,10 @@ class PhraseBank(Strict):
     brand_line: str = Field(
         default="{brand}: {line}", description="How a benefit line names the brand where the master line does."
     )
+    digits: str = Field(
+        default="",
+        description="The zero of the digits a figure ({n}) is written in, e.g. '০' for Bengali; '' keeps the brief's.",
+    )
     categories: dict[str, CategoryLines]
     benefits: dict[str, list[str]]
     pains: dict[str, list[str]]
@@ -93,6 +97,20 @@ class PhraseBank(Strict):
         for tag, lines in v.items():
             _check_phrases(tag, lines)
         return v
+
+    @field_validator("digits")
+    @classmethod
+    def _zero(cls, v: str) -> str:
+        if v and (len(v) != 1 or unicodedata.digit(v, -1) != 0):
+            raise ValueError(f"digits must be one zero digit such as '০', got \u201c{v}\u201d")
+        return v
+
+    def local_digits(self, figure: str) -> str:
+        """A figure in the bank's digits ('15' → '১৫' for Bengali); any other character is kept."""
+        if not self.digits:
+            return figure
+        zero = ord(self.digits)
+        return "".join(chr(zero + int(c)) if c.isascii() and c.isdigit() else c for c in figure)
 
     @field_validator("brand_line")
     @classmethod

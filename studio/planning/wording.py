@@ -203,7 +203,8 @@ def bank_wording(
             lines = for_slot(bank.benefits[m.tag], m.slot)
             if not lines:
                 return NoWording(f"the selling point \u201c{text}\u201d needs a number for '{m.tag}'")
-            worded = _words(lines, brief, codes, m.slot, f"{unreviewed}; benefit '{m.tag}'", branded)
+            n = bank.local_digits(m.slot)
+            worded = _words(lines, brief, codes, n, f"{unreviewed}; benefit '{m.tag}'", branded)
             return keeps_figures(worded, source, m.tag)
         if kind == "tagline" and beat == "hook":
             m = match(lex, "needs", text, category.id)
@@ -219,7 +220,8 @@ def bank_wording(
         if m and m.tag in bank.proofs:
             if "{n}" in " ".join(bank.proofs[m.tag]) and not m.slot:
                 return NoWording(f"the claim \u201c{text}\u201d needs a number for '{m.tag}'")
-            worded = _words(bank.proofs[m.tag], brief, codes, m.slot, f"{unreviewed}; claim '{m.tag}'")
+            n = bank.local_digits(m.slot)
+            worded = _words(bank.proofs[m.tag], brief, codes, n, f"{unreviewed}; claim '{m.tag}'")
             return keeps_figures(worded, source, m.tag)
         return NoWording(
             f"the claim \u201c{text}\u201d matches no claim in assets/knowledge/phrases/lexicon.toml (claims are "

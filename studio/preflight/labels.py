@@ -22,6 +22,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "ms": "Dijana oleh AI",
     "ar": "مُنشأ بالذكاء الاصطناعي",
     "hi": "AI द्वारा निर्मित",
+    "bn": "AI দিয়ে তৈরি",
+    "ur": "AI سے تیار کردہ",
     "pt": "Gerado por IA",
     "es": "Generado con IA",
     "fil": "Gawa ng AI",
