@@ -55,6 +55,7 @@ PRODUCT_KINDS = (
     "appliance",
     "toothpaste",
     "coffee-machine",
+    "vacuum",
     "car",
     "pet",
     "cat-food",
@@ -109,7 +110,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
         (r"phone with the app|app on a phone|apps?\b", "app"),  # an app brief's student laptop is scenery
         ("laptop|course", "laptop"),
     ),
-    "home": (),
+    "home": ((r"vacuum|hoover|stick vac", "vacuum"),),
     "finance-apps": (),
     "automotive": (),
     "pets": ((r"cat food|cat treats?|kitten food|wet cat|cats?\b|kittens?\b|feline", "cat-food"),),
@@ -159,6 +160,7 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bdog\b|puppy|pet", "pet"),
     (r"\bcar\b|vehicle", "car"),
     (r"toothbrush|toothpaste", "toothpaste"),
+    (r"vacuum|hoover", "vacuum"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
     (r"gift|box|shopping bag|parcel", "box"),
 )

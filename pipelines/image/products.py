@@ -3,7 +3,7 @@
 Every drawer fits a box about `size` tall standing on `base`, centred on `cx`: simple shapes a reviewer recognises at
 a glance (a hooded jacket on a hanger, a steaming bowl beside its pack, a tablet with a lit screen, a running shoe
 with motion lines, a sunscreen tube, a toothpaste tube with its brush, a capsule coffee machine, wet cat food beside
-a cat...).
+a cat, a stick vacuum...).
 """
 
 from __future__ import annotations
@@ -466,6 +466,59 @@ def coffee_machine(s: Scene, cx: float, base: float, size: float) -> None:
     )
 
 
+def stick_vacuum(s: Scene, cx: float, base: float, size: float) -> None:
+    """A cordless stick vacuum standing upright: a wide floor head with a lit strip, a long wand, the motor body with
+    its clear dust bin, the battery pack and a looped handle on top; a vacuum at a glance, not a washing machine."""
+    d = s.draw
+    s.odraw.ellipse([cx - size * 0.45, base - size * 1.05, cx + size * 0.45, base + size * 0.08], fill=(*s.light, 55))
+    s.flatten()
+    body = mix(s.accent, (150, 40, 170), 0.5)
+    metal = (196, 200, 210)
+    # floor head: a low, wide nozzle with a lit strip and a brush bar
+    d.rounded_rectangle(
+        [cx - size * 0.24, base - size * 0.075, cx + size * 0.22, base], radius=size * 0.03, fill=(52, 54, 62)
+    )
+    d.rectangle([cx - size * 0.21, base - size * 0.03, cx + size * 0.19, base - size * 0.018], fill=(120, 230, 160))
+    d.ellipse([cx - size * 0.04, base - size * 0.11, cx + size * 0.04, base - size * 0.05], fill=body)
+    # the wand, leaning slightly back
+    w = max(3, int(size * 0.035))
+    d.line([(cx, base - size * 0.08), (cx + size * 0.05, base - size * 0.62)], fill=metal, width=w)
+    d.line(
+        [(cx - w * 0.25, base - size * 0.08), (cx + size * 0.05 - w * 0.25, base - size * 0.62)], fill=WHITE, width=1
+    )
+    # the clear cyclone bin with dust inside, the motor body behind it
+    d.rounded_rectangle(
+        [cx + size * 0.0, base - size * 0.84, cx + size * 0.1, base - size * 0.6],
+        radius=size * 0.04,
+        fill=(196, 222, 236),
+    )
+    for i in range(6):
+        x = cx + size * (0.015 + 0.014 * i)
+        y = base - size * (0.63 + 0.02 * (i % 3))
+        d.ellipse([x, y, x + size * 0.012, y + size * 0.012], fill=(150, 140, 130))
+    d.rounded_rectangle(
+        [cx + size * 0.08, base - size * 0.9, cx + size * 0.19, base - size * 0.66], radius=size * 0.035, fill=body
+    )
+    d.ellipse([cx + size * 0.1, base - size * 0.88, cx + size * 0.17, base - size * 0.81], fill=shade(body, 1.35))
+    # the battery pack under the handle, its three charge lights lit
+    d.rounded_rectangle(
+        [cx + size * 0.17, base - size * 0.8, cx + size * 0.26, base - size * 0.68],
+        radius=size * 0.02,
+        fill=(44, 46, 54),
+    )
+    for i in range(3):
+        y = base - size * (0.77 - 0.03 * i)
+        d.rectangle([cx + size * 0.235, y, cx + size * 0.25, y + size * 0.015], fill=(90, 220, 140))
+    # the looped handle on top
+    d.arc(
+        [cx + size * 0.1, base - size * 1.0, cx + size * 0.3, base - size * 0.76],
+        200,
+        40,
+        fill=(60, 62, 70),
+        width=max(3, int(size * 0.04)),
+    )
+
+
 def car(s: Scene, cx: float, base: float, size: float) -> None:
     """A car in side view: body, cabin with windows, two wheels, head and tail lights."""
     d = s.draw
@@ -667,6 +720,7 @@ WIDTH: dict[str, float] = {
     "cat": 0.8,
     "pet-bowl": 0.9,
     "jacket": 1.15,
+    "vacuum": 0.6,
 }
 
 DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
@@ -685,6 +739,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "toothpaste": toothpaste,
     "cup": cup,
     "coffee-machine": coffee_machine,
+    "vacuum": stick_vacuum,
     "car": car,
     "pet": pet,
     "cat-food": cat_food,

@@ -82,6 +82,27 @@ TUNING: dict[str, LanguageSettings] = {
 }
 
 
+#: What a listener will notice about an espeak voice (by espeak voice name), said by readiness and `qianmian check`:
+#: it speaks, but not well enough to publish.
+ESPEAK_CAVEATS: dict[str, str] = {
+    "he": "espeak's Hebrew voice reads Hebrew written without vowel points (as ads are) with most of its vowels "
+    "missing, so the voice-over is a guide track, not one to publish",
+}
+
+
+def voice_caveat(voice: str, language: str) -> str:
+    """What is wrong with how `voice` (a voice id: 'espeak', 'espeak:he', 'piper:...') speaks `language`; '' when
+    nothing is known to be."""
+    engine, _, name = voice.partition(":")
+    if (engine.strip().lower() or "espeak") != "espeak":
+        return ""
+    try:
+        name = name.strip() or espeak_voice_for(language)
+    except BackendError:
+        return ""
+    return ESPEAK_CAVEATS.get(name.split("+")[0].lower(), "")
+
+
 def normalize(tag: str) -> str:
     return tag.strip().replace("_", "-").lower()
 

@@ -160,7 +160,9 @@ def build_report(
     findings += [f for v in project.variants if v.id in ids for f in claim_cautions(project, v)]
     report = CheckReport(project.name, ids, findings)
     report.translator = [p for v in project.variants if v.id in ids for p in check_lines(project, v)]
-    report.review = {v.id: notes for v in project.variants if v.id in ids and (notes := regional_notes(v))}
+    report.review = {
+        v.id: notes for v in project.variants if v.id in ids and (notes := regional_notes(v) + voice_notes(project, v))
+    }
     found = check_project_platforms(project, root=project_dir)
     report.platform = [f for f in found if not f.variant_id or f.variant_id in ids]
     if scorecards:
@@ -224,6 +226,25 @@ def regional_notes(variant: Variant) -> list[str]:
     return [
         f"{len(marked)} line(s) ({', '.join(marked)}) come from the general {variant.language.split('-')[0]} phrase "
         f"bank, not written for {variant.language}: have a local writer adapt their wording before publishing."
+    ]
+
+
+def voice_notes(project: Project, variant: Variant) -> list[str]:
+    """The voice the render will speak this variant with, when it is known to speak the language poorly (espeak's
+    Hebrew reads unpointed text without its vowels): said plainly, so nobody publishes a guide track."""
+    from pipelines.voice.languages import voice_caveat
+    from studio.render.timing import voice_for
+
+    if not any(s.voiceover.strip() for s in variant.shots):
+        return []
+    voice = voice_for(project, variant.language)
+    caveat = voice_caveat(voice, variant.language)
+    if not caveat:
+        return []
+    return [
+        f"voice-over ({voice} for {variant.language}): {caveat}. Fix: record the voice-over, or install a "
+        f"{variant.language} voice (Piper: an .onnx + .onnx.json pair in the voices folder) and choose it for "
+        f"{variant.language} in the project's voice settings."
     ]
 
 

@@ -195,8 +195,10 @@ def plan_lines(brief: Brief, category: Category, structure: Structure, material:
     return plans
 
 
-def _visual(beat: Beat, category: Category, plan: LinePlan, benefits: list[Benefit], n: int) -> str:
-    """The category's own visual grammar for the beat, with the benefit (or the pain) this shot is about."""
+def _visual(beat: Beat, category: Category, plan: LinePlan, benefits: list[Benefit], n: int, product: str = "") -> str:
+    """The category's own visual grammar for the beat, with the benefit (or the pain) this shot is about. A pack
+    whose product shot says only 'the product' (home, general) has the brief's product named there: a cordless
+    stick vacuum, not any appliance."""
     family = BEAT_FAMILY.get(beat.beat, beat.beat)
     if beat.beat in category.beat_visuals:
         base = category.beat_visuals[beat.beat]
@@ -212,7 +214,10 @@ def _visual(beat: Beat, category: Category, plan: LinePlan, benefits: list[Benef
     if family == "proof" and b.proof:
         return f"{base}; {b.proof}"
     if beat.beat == "cta":
-        return f"{base}; {category.product_shot}"
+        shot = category.product_shot
+        if product.strip():
+            shot = re.sub(r"^the product(?= in | on )", lambda _: f"the {product.strip()}", shot)
+        return f"{base}; {shot}"
     return base
 
 
@@ -266,7 +271,7 @@ def plan_storyboard(
                 id=f"s{i + 1}",
                 beat=beat.beat,
                 duration_s=dur,
-                visual=_visual(beat, category, plan, benefits, n),
+                visual=_visual(beat, category, plan, benefits, n, brief.product),
                 framing=beat.framing,
                 camera=beat.camera,
                 voiceover=line,

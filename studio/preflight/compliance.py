@@ -3,9 +3,10 @@
 Each rule names its authority, a source reference and the date it was checked; its terms are written in the local
 languages and English. Matching follows the script: Chinese, Japanese and Thai have no spaces between words, so a
 term is found anywhere in a line (noisy single characters such as 最 are listed only in ranking compounds, 最好,
-最佳, and common phrases such as 第一次 are exceptions); Latin, Hangul and Arabic terms are found as words, after
-NFKC normalisation and case folding (Vietnamese diacritics are kept: "trang" is not "trắng"). A block finding
-stops a final render until the creator records an override with a reason (`record_override`).
+最佳, and common phrases such as 第一次 are exceptions); Latin, Hangul, Arabic and Hebrew terms are found as words
+(Arabic and Hebrew with the prefixes written onto a word), after NFKC normalisation and case folding (Vietnamese
+diacritics are kept: "trang" is not "trắng"). A block finding stops a final render until the creator records an
+override with a reason (`record_override`).
 """
 
 from __future__ import annotations
@@ -192,6 +193,9 @@ _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 #: Arabic clitics that attach before a word: and, so, with, for, like, the.
 _ARABIC_PREFIX = "(?:[وف])?(?:[بلك])?(?:ال)?"
+_HEBREW = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
+#: Hebrew prefixes written onto the word: and, that, the, in, to, as, from ("והאחריות" is "אחריות").
+_HEBREW_PREFIX = "(?:[ושהבלכמ]{0,2}-?)"
 
 
 def normalise(text: str) -> str:
@@ -209,6 +213,8 @@ def _pattern(term: str) -> re.Pattern[str]:
         return re.compile(rf"(?<!\w){body}")
     if _ARABIC.search(t):  # clitics before, suffixes after
         return re.compile(rf"(?<!\w){_ARABIC_PREFIX}{body}")
+    if _HEBREW.search(t):  # prefixes before the word
+        return re.compile(rf"(?<!\w){_HEBREW_PREFIX}{body}(?!\w)")
     plural = "(?:s|es)?" if t[-1:].isalpha() else ""
     return re.compile(rf"(?<!\w){body}{plural}(?!\w)")
 

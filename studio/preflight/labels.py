@@ -29,6 +29,8 @@ DEFAULT_LABELS: dict[str, str] = {
     "fil": "Gawa ng AI",
     "de": "KI-generiert",
     "fr": "Généré par IA",
+    "el": "Δημιουργήθηκε με ΤΝ",
+    "he": "נוצר באמצעות בינה מלאכותית",
 }
 
 

@@ -70,6 +70,18 @@ def _voice(language: str, wanted: str, folders: tuple[Path, ...]) -> Check:
     return Check(True, f"{info.engine} ({info.name or info.id})")
 
 
+def _voice_notes(language: str, wanted: str) -> tuple[str, ...]:
+    """A voice that speaks the language, but not well enough to publish (espeak's Hebrew): said, not blocked."""
+    from pipelines.voice.languages import voice_caveat
+
+    caveat = voice_caveat(wanted or "espeak", language)
+    return (
+        (f"voice for {language}: {caveat}; record the voice-over or choose a better {language} voice",)
+        if caveat
+        else ()
+    )
+
+
 def _font(language: str, lines: tuple[str, ...]) -> Check:
     from pipelines.fonts import font_path, missing_glyphs, script_for_language
 
@@ -113,14 +125,15 @@ def check_readiness(
         check(cancel)
         language = _language(request.brief, m.code, m.language)
         lines = (request.captions or {}).get(language, ())
+        voice = request.voices.get(language, "")
         out.append(
             MarketReadiness(
                 market=m.code,
                 language=language,
-                voice=_voice(language, request.voices.get(language, ""), request.voice_folders),
+                voice=_voice(language, voice, request.voice_folders),
                 font=_font(language, lines),
                 model=_model(request.image_model, request.model_folders),
-                notes=request.notes.get(m.code, ()),
+                notes=(*request.notes.get(m.code, ()), *_voice_notes(language, voice)),
             )
         )
         report(on_progress, (i + 1) / len(markets), f"{m.code} checked")
