@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -173,29 +174,36 @@ def test_each_new_variant_is_voiced_by_its_own_language_and_speaks_its_first_lin
         assert rms > 300, (variant.id, rms)  # int16: not silence
 
 
-@pytest.mark.slow
-def test_a_turkish_quick_preview_captions_in_turkish_and_speaks(tmp_path: Path) -> None:
-    """One variant of a new language rendered as a quick preview (a quarter of the size, procedural frames)."""
+def quick_preview(tmp_path: Path, brief: str, variant_id: str, language: str) -> tuple[Path, list[Any]]:
+    """Plan a brief of tests/briefs, render one variant as a quick preview (a quarter of the size, procedural
+    frames) and check what a marketer would: the English legal line stops a final render, the draft is heard, and
+    every caption cue is in `language`. Returns the project folder and the cues."""
     from media import audio_samples, rms_dbfs
 
     from studio.render.subtitles import read_srt
     from studio.workflow import PlanRequest, RenderRequest, plan, render
 
-    project_dir = plan(PlanRequest(BRIEFS / "toothpaste.toml", tmp_path / "project"))
+    project_dir = plan(PlanRequest(BRIEFS / f"{brief}.toml", tmp_path / "project"))
     request = RenderRequest(
-        project_dir, variant_ids=("tr-young-professionals",), aspects=("9:16",), out_dir=tmp_path / "out", scale=0.25
+        project_dir, variant_ids=(variant_id,), aspects=("9:16",), out_dir=tmp_path / "out", scale=0.25
     )
-    with pytest.raises(ValidationFailed, match="tr-young-professionals legal"):
+    with pytest.raises(ValidationFailed, match=f"{variant_id} legal"):
         render(request)  # the English legal line stops a final render
     result = render(dataclasses.replace(request, draft=True))
-    video = tmp_path / "out" / "tr-young-professionals_9x16.mp4"
-    assert video.is_file() and result.drafts["tr-young-professionals"]
+    video = tmp_path / "out" / f"{variant_id}_9x16.mp4"
+    assert video.is_file() and result.drafts[variant_id]
     assert rms_dbfs(audio_samples(video)) > -35, "the voice-over is heard"
     cues = read_srt(video.with_suffix(".srt"))
     assert len(cues) >= 4
-    project = planned("toothpaste")
+    project = planned(brief)
     for cue in cues:
-        assert _in_language(project, "tr", cue.text, "phrase-bank"), cue.text
+        assert _in_language(project, language, cue.text, "phrase-bank"), cue.text
+    return project_dir, cues
+
+
+@pytest.mark.slow
+def test_a_turkish_quick_preview_captions_in_turkish_and_speaks(tmp_path: Path) -> None:
+    _, cues = quick_preview(tmp_path, "toothpaste", "tr-young-professionals", "tr")
     assert any(set(cue.text) & set("ğışçöüİ") for cue in cues), "Turkish letters reach the captions"
 
 

@@ -6,19 +6,17 @@ and in an Arabic-script font, Bengali conjuncts are shaped; each language has an
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import ImageFont
 from test_text import _column_profile, _match_score, _tofu_chars
-from test_unseen_briefs import _in_language, planned
+from test_unseen_briefs import _in_language, planned, quick_preview
 
 from pipelines.fonts import font_for_script, font_path, missing_glyphs, script_for_language
 from pipelines.image.frame_plan import frame_plan
 from studio.check.report import build_report
-from studio.model.errors import ValidationFailed
 from studio.model.project import LineStatus, Project
 from studio.planning.knowledge import load_knowledge
 from studio.planning.language_check import brand_names, identify
@@ -264,28 +262,8 @@ def test_bangladesh_and_pakistan_rule_packs_hold_guaranteed_results() -> None:
 
 
 def test_an_urdu_quick_preview_captions_in_urdu_and_speaks(tmp_path: Path) -> None:
-    """One variant rendered as a quick preview (a quarter of the size, procedural frames): about 10 s, so not slow."""
-    from media import audio_samples, rms_dbfs
-
-    from studio.render.subtitles import read_srt
-    from studio.workflow import PlanRequest, RenderRequest, plan, render
-
-    variant_id = "pk-young-professionals"
-    project_dir = plan(PlanRequest(BRIEFS / f"{NAME}.toml", tmp_path / "project"))
-    request = RenderRequest(
-        project_dir, variant_ids=(variant_id,), aspects=("9:16",), out_dir=tmp_path / "out", scale=0.25
-    )
-    with pytest.raises(ValidationFailed, match=f"{variant_id} legal"):
-        render(request)  # the English legal line stops a final render
-    result = render(dataclasses.replace(request, draft=True))
-    video = tmp_path / "out" / f"{variant_id}_9x16.mp4"
-    assert video.is_file() and result.drafts[variant_id]
-    assert rms_dbfs(audio_samples(video)) > -35, "the voice-over is heard"
-    cues = read_srt(video.with_suffix(".srt"))
-    assert len(cues) >= 4
-    project = planned(NAME)
-    for cue in cues:
-        assert _in_language(project, "ur", cue.text, "phrase-bank"), cue.text
+    """About 10 s, so not marked slow."""
+    _, cues = quick_preview(tmp_path, NAME, "pk-young-professionals", "ur")
     assert any(set(cue.text) & set("ےںہھٹ") for cue in cues), "Urdu letters reach the captions"
 
 
