@@ -36,6 +36,8 @@ from studio.ui.thumbnails import shot_thumbnail, take_pixmap
 SHOT_THUMB = QSize(54, 96)
 TAKE_THUMB = QSize(144, 256)
 """The smallest a take is shown; the grid grows its pictures to fill the panel (take_views.take_size)."""
+THUMB_KEY = Qt.ItemDataRole.UserRole + 7
+"""Item role of a shot row: the cache key of its icon's picture (set again only when it changed)."""
 
 
 class ImagesPage(Page):
@@ -179,15 +181,20 @@ class ImagesPage(Page):
             return
         self._filling = True
         try:
-            self.variant.clear()
-            self.aspect.clear()
-            if self.doc is not None:
-                self.variant.addItem("Master storyboard", None)
-                for v in self.doc.project.variants:
-                    self.variant.addItem(v.name, v.id)
+            entries = (
+                [("Master storyboard", None)] + [(v.name, v.id) for v in self.doc.project.variants] if self.doc else []
+            )
+            shown = [(self.variant.itemText(i), self.variant.itemData(i)) for i in range(self.variant.count())]
+            if entries != shown:  # a job's merge leaves the variants as they were: no combo rebuilt, no signals
+                self.variant.clear()
+                for name, vid in entries:
+                    self.variant.addItem(name, vid)
                 index = self.variant.findData(self._chosen[0]) if self._chosen is not None else -1
                 self.variant.setCurrentIndex(index if index >= 0 else (1 if self.variant.count() > 1 else 0))
-                self.aspect.addItems(self.doc.project.brief.aspect_ratios)
+            aspects = list(self.doc.project.brief.aspect_ratios) if self.doc else []
+            if aspects != [self.aspect.itemText(i) for i in range(self.aspect.count())]:
+                self.aspect.clear()
+                self.aspect.addItems(aspects)
         finally:
             self._filling = False
         self._fill_shots()
@@ -201,25 +208,42 @@ class ImagesPage(Page):
         if self._filling:
             return
         current = self.shot_id()
-        self.shots.clear()
         doc = self.doc
-        if doc is None or doc.project.storyboard is None:
-            self._fill_takes()
-            return
-        dpr = self.devicePixelRatioF()
-        for shot in doc.project.storyboard.shots:
-            picked = doc.project.selected_take(shot.id, self.variant_id())
-            icon = QIcon(
-                shot_thumbnail(doc.root, doc.project, shot.id, self.variant_id(), SHOT_THUMB, dpr, self.thumbs())
-            )
-            moves = bool(picked_motion(doc.project, shot.id, self.variant_id()))
-            label = f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image") + ("\n▶ moves" if moves else "")
-            label += "\npresenter to camera" if shot.presenter else ""
-            item = QListWidgetItem(icon, label)
-            item.setData(Qt.ItemDataRole.UserRole, shot.id)
-            self.shots.addItem(item)
-        ids = [self.shots.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.shots.count())]
-        self.shots.setCurrentRow(ids.index(current) if current in ids else 0)
+        shots = doc.project.storyboard.shots if doc is not None and doc.project.storyboard is not None else []
+        shown = [self.shots.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.shots.count())]
+        same = shown == [shot.id for shot in shots]
+        # One rebuild of the takes below, not one per row signal the list would send while it is refilled.
+        self.shots.blockSignals(True)
+        try:
+            if not same:
+                self.shots.clear()
+            dpr = self.devicePixelRatioF()
+            for row, shot in enumerate(shots):
+                assert doc is not None
+                picked = doc.project.selected_take(shot.id, self.variant_id())
+                pixmap = shot_thumbnail(
+                    doc.root, doc.project, shot.id, self.variant_id(), SHOT_THUMB, dpr, self.thumbs()
+                )
+                moves = bool(picked_motion(doc.project, shot.id, self.variant_id()))
+                label = f"{shot.id} · {shot.beat}" + ("" if picked else "\nno image") + ("\n▶ moves" if moves else "")
+                label += "\npresenter to camera" if shot.presenter else ""
+                if same:  # the same shots: only what changed is set again
+                    item = self.shots.item(row)
+                    if item.text() != label:
+                        item.setText(label)
+                    if item.data(THUMB_KEY) != pixmap.cacheKey():
+                        item.setIcon(QIcon(pixmap))
+                        item.setData(THUMB_KEY, pixmap.cacheKey())
+                    continue
+                item = QListWidgetItem(QIcon(pixmap), label)
+                item.setData(Qt.ItemDataRole.UserRole, shot.id)
+                item.setData(THUMB_KEY, pixmap.cacheKey())
+                self.shots.addItem(item)
+            ids = [shot.id for shot in shots]
+            self.shots.setCurrentRow(ids.index(current) if current in ids else (0 if ids else -1))
+        finally:
+            self.shots.blockSignals(False)
+        self._fill_takes()
 
     def takes_for(self, shot_id: str | None, variant_id: str | None) -> list[Take]:
         if self.doc is None or shot_id is None:
