@@ -72,7 +72,7 @@ def said_lines(project: Project, point: str) -> list[tuple[str, str, str, str]]:
     """(language, kind, line, origin) of every localized voice-over and caption whose master line says `point`."""
     assert project.storyboard is not None
     master = {s.id: s for s in project.storyboard.shots}
-    out = []
+    out: list[tuple[str, str, str, str]] = []
     for variant in project.variants:
         for shot in variant.shots:
             m = master[shot.shot_id]
