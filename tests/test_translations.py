@@ -19,7 +19,7 @@ brand = "Karoo"
 product = "Trail Runner X"
 category = "sportswear"
 # The third selling point is one no phrase bank can say: it stays for the translator.
-selling_points = ["cushioned sole for long trail runs", "breathable mesh that dries fast", "reflective heel tab"]
+selling_points = ["cushioned sole for long trail runs", "breathable mesh that dries fast", "heel pull loop"]
 legal = "Terms and conditions apply."
 duration_s = 15
 [[markets]]

@@ -192,6 +192,13 @@ def _line(
     if found is not None:
         return Line(found[0], status=LineStatus(origin=found[1]))
     words = bank_line(shot, key, ctx, own)
+    if isinstance(words, NoWording) and own is not None and own.kind != "copy" and own != shot.line_source:
+        # The segment's own hook or pain has no words in this bank; the master line's material may. Saying that
+        # beats showing the master line untranslated (which is what the flag would show).
+        said = bank_line(shot, key, ctx)
+        if isinstance(said, Wording):
+            note = f"{said.note}; the master line's material (this segment's own has no bank line: {words.reason})"
+            words = Wording(said.text, said.caption, said.alternatives, note)
     if isinstance(words, Wording) and kind == "caption":
         extras = shown_extras(shot, ctx)
         if not isinstance(extras, NoWording):

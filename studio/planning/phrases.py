@@ -177,14 +177,45 @@ def keyword_in(word: str, text: str) -> bool:
     return bool(_keyword_re(word).search(text.lower()))
 
 
+#: English number words a brief may spell a figure in ('one' is not among them: 'one-touch', 'the one cream').
+_WORDS: tuple[str, ...] = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven")
+_WORDS += ("twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_NUMBERS = {w: i + 2 for i, w in enumerate(_WORDS)}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty"))}
+_TENS["ninety"] = 90
+_NUMBER_WORD = re.compile(
+    rf"\b(?:(?P<tens>{'|'.join(_TENS)})(?:[-\s](?P<unit>{'|'.join(['one', *_NUMBERS][:9])}))?|"
+    rf"(?P<small>{'|'.join(sorted(_NUMBERS, key=len, reverse=True))}))\b",
+    re.IGNORECASE,
+)
+
+
+def spelled_figures(text: str) -> str:
+    """English number words as digits, padded to the word's length so positions stay ('ready in three minutes' →
+    'ready in 3     minutes'): the lexicon's figure patterns then read a figure the brief spelt out. 'One' is left
+    alone ('one-touch', 'the one cream')."""
+
+    def digits(m: re.Match[str]) -> str:
+        if m.group("small"):
+            value = _NUMBERS[m.group("small").lower()]
+        else:
+            unit = (m.group("unit") or "").lower()
+            value = _TENS[m.group("tens").lower()] + ({"one": 1, **_NUMBERS}.get(unit, 0))
+        return str(value).ljust(len(m.group(0)))
+
+    return _NUMBER_WORD.sub(digits, text)
+
+
 def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
     """Where the entry first matches `text` (position, {n} slot), or None. The slot is the first figure any pattern
-    caught, even when a keyword matched earlier ('heats up' before '25 seconds'): a figure is never dropped."""
+    caught, even when a keyword matched earlier ('heats up' before '25 seconds'): a figure is never dropped. A figure
+    spelt out in English ('three minutes') is read as digits."""
     found: list[tuple[int, str]] = []
+    spelled = spelled_figures(text) if entry.patterns else text
     for p in entry.patterns:
-        m = re.search(p, text, re.IGNORECASE)
+        m = re.search(p, text, re.IGNORECASE) or (re.search(p, spelled, re.IGNORECASE) if spelled != text else None)
         if m:
-            found.append((m.start(), (m.groupdict().get("n") or "").strip()))
+            found.append((m.start(), re.sub(r"\s+", " ", (m.groupdict().get("n") or "").strip())))
     low = text.lower()
     for k in entry.keywords:
         m = _keyword_re(k).search(low)
