@@ -361,6 +361,46 @@ def test_variants_table_and_cut_lines_follow_each_line(pakistan, egypt, qtbot):
         assert side(cut.lines.item(0, 0).textAlignment() or int(LEFT)) == LEFT, "the shot id stays at the left"
 
 
+def test_storyboard_table_sets_each_variant_column_in_its_own_direction(egypt, qtbot):
+    from studio.ui.shot_table import MASTER_COLUMNS
+    from studio.ui.text_direction import BidiLineEdit
+
+    egypt.go_to(2)
+    page = egypt.pages["storyboard"]
+    model, view = page.table_model, page.table
+    project = egypt.doc.project
+    eg = variant(egypt, "EG", "young-professionals")
+    tr = variant(egypt, "TR", "young-professionals")
+    eg_col = len(MASTER_COLUMNS) + [v.id for v in project.variants].index(eg.id)
+    tr_col = len(MASTER_COLUMNS) + [v.id for v in project.variants].index(tr.id)
+    vo_col = [f for f, _ in MASTER_COLUMNS].index("voiceover")
+    for r, shot in enumerate(eg.shots):
+        assert model.data(model.index(r, eg_col)) == shot.voiceover
+        assert cell_direction(view, r, eg_col) == (Qt.LayoutDirection.RightToLeft, RIGHT), shot.voiceover
+        assert cell_direction(view, r, tr_col) == (Qt.LayoutDirection.LeftToRight, LEFT)
+        assert cell_direction(view, r, vo_col) == (Qt.LayoutDirection.LeftToRight, LEFT), "the English master"
+    # an Arabic cell is edited right to left and stored exactly; the Seconds cell keeps its number editor
+    row = next(r for r, s in enumerate(eg.shots) if s.voiceover.startswith("Dentara"))
+    index = model.index(row, eg_col)
+    view.setFocus()
+    view.setCurrentIndex(index)
+    view.edit(index)
+    field = QApplication.focusWidget()
+    assert isinstance(field, BidiLineEdit) and field.text() == eg.shots[row].voiceover
+    assert field.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    new = "Dentara: 1450 جزء في المليون، لأسنان أقوى."
+    field.setText(new)
+    steps = egypt.doc.undo_stack.count()
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: egypt.doc.undo_stack.count() == steps + 1, timeout=2_000)
+    assert egypt.doc.project.variant(eg.id).shot(eg.shots[row].shot_id).voiceover == new
+    seconds = model.index(0, [f for f, _ in MASTER_COLUMNS].index("duration_s"))
+    view.setCurrentIndex(seconds)
+    view.edit(seconds)
+    assert not isinstance(QApplication.focusWidget(), BidiLineEdit), "a number is edited as a number"
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+
+
 # --- screenshots ---------------------------------------------------------------------------------------------------
 
 

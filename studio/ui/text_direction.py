@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QStyledItemDelegate, QStyleOpti
 #: Languages written right to left (BCP-47 primary subtags).
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "ps", "sd", "syr", "ug", "ur", "yi"})
 RTL_CLASSES = frozenset({"R", "AL"})
+LANGUAGE_ROLE = Qt.ItemDataRole.UserRole + 40
+"""Item data role: the language of a cell's line (a table whose columns are different variants' copies)."""
 RLI, PDI = "\u2067", "\u2069"
 """Right-to-left isolate and its end: a line quoted inside a left-to-right sentence keeps to itself."""
 RLM = "\u200f"
@@ -149,32 +151,36 @@ def isolate(text: str, language: str | None = None) -> str:
 
 class BidiDelegate(QStyledItemDelegate):
     """A view's cells laid out in their own direction (an Arabic cell right to left at the right, an English one
-    beside it left to right at the left) and edited that way. `language` is the rows' language, if one."""
+    beside it left to right at the left) and their text edited that way. A cell's language is its LANGUAGE_ROLE,
+    else `language` (the rows' language, if one)."""
 
     def __init__(self, parent: QObject | None = None, language: str | None = None) -> None:
         super().__init__(parent)
         self.language = language
+
+    def language_of(self, index: QModelIndex | QPersistentModelIndex) -> str | None:
+        own = index.data(LANGUAGE_ROLE)
+        return str(own) if own else self.language
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
         super().initStyleOption(option, index)
         text = option.text
         if not text:
             return
-        option.direction = direction(text, self.language)
-        option.displayAlignment = alignment(
-            text,
-            self.language,
-            _vertical(option.displayAlignment),
-        )
+        language = self.language_of(index)
+        option.direction = direction(text, language)
+        option.displayAlignment = alignment(text, language, _vertical(option.displayAlignment))
 
     def createEditor(
         self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QWidget:
-        return BidiLineEdit(parent, self.language)
+        if not isinstance(index.data(Qt.ItemDataRole.EditRole), str):
+            return super().createEditor(parent, option, index)  # a number keeps its spin box
+        return BidiLineEdit(parent, self.language_of(index))
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         if isinstance(editor, BidiLineEdit):
-            editor.set_language(self.language)
+            editor.set_language(self.language_of(index))
             editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
             return
         super().setEditorData(editor, index)
