@@ -427,3 +427,13 @@ def test_rtl_screenshots_of_the_wall_and_the_board(egypt, qtbot, test_output: Pa
     egypt.pages["cut"].select_variant(eg.id)
     qtbot.wait(100)
     assert egypt.grab().save(str(folder / "rtl_cut_1280x720.png"))
+
+
+def test_urdu_board_screenshot(pakistan, qtbot, test_output: Path):
+    folder = Path(os.environ.get("QIANMIAN_SCREENSHOTS", test_output / "ui" / "gallery"))
+    folder.mkdir(parents=True, exist_ok=True)
+    qtbot.waitUntil(lambda: pakistan.jobs.settled() and not pakistan.thumbnails.pending(), timeout=60_000)
+    board = board_for(pakistan, variant(pakistan, "PK", "ielts-students").id)
+    assert all(side(c.voiceover.label.alignment()) == RIGHT for c in board.cards.values())
+    qtbot.wait(200)
+    assert pakistan.grab().save(str(folder / "rtl_board_ur_1280x720.png"))
