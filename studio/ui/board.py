@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -42,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.ui.page import escape
+from studio.ui.text_direction import RLM, BidiLineEdit, apply_to_label, is_rtl
 from studio.ui.thumbnails import shot_thumbnail
 from studio.ui.timeline_strip import Timeline, TimelineStrip, build_timeline
 from studio.ui.variant_wall import Badge, badge_html, line_badges, untranslated_lines
@@ -108,6 +108,8 @@ class ElidedLabel(QLabel):
         self.bold_prefix = bold_prefix
         self.prefix = ""
         self.full = ""
+        self.language: str | None = None
+        """The line's language (a right-to-left line is laid out right to left, at the right, its tag first)."""
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -122,8 +124,9 @@ class ElidedLabel(QLabel):
     def _fit_height(self) -> None:
         self.setFixedHeight(self.fontMetrics().lineSpacing() * self.lines + 2)
 
-    def set_content(self, prefix: str, text: str) -> None:
-        self.prefix, self.full = prefix, text
+    def set_content(self, prefix: str, text: str, language: str | None = None) -> None:
+        self.prefix, self.full, self.language = prefix, text, language
+        apply_to_label(self, text, language)
         whole = f"{prefix} {text}".strip()
         self.setToolTip(whole)
         self.setAccessibleName(whole)
@@ -146,12 +149,15 @@ class ElidedLabel(QLabel):
         lines = elide_lines(self.full, metrics, width, self.lines, head_w) if width > 0 else [self.full]
         first = lines[0]
         body = "<br>".join([escape(first), *(escape(line) for line in lines[1:])])
+        # a right-to-left line is one right-to-left paragraph, its tag first (at the right) and kept apart from a
+        # Latin brand name the line may open with: marks, as Qt takes a label's direction from its text
+        mark = RLM if is_rtl(self.full, self.language) else ""
         if not head:
-            shown = body
+            shown = f"{mark}{body}"
         elif self.bold_prefix:
-            shown = f"<b>{escape(self.prefix)}</b> {body}"
+            shown = f"{mark}<b>{escape(self.prefix)}</b>{mark} {body}"
         else:
-            shown = f"<span style='color:#9aa0a6'>{escape(self.prefix)}</span> {body}"
+            shown = f"{mark}<span style='color:#9aa0a6'>{escape(self.prefix)}</span>{mark} {body}"
         super().setText(shown)
 
     def resizeEvent(self, event: Any) -> None:
@@ -167,12 +173,13 @@ class EditableLine(QWidget):
     def __init__(self, placeholder: str, lines: int = 1, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.label = ElidedLabel(lines)
-        self.editor = QLineEdit()
+        self.editor = BidiLineEdit()
         self.editor.setPlaceholderText(placeholder)
         self.editor.setAccessibleName(placeholder)
         self.editor.hide()
         self.editor.editingFinished.connect(self._finish)
         self.text = ""
+        self.language: str | None = None
         self.problems: list[str] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -182,11 +189,11 @@ class EditableLine(QWidget):
         layout.addStretch(1)
         self.setToolTip("Double-click to edit")
 
-    def set_text(self, text: str, prefix: str, problems: list[str] | None = None) -> None:
-        """The line (and what is wrong with it: the label is tinted and the tooltip says why)."""
-        self.text = text
+    def set_text(self, text: str, prefix: str, problems: list[str] | None = None, language: str | None = None) -> None:
+        """The line in its language (and what is wrong with it: the label is tinted and the tooltip says why)."""
+        self.text, self.language = text, language
         self.problems = list(problems or [])
-        self.label.set_content(prefix, text or "—")
+        self.label.set_content(prefix, text or "—", language)
         why = "\n".join(self.problems)
         self.label.setToolTip(f"{prefix} {text or '—'}\n{why + chr(10) if why else ''}Double-click to edit")
         self.label.setStyleSheet("QLabel { background: rgba(192, 57, 43, 70); }" if self.problems else "")
@@ -196,6 +203,7 @@ class EditableLine(QWidget):
 
     def start_editing(self) -> None:
         self.editor.setFixedHeight(min(24, max(20, self.label.height())))  # in the line's own row, not over the next
+        self.editor.set_language(self.language)
         self.editor.setText(self.text)
         self.label.hide()
         self.editor.show()
@@ -324,10 +332,17 @@ class ShotCard(QFrame):
     def badges(self) -> QLabel:
         return self.picture.overlay
 
-    def show_lines(self, voiceover: str, caption: str, items: list[Badge], problems: dict[str, list[str]]) -> None:
-        """The lines shown (the master's or a variant's) and the badges of what is wrong with them."""
-        self.voiceover.set_text(voiceover, "VO", problems.get("voiceover"))
-        self.caption.set_text(caption, "CC", problems.get("caption"))
+    def show_lines(
+        self,
+        voiceover: str,
+        caption: str,
+        items: list[Badge],
+        problems: dict[str, list[str]],
+        language: str | None = None,
+    ) -> None:
+        """The lines shown (the master's or a variant's, in `language`) and the badges of what is wrong with them."""
+        self.voiceover.set_text(voiceover, "VO", problems.get("voiceover"), language)
+        self.caption.set_text(caption, "CC", problems.get("caption"), language)
         self.items = items
         self.badges.setText(badge_html(items))
         self.badges.setToolTip("\n\n".join(f"{b.text}\n{b.why}" for b in items if b.why))
@@ -543,10 +558,12 @@ class Board(QWidget):
             local = own.get(shot.id)
             if variant is None or local is None:  # the master's lines (a shot the variant lacks says so)
                 missing = [f"{variant.name} has no copy of this shot yet."] if variant is not None else []
-                card.show_lines(shot.voiceover, shot.on_screen_text, [], {"voiceover": missing} if missing else {})
+                problems = {"voiceover": missing} if missing else {}
+                card.show_lines(shot.voiceover, shot.on_screen_text, [], problems, project.brief.master_language)
                 continue
             items = line_badges(project, variant.id, shot.id, compliance)
-            card.show_lines(local.voiceover, local.caption, items, untranslated_lines(local, variant.language))
+            problems = untranslated_lines(local, variant.language)
+            card.show_lines(local.voiceover, local.caption, items, problems, variant.language)
         if variant is not None:
             self.hint.setText(f"Lines in {variant.language} · {HINT}")
             self.hint.setToolTip(f"The cards show {variant.name}'s lines, in {variant.language}: edits change them")

@@ -31,6 +31,7 @@ from studio.ui.player import (  # noqa: F401  (MEDIA_LIBRARIES, media_unavailabl
     media_unavailable_hint,
     shot_marks,
 )
+from studio.ui.text_direction import BidiDelegate, apply_to_item
 
 LINE_COLUMNS = ("Shot", "Voice-over", "Caption", "Seconds", "Voiced")
 VIDEO_OF = Qt.ItemDataRole.UserRole + 1
@@ -60,6 +61,10 @@ class CutPage(Page):
         self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.lines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.bidi = BidiDelegate(self.lines)
+        """The lines laid out, aligned and edited in their own direction (an Urdu line right to left, at the right)."""
+        for column in (1, 2):
+            self.lines.setItemDelegateForColumn(column, self.bidi)
         self.lines.itemChanged.connect(self._line_edited)
         self.preview_button = QPushButton("&Hear line")
         self.preview_button.setObjectName("previewLine")
@@ -168,6 +173,7 @@ class CutPage(Page):
             project = self.doc.project
             variant = project.variant(vid)
             voiced = {vl.shot_id: vl for vl in project.voice_lines if vl.variant_id == vid}
+            self.bidi.language = variant.language
             self.lines.setRowCount(len(variant.shots))
             for r, s in enumerate(variant.shots):
                 line = voiced.get(s.shot_id)
@@ -180,6 +186,7 @@ class CutPage(Page):
                     if c not in (1, 2):
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     else:  # an untranslated line is marked where it is (the text itself stays the line, to edit)
+                        apply_to_item(item, variant.language)
                         problems = line_problems(s, "voiceover" if c == 1 else "caption", variant.language)
                         if problems:
                             item.setBackground(QColor(201, 138, 0, 70))

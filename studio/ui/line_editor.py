@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.ui.page import escape
+from studio.ui.text_direction import BidiDelegate, apply_to_item
 
 if TYPE_CHECKING:
     from studio.model import Project
@@ -46,6 +47,10 @@ class LineEditor(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.bidi = BidiDelegate(self.table)
+        """Each line laid out, aligned and edited in its own direction (an Arabic line right to left, at the right)."""
+        for column in (1, 2):
+            self.table.setItemDelegateForColumn(column, self.bidi)
         self.table.itemChanged.connect(self._changed)
         self.apply_button = QPushButton("&Apply lines")
         self.apply_button.setObjectName("applyLines")
@@ -84,6 +89,7 @@ class LineEditor(QWidget):
             except KeyError:
                 return
             self.title.setText(f"<b>{escape(v.name)}</b> · lines in <b>{escape(v.language)}</b> — edit, then Apply")
+            self.bidi.language = v.language
             self.table.setRowCount(len(v.shots))
             for r, s in enumerate(v.shots):
                 for c, (field, value) in enumerate(
@@ -94,6 +100,7 @@ class LineEditor(QWidget):
                     if c == 0:
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     else:
+                        apply_to_item(item, v.language)
                         problems = line_problems(s, field, v.language)
                         if problems:
                             item.setBackground(QColor(201, 138, 0, 70))

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont
 from studio.model import Project
 from studio.stages.edits import set_master_field, set_variant_field
 from studio.ui.document import ProjectDocument
+from studio.ui.text_direction import LANGUAGE_ROLE, alignment
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -104,6 +105,10 @@ class ShotTableModel(QAbstractTableModel):
             if isinstance(value, float) and role == Qt.ItemDataRole.DisplayRole:
                 return f"{value:.1f}"
             return value
+        if role == LANGUAGE_ROLE:  # each column's lines in their own language: an Arabic column right to left
+            return self._language(index.column())
+        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, str):
+            return alignment(value, self._language(index.column()))
         if role == Qt.ItemDataRole.FontRole and overridden:
             font = QFont()
             font.setBold(True)
@@ -116,6 +121,11 @@ class ShotTableModel(QAbstractTableModel):
             if stale:
                 return "The master shot changed after this was localized: check it, or edit it to keep your wording."
         return None
+
+    def _language(self, column: int) -> str:
+        if column < len(MASTER_COLUMNS):
+            return self.project.brief.master_language
+        return self.project.variant(self._variants[column - len(MASTER_COLUMNS)]).language
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or self.doc is None or not index.isValid():

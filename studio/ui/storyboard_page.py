@@ -32,6 +32,7 @@ from studio.stages import edits
 from studio.ui.board import Board
 from studio.ui.page import Page, heading
 from studio.ui.shot_table import VARIANT_FIELDS, ShotTableModel
+from studio.ui.text_direction import BidiDelegate
 from studio.ui.thumbnails import shot_thumbnail
 
 THUMB = QSize(90, 160)
@@ -133,6 +134,7 @@ class StoryboardPage(Page):
         self.table.setObjectName("shotTable")
         self.table.setAccessibleName("Shot table: master shots and each variant's wording")
         self.table.setModel(self.table_model)
+        self.table.setItemDelegate(BidiDelegate(self.table))  # each variant's column in its own direction
         self.table.setWordWrap(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setDefaultSectionSize(170)

@@ -12,10 +12,13 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from studio.ui.text_direction import text_option
+
 if TYPE_CHECKING:
     from studio.model import Project
 
 WAVE_POINTS = 400
+STRIP_CUE_BACKGROUND = "#3a3f4b"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Timeline:
     segments: list[Segment]
     cues: list[Cue]
     waves: list[tuple[float, float, list[float]]]
+    language: str = ""
+    """The cues' language (an Arabic or Urdu cue is drawn right to left, at its segment's right edge)."""
 
     @property
     def duration_s(self) -> float:
@@ -105,7 +110,8 @@ def build_timeline(project: Project, root: Path, variant_id: str | None, aspect:
         peaks = waveform(root / "assets" / asset)
         if peaks:
             waves.append((start, duration, peaks))
-    return Timeline(segments, cues, waves)
+    language = project.variant(variant_id).language if variant_id else project.brief.master_language
+    return Timeline(segments, cues, waves, language)
 
 
 class TimelineStrip(QWidget):
@@ -130,12 +136,18 @@ class TimelineStrip(QWidget):
     def x(self, seconds: float) -> float:  # type: ignore[override]
         return self.offset + seconds * self.px_per_s
 
+    def cue_rect(self, cue: Cue) -> QRectF:
+        """Where a caption cue is drawn: its time span, in the strip's lower half."""
+        cue_top = 18 + (self.height() - 18) // 2 + 4
+        return QRectF(
+            self.x(cue.start_s) + 1, cue_top, (cue.end_s - cue.start_s) * self.px_per_s - 2, self.height() - cue_top - 2
+        )
+
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#1b1c1f"))
         h = self.height()
         wave_top, wave_h = 18, (h - 18) // 2
-        cue_top = wave_top + wave_h + 4
         p.setPen(QColor("#9aa0a6"))
         for seg in self.timeline.segments:
             left = self.x(seg.start_s)
@@ -160,12 +172,11 @@ class TimelineStrip(QWidget):
                 QRectF(self.offset + 4, wave_top, 600, wave_h), Qt.AlignmentFlag.AlignVCenter, "no voice rendered yet"
             )
         for cue in self.timeline.cues:
-            rect = QRectF(
-                self.x(cue.start_s) + 1, cue_top, (cue.end_s - cue.start_s) * self.px_per_s - 2, h - cue_top - 2
-            )
-            p.fillRect(rect, QColor("#3a3f4b"))
+            rect = self.cue_rect(cue)
+            p.fillRect(rect, QColor(STRIP_CUE_BACKGROUND))
             p.setPen(QColor("#f0f0f0"))
             inner = rect.adjusted(3, 0, -3, 0)
+            # one line, elided at its end (the left of a right-to-left cue): never over the waveform
             shown = p.fontMetrics().elidedText(cue.text, Qt.TextElideMode.ElideRight, int(inner.width()))
-            p.drawText(inner, Qt.AlignmentFlag.AlignVCenter, shown)  # one line, elided: never over the waveform
+            p.drawText(inner, shown, text_option(cue.text, self.timeline.language or None))
         p.end()

@@ -24,6 +24,7 @@ from studio.stages.edits import set_variant_field
 from studio.stages.quality import LINE_KINDS, final_videos, line_problems, untranslated
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
+from studio.ui.text_direction import BidiDelegate, alignment, isolate
 
 Index = QModelIndex | QPersistentModelIndex
 LOCAL_COLUMNS = (
@@ -42,6 +43,8 @@ PROBLEM = QColor("#c98a00")
 
 
 EDITABLE = {"voiceover", "caption", "prompt", "talent", "wardrobe", "setting"}
+LINES = ("voiceover", "caption")
+"""The columns in the variant's language: each cell laid out and aligned in its own direction."""
 
 
 class LocalizedShotModel(QAbstractTableModel):
@@ -110,6 +113,8 @@ class LocalizedShotModel(QAbstractTableModel):
                 return ("⚠ " + "; ".join(marks)) if marks else ("stale" if shot.stale else "")
             value = getattr(shot, field)
             return f"{value:.1f}" if isinstance(value, float) and role == Qt.ItemDataRole.DisplayRole else value
+        if role == Qt.ItemDataRole.TextAlignmentRole and field in LINES:
+            return alignment(str(getattr(shot, field)), self._language())
         if role == Qt.ItemDataRole.FontRole and field in shot.overrides:
             font = QFont()
             font.setBold(True)
@@ -171,6 +176,9 @@ class VariantsPage(Page):
         self.shots.setColumnWidth(0, 50)
         self.shots.setColumnWidth(1, 180)  # Check: problems are in view without scrolling
         self.shots.setColumnWidth(2, 64)
+        self.bidi = BidiDelegate(self.shots)
+        for field in LINES:
+            self.shots.setItemDelegateForColumn([f for f, _ in LOCAL_COLUMNS].index(field), self.bidi)
         self.detail = QLabel()
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.matrix)
@@ -223,10 +231,13 @@ class VariantsPage(Page):
 
     def _select(self) -> None:
         vid = self.selected_variant()
+        self.bidi.language = self.doc.project.variant(vid).language if vid and self.doc is not None else None
         self.shot_model.set_variant(vid)
         if vid and self.doc is not None:
             v = self.doc.project.variant(vid)
-            self.detail.setText(f"<b>{v.name}</b> ({v.id}, {v.language}) — CTA “{v.call_to_action}” · {v.legal}")
+            # the variant's own words (an Arabic call to action) isolated in the English sentence: neither reorders
+            cta, legal = isolate(v.call_to_action, v.language), isolate(v.legal, v.language)
+            self.detail.setText(f"<b>{v.name}</b> ({v.id}, {v.language}) — CTA “{cta}” · {legal}")
         else:
             self.detail.setText("Pick a cell to see its shot list.")
 
