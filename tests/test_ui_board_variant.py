@@ -23,13 +23,13 @@ BRIEF = {
     "brand": "Solea",
     "product": "Daily Shield SPF50+ sunscreen",
     "category": "skincare",
-    "selling_points": ["no white cast on any skin tone", "SPF50+ broad-spectrum sun protection"],
+    "selling_points": ["scented with yuzu peel", "SPF50+ broad-spectrum sun protection"],
     "markets": [{"code": "TH", "language": "th"}, {"code": "VN", "language": "vi"}],
     "segments": [{"id": "commuters", "name": "Daily commuters", "description": "20-35, commute by bike"}],
     "duration_s": 12,
 }
-THAI_VO = "ไม่ทิ้งคราบขาวบนทุกสีผิว"
-THAI_CC = "ไม่มีคราบขาว"
+THAI_VO = "หอมกลิ่นเปลือกส้มยูซุ"
+THAI_CC = "กลิ่นส้มยูซุ"
 
 
 def thai(text: str) -> bool:
