@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.stages.edits import set_variant_field
-from studio.stages.quality import line_problems
+from studio.stages.quality import deliverable_path, line_problems, quality
 from studio.ui.page import Page, heading
 from studio.ui.player import (  # noqa: F401  (MEDIA_LIBRARIES, media_unavailable_hint: kept importable here)
     MEDIA_LIBRARIES,
@@ -138,24 +138,30 @@ class CutPage(Page):
             return
         self._filling = True
         try:
-            current = self.variant_id()
-            self.variant.clear()
-            for v in self.doc.project.variants if self.doc else []:
-                self.variant.addItem(v.name, v.id)
-            index = self.variant.findData(current)
-            self.variant.setCurrentIndex(max(index, 0))
-            current_video = self.videos.currentData()
-            self.videos.clear()
+            # Each list is rebuilt only when what it lists changed: a render's merges refresh this page while it is
+            # on screen, and clearing a combo box re-selects, re-signals and re-lays out for nothing.
             doc = self.doc
-            for d in doc.project.deliverables if doc is not None else []:
-                if d.kind == "video" and doc is not None:
-                    path = Path(d.path) if Path(d.path).is_absolute() else doc.root / d.path
-                    from studio.stages.quality import quality
-
-                    self.videos.addItem(f"{d.variant_id} {d.aspect} · {quality(d, doc.root)}", str(path))
+            variants = [(v.name, v.id) for v in doc.project.variants] if doc is not None else []
+            if variants != [(self.variant.itemText(i), self.variant.itemData(i)) for i in range(self.variant.count())]:
+                current = self.variant_id()
+                self.variant.clear()
+                for name, vid in variants:
+                    self.variant.addItem(name, vid)
+                self.variant.setCurrentIndex(max(self.variant.findData(current), 0))
+            videos = [
+                (f"{d.variant_id} {d.aspect} · {quality(d, doc.root)}", str(deliverable_path(d, doc.root)), d)
+                for d in (doc.project.deliverables if doc is not None else [])
+                if d.kind == "video" and doc is not None
+            ]
+            shown = [(self.videos.itemText(i), self.videos.itemData(i)) for i in range(self.videos.count())]
+            if [(label, path) for label, path, _ in videos] != shown:
+                current_video = self.videos.currentData()
+                self.videos.clear()
+                for label, path, d in videos:
+                    self.videos.addItem(label, path)
                     self.videos.setItemData(self.videos.count() - 1, (d.variant_id, d.aspect), VIDEO_OF)
-            index = self.videos.findData(current_video)
-            self.videos.setCurrentIndex(max(index, 0) if self.videos.count() else -1)
+                index = self.videos.findData(current_video)
+                self.videos.setCurrentIndex(max(index, 0) if self.videos.count() else -1)
         finally:
             self._filling = False
         self._fill_lines()

@@ -203,6 +203,8 @@ class PreviewPlayer(QWidget):
 
     def set_shots(self, marks: list[ShotMark], fps: int) -> None:
         """The shots of the video on screen (for jump-to-shot and loop) and the delivery frame rate."""
+        if list(marks) == self.marks and max(1, fps) == self.fps and self.shots.count() == len(self.marks):
+            return  # the same shots (a merge refreshed the page): the list and its selection stay as they are
         self.marks, self.fps = list(marks), max(1, fps)
         self.shots.clear()
         for m in self.marks:
