@@ -63,7 +63,9 @@ def _check_plural(name: str, text: str) -> str:
         if twice:
             raise ValueError(f"{name}: the plural category '{twice[0]}' is given twice in \u201c{text}\u201d")
         if "other" not in said:
-            raise ValueError(f"{name}: the plural placeholder in \u201c{text}\u201d has no 'other' form (always needed)")
+            raise ValueError(
+                f"{name}: the plural placeholder in \u201c{text}\u201d has no 'other' form (always needed)"
+            )
     rest = PLURAL.sub("", text)
     if re.search(r"\{\s*n\s*,", rest):
         raise ValueError(
@@ -479,7 +481,7 @@ def _plural(text: str, n: str, language: str, category: str = "") -> str:
     category = category or (plural_category(language, n) if language else "other")
 
     def form(m: re.Match[str]) -> str:
-        forms = dict(BRANCH.findall(m.group(1)))
+        forms: dict[str, str] = {c: f for c, f in BRANCH.findall(m.group(1))}
         return forms.get(category, forms["other"]).replace("#", "{n}")
 
     return PLURAL.sub(form, text)
