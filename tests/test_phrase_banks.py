@@ -18,7 +18,17 @@ from studio.planning import plan_project
 from studio.planning.context import Translation, resolve_contexts
 from studio.planning.knowledge import load_knowledge
 from studio.planning.localize import derive_shot, lines_to_translate, localize_variant
-from studio.planning.phrases import PhraseBank, clear_cache, fill, load_banks, match, missing_keys
+from studio.planning.phrases import (
+    PhraseBank,
+    clear_cache,
+    fill,
+    for_slot,
+    load_banks,
+    match,
+    missing_keys,
+    plural_forms,
+    plural_variants,
+)
 from studio.planning.restage import relocalize_shot
 from studio.planning.speech import spoken_seconds
 from studio.planning.storyboard import line_language, shot_copy_key
@@ -69,7 +79,7 @@ def bank_texts(bank: PhraseBank, brief: Brief, language: str) -> set[str]:
     out: set[str] = set()
     for lines in lists:
         for t in lines:
-            for form in (t, bank.brand_line.replace("{line}", t)):
+            for form in [v for x in (t, bank.brand_line.replace("{line}", t)) for v in plural_variants(x)]:
                 if "{n}" in form:
                     form = form.replace("{n}", "\0")
                 text = fill(form, brief.brand, brief.product)
@@ -120,12 +130,25 @@ def test_every_bank_line_is_in_its_script_short_and_its_alternatives_shorter() -
             lists += [(f"{section}.{t}", v) for t, v in getattr(bank, section).items()]
         for key, lines in lists:
             for t in lines:
-                bare = fill(t, "", "", "")
+                bare = fill(t, "", "", "", lang)
                 assert in_script(bare, lang), f"{lang} {key}: “{t}” is not in the {lang} script"
                 if script_for_language(lang) == "latin":
                     assert not [c for c in bare if script_of_char(c) not in (None, "latin")], (lang, key, t)
-            assert all(len(x) <= len(lines[0]) for x in lines[1:]), f"{lang} {key}: an alternative is longer"
-            assert spoken_seconds(fill(lines[0], "Brand", "Product", "12"), rate) <= 4.0, (lang, key, lines[0])
+            plain = [x for x in lines if not plural_forms(x)]
+            if plain == lines:
+                assert all(len(x) <= len(lines[0]) for x in lines[1:]), f"{lang} {key}: an alternative is longer"
+            words = for_slot(lines, "")  # no figure: the lines that need none
+            assert all(len(x) <= len(words[0]) for x in words[1:]), f"{lang} {key}: an alternative is longer"
+            for figure in ("1", "2", "3", "12", "100"):  # the plural forms these figures reach, filled in
+                # A figure picks the lines with one (for_slot): each is no longer than the first, filled with the
+                # figure as wide as "{n}" (001) so they are measured as before.
+                forms = [fill(x, "{brand}", "{product}", figure.zfill(3), lang) for x in for_slot(lines, figure)]
+                assert all(len(x) <= len(forms[0]) for x in forms[1:]), (
+                    f"{lang} {key}: an alternative is longer {forms}"
+                )
+                for line in {lines[0], for_slot(lines, figure)[0]}:  # the line said without a figure, and with it
+                    said = fill(line, "Brand", "Product", figure, lang)
+                    assert spoken_seconds(said, rate) <= 4.0, (lang, key, said)
 
 
 def test_a_bad_phrase_file_names_the_file_and_the_field(tmp_path: Path) -> None:

@@ -13,9 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.plural import PluralRule
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from pipelines.fonts import script_of_char
@@ -26,6 +29,13 @@ from studio.planning.knowledge import read_pack
 UNSPACED = {"thai", "cjk", "lao", "khmer", "myanmar"}
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ALLOWED = {"brand", "product", "n"}
+#: An ICU-style plural placeholder: `{n, plural, one {minuta} few {minuty} many {minut} other {minuty}}`. A form may
+#: hold `#`, the figure itself (`{n, plural, one {mwaka #} other {miaka #}}`); a form without it names the figure in
+#: words (Hebrew `two {שעתיים}`, Arabic `one {دقيقة واحدة}`). Forms hold no other braces.
+PLURAL = re.compile(r"\{\s*n\s*,\s*plural\s*,((?:\s*[^\s{},]+\s*\{[^{}]*\})+)\s*\}")
+BRANCH = re.compile(r"\s*([^\s{},]+)\s*\{([^{}]*)\}")
+#: Every CLDR plural category (a language uses some of them; `other` always).
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 #: The sections of a phrase file keyed by lexicon tag, and the lexicon section each one answers.
 TAGGED = {"benefits": "benefits", "pains": "pains", "hooks": "needs", "proofs": "claims"}
 PREMIUM = re.compile(r"premium|luxur|elegan|refined|sophisticat|exclusive", re.IGNORECASE)
@@ -34,18 +44,118 @@ PREMIUM_STYLES = {"luxury", "minimalist"}
 PLAYFUL_STYLES = {"streetwear", "family", "sporty"}
 
 
+def plural_forms(text: str) -> list[dict[str, str]]:
+    """The plural placeholders of a line, each as category → form (in the order written)."""
+    return [{c: f for c, f in BRANCH.findall(m.group(1))} for m in PLURAL.finditer(text)]
+
+
+def _check_plural(name: str, text: str) -> str:
+    """The line without its plural placeholders, once their syntax is right (categories CLDR knows, `other` given)."""
+    for m in PLURAL.finditer(text):
+        said = [c for c, _ in BRANCH.findall(m.group(1))]
+        unknown = [c for c in said if c not in PLURAL_CATEGORIES]
+        if unknown:
+            raise ValueError(
+                f"{name}: unknown plural category '{unknown[0]}' in \u201c{text}\u201d (CLDR's are "
+                f"{', '.join(PLURAL_CATEGORIES)})"
+            )
+        twice = sorted({c for c in said if said.count(c) > 1})
+        if twice:
+            raise ValueError(f"{name}: the plural category '{twice[0]}' is given twice in \u201c{text}\u201d")
+        if "other" not in said:
+            raise ValueError(
+                f"{name}: the plural placeholder in \u201c{text}\u201d has no 'other' form (always needed)"
+            )
+    rest = PLURAL.sub("", text)
+    if re.search(r"\{\s*n\s*,", rest):
+        raise ValueError(
+            f"{name}: malformed plural placeholder in \u201c{text}\u201d (write {{n, plural, one {{…}} other {{…}}}}, "
+            "each form in braces, no braces inside a form)"
+        )
+    return rest
+
+
 def _check_phrases(name: str, v: list[str]) -> list[str]:
     if not v:
         raise ValueError(f"{name}: give at least one line (the line first, shorter forms after)")
     for text in v:
         if not text.strip():
             raise ValueError(f"{name}: empty line")
-        bad = [p for p in PLACEHOLDER.findall(text) if p not in ALLOWED]
+        bad = [p for p in PLACEHOLDER.findall(_check_plural(name, text)) if p not in ALLOWED]
         if bad:
             raise ValueError(
-                f"{name}: unknown placeholder {{{bad[0]}}} in \u201c{text}\u201d (use {{brand}}, {{product}}, {{n}})"
+                f"{name}: unknown placeholder {{{bad[0]}}} in \u201c{text}\u201d (use {{brand}}, {{product}}, {{n}}, "
+                "{n, plural, …})"
             )
     return v
+
+
+@lru_cache(maxsize=64)
+def plural_rule(language: str) -> PluralRule | None:
+    """CLDR's plural rule for a BCP-47 code ('es-MX', 'zh-Hans'), through Babel; None for a language Babel lacks."""
+    for code in (language, language.split("-")[0]):
+        try:
+            return Locale.parse(code, sep="-").plural_form
+        except (UnknownLocaleError, ValueError):
+            continue
+    return None
+
+
+def plural_categories(language: str) -> set[str]:
+    """The plural categories the language has (`other` always)."""
+    rule = plural_rule(language)
+    return (set(rule.tags) if rule else set()) | {"other"}
+
+
+@lru_cache(maxsize=64)
+def needed_categories(language: str) -> frozenset[str]:
+    """The categories a bank line must give a form for: `other`, and every one a whole figure from 1 to 1000 falls
+    in. The rest (Arabic `zero`, the `many` French, Italian, Spanish and Portuguese keep for millions) fall back to
+    `other`."""
+    rule = plural_rule(language)
+    return frozenset({"other"} | ({rule(i) for i in range(1, 1001)} if rule else set()))
+
+
+def _figure_value(n: str) -> Decimal | None:
+    """The number a figure states, for its plural category: the last one written ('3-5' → 5, '1,450' → 1450,
+    '2,5' and '2.5' → 2.5, '১৫' → 15); None when it states none ('IP68' states 68)."""
+    found = figures(n)
+    if not found:
+        return None
+    try:
+        return Decimal(found[-1].replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def plural_category(language: str, n: str) -> str:
+    """The CLDR category of the figure in this language ('pl', '3' → 'few'; 'pl', '5' → 'many'; 'pl', '2.5' →
+    'other'; 'ar', '11' → 'many'); 'other' for no figure or a language Babel lacks."""
+    rule = plural_rule(language)
+    value = _figure_value(n)
+    if rule is None or value is None:
+        return "other"
+    return str(rule(value))
+
+
+def check_plurals(name: str, lines: list[str], language: str) -> None:
+    """Every plural placeholder in `lines` gives a form for the categories the language needs and no other."""
+    have = plural_categories(language)
+    need = needed_categories(language)
+    for text in lines:
+        for forms in plural_forms(text):
+            unknown = sorted(set(forms) - have, key=PLURAL_CATEGORIES.index)
+            if unknown:
+                raise ValueError(
+                    f"{name}: the plural form '{unknown[0]}' in \u201c{text}\u201d is not a plural category of "
+                    f"{language} (CLDR: {', '.join(sorted(have, key=PLURAL_CATEGORIES.index))})"
+                )
+            missing = sorted(need - set(forms), key=PLURAL_CATEGORIES.index)
+            if missing:
+                raise ValueError(
+                    f"{name}: the plural placeholder in \u201c{text}\u201d has no '{missing[0]}' form ({language} "
+                    f"needs {', '.join(sorted(need, key=PLURAL_CATEGORIES.index))})"
+                )
 
 
 class Strict(BaseModel):
@@ -93,9 +203,20 @@ class PhraseBank(Strict):
 
     @field_validator("benefits", "pains", "hooks", "proofs")
     @classmethod
-    def _tagged(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+    def _tagged(cls, v: dict[str, list[str]], info: ValidationInfo) -> dict[str, list[str]]:
         for tag, lines in v.items():
             _check_phrases(tag, lines)
+            if "language" in info.data:
+                check_plurals(tag, lines, info.data["language"])
+        return v
+
+    @field_validator("categories")
+    @classmethod
+    def _category_plurals(cls, v: dict[str, CategoryLines], info: ValidationInfo) -> dict[str, CategoryLines]:
+        if "language" in info.data:
+            for cid, lines in v.items():
+                for key in ("hook", "problem", "cta", "hook_playful", "hook_premium"):
+                    check_plurals(f"{cid}.{key}", getattr(lines, key), info.data["language"])
         return v
 
     @field_validator("digits")
@@ -333,12 +454,17 @@ def voice_of(tone: str, style_id: str | None) -> str:
     return ""
 
 
+def has_figure(text: str) -> bool:
+    """The line says a figure: `{n}` or a plural placeholder."""
+    return "{n}" in text or bool(PLURAL.search(text))
+
+
 def for_slot(lines: list[str], slot: str) -> list[str]:
     """The lines that can say this slot: with a figure, only the lines that carry it ({n}) when there are any;
     without one, only the lines that need none (an empty {n} would leave a hole in the line)."""
     if slot:
-        return [t for t in lines if "{n}" in t] or lines
-    return [t for t in lines if "{n}" not in t]
+        return [t for t in lines if has_figure(t)] or lines
+    return [t for t in lines if not has_figure(t)]
 
 
 def figures(text: str) -> list[str]:
@@ -348,5 +474,37 @@ def figures(text: str) -> list[str]:
     return re.findall(r"\d+(?:[.,]\d+)?", text)
 
 
-def fill(text: str, brand: str, product: str, n: str = "") -> str:
+def _plural(text: str, n: str, language: str, category: str = "") -> str:
+    """Each plural placeholder replaced by the form for the figure (its `#` becoming `{n}`), or for `category`."""
+    if "plural" not in text:
+        return text
+    category = category or (plural_category(language, n) if language else "other")
+
+    def form(m: re.Match[str]) -> str:
+        forms: dict[str, str] = {c: f for c, f in BRANCH.findall(m.group(1))}
+        return forms.get(category, forms["other"]).replace("#", "{n}")
+
+    return PLURAL.sub(form, text)
+
+
+def fill(text: str, brand: str, product: str, n: str = "", language: str = "") -> str:
+    """The line with the brief's names and the figure; a plural placeholder takes the form CLDR's rule for
+    `language` gives the figure (a decimal such as 2.5 gets the decimal rule, often `other`; no language or no
+    figure: `other`). The figure may be in the bank's digits ('১৫'): its value decides."""
+    text = _plural(text, n, language)
     return text.replace("{brand}", brand).replace("{product}", product).replace("{n}", n)
+
+
+def plural_variants(text: str) -> list[str]:
+    """The line once per plural category its placeholders give (`#` as `{n}`); the line itself when it has none.
+    For checks that want every wording a bank can produce."""
+    cats = [c for c in PLURAL_CATEGORIES if any(c in forms for forms in plural_forms(text))]
+    return [_plural(text, "", "", c) for c in cats] if cats else [text]
+
+
+def figure_in_words(text: str, n: str, language: str) -> bool:
+    """The filled line names the figure in words, not digits (Hebrew 'שעתיים' for 2 hours, Arabic 'دقيقة واحدة'):
+    the line has plural placeholders and the forms taken for `n` write no `#`, nor does the line write `{n}`."""
+    if not n or not PLURAL.search(text):
+        return False
+    return "{n}" not in _plural(text, n, language)

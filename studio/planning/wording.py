@@ -18,9 +18,11 @@ from studio.planning.phrases import (
     CategoryLines,
     Match,
     PhraseBank,
+    figure_in_words,
     figures,
     fill,
     for_slot,
+    has_figure,
     keyword_in,
     match,
     voice_of,
@@ -101,6 +103,9 @@ class Wording:
     caption: str
     alternatives: list[str]
     note: str
+    #: Filled lines that name the figure in words (Hebrew 'שעתיים' for 2 hours), and that figure: they keep it.
+    in_words: tuple[str, ...] = ()
+    figure: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,18 +126,28 @@ def _names(text: str, brief: Brief, codes: tuple[str, ...]) -> str:
     return text
 
 
-def _words(lines: list[str], brief: Brief, codes: tuple[str, ...], n: str, note: str, brand_line: str = "") -> Wording:
-    """The bank's lines filled in; with `brand_line` the spoken line names the brand first, as the master did, and
-    the plain lines become its shorter alternatives."""
+def _words(
+    lines: list[str],
+    brief: Brief,
+    codes: tuple[str, ...],
+    n: str,
+    note: str,
+    brand_line: str = "",
+    language: str = "",
+) -> Wording:
+    """The bank's lines filled in (a plural placeholder agreeing with the figure `n` by `language`'s CLDR rule); with
+    `brand_line` the spoken line names the brand first, as the master did, and the plain lines become its shorter
+    alternatives."""
     if brand_line and "{brand}" not in lines[0]:
         lines = [brand_line.replace("{line}", lines[0]), *lines]
-    filled = [_names(fill(t, brief.brand, brief.product, n), brief, codes) for t in lines]
+    filled = [_names(fill(t, brief.brand, brief.product, n, language), brief, codes) for t in lines]
+    in_words = tuple(f for t, f in zip(lines, filled, strict=True) if figure_in_words(t, n, language))
     seen: list[str] = []
     for t in filled:
         if t not in seen:
             seen.append(t)
     caption = min(seen, key=len).rstrip("。.।")
-    return Wording(text=seen[0], caption=caption, alternatives=seen[1:], note=note)
+    return Wording(seen[0], caption, seen[1:], note, in_words, n if in_words else "")
 
 
 def keeps_figures(words: Wording | NoWording, source: LineSource, tag: str) -> Wording | NoWording:
@@ -142,8 +157,10 @@ def keeps_figures(words: Wording | NoWording, source: LineSource, tag: str) -> W
     if isinstance(words, NoWording) or not wanted:
         return words
 
+    worded = {t.rstrip("。.।") for t in words.in_words} | set(words.in_words)
+
     def keeps(text: str) -> bool:
-        said = figures(text)
+        said = figures(text) + (figures(words.figure) if text in worded else [])
         return all(f in said for f in wanted)
 
     if not keeps(words.text) or not keeps(words.caption):
@@ -152,7 +169,8 @@ def keeps_figures(words: Wording | NoWording, source: LineSource, tag: str) -> W
             f"{', '.join(wanted)} of \u201c{source.text}\u201d: a translator writes it (or add a line with {{n}} "
             "to the bank and a pattern to the lexicon)"
         )
-    return Wording(words.text, words.caption, [a for a in words.alternatives if keeps(a)], words.note)
+    kept = [a for a in words.alternatives if keeps(a)]
+    return Wording(words.text, words.caption, kept, words.note, words.in_words, words.figure)
 
 
 def verified_tags(source: LineSource, category: Category) -> list[str]:
@@ -204,12 +222,13 @@ def bank_wording(
             if not lines:
                 return NoWording(f"the selling point \u201c{text}\u201d needs a number for '{m.tag}'")
             n = bank.local_digits(m.slot)
-            worded = _words(lines, brief, codes, n, f"{unreviewed}; benefit '{m.tag}'", branded)
+            worded = _words(lines, brief, codes, n, f"{unreviewed}; benefit '{m.tag}'", branded, bank.language)
             return keeps_figures(worded, source, m.tag)
         if kind == "tagline" and beat == "hook":
             m = match(lex, "needs", text, category.id)
             if m and m.tag in bank.hooks:
-                return _words(bank.hooks[m.tag], brief, codes, m.slot, f"{unreviewed}; hook '{m.tag}'")
+                n = bank.local_digits(m.slot)
+                return _words(bank.hooks[m.tag], brief, codes, n, f"{unreviewed}; hook '{m.tag}'", "", bank.language)
         what = "selling point" if kind == "selling-point" else "tagline"
         return NoWording(
             f"the {what} \u201c{text}\u201d matches no benefit in assets/knowledge/phrases/lexicon.toml, so it is "
@@ -218,10 +237,10 @@ def bank_wording(
     if kind == "claim":
         m = match(lex, "claims", text, category.id)
         if m and m.tag in bank.proofs:
-            if "{n}" in " ".join(bank.proofs[m.tag]) and not m.slot:
+            if any(has_figure(t) for t in bank.proofs[m.tag]) and not m.slot:
                 return NoWording(f"the claim \u201c{text}\u201d needs a number for '{m.tag}'")
             n = bank.local_digits(m.slot)
-            worded = _words(bank.proofs[m.tag], brief, codes, n, f"{unreviewed}; claim '{m.tag}'")
+            worded = _words(bank.proofs[m.tag], brief, codes, n, f"{unreviewed}; claim '{m.tag}'", "", bank.language)
             return keeps_figures(worded, source, m.tag)
         return NoWording(
             f"the claim \u201c{text}\u201d matches no claim in assets/knowledge/phrases/lexicon.toml (claims are "
