@@ -61,6 +61,10 @@ class CutPage(Page):
         self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.lines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        # a line is read whole, as an editor reads a script: wrapped at words, each row as tall as its longest line
+        # (Qt sizes the rows again when the lines change and when a column's width does)
+        self.lines.setWordWrap(True)
+        self.lines.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.bidi = BidiDelegate(self.lines)
         """The lines laid out, aligned and edited in their own direction (an Urdu line right to left, at the right)."""
         for column in (1, 2):
