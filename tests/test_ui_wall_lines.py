@@ -283,9 +283,11 @@ def test_voice_and_cut_rows_fit_their_wrapped_lines(sun, qtbot):
     assert needed(short_row) < 2 * one, "one line"
     assert table.rowHeight(short_row) < table.rowHeight(0), "a one-line row stays one line tall"
     # the column narrows (the splitter moved): the row grows with its wrapped text
-    before = table.rowHeight(0)
+    before, width = table.rowHeight(0), table.columnWidth(1)
     split = page.findChild(QSplitter)
-    split.setSizes([420, 2000])
+    left, right = split.sizes()
+    split.setSizes([left - 100, right + 100])
+    qtbot.waitUntil(lambda: table.columnWidth(1) < width, timeout=3_000)
     qtbot.waitUntil(lambda: table.rowHeight(0) > before, timeout=3_000)
     assert table.rowHeight(0) >= needed(0)
 
