@@ -148,6 +148,15 @@ def _print_deliverables(result: Any) -> None:
             f"  {e['variant']:<22} {e['aspect']:<5} {e['kind']:<5} {dur} {status:<7} "
             f"{(manifest.parent / e['path']).resolve()}"
         )
+    voices = {e["variant"]: e["voice"] for e in entries if e.get("voice")}
+    if voices:  # which voice read each variant: a guide voice (espeak) is not one to publish
+        from studio.stages.quality import voice_label
+
+        print("\nVoices:")
+        for variant, voice in voices.items():
+            print(f"  {variant:<22} {voice_label(voice)}")
+        for note in dict.fromkeys(v["note"] for v in voices.values() if v.get("guide")):
+            print(f"  GUIDE VOICE: {note}")
     for variant, messages in result.flags.items():
         for m in messages:
             print(f"  ! {variant}: {m}")

@@ -103,6 +103,17 @@ def voice_caveat(voice: str, language: str) -> str:
     return ESPEAK_CAVEATS.get(name.split("+")[0].lower(), "")
 
 
+#: Voice engines whose reading is a guide track: espeak says every language, but as a formant synthesizer (a robot
+#: voice). Fine to check timing and captions; record the voice-over or choose a neural voice before publishing.
+GUIDE_ENGINES = frozenset({"espeak"})
+GUIDE_VOICE_NOTE = "espeak guide voice (a robot voice): record the voice-over or choose a neural voice to publish"
+
+
+def is_guide_voice(voice: str) -> bool:
+    """Whether `voice` (a voice id or a backend that spoke: 'espeak', 'espeak:th', 'piper:...') is a guide voice."""
+    return (voice.partition(":")[0].strip().lower() or "espeak") in GUIDE_ENGINES
+
+
 def normalize(tag: str) -> str:
     return tag.strip().replace("_", "-").lower()
 

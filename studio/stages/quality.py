@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import mmap
 import struct
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from studio.model import Deliverable, LocalizedShot, Project, Variant
+    from studio.model import Deliverable, LocalizedShot, Project, Variant, VoiceLine
 
 #: A video running longer than the brief's duration by more than this is flagged in Deliver.
 OVERRUN_S = 0.5
@@ -154,3 +155,33 @@ def line_problems(shot: LocalizedShot, field: str, language: str) -> list[str]:
             if about_caption == (field == "caption"):
                 out.append(f.message)
     return out
+
+
+def voice_of(lines: Iterable[VoiceLine], variant_id: str, language: str = "") -> dict[str, Any] | None:
+    """Which voice read a variant's voice-over (its voice lines: what the render spoke), for deliverables.json and
+    Deliver: the backend ('espeak:th', 'piper:th_TH-...'), its engine, the language it spoke, whether it is a guide
+    voice (espeak: a robot voice, not one to publish) and, for one, what to do. None when nothing was spoken."""
+    from pipelines.voice.languages import GUIDE_VOICE_NOTE, is_guide_voice, voice_caveat
+
+    own = [line for line in lines if line.variant_id == variant_id and line.backend]
+    if not own:
+        return None
+    backends = list(dict.fromkeys(line.backend for line in own))
+    spoken = own[0].request.language or language
+    guide = any(is_guide_voice(b) for b in backends)
+    notes = [GUIDE_VOICE_NOTE] if guide else []
+    notes += [c for c in dict.fromkeys(voice_caveat(b, spoken) for b in backends) if c]
+    return {
+        "backend": ", ".join(backends),
+        "engine": ", ".join(dict.fromkeys(b.partition(":")[0] for b in backends)),
+        "language": spoken,
+        "guide": guide,
+        "note": "; ".join(notes),
+    }
+
+
+def voice_label(voice: dict[str, Any] | None) -> str:
+    """A voice as Deliver and the CLI list it: 'espeak:th · guide voice', 'piper:th_TH-x', or '' (no voice-over)."""
+    if not voice:
+        return ""
+    return f"{voice['backend']} · guide voice" if voice.get("guide") else str(voice["backend"])

@@ -80,13 +80,21 @@ class Listing:
     root: Path
     deliverables: list[Deliverable]
     refused: dict[str, list[str]]
+    voices: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    """Which voice read each variant (`quality.voice_of`), listed with each of its videos."""
 
 
 def write_listing(
     listing: Listing, *, on_progress: ProgressFn | None = None, cancel: CancelToken | None = None
 ) -> Path:
     """Write deliverables.json (a job in the app, at once in `finish` by default)."""
-    return write_manifest(listing.out_dir, ProjectStore(listing.root), listing.deliverables, refused=listing.refused)
+    return write_manifest(
+        listing.out_dir,
+        ProjectStore(listing.root),
+        listing.deliverables,
+        refused=listing.refused,
+        voices=listing.voices,
+    )
 
 
 @dataclass(frozen=True)
@@ -211,7 +219,13 @@ class RenderPlan:
         for d in deliverables:  # a cut that missed the brief's length and was allowed as a draft
             if d.status == "draft" and d.variant_id not in drafts:
                 drafts[d.variant_id] = list(d.reasons)
-        listing = Listing(self.out_dir, self.root, [d.model_copy(deep=True) for d in deliverables], refused)
+        listing = Listing(
+            self.out_dir,
+            self.root,
+            [d.model_copy(deep=True) for d in deliverables],
+            refused,
+            voices_of(project, made),
+        )
         manifest = write_listing(listing) if write else self.out_dir / "deliverables.json"
         return RenderResult(
             deliverables=deliverables,
@@ -236,7 +250,7 @@ class RenderPlan:
         flags = {vid: list(n) for vid, n in self.ab.notes.items() if n}
         for o in outcomes:
             flags.setdefault(o.variant_id, []).extend(f"{o.cell}: {f}" for f in o.flags)
-        manifest = write_manifest(self.out_dir, store, deliverables)
+        manifest = write_manifest(self.out_dir, store, deliverables, voices=voices_of(project, outcomes))
         write_matrix_csv(self.out_dir / CSV_NAME, store, self.ab.cells, deliverables)
         return RenderResult(
             deliverables=deliverables, manifest_path=manifest, flags=flags, refused={}, refusal=self.refusal
@@ -357,12 +371,42 @@ def deliverable_file(store: ProjectStore, d: Deliverable) -> Path:
     return path if path.is_absolute() else store.root / path
 
 
+def voices_of(project: Project, outcomes: Sequence[cut_stage.CutOutcome]) -> dict[str, dict[str, Any] | None]:
+    """Which voice read each variant cut: the cut's own voice lines (what its video says), else the project's."""
+    from studio.stages.quality import voice_of
+
+    out: dict[str, dict[str, Any] | None] = {}
+    for o in outcomes:
+        language = next((v.language for v in project.variants if v.id == o.variant_id), "")
+        voice = voice_of(o.voice_lines, o.variant_id, language) or voice_of(project.voice_lines, o.variant_id, language)
+        if voice is not None or o.variant_id not in out:
+            out[o.variant_id] = voice
+    return out
+
+
 def write_manifest(
-    out_dir: Path, store: ProjectStore, deliverables: list[Deliverable], *, refused: dict[str, list[str]] | None = None
+    out_dir: Path,
+    store: ProjectStore,
+    deliverables: list[Deliverable],
+    *,
+    refused: dict[str, list[str]] | None = None,
+    voices: dict[str, dict[str, Any] | None] | None = None,
 ) -> Path:
     """deliverables.json: one entry per file (final or draft, with the reasons), paths relative to the manifest's
-    folder; `refused` lists the variants not rendered and why."""
-    from studio.stages.quality import quality
+    folder; `refused` lists the variants not rendered and why. Each video says which voice read it (`voices`, by
+    variant; else the project's voice lines): `voice` is null for a video with no voice-over, and an espeak voice is
+    a guide voice (`guide`: true), which the warnings say is not for publishing."""
+    from studio.stages.quality import quality, voice_label, voice_of
+
+    voices = dict(voices or {})
+    if any(d.kind == "video" and d.variant_id not in voices for d in deliverables):
+        try:
+            project = store.load()
+        except Exception:  # a listing is still written for a folder whose project.json cannot be read
+            project = None
+        for d in deliverables:
+            if d.kind == "video" and d.variant_id not in voices:
+                voices[d.variant_id] = voice_of(project.voice_lines, d.variant_id, d.language) if project else None
 
     entries = []
     for d in deliverables:
@@ -382,6 +426,7 @@ def write_manifest(
                 "status": d.status,
                 "quality": quality(d, store.root),
                 "reasons": list(d.reasons),
+                **({"voice": voices.get(d.variant_id)} if d.kind == "video" else {}),
             }
         )
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -389,6 +434,10 @@ def write_manifest(
     warnings = [f"{vid} not rendered: {why}" for vid, whys in (refused or {}).items() for why in whys]
     drafts = {d.variant_id: d.reasons for d in deliverables if d.status == "draft"}
     warnings += [f"{vid} is a DRAFT, not for publishing: {why}" for vid, whys in drafts.items() for why in whys]
+    guides = {
+        d.variant_id: voices[d.variant_id] for d in deliverables if d.kind == "video" and voices.get(d.variant_id)
+    }
+    warnings += [f"{vid} is read by {voice_label(v)}: {v['note']}" for vid, v in guides.items() if v and v.get("guide")]
     warnings += [
         f"{e['path']} is a small preview, not a deliverable: render without --scale for the final"
         for e in entries

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QDesktopServices  # noqa: F401  (tests patch cut_page.QDesktopServices)
 from PySide6.QtWidgets import (
     QComboBox,
@@ -61,6 +61,16 @@ class CutPage(Page):
         self.lines.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.lines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        # a line is read whole, as an editor reads a script: wrapped at words, each row as tall as its longest line
+        # (Qt sizes the rows again when the lines change and when a column's width does)
+        self.lines.setWordWrap(True)
+        self.lines.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._fit_rows = QTimer(self)
+        """Rows measured again once a column's width settles (Qt does not re-measure them when it changes)."""
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(0)
+        self._fit_rows.timeout.connect(self.lines.resizeRowsToContents)
+        self.lines.horizontalHeader().sectionResized.connect(lambda *_: self._fit_rows.start())
         self.bidi = BidiDelegate(self.lines)
         """The lines laid out, aligned and edited in their own direction (an Urdu line right to left, at the right)."""
         for column in (1, 2):

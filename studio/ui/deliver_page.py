@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from studio.stages.quality import is_preview, overrun, quality, untranslated
+from studio.stages.quality import is_preview, overrun, quality, untranslated, voice_label, voice_of
 from studio.ui.document import ProjectDocument
 from studio.ui.page import Page, heading
 from studio.ui.platform_presets import PlatformPresets, platform_notes
@@ -31,10 +31,23 @@ WARN = QColor("#c98a00")
 
 class DeliverPage(Page):
     step = "deliver"
-    parts = frozenset({"deliverables", "brief"})
+    parts = frozenset({"deliverables", "brief", "voice_lines"})
     export_requested = Signal()
     """Export…: the window opens the Export dialog (storyboard PDF, shot lists, timelines, review zip, translations)."""
-    COLUMNS = ("Variant", "Market", "Language", "Segment", "Aspect", "Kind", "Quality", "Duration", "Check", "File")
+    COLUMNS = (
+        "Variant",
+        "Market",
+        "Language",
+        "Segment",
+        "Aspect",
+        "Kind",
+        "Quality",
+        "Voice",
+        "Duration",
+        "Check",
+        "File",
+    )
+    """Voice: which voice read the video (its variant's voice lines); an espeak voice says "guide voice"."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +137,7 @@ class DeliverPage(Page):
     def _fill_rows(self, doc: ProjectDocument) -> None:
         project = doc.project
         items = project.deliverables
+        voices: dict[str, dict | None] = {}
         for row, d in enumerate(items):
             path = Path(d.path) if Path(d.path).is_absolute() else doc.root / d.path
             grade = quality(d, doc.root) if d.kind == "video" else d.status
@@ -143,6 +157,9 @@ class DeliverPage(Page):
             if grade == "preview":
                 checks.insert(0, "small preview: render final for the deliverable")
             checks += platform_notes(d, project)  # the brief's platforms (Deliver's presets) on this file
+            if d.kind == "video" and d.variant_id not in voices:
+                voices[d.variant_id] = voice_of(project.voice_lines, d.variant_id, d.language)
+            voice = voices.get(d.variant_id) if d.kind == "video" else None
             values = (
                 d.variant_id,
                 d.market,
@@ -151,6 +168,7 @@ class DeliverPage(Page):
                 d.aspect,
                 d.kind,
                 grade,
+                voice_label(voice) if voice else ("no voice-over" if d.kind == "video" else ""),
                 f"{d.duration_s:.1f} s" if d.duration_s else "",
                 ("⚠ " + checks[0] + (f" (+{len(checks) - 1} more)" if len(checks) > 1 else "")) if checks else "",
                 d.path,
@@ -167,6 +185,13 @@ class DeliverPage(Page):
                 elif name == "Quality" and grade != "final":
                     item.setForeground(WARN)
                     item.setToolTip("Not a deliverable yet: " + ("; ".join(checks) if checks else grade))
+                elif name == "Voice" and voice:
+                    item.setToolTip(
+                        f"Read by {voice['backend']} ({voice['language']})"
+                        + (f"\n{voice['note']}" if voice["note"] else "")
+                    )
+                    if voice.get("guide"):
+                        item.setForeground(WARN)
                 elif name == "Duration" and extra:
                     item.setForeground(WARN)
                     item.setToolTip(f"Runs {extra:.1f} s past the brief's {project.brief.duration_s:g} s")

@@ -1,7 +1,12 @@
 """The variant wall (千人千面 at a glance): markets down, audience segments across, one card per variant with its
-current frame and what stands between it and delivery (untranslated lines, lines too long to speak, compliance,
+current frame, its hook line (what it says first, in its own language and script) and what stands between it and
+delivery (untranslated lines, lines too long to speak, compliance,
 draft or final, the scorecard once rendered). Click a card to select the variant everywhere; edit its lines in its
 own language beside the wall; compare two variants side by side with playback in step.
+
+The cards are kept while the grid stays the same (same markets, segments, variants and aspect): a change such as a
+render's merge updates their badges and buttons in place, and a card's hook line is set again only when the line or
+its problems changed (as the storyboard board keeps its cards).
 """
 
 from __future__ import annotations
@@ -175,6 +180,31 @@ def badge_html(items: list[Badge]) -> str:
     )
 
 
+@dataclass(frozen=True)
+class HookLine:
+    """What a variant says first: its first shot's voice-over (its caption when it has none), in its language."""
+
+    text: str
+    field: str  # voiceover or caption ("" when the first shot says nothing)
+    language: str
+    problems: tuple[str, ...] = ()
+    """Why the line is not in the variant's language yet (empty: it is)."""
+
+
+def hook_line(project: Project, variant_id: str) -> HookLine:
+    """The variant's hook line: the first shot of the storyboard's order that the variant has (else its first)."""
+    v = project.variant(variant_id)
+    order = [s.id for s in project.storyboard.shots] if project.storyboard is not None else []
+    own = {s.shot_id: s for s in v.shots}
+    first = next((own[i] for i in order if i in own), v.shots[0] if v.shots else None)
+    if first is None:
+        return HookLine("", "", v.language)
+    field = "voiceover" if first.voiceover.strip() else "caption" if first.caption.strip() else ""
+    text = first.voiceover.strip() if field == "voiceover" else first.caption.strip()
+    problems = tuple(untranslated_lines(first, v.language).get(field, [])) if field else ()
+    return HookLine(text, field, v.language, problems)
+
+
 def frame_size(aspect: str, height: int) -> QSize:
     try:
         w, h = (float(x) for x in aspect.split(":"))
@@ -183,8 +213,13 @@ def frame_size(aspect: str, height: int) -> QSize:
     return QSize(max(40, round(height * w / h)), height)
 
 
+LINE_ROWS = 2
+"""A card's hook line is elided to this many lines (the whole line in its tooltip)."""
+UNTRANSLATED_TINT = "QLabel { background: rgba(192, 57, 43, 70); border-radius: 3px; }"
+
+
 class VariantCard(QFrame):
-    """One variant: its current frame, its name and its badges. Click selects it."""
+    """One variant: its current frame, its name, its hook line and its badges. Click selects it."""
 
     clicked = Signal(str)
     play_requested = Signal(str)
@@ -201,6 +236,12 @@ class VariantCard(QFrame):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        from studio.ui.board import ElidedLabel  # the board's label: it imports this module's badges
+
+        self.line = ElidedLabel(LINE_ROWS)
+        """The hook line, in its language and direction, elided to two lines; tinted and marked ⚠ when untranslated."""
+        self.line.setObjectName("hookLine")
+        self.hook: HookLine | None = None
         self.badges = QLabel()
         self.badges.setWordWrap(True)
         self.badges.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -222,6 +263,7 @@ class VariantCard(QFrame):
         title_row.addWidget(self.title, 1)
         title_row.addWidget(self.play_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(title_row)
+        layout.addWidget(self.line)
         layout.addWidget(self.badges)
         self.set_selected(False)
 
@@ -233,6 +275,24 @@ class VariantCard(QFrame):
 
     def badge_kinds(self) -> set[str]:
         return {b.kind for b in self.items}
+
+    def show_line(self, hook: HookLine) -> None:
+        """The hook line as the variant says it; an untranslated one tinted, marked ⚠ and its tooltip says why."""
+        self.hook = hook
+        if not hook.field:
+            self.line.set_content("", "— no line in the first shot —")
+            self.line.setStyleSheet("QLabel { color: #9aa0a6; }")
+            return
+        self.line.set_content("⚠" if hook.problems else "", hook.text, hook.language)
+        kind = "Voice-over" if hook.field == "voiceover" else "Caption"
+        why = "\n".join(hook.problems)
+        self.line.setToolTip(
+            f"{kind} of the first shot ({hook.language}):\n{hook.text}" + (f"\n\n{why}" if why else "")
+        )
+        self.line.setStyleSheet(UNTRANSLATED_TINT if hook.problems else "")
+
+    def line_untranslated(self) -> bool:
+        return bool(self.hook is not None and self.hook.problems)
 
     def set_selected(self, on: bool) -> None:
         self.setProperty("selected", on)
@@ -263,6 +323,11 @@ class VariantWall(QWidget):
         self.thumbs: Any = None
         self.selected: str | None = None
         self.cards: dict[str, VariantCard] = {}
+        self._grid_key: Any = None
+        """What the cards were built for (markets, segments, variants and their cells, aspect): kept while equal."""
+        self._line_keys: dict[str, Any] = {}
+        """Per card, what its hook line shows (set again only when that changed)."""
+        self._playing_video: Path | None = None
         self.scores: dict[tuple[str, str], Any] = {}
         self._scoring: set[tuple[str, str]] = set()
         self._stamps: dict[tuple[str, str], str] = {}
@@ -326,7 +391,8 @@ class VariantWall(QWidget):
         return self.aspect.currentText() or "9:16"
 
     def refresh(self) -> None:
-        """Rebuild the cards from the project (markets × segments at the chosen aspect)."""
+        """The cards from the project (markets × segments at the chosen aspect): rebuilt when the grid changed, else
+        updated in place (badges, ▶, name; the hook line only when it changed)."""
         doc = self.doc
         aspects = list(doc.project.brief.aspect_ratios) if doc is not None else []
         if [self.aspect.itemText(i) for i in range(self.aspect.count())] != aspects:
@@ -337,49 +403,46 @@ class VariantWall(QWidget):
             if current in aspects:
                 self.aspect.setCurrentText(current)
             self.aspect.blockSignals(False)
-        self.stop_playing()
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()  # off screen now, not at the next event-loop turn
-                widget.deleteLater()
-        self.cards.clear()
-        self.compare_with.clear()
         if doc is None:
+            self.stop_playing()
+            self._clear_grid()
             self.summary.setText("")
             self.lines.show_variant(None, None)
             return
         project = doc.project
         markets = [m.code for m in project.brief.markets]
         segments = project.brief.segments
-        for c, seg in enumerate(segments):
-            head = QLabel(f"<b>{escape(seg.name)}</b>")
-            head.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            self.grid.addWidget(head, 0, c + 1)
-        for r, market in enumerate(markets):
-            self.grid.addWidget(QLabel(f"<b>{escape(market)}</b>"), r + 1, 0)
-        self.grid.setColumnStretch(0, 0)
-        for c in range(1, len(segments) + 1):
-            self.grid.setColumnStretch(c, 1)
+        seg_ids = [s.id for s in segments]
+        placed = [v for v in project.variants if v.market in markets and v.segment in seg_ids]
         aspect = self.current_aspect()
+        key = (
+            id(doc),
+            aspect,
+            tuple(markets),
+            tuple((s.id, s.name) for s in segments),
+            tuple((v.id, v.name, markets.index(v.market), seg_ids.index(v.segment)) for v in placed),
+        )
+        if key != self._grid_key or set(self.cards) != {v.id for v in placed}:
+            self._build(placed, markets, segments)
+            self._grid_key = key
+        elif self.playing is not None and (
+            variant_video(project, doc.root, self.playing, aspect) != self._playing_video
+        ):
+            self.stop_playing()  # a new render of the playing variant: its card shows the new frame
         compliance_of = _compliance_of(project)
-        for v in project.variants:
-            if v.market not in markets or v.segment not in [s.id for s in segments]:
-                continue
-            card = VariantCard(v.id)
-            card.title.setText(f"<b>{escape(v.name)}</b><br>{escape(v.language)} · {len(v.shots)} shots")
-            card.setAccessibleName(f"Variant {v.name}")
-            card.show_badges(
-                badges(project, doc.root, v.id, aspect, self.scores.get((v.id, aspect)), compliance_of(v.id))
-            )
-            card.clicked.connect(self.select)
-            card.play_requested.connect(self.play)
+        for v in placed:
+            card = self.cards[v.id]
+            title = f"<b>{escape(v.name)}</b><br>{escape(v.language)} · {len(v.shots)} shots"
+            if card.title.text() != title:
+                card.title.setText(title)
+            items = badges(project, doc.root, v.id, aspect, self.scores.get((v.id, aspect)), compliance_of(v.id))
+            if items != card.items:
+                card.show_badges(items)
             card.play_button.setEnabled(variant_video(project, doc.root, v.id, aspect) is not None)
-            self.cards[v.id] = card
-            self.grid.addWidget(card, markets.index(v.market) + 1, [s.id for s in segments].index(v.segment) + 1)
-            card.show()  # now, not at a later turn of the event loop (nor never, when rebuilt while hidden)
-            self.compare_with.addItem(v.name, v.id)
+            hook = hook_line(project, v.id)
+            if self._line_keys.get(v.id) != hook:
+                self._line_keys[v.id] = hook
+                card.show_line(hook)
             self._maybe_score(v.id, aspect)
         todo = sum(1 for c in self.cards.values() if "untranslated" in c.badge_kinds())
         finals = sum(1 for c in self.cards.values() if "final" in c.badge_kinds())
@@ -391,9 +454,46 @@ class VariantWall(QWidget):
         self.refresh_pictures()
         self.lines.show_variant(doc, self.selected)
 
+    def _clear_grid(self) -> None:
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # off screen now, not at the next event-loop turn
+                widget.deleteLater()
+        self.cards.clear()
+        self._line_keys.clear()
+        self._grid_key = None
+        self.compare_with.clear()
+
+    def _build(self, placed: list[Any], markets: list[str], segments: list[Any]) -> None:
+        """New cards on the grid: a head per segment and market, a card per variant in its cell."""
+        self.stop_playing()
+        self._clear_grid()
+        seg_ids = [s.id for s in segments]
+        for c, seg in enumerate(segments):
+            head = QLabel(f"<b>{escape(seg.name)}</b>")
+            head.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            self.grid.addWidget(head, 0, c + 1)
+        for r, market in enumerate(markets):
+            self.grid.addWidget(QLabel(f"<b>{escape(market)}</b>"), r + 1, 0)
+        self.grid.setColumnStretch(0, 0)
+        for c in range(1, len(segments) + 1):
+            self.grid.setColumnStretch(c, 1)
+        for v in placed:
+            card = VariantCard(v.id)
+            card.setAccessibleName(f"Variant {v.name}")
+            card.clicked.connect(self.select)
+            card.play_requested.connect(self.play)
+            self.cards[v.id] = card
+            self.grid.addWidget(card, markets.index(v.market) + 1, seg_ids.index(v.segment) + 1)
+            card.show()  # now, not at a later turn of the event loop (nor never, when rebuilt while hidden)
+            self.compare_with.addItem(v.name, v.id)
+
     def thumb_height(self) -> int:
         rows = max(1, len(self.doc.project.brief.markets)) if self.doc is not None else 1
-        room = self.scroll_area.viewport().height() // rows - 110
+        line = self.fontMetrics().lineSpacing() * LINE_ROWS + 2 + 6  # the hook line and its spacing
+        room = self.scroll_area.viewport().height() // rows - 110 - line
         return max(120, min(420, room))
 
     def refresh_pictures(self) -> None:
@@ -488,12 +588,12 @@ class VariantWall(QWidget):
         self._player.setVideoOutput(card.video)
         self._player.setSource(QUrl.fromLocalFile(str(video)))
         self._player.play()
-        self.playing = variant_id
+        self.playing, self._playing_video = variant_id, video
         return True
 
     def stop_playing(self) -> None:
         """The playing card shows its frame again."""
-        vid, self.playing = self.playing, None
+        vid, self.playing, self._playing_video = self.playing, None, None
         if self._player is not None:
             self._player.stop()
         card = self.cards.get(vid) if vid is not None else None
