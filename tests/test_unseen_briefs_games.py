@@ -258,7 +258,7 @@ def test_kazakh_captions_are_drawn_with_their_own_glyphs_not_boxes() -> None:
 
 def test_each_variant_is_voiced_in_russian_or_kazakh_and_readiness_says_so() -> None:
     """Offline, espeak has a Russian and a Kazakh voice: no English voice reads these lines; readiness finds the
-    voice and a caption font for both markets."""
+    voice and a caption font for both markets, and says plainly when a chosen voice is missing."""
     from pipelines.voice import espeak
     from pipelines.voice.languages import settings_for
     from studio.stages.readiness import check_readiness, readiness_request
@@ -273,9 +273,16 @@ def test_each_variant_is_voiced_in_russian_or_kazakh_and_readiness_says_so() -> 
         assert rms > 300, (variant.id, rms)  # int16: not silence
     ready = {r.market: r for r in check_readiness(readiness_request(project, {}, "procedural"))}
     assert set(ready) == set(LANGUAGES)
+    assert (ready["RU"].voice.what, ready["KZ"].voice.what) == ("espeak (Russian)", "espeak (Kazakh)")
     for market, r in ready.items():
-        assert r.voice.ready and r.voice.what.startswith("espeak"), (market, r.voice)
-        assert r.font.ready, (market, r.font)
+        assert r.voice.ready and r.font.ready, (market, r.voice, r.font)
+    # a neural Kazakh voice that is not installed is named plainly, with where to put it
+    (kz,) = [
+        r
+        for r in check_readiness(readiness_request(project, {"kk": "piper:kk_KZ-issai-high"}, "procedural"))
+        if r.market == "KZ"
+    ]
+    assert not kz.voice.ready and "kk_KZ-issai-high" in kz.voice.what + kz.voice.hint and kz.voice.hint, kz.voice
 
 
 def test_a_kazakh_quick_preview_captions_in_kazakh_and_speaks(tmp_path: Path) -> None:
