@@ -60,6 +60,7 @@ PRODUCT_KINDS = (
     "pet",
     "cat-food",
     "game",
+    "puzzle-game",
     "box",
 )
 
@@ -114,7 +115,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "finance-apps": (),
     "automotive": (),
     "pets": ((r"cat food|cat treats?|kitten food|wet cat|cats?\b|kittens?\b|feline", "cat-food"),),
-    "games-drama": (),
+    "games-drama": ((r"puzzles?|match-3|match 3|tile-matching|three-in-a-row", "puzzle-game"),),
     "oral-care": (),
     "coffee-machines": (),
     "general": (),

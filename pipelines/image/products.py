@@ -696,6 +696,47 @@ def game(s: Scene, cx: float, base: float, size: float) -> None:
     )
 
 
+#: The tile colours of the puzzle board (red, amber, green, blue, violet): a match-3 board reads as its colours.
+PUZZLE_TILES = ((230, 70, 80), (250, 190, 50), (70, 190, 110), (60, 140, 235), (160, 90, 220))
+#: The board, as indices into PUZZLE_TILES: no three alike in a line but the green row being matched.
+PUZZLE_BOARD = ((0, 1, 2, 3, 4), (1, 2, 4, 0, 3), (3, 4, 0, 1, 2), (4, 2, 2, 2, 1), (2, 0, 1, 3, 0), (0, 3, 4, 1, 2))
+
+
+def puzzle_game(s: Scene, cx: float, base: float, size: float) -> None:
+    """A puzzle game on a phone held upright: a level bar with stars, a 5 x 6 board of coloured tiles with three
+    alike lit in a row (the match), and a round play button: a casual game, not a drama's key art."""
+    d = s.draw
+    w = size * 0.52
+    x0, y0 = cx - w / 2, base - size
+    m = w * 0.07
+    s.odraw.rounded_rectangle([x0 - m * 3, y0 - m * 3, x0 + w + m * 3, base + m * 3], radius=m * 4, fill=(*s.light, 50))
+    s.flatten()
+    d.rounded_rectangle([x0, y0, x0 + w, base], radius=size * 0.07, fill=(28, 28, 34))
+    sx0, sy0, sx1, sy1 = x0 + m, y0 + m * 2, x0 + w - m, base - m * 2
+    d.rectangle([sx0, sy0, sx1, sy1], fill=(44, 38, 92))
+    cw, ch = sx1 - sx0, sy1 - sy0
+    d.rectangle([sx0, sy0, sx1, sy0 + ch * 0.1], fill=mix(s.accent, (90, 60, 180), 0.4))
+    for k in range(3):
+        r = cw * 0.05
+        sx = sx0 + cw * (0.35 + 0.15 * k)
+        d.ellipse([sx - r, sy0 + ch * 0.05 - r, sx + r, sy0 + ch * 0.05 + r], fill=(250, 210, 60))
+    cols, rows = len(PUZZLE_BOARD[0]), len(PUZZLE_BOARD)
+    gx0, gy0 = sx0 + cw * 0.06, sy0 + ch * 0.16
+    cell = min((cw * 0.88) / cols, (ch * 0.62) / rows)
+    for row, line in enumerate(PUZZLE_BOARD):
+        for col, tile in enumerate(line):
+            colour = PUZZLE_TILES[tile]
+            tx, ty = gx0 + col * cell, gy0 + row * cell
+            pad = cell * 0.08
+            d.rounded_rectangle([tx + pad, ty + pad, tx + cell - pad, ty + cell - pad], radius=cell * 0.2, fill=colour)
+    ry = gy0 + 3 * cell  # the match about to clear: three green tiles outlined
+    d.rounded_rectangle([gx0 + cell, ry, gx0 + 4 * cell, ry + cell], radius=cell * 0.25, outline=WHITE, width=3)
+    r = cw * 0.11
+    by = sy1 - ch * 0.1
+    d.ellipse([cx - r, by - r, cx + r, by + r], fill=s.accent)
+    d.polygon([(cx - r * 0.3, by - r * 0.45), (cx - r * 0.3, by + r * 0.45), (cx + r * 0.5, by)], fill=WHITE)
+
+
 def box(s: Scene, cx: float, base: float, size: float) -> None:
     """A product box with a ribbon (the general fallback)."""
     d = s.draw
@@ -746,6 +787,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "cat": cat,
     "pet-bowl": pet_bowl,
     "game": game,
+    "puzzle-game": puzzle_game,
     "box": box,
 }
 

@@ -8,7 +8,8 @@ The rule, line by line (`identify`):
   at least half of the remaining letters must be in the language's script (kana or Han for Japanese; Han without kana
   for Chinese; Hangul for Korean). zh-Hans and zh-Hant are told apart by characters that exist in only one form.
   Arabic, Persian and Urdu share the Arabic script: letters only one of them writes (Urdu's ے ں ٹ ہ ھ, Arabic's
-  ة ى ي ك) decide first, then, from three words, lingua choosing among the three.
+  ة ى ي ك) decide first, then, from three words, lingua choosing among the three. Kazakh and Russian share the
+  Cyrillic script: Kazakh's own letters (ә ғ қ ң ө ұ ү һ і) decide first, then, from two words, lingua between the two.
 - Latin-script languages are decided by lingua, built once per process from the markets' languages plus English.
   A line with fewer than 3 words or 12 letters (after names are removed) is *unsure* (`language_ok=None`): lingua
   cannot tell "Mua ngay" from Tagalog. Indonesian and Malay are near-identical, so either passes for either;
@@ -61,6 +62,7 @@ OWN_SCRIPT = {
     "zh": "han",
     "ru": "cyrillic",
     "uk": "cyrillic",
+    "kk": "cyrillic",
     "el": "greek",
 }
 #: Languages written in the Arabic script, told apart by letters only one of them uses (Urdu's ٹ ڈ ڑ ں ے ہ ھ, Arabic's
@@ -68,6 +70,10 @@ OWN_SCRIPT = {
 SHARED_SCRIPT = {"ar": "arabic", "fa": "arabic", "ur": "arabic"}
 OWN_LETTERS = {"ur": frozenset("ٹڈڑںےۓہۂھ"), "ar": frozenset("ةىيك"), "fa": frozenset()}
 NOT_ARABIC = frozenset("پچژگیک")
+#: Languages written in the Cyrillic script that markets use side by side (Kazakhstan: Kazakh and Russian). Kazakh
+#: writes nine letters Russian never does (ә ғ қ ң ө ұ ү һ і); they decide first, then lingua choosing between the two.
+SHARED_CYRILLIC = ("kk", "ru")
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 SCRIPT_LANGUAGE = {"thai": "th", "arabic": "ar", "hebrew": "he", "devanagari": "hi", "tamil": "ta", "bengali": "bn"}
 SCRIPT_LANGUAGE |= {"hangul": "ko", "kana": "ja", "han": "zh", "cyrillic": "ru", "greek": "el"}
 #: Characters written differently in Simplified and Traditional Chinese (common in ads): simplified, traditional.
@@ -216,6 +222,8 @@ def identify(
                 return Verdict(False, "zh-Hant", "Traditional characters in a Simplified Chinese variant")
         if lang in SHARED_SCRIPT:
             return _which_arabic_script_language(rest, language)
+        if lang in SHARED_CYRILLIC:
+            return _which_cyrillic_language(rest, language)
         return Verdict(True, language, f"{own} script")
     if dominant != "latin":
         return Verdict(False, SCRIPT_LANGUAGE.get(dominant, dominant), f"written in the {dominant} script")
@@ -264,6 +272,31 @@ def _which_arabic_script_language(text: str, language: str) -> Verdict:
             return Verdict(False, top, f"identified as {top} ({values[top]:.2f}), not {lang}")
     why = f"arabic script, {lang} letters ({''.join(sorted(own))})" if own else "arabic script"
     return Verdict(True, language, why)
+
+
+def _which_cyrillic_language(text: str, language: str) -> Verdict:
+    """A Cyrillic line in a Kazakh or Russian variant. Kazakh's own letters (ә ғ қ ң ө ұ ү һ і) make a line Kazakh:
+    in a Russian variant it is Kazakh, in a Kazakh variant it is Kazakh whatever else it holds. A line with none of
+    them is Russian-looking: from two words, lingua choosing between the two decides (a Russian line in a Kazakh
+    variant is caught: "Скачай бесплатно"); a one-word line with none of them is unsure in a Kazakh variant."""
+    lang = base(language)
+    kazakh = {ch for ch in text if ch in KAZAKH_LETTERS}
+    if lang == "ru":
+        if kazakh:
+            return Verdict(False, "kk", f"written with Kazakh letters ({''.join(sorted(kazakh))})")
+        return Verdict(True, language, "cyrillic script, no Kazakh letters")
+    if kazakh:
+        return Verdict(True, language, f"cyrillic script, Kazakh letters ({''.join(sorted(kazakh))})")
+    words = [w for w in re.split(r"\s+", text) if any(ch.isalpha() for ch in w)]
+    if len(words) < 2:
+        return Verdict(None, "", "one Cyrillic word with no Kazakh letters (ә ғ қ ң ө ұ ү һ і): too short to tell")
+    ranked = _detector(SHARED_CYRILLIC).compute_language_confidence_values(text)
+    values = {v.language.iso_code_639_1.name.lower(): v.value for v in ranked}
+    if values.get("ru", 0.0) >= SURE:
+        return Verdict(False, "ru", f"identified as ru ({values['ru']:.2f}), with no Kazakh letters")
+    if values.get("kk", 0.0) >= SURE:
+        return Verdict(True, language, f"identified ({values['kk']:.2f}), no Kazakh letters")
+    return Verdict(None, "ru", f"kk {values.get('kk', 0.0):.2f} against ru {values.get('ru', 0.0):.2f}")
 
 
 def _latin_language(text: str) -> str:

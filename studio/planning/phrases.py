@@ -195,6 +195,11 @@ class PhraseBank(Strict):
         default="",
         description="The zero of the digits a figure ({n}) is written in, e.g. '০' for Bengali; '' keeps the brief's.",
     )
+    thousands: str = Field(
+        default="",
+        description="The thousands separator a figure is written with ('\u00a0' for Russian: 2 000, where "
+        "'2,000' would read as two); '' keeps the brief's.",
+    )
     categories: dict[str, CategoryLines]
     benefits: dict[str, list[str]]
     pains: dict[str, list[str]]
@@ -227,7 +232,10 @@ class PhraseBank(Strict):
         return v
 
     def local_digits(self, figure: str) -> str:
-        """A figure in the bank's digits ('15' → '১৫' for Bengali); any other character is kept."""
+        """A figure in the bank's digits ('15' → '১৫' for Bengali) and thousands separator ('2,000' → '2 000' for
+        Russian); any other character is kept."""
+        if self.thousands:
+            figure = re.sub(r"(?<=\d)[,.\s\u00a0](?=\d{3}(?!\d))", self.thousands, figure)
         if not self.digits:
             return figure
         zero = ord(self.digits)

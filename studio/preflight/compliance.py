@@ -194,6 +194,7 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
 #: Arabic clitics that attach before a word: and, so, with, for, like, the.
 _ARABIC_PREFIX = "(?:[وف])?(?:[بلك])?(?:ال)?"
 _HEBREW = re.compile("[\u0590-\u05ff\ufb1d-\ufb4f]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 #: Hebrew prefixes written onto the word: and, that, the, in, to, as, from ("והאחריות" is "אחריות").
 _HEBREW_PREFIX = "(?:[ושהבלכמ]{0,2}-?)"
 
@@ -215,6 +216,8 @@ def _pattern(term: str) -> re.Pattern[str]:
         return re.compile(rf"(?<!\w){_ARABIC_PREFIX}{body}")
     if _HEBREW.search(t):  # prefixes before the word
         return re.compile(rf"(?<!\w){_HEBREW_PREFIX}{body}(?!\w)")
+    if _CYRILLIC.search(t):  # Russian and Kazakh endings follow the stem: джекпот finds джекпотты, лучш finds лучшая
+        return re.compile(rf"(?<!\w){body}")
     plural = "(?:s|es)?" if t[-1:].isalpha() else ""
     return re.compile(rf"(?<!\w){body}{plural}(?!\w)")
 
