@@ -299,3 +299,25 @@ def test_plain_figure_lines_still_load_in_a_plural_language(tmp_path: Path) -> N
         assert loaded is not None and "Tylko {n} minut dziennie." in loaded.benefits["bite-size"]
     finally:
         clear_cache()
+
+
+@pytest.mark.parametrize(
+    ("figure", "said"),
+    [
+        ("1", "1 минута"),
+        ("3", "3 минуты"),
+        ("5", "5 минут"),
+        ("21", "21 минута"),
+        ("22", "22 минуты"),
+        ("2.5", "2.5 минуты"),
+    ],
+)
+def test_russian_minutes_agree_with_the_figure(figure: str, said: str) -> None:
+    line = load_banks().banks["ru"].benefits["bite-size"][1]
+    assert fill(line, "B", "P", figure, "ru") == f"Всего {said} в день."
+
+
+def test_russian_levels_take_the_genitive_after_bolee() -> None:
+    line = load_banks().banks["ru"].proofs["levels-count"][0]
+    assert fill(line, "B", "P", "2000", "ru") == "Более 2000 уровней."
+    assert fill(line, "B", "P", "21", "ru") == "Более 21 уровня."
