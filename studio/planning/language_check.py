@@ -43,6 +43,9 @@ MIN_LETTERS = 12
 #: lingua confidence: the variant's language at least UNSURE_OWN while the winner is below SURE is "unsure".
 UNSURE_OWN = 0.25
 SURE = 0.6
+#: ... or the variant's language close behind the winner: lingua's values are shares over every language the studio
+#: knows (27 markets), so on a three-word line they spread thin ("Pagi-pagi kulit kusam?": tl 0.25, ms 0.24, id 0.21).
+UNSURE_SHARE = 0.6
 #: Languages lingua (or anyone) cannot reliably tell apart on an ad line: either passes for either.
 CLOSE = {"id": "ms", "ms": "id", "fil": "tl", "tl": "fil"}
 #: Scripts that decide a language on their own.
@@ -237,7 +240,7 @@ def identify(
     if _same(top, lang):
         return Verdict(True, top, f"identified ({top_value:.2f})")
     own_value = max((v for c, v in ranked if _same(c, lang)), default=0.0)
-    if own_value >= UNSURE_OWN and top_value < SURE:
+    if (own_value >= UNSURE_OWN or own_value >= UNSURE_SHARE * top_value) and top_value < SURE:
         return Verdict(None, top, f"{lang} {own_value:.2f} against {top} {top_value:.2f}")
     return Verdict(False, top, f"identified as {top} ({top_value:.2f})")
 
