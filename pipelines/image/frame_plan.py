@@ -158,11 +158,12 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"shirt|tee|jersey|dress", "garment"),
     (r"\bcats?\b|kitten", "cat"),
     (r"\bdog\b|puppy|pet", "pet"),
+    (r"charg(?:er|ing cable|ing point|ing post|ing station)|wall ?box|ev charger|laadpaal|cargador", "charger"),
     (r"\bcar\b|vehicle", "car"),
     (r"toothbrush|toothpaste", "toothpaste"),
     (r"vacuum|hoover", "vacuum"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
-    (r"gift|box|shopping bag|parcel", "box"),
+    (r"gift|(?<!roof )box|shopping bag|parcel", "box"),
 )
 
 #: Occasion kind → (keywords, scene elements drawn for it). First match wins.

@@ -708,6 +708,45 @@ def box(s: Scene, cx: float, base: float, size: float) -> None:
     d.ellipse([cx, base - size * 1.0, cx + w * 0.25, base - size * 0.85], outline=(240, 200, 60), width=4)
 
 
+def charger(s: Scene, cx: float, base: float, size: float) -> None:
+    """An electric-car charging post: a tall post with a lit screen and a lightning bolt, its cable looping down to
+    the plug on the ground."""
+    d = s.draw
+    pw = size * 0.3
+    x0, top = cx - size * 0.3, base - size
+    post = (60, 66, 74)
+    d.rounded_rectangle([x0, top, x0 + pw, base], radius=pw * 0.2, fill=post)
+    d.rounded_rectangle(
+        [x0 + pw * 0.15, top + size * 0.08, x0 + pw * 0.85, top + size * 0.3], radius=pw * 0.08, fill=(120, 230, 150)
+    )
+    bolt = [
+        (x0 + pw * 0.58, top + size * 0.36),
+        (x0 + pw * 0.3, top + size * 0.52),
+        (x0 + pw * 0.5, top + size * 0.52),
+        (x0 + pw * 0.38, top + size * 0.68),
+        (x0 + pw * 0.72, top + size * 0.48),
+        (x0 + pw * 0.52, top + size * 0.48),
+    ]
+    d.polygon(bolt, fill=(255, 210, 60))
+    cable = (24, 24, 28)
+    width = max(3, int(size * 0.035))
+    d.arc([x0 + pw * 0.6, top + size * 0.55, cx + size * 0.42, base + size * 0.1], 180, 360, fill=cable, width=width)
+    d.line(
+        [
+            (x0 + pw, top + size * 0.55 + (base + size * 0.1 - top - size * 0.55) / 2),
+            (x0 + pw * 0.6, top + size * 0.55 + (base + size * 0.1 - top - size * 0.55) / 2),
+        ],
+        fill=cable,
+        width=width,
+    )
+    px = cx + size * 0.42
+    d.rounded_rectangle(
+        [px - size * 0.07, base - size * 0.22, px + size * 0.07, base - size * 0.02],
+        radius=size * 0.03,
+        fill=(40, 120, 70),
+    )
+
+
 #: Width of each drawing relative to its `size` (height), so callers can fit wide products (a car) to the frame.
 WIDTH: dict[str, float] = {
     "car": 1.55,
@@ -721,6 +760,7 @@ WIDTH: dict[str, float] = {
     "pet-bowl": 0.9,
     "jacket": 1.15,
     "vacuum": 0.6,
+    "charger": 0.75,
 }
 
 DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
@@ -741,6 +781,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "coffee-machine": coffee_machine,
     "vacuum": stick_vacuum,
     "car": car,
+    "charger": charger,
     "pet": pet,
     "cat-food": cat_food,
     "cat": cat,
