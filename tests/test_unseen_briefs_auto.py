@@ -183,12 +183,15 @@ def test_the_range_and_charging_figures_are_said_in_spanish_and_dutch(figure: st
             assert shot.alternatives and all(figure in a for a in shot.alternatives), (v.id, shot.alternatives)
 
 
-def test_the_battery_warranty_is_said_as_a_battery_warranty() -> None:
-    """The claim '8-year battery warranty' is never said as a warranty on the whole car."""
+def test_the_battery_warranty_and_the_room_for_five_are_said_as_written() -> None:
+    """The claim '8-year battery warranty' is never said as a warranty on the whole car, and 'compact outside, room
+    for five inside' is room for five, not the home bank's 'space-saving'."""
     p = project()
     captions = {v.language: " ".join(s.caption for s in v.shots) for v in p.variants}
     assert "Batería: 8 años de garantía" in captions["es-ES"]
     assert "8 jaar accugarantie" in captions["nl"]
+    assert "Sitio para cinco" in captions["es-ES"] and "Ahorra espacio" not in captions["es-ES"]
+    assert "Ruimte voor vijf" in captions["nl"] and "Ruimtebesparend" not in captions["nl"]
 
 
 def test_the_frames_draw_the_car_and_a_charging_post_for_the_charging_line() -> None:
