@@ -194,7 +194,7 @@ def test_the_battery_warranty_and_the_room_for_five_are_said_as_written() -> Non
     assert "Ruimte voor vijf" in captions["nl"] and "Ruimtebesparend" not in captions["nl"]
 
 
-def test_the_frames_draw_the_car_and_a_charging_post_for_the_charging_line() -> None:
+def test_the_frames_draw_a_compact_car_and_a_charging_post_for_the_charging_line() -> None:
     from pipelines.image.procedural import render_frame
 
     p = project()
@@ -203,7 +203,7 @@ def test_the_frames_draw_the_car_and_a_charging_post_for_the_charging_line() -> 
         for master in p.storyboard.shots:
             request = image_request_for(p, v.id, master.id, "9:16")
             plan = frame_plan(request)
-            assert plan.product == "car", (v.id, master.id, plan.product)
+            assert plan.product == "compact-car", (v.id, master.id, plan.product)
             assert "box" not in plan.props, (master.id, plan.props)  # the roof box is not a gift box
     charging = next(s for s in p.storyboard.shots if "28" in s.voiceover)
     request = image_request_for(p, p.variants[0].id, charging.id, "9:16")
@@ -214,7 +214,16 @@ def test_the_frames_draw_the_car_and_a_charging_post_for_the_charging_line() -> 
     assert np.abs(with_post - without).mean() > 0.3, "the charging post is not drawn"
     cta = p.storyboard.shots[-1]
     assert cta.beat == "cta"
-    assert "car" in image_request_for(p, p.variants[0].id, cta.id, "9:16").prompt.lower()
+    hero = image_request_for(p, p.variants[0].id, cta.id, "9:16").model_copy(update={"width": 288, "height": 512})
+    assert "car" in hero.prompt.lower()
+    hatchback = render_frame(hero)
+    assert hatchback.plan.props[:1] == ("compact-car",), "the product as a prop is the same compact car"
+    saloon = render_frame(
+        hero.model_copy(update={"prompt": hero.prompt.replace("compact", "large"), "props": ["a large saloon car"]})
+    )
+    assert saloon.plan.product == "car"
+    a, b = (np.asarray(f.image, dtype=np.int16) for f in (hatchback, saloon))
+    assert np.abs(a - b).mean() > 2, "the compact hatchback looks like the saloon"
 
 
 def test_eu_car_rules_hold_the_range_line_and_a_zero_emissions_claim() -> None:

@@ -57,6 +57,7 @@ PRODUCT_KINDS = (
     "coffee-machine",
     "vacuum",
     "car",
+    "compact-car",
     "pet",
     "cat-food",
     "game",
@@ -112,7 +113,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "home": ((r"vacuum|hoover|stick vac", "vacuum"),),
     "finance-apps": (),
-    "automotive": (),
+    "automotive": ((r"compact|hatchback|city car|supermini|small car", "compact-car"),),
     "pets": ((r"cat food|cat treats?|kitten food|wet cat|cats?\b|kittens?\b|feline", "cat-food"),),
     "games-drama": (),
     "oral-care": (),
@@ -478,6 +479,8 @@ def frame_plan(request: ImageRequest) -> FramePlan:
     props = prop_kinds(request)
     if product == "cat-food":  # the brief's animal is a cat: a "pet bed" or "lead" prop shows the cat, not a dog
         props = tuple(dict.fromkeys("cat" if k == "pet" else k for k in props))
+    if product == "compact-car":  # the product named as a prop is the same compact car, not another model
+        props = tuple(dict.fromkeys("compact-car" if k == "car" else k for k in props))
     occasion, elements = occasion_of(request)
     beauty = category in BEAUTY
     return FramePlan(

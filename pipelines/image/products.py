@@ -708,6 +708,53 @@ def box(s: Scene, cx: float, base: float, size: float) -> None:
     d.ellipse([cx, base - size * 1.0, cx + w * 0.25, base - size * 0.85], outline=(240, 200, 60), width=4)
 
 
+def compact_car(s: Scene, cx: float, base: float, size: float) -> None:
+    """A compact electric hatchback in side view: short bonnet, tall cabin sloping straight down to the hatch, two
+    wheels close to the corners, a lit charging-port flap on the rear wing and no exhaust."""
+    d = s.draw
+    L = size * 1.3
+    x0 = cx - L / 2
+    body = mix(s.accent, (40, 120, 200), 0.5)
+    wr = size * 0.15
+    d.rounded_rectangle([x0, base - size * 0.46, x0 + L, base - wr * 0.6], radius=size * 0.1, fill=body)
+    d.polygon(
+        [
+            (x0 + L * 0.06, base - size * 0.46),
+            (x0 + L * 0.12, base - size * 0.8),
+            (x0 + L * 0.58, base - size * 0.8),
+            (x0 + L * 0.84, base - size * 0.46),
+        ],
+        fill=body,
+    )
+    glass = (170, 210, 235)
+    d.polygon(
+        [
+            (x0 + L * 0.12, base - size * 0.48),
+            (x0 + L * 0.16, base - size * 0.76),
+            (x0 + L * 0.34, base - size * 0.76),
+            (x0 + L * 0.34, base - size * 0.48),
+        ],
+        fill=glass,
+    )
+    d.polygon(
+        [
+            (x0 + L * 0.37, base - size * 0.48),
+            (x0 + L * 0.37, base - size * 0.76),
+            (x0 + L * 0.56, base - size * 0.76),
+            (x0 + L * 0.78, base - size * 0.48),
+        ],
+        fill=glass,
+    )
+    for wx in (x0 + L * 0.2, x0 + L * 0.8):
+        d.ellipse([wx - wr, base - wr * 2, wx + wr, base], fill=(30, 30, 34))
+        d.ellipse([wx - wr * 0.5, base - wr * 1.5, wx + wr * 0.5, base - wr * 0.5], fill=(200, 205, 215))
+    d.rectangle([x0 + L - size * 0.05, base - size * 0.4, x0 + L, base - size * 0.33], fill=(255, 240, 170))
+    d.rectangle([x0, base - size * 0.42, x0 + size * 0.04, base - size * 0.32], fill=(220, 40, 40))
+    d.rounded_rectangle(
+        [x0 + L * 0.06, base - size * 0.44, x0 + L * 0.12, base - size * 0.37], radius=size * 0.01, fill=(90, 220, 130)
+    )
+
+
 def charger(s: Scene, cx: float, base: float, size: float) -> None:
     """An electric-car charging post: a tall post with a lit screen and a lightning bolt, its cable looping down to
     the plug on the ground."""
@@ -750,6 +797,7 @@ def charger(s: Scene, cx: float, base: float, size: float) -> None:
 #: Width of each drawing relative to its `size` (height), so callers can fit wide products (a car) to the frame.
 WIDTH: dict[str, float] = {
     "car": 1.55,
+    "compact-car": 1.35,
     "shoe": 1.7,
     "laptop": 1.3,
     "game": 1.2,
@@ -781,6 +829,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "coffee-machine": coffee_machine,
     "vacuum": stick_vacuum,
     "car": car,
+    "compact-car": compact_car,
     "charger": charger,
     "pet": pet,
     "cat-food": cat_food,
