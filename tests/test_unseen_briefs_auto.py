@@ -271,3 +271,46 @@ def test_a_dutch_quick_preview_captions_in_dutch(tmp_path: Path) -> None:
     saved = ProjectStore(project_dir).load()
     backends = {line.backend for line in saved.voice_lines if line.variant_id == "nl-driveway-families"}
     assert backends and all("espeak" in b and "nl" in b for b in backends), backends
+
+
+@pytest.mark.parametrize(
+    ("section", "text", "category", "tag", "slot"),
+    [
+        ("benefits", "tot 410 km actieradius", "automotive", "ev-range", "410"),
+        ("benefits", "hasta 410 km de autonomía", "automotive", "ev-range", "410"),
+        ("benefits", "snelladen in 28 minuten", "automotive", "fast-charge", "28"),
+        ("benefits", "carga rápida en 28 minutos", "automotive", "fast-charge", "28"),
+        ("benefits", "compact van buiten, ruimte voor vijf", "automotive", "car-space", ""),
+        ("benefits", "zuinig en elektrisch", "automotive", "fuel-efficiency", ""),
+        ("benefits", "waterdicht en ademend", "outdoor-apparel", "waterproof", ""),
+        ("benefits", "snoerloos, tot 60 minuten", "home", "runtime", "60"),
+        ("pains", "geen oprit en geen laadpaal in de straat", "automotive", "nowhere-to-charge", ""),
+        ("pains", "sin garaje, ¿dónde cargo?", "automotive", "nowhere-to-charge", ""),
+        ("pains", "dure tankbeurten en de milieuzone", "automotive", "fuel-costs", ""),
+        ("pains", "hondenharen op de bank", "home", "pet-hair", ""),
+        ("needs", "met het hele gezin op vakantie", "automotive", "travel", ""),
+        ("claims", "8 jaar garantie op de accu", "automotive", "battery-warranty", "8"),
+        ("claims", "8-year battery warranty", "automotive", "battery-warranty", "8"),
+        ("claims", "2-year warranty", "home", "warranty-years", "2"),
+    ],
+)
+def test_selling_points_written_in_dutch_or_spanish_find_their_tag(
+    section: str, text: str, category: str, tag: str, slot: str
+) -> None:
+    """A brief written in Dutch or Spain's Spanish finds the same tags (with their figures) as one in English."""
+    from studio.planning.phrases import load_banks, match
+
+    found = match(load_banks().lexicon, section, text, category)
+    assert found is not None and (found.tag, found.slot) == (tag, slot), (text, found)
+
+
+def test_dutch_keywords_do_not_catch_english_words() -> None:
+    """'regen', 'accu', 'strand', 'training' were kept out: 'regenerating', 'accurate', 'a strand of hair' and
+    'training' say nothing about rain, a cordless runtime, summer or a workout."""
+    from studio.planning.phrases import load_banks, match
+
+    lexicon = load_banks().lexicon
+    assert match(lexicon, "pains", "a regenerating night cream", "skincare") is None
+    assert match(lexicon, "needs", "every strand of hair", "haircare") is None
+    found = match(lexicon, "benefits", "accurate sensors", "home")
+    assert found is None or found.tag != "runtime", found
