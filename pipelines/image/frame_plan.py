@@ -57,6 +57,7 @@ PRODUCT_KINDS = (
     "coffee-machine",
     "vacuum",
     "car",
+    "compact-car",
     "pet",
     "cat-food",
     "game",
@@ -113,7 +114,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "home": ((r"vacuum|hoover|stick vac", "vacuum"),),
     "finance-apps": (),
-    "automotive": (),
+    "automotive": ((r"compact|hatchback|city car|supermini|small car", "compact-car"),),
     "pets": ((r"cat food|cat treats?|kitten food|wet cat|cats?\b|kittens?\b|feline", "cat-food"),),
     "games-drama": ((r"puzzles?|match-3|match 3|tile-matching|three-in-a-row", "puzzle-game"),),
     "oral-care": (),
@@ -159,11 +160,12 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"shirt|tee|jersey|dress", "garment"),
     (r"\bcats?\b|kitten", "cat"),
     (r"\bdog\b|puppy|pet", "pet"),
+    (r"charg(?:er|ing cable|ing point|ing post|ing station)|wall ?box|ev charger|laadpaal|cargador", "charger"),
     (r"\bcar\b|vehicle", "car"),
     (r"toothbrush|toothpaste", "toothpaste"),
     (r"vacuum|hoover", "vacuum"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
-    (r"gift|box|shopping bag|parcel", "box"),
+    (r"gift|(?<!roof )box|shopping bag|parcel", "box"),
 )
 
 #: Occasion kind → (keywords, scene elements drawn for it). First match wins.
@@ -478,6 +480,8 @@ def frame_plan(request: ImageRequest) -> FramePlan:
     props = prop_kinds(request)
     if product == "cat-food":  # the brief's animal is a cat: a "pet bed" or "lead" prop shows the cat, not a dog
         props = tuple(dict.fromkeys("cat" if k == "pet" else k for k in props))
+    if product == "compact-car":  # the product named as a prop is the same compact car, not another model
+        props = tuple(dict.fromkeys("compact-car" if k == "car" else k for k in props))
     occasion, elements = occasion_of(request)
     beauty = category in BEAUTY
     return FramePlan(

@@ -471,6 +471,10 @@ def _contact_shadow(s: Scene, cx: float, base: float, width: float) -> None:
     s.img.paste((0, 0, 0), box, layer)
 
 
+#: Product kinds drawn at full scale on the ground: never held in a hand.
+VEHICLES = ("car", "compact-car")
+
+
 def place_product(
     s: Scene, plan: FramePlan, cx: float, base: float, size: float, *, max_width: float | None = None
 ) -> tuple[float, float, float, float]:
@@ -499,7 +503,8 @@ def _held_product(s: Scene, plan: FramePlan) -> None:
     size = _fitted(plan.product, s.h * 0.26, s.w * 0.5)
     cx, base = s.w * 0.72, s.h * 0.97
     box = place_product(s, plan, cx, base, size, max_width=s.w * 0.4)
-    _hand(s, cx - (box[2] - box[0]) * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
+    if plan.product not in VEHICLES or s.cutout is not None:  # nobody holds a car up to the camera
+        _hand(s, cx - (box[2] - box[0]) * 0.1, base - size * 0.05, size * 0.45, plan.figures[0])
 
 
 def _props(s: Scene, plan: FramePlan, base: float, size: float) -> None:
@@ -678,7 +683,7 @@ def _product_macro(s: Scene, plan: FramePlan) -> None:
     s.draw.rectangle([0, ground, s.w, s.h], fill=shade(s.palette[0], 0.7))
     size = _fitted(plan.product, min(s.h * 0.55, s.w * 0.85), s.w)
     box = place_product(s, plan, s.w * 0.5, ground, size, max_width=s.w * 0.85)
-    if plan.product not in ("car", "pet", "shoe") or s.cutout is not None:
+    if plan.product not in (*VEHICLES, "pet", "shoe") or s.cutout is not None:
         _hand(s, box[2] - (box[2] - box[0]) * 0.15, ground - size * 0.05, size * 0.4, plan.figures[0])
 
 
@@ -709,7 +714,7 @@ def compose_product(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     s.draw.ellipse([cx - pw, s.h * 0.86 - ph, cx + pw, s.h * 0.86 + ph], fill=shade(s.light, 0.8))
     size = _fitted(plan.product, min(s.h * 0.42, s.figure_w), s.w)
     box = place_product(s, plan, cx, top, size, max_width=min(s.w * 0.8, s.figure_w * 1.2))
-    if plan.hands and (plan.product not in ("car", "pet") or s.cutout is not None):
+    if plan.hands and (plan.product not in (*VEHICLES, "pet") or s.cutout is not None):
         width = box[2] - box[0]
         _hand(s, min(s.w * 0.9, cx + width * 0.5 + size * 0.08), top - size * 0.3, size * 0.3, plan.figures[0])
 

@@ -749,9 +749,96 @@ def box(s: Scene, cx: float, base: float, size: float) -> None:
     d.ellipse([cx, base - size * 1.0, cx + w * 0.25, base - size * 0.85], outline=(240, 200, 60), width=4)
 
 
+def compact_car(s: Scene, cx: float, base: float, size: float) -> None:
+    """A compact electric hatchback in side view: short bonnet, tall cabin sloping straight down to the hatch, two
+    wheels close to the corners, a lit charging-port flap on the rear wing and no exhaust."""
+    d = s.draw
+    L = size * 1.3
+    x0 = cx - L / 2
+    body = mix(s.accent, (40, 120, 200), 0.5)
+    wr = size * 0.15
+    d.rounded_rectangle([x0, base - size * 0.46, x0 + L, base - wr * 0.6], radius=size * 0.1, fill=body)
+    d.polygon(
+        [
+            (x0 + L * 0.06, base - size * 0.46),
+            (x0 + L * 0.12, base - size * 0.8),
+            (x0 + L * 0.58, base - size * 0.8),
+            (x0 + L * 0.84, base - size * 0.46),
+        ],
+        fill=body,
+    )
+    glass = (170, 210, 235)
+    d.polygon(
+        [
+            (x0 + L * 0.12, base - size * 0.48),
+            (x0 + L * 0.16, base - size * 0.76),
+            (x0 + L * 0.34, base - size * 0.76),
+            (x0 + L * 0.34, base - size * 0.48),
+        ],
+        fill=glass,
+    )
+    d.polygon(
+        [
+            (x0 + L * 0.37, base - size * 0.48),
+            (x0 + L * 0.37, base - size * 0.76),
+            (x0 + L * 0.56, base - size * 0.76),
+            (x0 + L * 0.78, base - size * 0.48),
+        ],
+        fill=glass,
+    )
+    for wx in (x0 + L * 0.2, x0 + L * 0.8):
+        d.ellipse([wx - wr, base - wr * 2, wx + wr, base], fill=(30, 30, 34))
+        d.ellipse([wx - wr * 0.5, base - wr * 1.5, wx + wr * 0.5, base - wr * 0.5], fill=(200, 205, 215))
+    d.rectangle([x0 + L - size * 0.05, base - size * 0.4, x0 + L, base - size * 0.33], fill=(255, 240, 170))
+    d.rectangle([x0, base - size * 0.42, x0 + size * 0.04, base - size * 0.32], fill=(220, 40, 40))
+    d.rounded_rectangle(
+        [x0 + L * 0.06, base - size * 0.44, x0 + L * 0.12, base - size * 0.37], radius=size * 0.01, fill=(90, 220, 130)
+    )
+
+
+def charger(s: Scene, cx: float, base: float, size: float) -> None:
+    """An electric-car charging post: a tall post with a lit screen and a lightning bolt, its cable looping down to
+    the plug on the ground."""
+    d = s.draw
+    pw = size * 0.3
+    x0, top = cx - size * 0.3, base - size
+    post = (60, 66, 74)
+    d.rounded_rectangle([x0, top, x0 + pw, base], radius=pw * 0.2, fill=post)
+    d.rounded_rectangle(
+        [x0 + pw * 0.15, top + size * 0.08, x0 + pw * 0.85, top + size * 0.3], radius=pw * 0.08, fill=(120, 230, 150)
+    )
+    bolt = [
+        (x0 + pw * 0.58, top + size * 0.36),
+        (x0 + pw * 0.3, top + size * 0.52),
+        (x0 + pw * 0.5, top + size * 0.52),
+        (x0 + pw * 0.38, top + size * 0.68),
+        (x0 + pw * 0.72, top + size * 0.48),
+        (x0 + pw * 0.52, top + size * 0.48),
+    ]
+    d.polygon(bolt, fill=(255, 210, 60))
+    cable = (24, 24, 28)
+    width = max(3, int(size * 0.035))
+    d.arc([x0 + pw * 0.6, top + size * 0.55, cx + size * 0.42, base + size * 0.1], 180, 360, fill=cable, width=width)
+    d.line(
+        [
+            (x0 + pw, top + size * 0.55 + (base + size * 0.1 - top - size * 0.55) / 2),
+            (x0 + pw * 0.6, top + size * 0.55 + (base + size * 0.1 - top - size * 0.55) / 2),
+        ],
+        fill=cable,
+        width=width,
+    )
+    px = cx + size * 0.42
+    d.rounded_rectangle(
+        [px - size * 0.07, base - size * 0.22, px + size * 0.07, base - size * 0.02],
+        radius=size * 0.03,
+        fill=(40, 120, 70),
+    )
+
+
 #: Width of each drawing relative to its `size` (height), so callers can fit wide products (a car) to the frame.
 WIDTH: dict[str, float] = {
     "car": 1.55,
+    "compact-car": 1.35,
     "shoe": 1.7,
     "laptop": 1.3,
     "game": 1.2,
@@ -762,6 +849,7 @@ WIDTH: dict[str, float] = {
     "pet-bowl": 0.9,
     "jacket": 1.15,
     "vacuum": 0.6,
+    "charger": 0.75,
 }
 
 DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
@@ -782,6 +870,8 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "coffee-machine": coffee_machine,
     "vacuum": stick_vacuum,
     "car": car,
+    "compact-car": compact_car,
+    "charger": charger,
     "pet": pet,
     "cat-food": cat_food,
     "cat": cat,

@@ -214,19 +214,31 @@ def claim_cautions(project: Project, variant: Variant) -> list[Finding]:
 
 
 def regional_notes(variant: Variant) -> list[str]:
-    """Lines a phrase bank wrote for the language in general, not for this variant's regional variety."""
-    marked = [
-        f"{s.shot_id} {kind}"
-        for s in variant.shots
-        for kind, status in s.line_status.items()
-        if "not written for" in status.note
-    ]
-    if not marked:
-        return []
-    return [
-        f"{len(marked)} line(s) ({', '.join(marked)}) come from the general {variant.language.split('-')[0]} phrase "
-        f"bank, not written for {variant.language}: have a local writer adapt their wording before publishing."
-    ]
+    """Lines a phrase bank wrote for another variety of the language (the general Arabic bank for ar-EG, the Mexican
+    Spanish bank for a market with no bank of its own), not for this variant's: one note per bank they came from."""
+    by_bank: dict[str, list[str]] = {}
+    statuses = [(f"{s.shot_id} {kind}", status) for s in variant.shots for kind, status in s.line_status.items()]
+    statuses += [(kind, status) for kind, status in variant.line_status.items()]
+    for where, status in statuses:
+        if "not written for" in status.note:
+            found = _FROM_BANK.search(status.note)
+            by_bank.setdefault(found.group(1) if found else variant.language.split("-")[0], []).append(where)
+    notes = []
+    for bank, marked in by_bank.items():
+        which = (
+            f"the general {bank} phrase bank"
+            if "-" not in bank
+            else f"the {bank} phrase bank, written for another region"
+        )
+        notes.append(
+            f"{len(marked)} line(s) ({', '.join(marked)}) come from {which}, not written for {variant.language}: "
+            "have a local writer adapt their wording before publishing."
+        )
+    return notes
+
+
+#: The bank a line was borrowed from, as wording.bank_wording notes it ("from the es-MX bank, not written for ...").
+_FROM_BANK = re.compile(r"from the (\S+) bank, not written for")
 
 
 def voice_notes(project: Project, variant: Variant) -> list[str]:
