@@ -62,9 +62,12 @@ class CutPage(Page):
         self.lines.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.lines.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         # a line is read whole, as an editor reads a script: wrapped at words, each row as tall as its longest line
-        # (Qt sizes the rows again when the lines change and when a column's width does)
+        # (rows are measured once per fill and when a column's width settles: Qt's ResizeToContents mode measured
+        # every row again at each cell set, ~10 ms of the UI thread at each of a render's merges)
         self.lines.setWordWrap(True)
-        self.lines.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self._lines_shown: tuple[Any, ...] = ()
+        """What the table shows (variant, language, each row's cells and marks): a fill that would show the same
+        sets nothing."""
         self._fit_rows = QTimer(self)
         """Rows measured again once a column's width settles (Qt does not re-measure them when it changes)."""
         self._fit_rows.setSingleShot(True)
@@ -189,27 +192,36 @@ class CutPage(Page):
             project = self.doc.project
             variant = project.variant(vid)
             voiced = {vl.shot_id: vl for vl in project.voice_lines if vl.variant_id == vid}
-            self.bidi.language = variant.language
-            self.lines.setRowCount(len(variant.shots))
-            for r, s in enumerate(variant.shots):
+            rows = []
+            for s in variant.shots:
                 line = voiced.get(s.shot_id)
                 state = "—"
                 if line is not None:
                     state = f"{line.duration_s:.1f} s" if line.request.text.strip() == s.voiceover.strip() else "stale"
                 values = (s.shot_id, s.voiceover, s.caption, f"{s.duration_s:.1f}", state)
+                marks = tuple(line_problems(s, field, variant.language) for field in ("voiceover", "caption"))
+                rows.append((values, marks))
+            self.voice.setText(project.settings.voices.get(variant.language, ""))
+            shown = (vid, variant.language, tuple(rows))
+            if shown == self._lines_shown and self.lines.rowCount() == len(rows):
+                return
+            self._lines_shown = shown
+            self.bidi.language = variant.language
+            self.lines.setRowCount(len(rows))
+            for r, ((values, marks), s) in enumerate(zip(rows, variant.shots, strict=True)):
                 for c, value in enumerate(values):
                     item = QTableWidgetItem(value)
                     if c not in (1, 2):
                         item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
                     else:  # an untranslated line is marked where it is (the text itself stays the line, to edit)
                         apply_to_item(item, variant.language)
-                        problems = line_problems(s, "voiceover" if c == 1 else "caption", variant.language)
+                        problems = marks[c - 1]
                         if problems:
                             item.setBackground(QColor(201, 138, 0, 70))
                             item.setToolTip("\n".join(problems))
                     item.setData(Qt.ItemDataRole.UserRole, s.shot_id)
                     self.lines.setItem(r, c, item)
-            self.voice.setText(project.settings.voices.get(variant.language, ""))
+            self.lines.resizeRowsToContents()
         finally:
             self._filling = False
 
@@ -253,6 +265,7 @@ class CutPage(Page):
             return
         field = "voiceover" if item.column() == 1 else "caption"
         text = item.text().strip()
+        self._lines_shown = ()  # the cell shows what was typed: the next fill sets every cell from the project again
         self.doc.edit(
             f"Edit {vid} {field} of {shot_id}", ("variants",), lambda p: set_variant_field(p, vid, shot_id, field, text)
         )

@@ -40,7 +40,8 @@ def load_stages(
     on a worker thread while the creator looks at the project: on the UI thread, at the first click, the imports
     took 40-70 ms each, and done by the first job they held the GIL for 20-30 ms at a time (compiling regexes,
     initialising modules), stalling the window as it queued the work."""
-    import pipelines.image.procedural  # noqa: F401
+    import pipelines.image.procedural
+    import pipelines.voice.languages  # noqa: F401  (the render's end names each video's voice)
     import studio.stages.render
     import studio.stages.takes  # noqa: F401
     from studio.planning.knowledge import load_knowledge
