@@ -213,24 +213,20 @@ def test_new_pictures_redraw_only_the_page_on_screen(window, qtbot):
     assert any("thumbnails" in parts for parts in refreshed)
 
 
-def test_generate_checks_the_rules_on_a_worker_thread(window, qtbot, monkeypatch):
-    from studio.preflight import compliance
-
-    threads: list[bool] = []
-    real = compliance.preflight_blocks
-
-    def spy(*args: Any, **kw: Any) -> Any:
-        threads.append(threading.current_thread() is threading.main_thread())
-        return real(*args, **kw)
-
-    monkeypatch.setattr(compliance, "preflight_blocks", spy)
+def test_generate_checks_the_rules_and_draws_procedural_frames_in_worker_processes(window, qtbot):
+    """Neither the rule check nor the drawing of procedural frames runs on a thread of the window's process, where
+    their Python held the GIL the window needs as it switches pages (a model's takes stay on the GPU lane)."""
     project = window.doc.project
     job = window.ops.takes.generate(
         variant_ids=(project.variants[0].id,), shot_ids=(project.variants[0].shots[0].shot_id,)
     )
-    assert job is not None
+    assert job is not None and job.lane == "process"
+    preflight = next(j for j in window.jobs.jobs if j.kind == "preflight")
+    assert preflight.lane == "process"
     qtbot.waitUntil(window.jobs.settled, timeout=60_000)
-    assert threads == [False]
+    assert preflight.state.value == "finished" and preflight.result == {}, preflight.error
+    assert job.state.value == "finished", job.error
+    assert any(t.shot_id == project.variants[0].shots[0].shot_id for t in window.doc.project.takes)
 
 
 def test_the_collector_skips_what_is_loaded_for_good(window):

@@ -220,10 +220,11 @@ def test_a_render_with_missing_images_is_a_takes_job_then_a_cut_job_per_variant(
     assert [j.state.value for j in run.jobs] == ["finished"] * (1 + len(variants)), [j.error for j in run.jobs]
     model = window.jobs_dock.model
     rows = [model.job(r) for r in range(model.rowCount())]
-    assert [(j.kind, j.lane) for j in rows] == [("takes", "gpu")] + [("cut", "process")] * len(variants)
+    # procedural frames are drawn in a worker process (no model to keep on the GPU lane), as the cuts are
+    assert [(j.kind, j.lane) for j in rows] == [("takes", "process")] + [("cut", "process")] * len(variants)
     titles = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert titles[0].startswith("Images for the render")
-    assert "takes · on the GPU worker" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "takes · in its own process" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
     assert sorted(titles[1:]) == sorted(f"Cut {vid} (preview)" for vid in variants)
     p = window.doc.project
     assert {t.variant_id for t in p.takes} == set(variants), "the images step's takes were applied"

@@ -73,7 +73,7 @@ def test_open_demo_project_render_and_stop(window, qtbot, tmp_path, test_output)
     assert run is not None
     qtbot.waitUntil(lambda: run.first is not None, timeout=30_000)  # the lines are checked first, off the UI thread
     job = run.first
-    assert job.kind == "takes" and job.lane == "gpu", "the missing images are made on the GPU lane first"
+    assert job.kind == "takes" and job.lane == "process", "the missing frames are drawn first, in a worker process"
     qtbot.waitUntil(lambda: job.state is JobState.RUNNING and job.fraction > 0, timeout=30_000)
     qtbot.waitUntil(lambda: window.progress.isVisible() and window.jobs_dock.stop_button.isEnabled(), timeout=5_000)
     assert window.jobs_dock.model.rowCount() == 1

@@ -141,7 +141,8 @@ class RenderPlan:
             )
 
     def image_steps(self, project: Project | None = None) -> list[Step]:
-        """One takes step on the GPU lane for every missing image, or none when every shot has its picture."""
+        """One takes step for every missing image (on the GPU lane, or a worker process for procedural frames), or
+        none when every shot has its picture."""
         if not self.variant_ids or not self.missing:
             return []
         count = self.missing
@@ -156,7 +157,7 @@ class RenderPlan:
         return [
             Step(
                 kind="takes",
-                lane=takes_stage.LANE,
+                lane=takes_stage.lane_for(request),
                 title=f"Images for the render: {count} missing",
                 request=request,
                 run=takes_stage.run,

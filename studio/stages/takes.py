@@ -44,6 +44,16 @@ class TakesRequest:
     """The project as the caller has it now (a render's chain passes its snapshot); None reads project.json."""
 
 
+def lane_for(request: TakesRequest) -> Lane:
+    """Where a takes job runs: the GPU lane holds the one resident model; frames drawn without a model (the
+    procedural backend) run in a worker process instead, so drawing them never takes the app's GIL from the window
+    (on a lane thread they stalled it at each Generate click). A try-on always needs its inpainting model."""
+    if "try_on" in request.options or request.project is None:
+        return LANE
+    model = request.options.get("model") or request.project.settings.image_model
+    return "process" if model in ("", "procedural") else LANE
+
+
 @dataclass(frozen=True)
 class TakesOutcome:
     takes: tuple[Take, ...]

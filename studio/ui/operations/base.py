@@ -45,6 +45,12 @@ def deep_copy(value: Any) -> Any:
     return copy_(value)
 
 
+def importable(fn: Callable[..., Any]) -> bool:
+    """A child process can run it (a module-level function, found again by name); a test's local stand-in cannot."""
+    qualname = getattr(fn, "__qualname__", "<locals>")
+    return "<locals>" not in qualname and "<lambda>" not in qualname
+
+
 def changed_parts(before: Project, after: Project) -> tuple[str, ...]:
     """The top-level parts of the project that differ (what an undo step must record)."""
     return tuple(p for p in type(before).model_fields if getattr(before, p) != getattr(after, p))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studio.ui.operations.base import OpsBase, Shell, _studio_error, deep_copy
+from studio.ui.operations.base import OpsBase, Shell, _studio_error, deep_copy, importable
 
 if TYPE_CHECKING:
     from studio.jobs import Job
@@ -81,11 +81,6 @@ def keep_finals(apply: Callable[[Project, Any], Project], root: Path) -> Callabl
         return project
 
     return merge
-
-
-def _importable(fn: Callable[..., Any]) -> bool:
-    """A child process can run it (a module-level function, found again by name); a test's local stand-in cannot."""
-    return "<locals>" not in getattr(fn, "__qualname__", "<locals>")
 
 
 class RenderOps(OpsBase):
@@ -184,7 +179,7 @@ class RenderOps(OpsBase):
             step.title,
             stand_in or step.run,
             step.request,
-            lane="cpu" if stand_in is not None and step.lane == "process" and not _importable(stand_in) else step.lane,
+            lane="cpu" if stand_in is not None and step.lane == "process" and not importable(stand_in) else step.lane,
             kind=step.kind,
             on_success=self.for_this_document(applied),
             on_end=ended,

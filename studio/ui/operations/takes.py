@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from studio.ui.operations.base import OpsBase, Shell, deep_copy
+from studio.ui.operations.base import OpsBase, Shell, deep_copy, importable
 
 if TYPE_CHECKING:
     from studio.jobs import Job
@@ -97,6 +97,8 @@ class TakeOps(OpsBase):
             project=deep_copy(doc.project),
         )
 
+        lane = takes.lane_for(request)
+
         def made(outcome: TakesOutcome) -> None:
             if self.apply(f"Generate {len(outcome.takes)} takes", takes.apply, outcome):
                 self.project_ops.save(background=True)
@@ -105,14 +107,15 @@ class TakeOps(OpsBase):
             takes_job_title(shot_ids, variant_ids),
             takes.run,
             request,
-            lane=takes.LANE,
+            lane=lane if lane != "process" or importable(takes.run) else "cpu",  # a test's stand-in: a thread
             kind="takes",
             on_success=self.for_this_document(made),
         )
 
     def _preflight(self, doc: ProjectDocument, variant_ids: tuple[str, ...]) -> None:
-        """Which of these variants a market's rules block, said as the images start. Checked on a worker thread:
-        every line against every rule took 20-150 ms, which on the UI thread froze the window at each Generate."""
+        """Which of these variants a market's rules block, said as the images start. Checked in a worker process:
+        every line against every rule took 20-150 ms, which on the UI thread froze the window at each Generate, and
+        on a thread of this process still took the GIL from the window as it switched to the Images page."""
         if not variant_ids:
             return
 
@@ -127,7 +130,7 @@ class TakeOps(OpsBase):
                 )
 
         check = PreflightCheck(deep_copy(doc.project), variant_ids)
-        self.jobs.submit("Pre-flight", preflight, check, lane="cpu", kind="preflight", on_done=told, quiet=True)
+        self.jobs.submit("Pre-flight", preflight, check, lane="process", kind="preflight", on_done=told, quiet=True)
 
     def generate_missing(self, variant_id: str | None, *, aspect: str = "9:16") -> Job | None:
         """One take for every shot of a variant that has no picture of its own yet."""
