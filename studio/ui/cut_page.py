@@ -66,6 +66,7 @@ class CutPage(Page):
         # every row again at each cell set, ~10 ms of the UI thread at each of a render's merges)
         self.lines.setWordWrap(True)
         self._lines_shown: tuple[Any, ...] = ()
+        self._rows_measured: tuple[Any, ...] = ()
         """What the table shows (variant, language, each row's cells and marks): a fill that would show the same
         sets nothing."""
         self._fit_rows = QTimer(self)
@@ -221,7 +222,10 @@ class CutPage(Page):
                             item.setToolTip("\n".join(problems))
                     item.setData(Qt.ItemDataRole.UserRole, s.shot_id)
                     self.lines.setItem(r, c, item)
-            self.lines.resizeRowsToContents()
+            measured = (vid, len(rows), tuple(values[1:3] for values, _ in rows))
+            if measured != self._rows_measured:  # a merge changes lengths and voicing, not the lines' height
+                self._rows_measured = measured
+                self.lines.resizeRowsToContents()
         finally:
             self._filling = False
 
@@ -257,7 +261,11 @@ class CutPage(Page):
 
         w, _, h = which[1].partition(":")
         size = QSize(round(960 * float(w) / float(h)), 960) if w.isdigit() and h.isdigit() else QSize(540, 960)
-        self.player.set_poster(take_pixmap(self.thumbs(), doc.root / "assets" / image, size, 1.0, which[0]))
+        area = self.player.poster_area()
+        if area.width() > 16 and area.height() > 16:  # the size it is shown at: the cache scales it off this thread
+            size = size.scaled(area, Qt.AspectRatioMode.KeepAspectRatio)
+        dpr = self.player.devicePixelRatioF()
+        self.player.set_poster(take_pixmap(self.thumbs(), doc.root / "assets" / image, size, dpr, which[0]))
 
     def _line_edited(self, item: QTableWidgetItem) -> None:
         vid, shot_id = self.variant_id(), item.data(Qt.ItemDataRole.UserRole)

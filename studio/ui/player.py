@@ -243,19 +243,27 @@ class PreviewPlayer(QWidget):
         self._poster = pixmap
         self._show_poster()
 
+    def poster_area(self) -> QSize:
+        """The room the poster has (logical pixels): ask the thumbnail cache for a picture this size."""
+        return self.poster.size() if not self.poster.isHidden() else self.size() - QSize(0, 80)
+
     def _show_poster(self) -> None:
         if self._poster is None or self._poster.isNull() or self.source is not None:
             self.poster.hide()
             return
         dpr = self.devicePixelRatioF()
-        size = self.poster.size() if not self.poster.isHidden() else self.size() - QSize(0, 80)
+        size = self.poster_area()
         key = (self._poster.cacheKey(), size.width(), size.height(), dpr)
         if key == self._poster_shown and not self.poster.isHidden():
             return
         self._poster_shown = key
-        scaled = self._poster.scaled(
-            size * dpr, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
+        fitted = self._poster.size().scaled(size * dpr, Qt.AspectRatioMode.KeepAspectRatio)
+        if abs(fitted.width() - self._poster.width()) <= 2 and abs(fitted.height() - self._poster.height()) <= 2:
+            scaled = QPixmap(self._poster)  # already made at this size (by the thumbnail cache, off this thread)
+        else:
+            scaled = self._poster.scaled(
+                size * dpr, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         scaled.setDevicePixelRatio(dpr)
         self.poster.setPixmap(scaled)
         self.poster.show()
