@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.ui.compare_view import CompareView
+from studio.ui.elided_label import ElidedLabel
 from studio.ui.line_editor import LineEditor
 from studio.ui.page import escape
 from studio.ui.player import load_media, media_unavailable_hint
@@ -236,8 +237,6 @@ class VariantCard(QFrame):
         self.title = QLabel()
         self.title.setWordWrap(True)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        from studio.ui.board import ElidedLabel  # the board's label: it imports this module's badges
-
         self.line = ElidedLabel(LINE_ROWS)
         """The hook line, in its language and direction, elided to two lines; tinted and marked ⚠ when untranslated."""
         self.line.setObjectName("hookLine")
