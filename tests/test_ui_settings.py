@@ -116,7 +116,8 @@ def test_readiness_check_per_market(window, qtbot, test_output):
     rows = dialog.readiness_rows()
     assert [r[0] for r in rows] == ["✓ TH", "✓ ID"]
     assert "Thai" in rows[0][3] or "NotoSansThai" in rows[0][3]
-    assert rows[0][2].startswith("✓ espeak")
+    assert rows[0][2].startswith("✓ espeak") and rows[0][2].endswith("· guide voice")
+    assert "record the voice-over" in dialog.readiness.item(0, 2).toolTip()  # what to do before publishing
     (test_output / "ui").mkdir(parents=True, exist_ok=True)
     assert dialog.grab().save(str(test_output / "ui" / "settings-readiness.png"))
 
@@ -137,5 +138,6 @@ def test_voice_readiness_knows_every_sample_language() -> None:
     for language in ("zh", "th", "id", "ja", "ar", "hi"):
         check = _voice(language, "", ())
         assert check.ready, (language, check)
+        assert check.what.endswith("guide voice") and "neural voice" in check.hint  # espeak: drafts only
     missing = _voice("en", "piper:no-such-voice", ())
     assert not missing.ready and missing.hint

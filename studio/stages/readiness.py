@@ -62,11 +62,14 @@ def _language(brief: Brief, code: str, language: str | None) -> str:
 def _voice(language: str, wanted: str, folders: tuple[Path, ...]) -> Check:
     """Asks the voice registry, which knows each engine's language names (espeak calls Mandarin 'cmn')."""
     from pipelines.voice import voice_info
+    from pipelines.voice.languages import GUIDE_VOICE_NOTE, is_guide_voice
 
     voice = wanted or "espeak"
     info = voice_info(voice, language, folders)
     if not info.ready:
         return Check(False, f"{voice}: {info.reason}", info.hint or "Pick another voice for this language in Settings.")
+    if is_guide_voice(voice):  # speaks, so it is ready for drafts; the cell says it is not a voice to publish
+        return Check(True, f"{info.engine} ({info.name or info.id}) · guide voice", GUIDE_VOICE_NOTE)
     return Check(True, f"{info.engine} ({info.name or info.id})")
 
 
