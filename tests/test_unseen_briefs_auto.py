@@ -259,7 +259,7 @@ def test_spanish_and_dutch_are_voiced_offline_by_their_own_espeak_voices() -> No
         assert float(np.sqrt(np.mean(spoken.samples.astype(np.float64) ** 2))) > 300, v.id
     ready = {m.market: m for m in check_readiness(readiness_request(p, {}, "procedural"))}
     assert ready["ES"].ready and "espeak" in ready["ES"].voice.what and "Spanish" in ready["ES"].voice.what
-    assert ready["NL"].ready and ready["NL"].voice.what == "espeak (Dutch)"
+    assert ready["NL"].ready and ready["NL"].voice.what == "espeak (Dutch) · guide voice"
 
 
 def test_a_dutch_quick_preview_captions_in_dutch(tmp_path: Path) -> None:

@@ -244,9 +244,9 @@ def test_hebrew_and_greek_are_voiced_offline_and_check_says_the_hebrew_voice_is_
         else:
             assert not notes, (v.id, notes)
     ready = {m.market: m for m in check_readiness(readiness_request(p, {}, "procedural"))}
-    assert ready["IL"].ready and ready["IL"].voice.what == "espeak (Hebrew)"
+    assert ready["IL"].ready and ready["IL"].voice.what == "espeak (Hebrew) · guide voice"
     assert any("vowel" in n for n in ready["IL"].notes)
-    assert ready["GR"].ready and ready["GR"].voice.what == "espeak (Greek)" and not ready["GR"].notes
+    assert ready["GR"].ready and ready["GR"].voice.what == "espeak (Greek) · guide voice" and not ready["GR"].notes
 
 
 def test_israeli_rules_and_the_eu_rules_in_greek_name_authority_source_and_date() -> None:
