@@ -252,8 +252,16 @@ class Brief(Strict):
     @model_validator(mode="after")
     def _unique(self) -> Brief:
         codes = [m.code for m in self.markets]
-        if len(set(codes)) != len(codes):
-            raise ValueError(f"markets are listed twice: {codes}; list each market once")
+        seen: dict[str, list[str | None]] = {}
+        for m in self.markets:
+            seen.setdefault(m.code, []).append(m.language.casefold() if m.language else None)
+        for code, languages in seen.items():
+            if len(languages) > 1 and (None in languages or len(set(languages)) != len(languages)):
+                raise ValueError(
+                    f"market {code} is listed {len(languages)} times with the same or no language: {codes}; list a "
+                    f"market once, or once per language it is planned in, each with its own `language` "
+                    f"(e.g. CA with language = 'en' and CA with language = 'fr-CA')"
+                )
         ids = [s.id for s in self.segments]
         if len({i.casefold() for i in ids}) != len(ids):
             raise ValueError(
