@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -287,3 +288,24 @@ class Brief(Strict):
                             "use a market code listed under [[markets]]"
                         )
         return self
+
+    def market_rows(self) -> list[str]:
+        """One label per [[markets]] entry, as the variant wall and matrix name their rows: the market code, with the
+        language when the brief plans that market in more than one ('CA · en', 'CA · fr-CA')."""
+        counts = Counter(m.code for m in self.markets)
+        return [f"{m.code} · {m.language}" if counts[m.code] > 1 else m.code for m in self.markets]
+
+    def market_row(self, market: str, language: str) -> int | None:
+        """The [[markets]] entry a variant of `market` in `language` belongs to (its row); None: not in the brief."""
+        rows = [i for i, m in enumerate(self.markets) if m.code == market.upper()]
+        if len(rows) <= 1:
+            return rows[0] if rows else None
+        tag = language.casefold()
+        for match in (
+            lambda m: (m.language or "").casefold() == tag,
+            lambda m: (m.language or "").casefold().split("-")[0] == tag.split("-")[0],
+        ):
+            found = [i for i in rows if match(self.markets[i])]
+            if found:
+                return found[0]
+        return rows[0]
