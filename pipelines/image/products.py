@@ -839,8 +839,8 @@ def supplement(s: Scene, cx: float, base: float, size: float) -> None:
     d.line([(cx - bw * 0.4, lt + (lb - lt) * 0.66), (cx + bw * 0.4, lt + (lb - lt) * 0.66)], fill=s.ink, width=2)
     r = (lb - lt) * 0.1
     d.ellipse([cx + bw * 0.55 - r, lb - r * 2.6, cx + bw * 0.55 + r, lb - r * 0.6], outline=(60, 130, 80), width=2)
-    for dx, dy, tilt in ((0.95, 0.03, 0.4), (1.3, 0.02, -0.2), (1.12, 0.1, 0.1)):
-        _softgel(s, cx + size * dx * 0.5 + bw * 0.5, base - size * dy, size * 0.16, tilt)
+    for dx, dy, tilt in ((1.25, 0.03, 0.4), (1.75, 0.025, -0.2), (1.5, 0.09, 0.1)):  # beside it, inside WIDTH
+        _softgel(s, cx + bw * dx, base - size * dy, size * 0.16, tilt)
 
 
 def charger(s: Scene, cx: float, base: float, size: float) -> None:
