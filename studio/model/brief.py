@@ -301,11 +301,7 @@ class Brief(Strict):
         if len(rows) <= 1:
             return rows[0] if rows else None
         tag = language.casefold()
-        for match in (
-            lambda m: (m.language or "").casefold() == tag,
-            lambda m: (m.language or "").casefold().split("-")[0] == tag.split("-")[0],
-        ):
-            found = [i for i in rows if match(self.markets[i])]
-            if found:
-                return found[0]
-        return rows[0]
+        said = {i: (self.markets[i].language or "").casefold() for i in rows}
+        exact = [i for i in rows if said[i] == tag]
+        primary = [i for i in rows if said[i].split("-")[0] == tag.split("-")[0]]
+        return (exact or primary or rows)[0]
