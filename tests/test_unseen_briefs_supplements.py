@@ -302,3 +302,23 @@ def test_a_canadian_french_quick_preview_speaks_and_captions_in_french(tmp_path:
     saved = ProjectStore(project_dir).load()
     backends = {line.backend for line in saved.voice_lines if line.variant_id == "ca-fr-office-winter"}
     assert backends and all("espeak" in b and "fr" in b for b in backends), backends
+
+
+def test_a_french_piper_voice_speaks_canadian_french(tmp_path: Path) -> None:
+    """No Piper voice is Canadian French: a creator's French one (fr_FR, from its .onnx.json) is offered for fr-CA;
+    an English one is not, and the speech rate and the caption reading speed are French's."""
+    import json
+
+    from pipelines.voice.registry import VoiceInfo, _speaks, piper_language
+    from studio.planning.speech import speech_limits
+
+    config = tmp_path / "fr_FR-siwis-medium.onnx.json"
+    config.write_text(json.dumps({"language": {"code": "fr_FR"}}), encoding="utf-8")
+    french = VoiceInfo(id="piper:fr_FR-siwis-medium", engine="piper", languages=piper_language(config))
+    english = VoiceInfo(id="piper:en_US-lessac", engine="piper", languages=("en-us", "en"))
+    assert _speaks(french, "fr-CA") and not _speaks(english, "fr-CA")
+    limits = speech_limits()
+    assert limits.rate_bounds("fr-CA") == limits.rate_bounds("fr")
+    canada = {lang.code: lang.speech_rate for lang in load_knowledge().markets["CA"].languages}
+    france = load_knowledge().markets["FR"].languages[0].speech_rate
+    assert canada["fr-CA"] == france and canada["en"].unit == "words"
