@@ -322,3 +322,9 @@ def test_a_french_piper_voice_speaks_canadian_french(tmp_path: Path) -> None:
     canada = {lang.code: lang.speech_rate for lang in load_knowledge().markets["CA"].languages}
     france = load_knowledge().markets["FR"].languages[0].speech_rate
     assert canada["fr-CA"] == france and canada["en"].unit == "words"
+
+
+def test_the_brief_step_counts_canada_once() -> None:
+    from studio.stages.status import step_status
+
+    assert step_status(project(), "brief").note == "2 markets, 2 segments"
