@@ -241,3 +241,41 @@ def test_images_for_a_blocked_variant_say_so_before_gpu_time(window, qtbot):
     assert "Pre-flight" in title and vn.id in text and "số 1" in text
     qtbot.waitUntil(lambda: job.state.value in ("finished", "failed", "cancelled"), timeout=60_000)
     assert job.state.value == "finished"
+
+
+def test_a_market_planned_in_english_and_french_has_a_row_per_language(qtbot, tmp_path: Path):
+    """Canada in English and Canadian French (tests/briefs/vitamin-d.toml): the wall and the matrix show a CA · en
+    row and a CA · fr-CA row, each variant in its own cell, none on top of another."""
+    from studio.model import load_brief
+    from studio.planning import plan_project
+    from studio.ui.main_window import MainWindow
+
+    brief = load_brief(Path(__file__).parent / "briefs" / "vitamin-d.toml")
+    ProjectStore(tmp_path / "nordia").create(plan_project(brief, llm=None, name="nordia"))
+    win = MainWindow()
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
+    win.show()
+    assert win.ops.project.open_project(tmp_path / "nordia")
+    try:
+        wall = wall_of(win)
+        cells = {}
+        for vid, card in wall.cards.items():
+            row, col, _, _ = wall.grid.getItemPosition(wall.grid.indexOf(card))
+            cells[vid] = (row, col)
+        assert len(set(cells.values())) == len(cells) == 6, cells
+        assert cells["ca-en-office-winter"][0] != cells["ca-fr-office-winter"][0]
+        heads = [wall.grid.itemAtPosition(r, 0).widget().text() for r in (1, 2, 3)]
+        assert ["CA · en" in heads[0], "CA · fr-CA" in heads[1], "MX" in heads[2]] == [True] * 3, heads
+        page = win.pages["variants"]
+        labels = [page.matrix.verticalHeaderItem(r).text() for r in range(page.matrix.rowCount())]
+        assert labels == ["CA · en", "CA · fr-CA", "MX"]
+        filled = [
+            page.matrix.item(r, c).data(Qt.ItemDataRole.UserRole)
+            for r in range(page.matrix.rowCount())
+            for c in range(page.matrix.columnCount())
+        ]
+        assert sorted(filled) == sorted(cells)
+    finally:
+        win.doc.undo_stack.setClean()
+        win.jobs.shutdown()

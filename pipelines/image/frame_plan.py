@@ -62,6 +62,7 @@ PRODUCT_KINDS = (
     "cat-food",
     "game",
     "puzzle-game",
+    "supplement",
     "box",
 )
 
@@ -83,6 +84,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "games-drama": "game",
     "oral-care": "toothpaste",
     "coffee-machines": "coffee-machine",
+    "supplements": "supplement",
     "general": "box",
 }
 
@@ -119,6 +121,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "games-drama": ((r"puzzles?|match-3|match 3|tile-matching|three-in-a-row", "puzzle-game"),),
     "oral-care": (),
     "coffee-machines": (),
+    "supplements": (),
     "general": (),
 }
 
@@ -128,6 +131,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("shampoo|conditioner|hair", "haircare"),
     ("toothpaste|toothbrush|mouthwash|dental|oral care|oral-care", "oral-care"),
     ("coffee machine|coffee maker|espresso machine|capsule machine|coffee-machine", "coffee-machines"),
+    (r"supplements?|vitamins?|softgels?|multivitamin|probiotic|natural health product|minerals", "supplements"),
     ("jacket|raincoat|parka|outdoor|hiking|trekking|windbreaker", "outdoor-apparel"),
     ("running|sneaker|shoe|sportswear|fitness|athlet|gym", "sportswear"),
     (r"pet food|petfood|cat food|dog food|kitten food|puppy food|pet treats?", "pets"),
@@ -153,6 +157,7 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"pet bowl|cat bowl|dog bowl|food bowl|feeding bowl", "pet-bowl"),
     (r"noodle|bowl|plate|dish|rice|soup|food|meal", "bowl"),
     (r"coffee machine|capsule machine|espresso machine|coffee maker", "coffee-machine"),
+    (r"supplement bottle|vitamin bottle|pill organi[sz]er|softgels?", "supplement"),
     (r"espresso|coffee cup|cup on a saucer|cup of tea|tea glass|mug\b|tulip glass", "cup"),
     (r"water bottle|drink|cup|coffee|\btea\b|juice|glass with ice|flask|can of", "drink"),
     (r"shoe|sneaker|trainer", "shoe"),

@@ -796,6 +796,53 @@ def compact_car(s: Scene, cx: float, base: float, size: float) -> None:
     )
 
 
+#: The amber of a supplement bottle and the gold of a vitamin D softgel.
+AMBER: RGB = (150, 82, 30)
+SOFTGEL: RGB = (236, 178, 40)
+
+
+def _softgel(s: Scene, cx: float, cy: float, length: float, tilt: float) -> None:
+    """One golden softgel (an oval capsule with a highlight), tilted by `tilt` radians."""
+    w, h = length / 2, length * 0.22
+    points = [
+        (cx + w * math.cos(a) * math.cos(tilt) - h * math.sin(a) * math.sin(tilt),
+         cy + w * math.cos(a) * math.sin(tilt) + h * math.sin(a) * math.cos(tilt))
+        for a in (i * math.pi / 12 for i in range(24))
+    ]  # fmt: skip
+    s.draw.polygon(points, fill=SOFTGEL, outline=shade(SOFTGEL, 0.7))
+    hx, hy = cx - w * 0.3 * math.cos(tilt), cy - w * 0.3 * math.sin(tilt) - h * 0.35
+    s.draw.ellipse([hx - w * 0.22, hy - h * 0.2, hx + w * 0.22, hy + h * 0.2], fill=(255, 240, 190))
+
+
+def supplement(s: Scene, cx: float, base: float, size: float) -> None:
+    """A supplement bottle: a squat amber jar with a white child-resistant cap (ridged), a wide white label with a
+    brand band and a small round licence mark, and three golden softgels on the surface beside it."""
+    d = s.draw
+    bw = size * 0.3
+    top = base - size * 0.78
+    d.rounded_rectangle([cx - bw, top, cx + bw, base], radius=bw * 0.25, fill=AMBER)
+    d.rounded_rectangle(
+        [cx - bw * 0.85, top + size * 0.06, cx - bw * 0.62, base - size * 0.05],
+        radius=bw * 0.08,
+        fill=shade(AMBER, 1.4),
+    )
+    d.rectangle([cx - bw * 0.7, top - size * 0.03, cx + bw * 0.7, top + size * 0.02], fill=shade(AMBER, 0.8))
+    cap_top = top - size * 0.22
+    d.rounded_rectangle([cx - bw * 0.8, cap_top, cx + bw * 0.8, top - size * 0.02], radius=bw * 0.08, fill=WHITE)
+    for i in range(1, 9):
+        x = cx - bw * 0.8 + i * bw * 1.6 / 9
+        d.line([(x, cap_top + size * 0.02), (x, top - size * 0.04)], fill=(205, 205, 210), width=2)
+    lt, lb = base - size * 0.6, base - size * 0.14
+    d.rectangle([cx - bw * 0.92, lt, cx + bw * 0.92, lb], fill=WHITE)
+    d.rectangle([cx - bw * 0.92, lt, cx + bw * 0.92, lt + (lb - lt) * 0.28], fill=s.accent)
+    d.line([(cx - bw * 0.6, lt + (lb - lt) * 0.5), (cx + bw * 0.6, lt + (lb - lt) * 0.5)], fill=s.ink, width=3)
+    d.line([(cx - bw * 0.4, lt + (lb - lt) * 0.66), (cx + bw * 0.4, lt + (lb - lt) * 0.66)], fill=s.ink, width=2)
+    r = (lb - lt) * 0.1
+    d.ellipse([cx + bw * 0.55 - r, lb - r * 2.6, cx + bw * 0.55 + r, lb - r * 0.6], outline=(60, 130, 80), width=2)
+    for dx, dy, tilt in ((1.25, 0.03, 0.4), (1.75, 0.025, -0.2), (1.5, 0.09, 0.1)):  # beside it, inside WIDTH
+        _softgel(s, cx + bw * dx, base - size * dy, size * 0.16, tilt)
+
+
 def charger(s: Scene, cx: float, base: float, size: float) -> None:
     """An electric-car charging post: a tall post with a lit screen and a lightning bolt, its cable looping down to
     the plug on the ground."""
@@ -839,6 +886,7 @@ def charger(s: Scene, cx: float, base: float, size: float) -> None:
 WIDTH: dict[str, float] = {
     "car": 1.55,
     "compact-car": 1.35,
+    "supplement": 1.3,
     "shoe": 1.7,
     "laptop": 1.3,
     "game": 1.2,
@@ -871,6 +919,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "vacuum": stick_vacuum,
     "car": car,
     "compact-car": compact_car,
+    "supplement": supplement,
     "charger": charger,
     "pet": pet,
     "cat-food": cat_food,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -252,8 +253,16 @@ class Brief(Strict):
     @model_validator(mode="after")
     def _unique(self) -> Brief:
         codes = [m.code for m in self.markets]
-        if len(set(codes)) != len(codes):
-            raise ValueError(f"markets are listed twice: {codes}; list each market once")
+        seen: dict[str, list[str | None]] = {}
+        for m in self.markets:
+            seen.setdefault(m.code, []).append(m.language.casefold() if m.language else None)
+        for code, languages in seen.items():
+            if len(languages) > 1 and (None in languages or len(set(languages)) != len(languages)):
+                raise ValueError(
+                    f"market {code} is listed {len(languages)} times with the same or no language: {codes}; list a "
+                    f"market once, or once per language it is planned in, each with its own `language` "
+                    f"(e.g. CA with language = 'en' and CA with language = 'fr-CA')"
+                )
         ids = [s.id for s in self.segments]
         if len({i.casefold() for i in ids}) != len(ids):
             raise ValueError(
@@ -279,3 +288,20 @@ class Brief(Strict):
                             "use a market code listed under [[markets]]"
                         )
         return self
+
+    def market_rows(self) -> list[str]:
+        """One label per [[markets]] entry, as the variant wall and matrix name their rows: the market code, with the
+        language when the brief plans that market in more than one ('CA · en', 'CA · fr-CA')."""
+        counts = Counter(m.code for m in self.markets)
+        return [f"{m.code} · {m.language}" if counts[m.code] > 1 else m.code for m in self.markets]
+
+    def market_row(self, market: str, language: str) -> int | None:
+        """The [[markets]] entry a variant of `market` in `language` belongs to (its row); None: not in the brief."""
+        rows = [i for i, m in enumerate(self.markets) if m.code == market.upper()]
+        if len(rows) <= 1:
+            return rows[0] if rows else None
+        tag = language.casefold()
+        said = {i: (self.markets[i].language or "").casefold() for i in rows}
+        exact = [i for i in rows if said[i] == tag]
+        primary = [i for i in rows if said[i].split("-")[0] == tag.split("-")[0]]
+        return (exact or primary or rows)[0]

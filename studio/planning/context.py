@@ -81,8 +81,11 @@ def market_language(market: Market, code: str | None) -> Language:
     if code is None:
         return market.languages[0]
     wanted = code.lower()
+    for lang in market.languages:  # the exact tag first: zh-Hant is not the zh-Hans listed before it
+        if lang.code.lower() == wanted:
+            return lang
     for lang in market.languages:
-        if lang.code.lower() == wanted or lang.code.split("-")[0].lower() == wanted.split("-")[0]:
+        if lang.code.split("-")[0].lower() == wanted.split("-")[0]:
             return lang
     spoken = ", ".join(lang.code for lang in market.languages)
     raise ValidationFailed(
@@ -91,6 +94,33 @@ def market_language(market: Market, code: str | None) -> Language:
         f"Write language = '{market.languages[0].code}' in the brief's [[markets]] entry for {market.code}, or add "
         f"{code!r} to assets/knowledge/markets/{market.code.lower()}.toml [[languages]] with its speech rate.",
     )
+
+
+def variant_prefixes(markets: list[tuple[Market, Language, str]]) -> list[str]:
+    """The start of each market entry's variant ids: the market code (`th`), or, for a market the brief plans in more
+    than one language, the code and the language (`ca-en`, `ca-fr`; the whole tag when two share a primary one:
+    `sg-zh-hans`). Two entries that resolve to the same language of one market are refused."""
+    by_market: dict[str, list[str]] = {}
+    for market, language, _code in markets:
+        codes = by_market.setdefault(market.code, [])
+        if language.code in codes:
+            raise ValidationFailed(
+                f"Market {market.code} is listed twice in the same language ({language.code}): its variants would "
+                "be planned twice.",
+                f"Give each [[markets]] entry for {market.code} a different language, one of "
+                f"{', '.join(lang.code for lang in market.languages)}, or list {market.code} once.",
+            )
+        codes.append(language.code)
+    out = []
+    for market, language, _code in markets:
+        codes = by_market[market.code]
+        if len(codes) == 1:
+            out.append(market.code.lower())
+            continue
+        primary = language.code.split("-")[0].lower()
+        shared = sum(1 for c in codes if c.split("-")[0].lower() == primary) > 1
+        out.append(f"{market.code.lower()}-{language.code.lower() if shared else primary}")
+    return out
 
 
 def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]:
@@ -114,14 +144,15 @@ def resolve_contexts(brief: Brief, knowledge: Knowledge) -> list[VariantContext]
             styles[seg.id] = style
         else:
             styles[seg.id] = None
+    prefixes = variant_prefixes(markets)
     contexts: list[VariantContext] = []
-    for market, language, code in markets:
+    for (market, language, code), prefix in zip(markets, prefixes, strict=True):
         for si, seg in enumerate(brief.segments):
             if seg.markets and market.code not in {m.upper() for m in seg.markets}:
                 continue
             contexts.append(
                 VariantContext(
-                    variant_id=f"{market.code.lower()}-{seg.id}",
+                    variant_id=f"{prefix}-{seg.id}",
                     brief=brief,
                     market=market,
                     language=language,

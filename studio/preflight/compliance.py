@@ -39,7 +39,7 @@ class Rule(Pack):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,80}$")
     markets: list[str] = Field(min_length=1, description="Market codes ('CN'), '*' for every market.")
-    kind: Literal["claim", "disclosure", "ai-label"] = "claim"
+    kind: Literal["claim", "disclosure", "ai-label", "language-version"] = "claim"
     severity: Severity
     authority: str = Field(min_length=3, description="Who enforces it and the article, e.g. 'SAMR — ... art. 9'.")
     source: str = Field(min_length=3, description="The text it comes from (law, guideline, section).")
@@ -57,6 +57,12 @@ class Rule(Pack):
     triggers: list[str] = Field(default_factory=list, description="Disclosure: brief words that make it apply.")
     requires: list[str] = Field(default_factory=list, description="Disclosure: words a line must show.")
     labels: dict[str, str] = Field(default_factory=dict, description="AI label: the label text per language.")
+    languages: list[str] = Field(
+        default_factory=list, description="Language version: the variant languages it checks (BCP-47; empty: all)."
+    )
+    requires_language: str = Field(
+        default="", description="Language version: a language the same market and segment must also be planned in."
+    )
 
     @field_validator("markets")
     @classmethod
@@ -74,6 +80,8 @@ class Rule(Pack):
             raise ValueError("a disclosure rule needs triggers = [...] and requires = [...]")
         if self.kind == "ai-label" and "en" not in self.labels:
             raise ValueError("an ai-label rule needs [rules.labels] with at least en = '...'")
+        if self.kind == "language-version" and not self.requires_language:
+            raise ValueError("a language-version rule needs requires_language = '<BCP-47 code>' (e.g. 'fr')")
         empty = [lang for lang, words in self.terms.items() if not [w for w in words if w.strip()]]
         if empty:
             raise ValueError(f"terms for {empty} are empty")
@@ -423,15 +431,34 @@ def check_variant(project: Project, variant: Variant, book: RuleBook | None = No
                 if words:
                     add(rule, line, words)
         elif rule.kind == "disclosure":
-            triggers = [w for t in _brief_context(project) for w in find_terms(t, rule.triggers)]
+            if "*" in rule.triggers:  # every ad of the rule's markets and categories (a licence number, a legend)
+                triggers = [f"every {project.brief.category} ad"]
+            else:
+                triggers = [w for t in _brief_context(project) for w in find_terms(t, rule.triggers)]
             if triggers and not says_any([ln.text for ln in lines if ln.field != "voiceover"], rule.requires):
                 add(rule, None, list(dict.fromkeys(triggers)), "whole video", "disclosure")
+        elif rule.kind == "language-version":
+            if _speaks(variant.language, rule.languages) and not any(
+                v.market == variant.market
+                and v.segment == variant.segment
+                and _speaks(v.language, [rule.requires_language])
+                for v in project.variants
+            ):
+                add(rule, None, [variant.language], "whole video", "disclosure")
         elif rule.kind == "ai-label":
             made = generated_media(project, variant)
             if made and project.settings.ai_label == "off":
                 add(rule, None, [m["id"] for m in made], "whole video", "label")
     _attach_overrides(project, findings)
     return _merged(findings)
+
+
+def _speaks(language: str, languages: list[str]) -> bool:
+    """`language` is one of `languages` (no list: any), by its whole tag or its primary one (fr-CA is fr)."""
+    if not languages:
+        return True
+    tag = language.casefold()
+    return any(tag == w.casefold() or tag.split("-")[0] == w.casefold().split("-")[0] for w in languages)
 
 
 def _merged(findings: list[Finding]) -> list[Finding]:

@@ -50,7 +50,9 @@ def step_status(project: Project, step: str, root: Path | None = None) -> StepSt
     if step == "brief":
         return StepStatus(
             StepState.DONE,
-            f"{plural(len(project.brief.markets), 'market')}, {plural(len(project.brief.segments), 'segment')}",
+            # a market planned in two languages (Canada in English and French) is one market
+            f"{plural(len({m.code for m in project.brief.markets}), 'market')}, "
+            f"{plural(len(project.brief.segments), 'segment')}",
         )
     if step == "audience":
         if not project.personas and not project.insights:

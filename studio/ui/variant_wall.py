@@ -409,20 +409,22 @@ class VariantWall(QWidget):
             self.lines.show_variant(None, None)
             return
         project = doc.project
-        markets = [m.code for m in project.brief.markets]
-        segments = project.brief.segments
+        brief = project.brief
+        markets = brief.market_rows()  # a market planned in two languages has a row per language
+        segments = brief.segments
         seg_ids = [s.id for s in segments]
-        placed = [v for v in project.variants if v.market in markets and v.segment in seg_ids]
+        rows = {v.id: brief.market_row(v.market, v.language) for v in project.variants}
+        placed = [v for v in project.variants if rows[v.id] is not None and v.segment in seg_ids]
         aspect = self.current_aspect()
         key = (
             id(doc),
             aspect,
             tuple(markets),
             tuple((s.id, s.name) for s in segments),
-            tuple((v.id, v.name, markets.index(v.market), seg_ids.index(v.segment)) for v in placed),
+            tuple((v.id, v.name, rows[v.id], seg_ids.index(v.segment)) for v in placed),
         )
         if key != self._grid_key or set(self.cards) != {v.id for v in placed}:
-            self._build(placed, markets, segments)
+            self._build(placed, markets, segments, {v.id: rows[v.id] or 0 for v in placed})
             self._grid_key = key
         elif self.playing is not None and (
             variant_video(project, doc.root, self.playing, aspect) != self._playing_video
@@ -465,7 +467,7 @@ class VariantWall(QWidget):
         self._grid_key = None
         self.compare_with.clear()
 
-    def _build(self, placed: list[Any], markets: list[str], segments: list[Any]) -> None:
+    def _build(self, placed: list[Any], markets: list[str], segments: list[Any], rows: dict[str, int]) -> None:
         """New cards on the grid: a head per segment and market, a card per variant in its cell."""
         self.stop_playing()
         self._clear_grid()
@@ -485,7 +487,7 @@ class VariantWall(QWidget):
             card.clicked.connect(self.select)
             card.play_requested.connect(self.play)
             self.cards[v.id] = card
-            self.grid.addWidget(card, markets.index(v.market) + 1, seg_ids.index(v.segment) + 1)
+            self.grid.addWidget(card, rows[v.id] + 1, seg_ids.index(v.segment) + 1)
             card.show()  # now, not at a later turn of the event loop (nor never, when rebuilt while hidden)
             self.compare_with.addItem(v.name, v.id)
 

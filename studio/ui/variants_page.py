@@ -261,7 +261,7 @@ class VariantsPage(Page):
             self.shot_model.set_variant(None)
             return
         project = doc.project
-        markets = [m.code for m in project.brief.markets]
+        markets = project.brief.market_rows()  # a market planned in two languages has a row per language
         segments = [s.id for s in project.brief.segments]
         self.matrix.setRowCount(len(markets))
         self.matrix.setColumnCount(len(segments))
@@ -270,7 +270,8 @@ class VariantsPage(Page):
         rendered = {d.variant_id for d in project.deliverables if d.kind == "video"}
         where = {}
         for v in project.variants:
-            if v.market not in markets or v.segment not in segments:
+            row = project.brief.market_row(v.market, v.language)
+            if row is None or v.segment not in segments:
                 continue
             missing = sum(1 for s in v.shots if project.own_take(s.shot_id, v.id) is None)
             stale = sum(1 for s in v.shots if s.stale)
@@ -292,7 +293,7 @@ class VariantsPage(Page):
             item.setToolTip(f"{v.id}: CTA “{v.call_to_action}”" + "".join(f"\n⚠ {t}" for t in todo))
             if todo:
                 item.setBackground(QColor(201, 138, 0, 70))
-            row, col = markets.index(v.market), segments.index(v.segment)
+            col = segments.index(v.segment)
             self.matrix.setItem(row, col, item)
             where[v.id] = (row, col)
         self.matrix.resizeRowsToContents()
