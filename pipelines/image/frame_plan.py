@@ -36,8 +36,8 @@ AGE_HEIGHT: dict[str, float] = {"child": 0.6, "teen": 0.88, "young-adult": 1.0, 
 #: Shoulder width relative to a neutral adult, by gender.
 GENDER_BUILD: dict[str, float] = {"woman": 0.9, "man": 1.12, "person": 1.0}
 
-#: Category pack ids whose product is a cosmetic bottle and whose solution shot is a skin/hair macro.
-BEAUTY = frozenset({"skincare", "haircare"})
+#: Category pack ids whose solution shot is a skin/hair macro (the product is not held up in a close-up).
+BEAUTY = frozenset({"skincare", "haircare", "makeup"})
 
 #: Product kinds the frames can draw (products.py has one drawer each).
 PRODUCT_KINDS = (
@@ -63,6 +63,7 @@ PRODUCT_KINDS = (
     "game",
     "puzzle-game",
     "box",
+    "foundation",
 )
 
 #: Category id → default product kind.
@@ -84,6 +85,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "oral-care": "toothpaste",
     "coffee-machines": "coffee-machine",
     "general": "box",
+    "makeup": "foundation",
 }
 
 #: Words (in category, props or prompt) that name a more precise product kind within a category, first match wins.
@@ -120,12 +122,14 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "oral-care": (),
     "coffee-machines": (),
     "general": (),
+    "makeup": (),
 }
 
 #: Words that name a category when the request's category is not a known pack id (aliases not resolved upstream).
 CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
-    ("sunscreen|sunblock|serum|skincare|skin care|moistur|cosmetic|beauty", "skincare"),
+    ("sunscreen|sunblock|serum|skincare|skin care|moistur", "skincare"),
     ("shampoo|conditioner|hair", "haircare"),
+    ("foundation|concealer|make-?up|lipstick|mascara|cosmetic|beauty", "makeup"),
     ("toothpaste|toothbrush|mouthwash|dental|oral care|oral-care", "oral-care"),
     ("coffee machine|coffee maker|espresso machine|capsule machine|coffee-machine", "coffee-machines"),
     ("jacket|raincoat|parka|outdoor|hiking|trekking|windbreaker", "outdoor-apparel"),
@@ -164,6 +168,7 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bcar\b|vehicle", "car"),
     (r"toothbrush|toothpaste", "toothpaste"),
     (r"vacuum|hoover", "vacuum"),
+    (r"foundation|concealer", "foundation"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
     (r"gift|(?<!roof )box|shopping bag|parcel", "box"),
 )
