@@ -24,7 +24,8 @@ def test_packs_cover_the_required_markets_categories_structures_and_styles() -> 
     assert set(k.categories) >= CATEGORIES
     assert {6, 15, 30, 60} <= {int(s.duration_s) for s in k.structures.values()}
     assert {"guochao", "streetwear", "minimalist", "family"} <= set(k.styles)
-    assert k.category("beauty").id == "skincare" and k.style("Hanfu").id == "guochao"
+    assert k.category("beauty").id == "makeup" and k.category("beauty/skincare").id == "skincare"
+    assert k.category("sunscreen").id == "skincare" and k.style("Hanfu").id == "guochao"
     assert k.markets["th"] is k.markets["TH"] and "vn" in k.markets and k.markets.get("xx") is None
     for s in k.structures.values():
         assert s.beats[0].beat == "hook" and s.beats[0].seconds <= 2

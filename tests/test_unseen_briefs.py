@@ -41,6 +41,7 @@ NEW: dict[str, tuple[str, dict[str, str] | list[tuple[str, str]], str, str]] = {
     "puzzle-game": ("games-drama", {"RU": "ru", "KZ": "kk"}, "puzzle-game", "game"),
     "electric-car": ("automotive", {"ES": "es-ES", "NL": "nl"}, "compact-car", "car"),
     "vitamin-d": ("supplements", [("CA", "en"), ("CA", "fr-CA"), ("MX", "es-MX")], "supplement", "supplement bottle"),
+    "foundation": ("makeup", {"GB": "en-GB", "TW": "zh-Hant"}, "foundation", "foundation"),
 }
 
 
@@ -193,6 +194,7 @@ def test_each_new_variant_is_voiced_by_its_own_language_and_speaks_its_first_lin
     own = {"tr": "tr", "ar-EG": "ar", "de": "de", "pl": "pl", "sw": "sw", "en-NG": "en-gb", "fr": "fr-fr", "it": "it"}
     own |= {"he": "he", "el": "el", "bn": "bn", "ur": "ur", "ru": "ru", "kk": "kk", "es-ES": "es", "nl": "nl"}
     own |= {"en": "en-us", "fr-CA": "fr-fr", "es-MX": "es-419"}
+    own |= {"en-GB": "en-gb", "zh-Hant": "cmn"}
     project = planned(name)
     for variant in one_per_market_language(project):
         voice = settings_for(variant.language)

@@ -36,8 +36,8 @@ AGE_HEIGHT: dict[str, float] = {"child": 0.6, "teen": 0.88, "young-adult": 1.0, 
 #: Shoulder width relative to a neutral adult, by gender.
 GENDER_BUILD: dict[str, float] = {"woman": 0.9, "man": 1.12, "person": 1.0}
 
-#: Category pack ids whose product is a cosmetic bottle and whose solution shot is a skin/hair macro.
-BEAUTY = frozenset({"skincare", "haircare"})
+#: Category pack ids whose solution shot is a skin/hair macro (the product is not held up in a close-up).
+BEAUTY = frozenset({"skincare", "haircare", "makeup"})
 
 #: Product kinds the frames can draw (products.py has one drawer each).
 PRODUCT_KINDS = (
@@ -64,6 +64,7 @@ PRODUCT_KINDS = (
     "puzzle-game",
     "supplement",
     "box",
+    "foundation",
 )
 
 #: Category id → default product kind.
@@ -86,6 +87,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "coffee-machines": "coffee-machine",
     "supplements": "supplement",
     "general": "box",
+    "makeup": "foundation",
 }
 
 #: Words (in category, props or prompt) that name a more precise product kind within a category, first match wins.
@@ -123,12 +125,14 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "coffee-machines": (),
     "supplements": (),
     "general": (),
+    "makeup": (),
 }
 
 #: Words that name a category when the request's category is not a known pack id (aliases not resolved upstream).
 CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
-    ("sunscreen|sunblock|serum|skincare|skin care|moistur|cosmetic|beauty", "skincare"),
+    ("sunscreen|sunblock|serum|skincare|skin care|moistur", "skincare"),
     ("shampoo|conditioner|hair", "haircare"),
+    ("foundation|concealer|make-?up|lipstick|mascara|cosmetic|beauty", "makeup"),
     ("toothpaste|toothbrush|mouthwash|dental|oral care|oral-care", "oral-care"),
     ("coffee machine|coffee maker|espresso machine|capsule machine|coffee-machine", "coffee-machines"),
     (r"supplements?|vitamins?|softgels?|multivitamin|probiotic|natural health product|minerals", "supplements"),
@@ -169,6 +173,7 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"\bcar\b|vehicle", "car"),
     (r"toothbrush|toothpaste", "toothpaste"),
     (r"vacuum|hoover", "vacuum"),
+    (r"foundation|concealer", "foundation"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
     (r"gift|(?<!roof )box|shopping bag|parcel", "box"),
 )

@@ -3,7 +3,7 @@
 Every drawer fits a box about `size` tall standing on `base`, centred on `cx`: simple shapes a reviewer recognises at
 a glance (a hooded jacket on a hanger, a steaming bowl beside its pack, a tablet with a lit screen, a running shoe
 with motion lines, a sunscreen tube, a toothpaste tube with its brush, a capsule coffee machine, wet cat food beside
-a cat, a stick vacuum...).
+a cat, a stick vacuum, a foundation bottle beside its shade swatches...).
 """
 
 from __future__ import annotations
@@ -882,6 +882,51 @@ def charger(s: Scene, cx: float, base: float, size: float) -> None:
     )
 
 
+#: Shade swatches beside a foundation bottle, fair to deep (the range a foundation's shades cover).
+SWATCHES: tuple[RGB, ...] = (
+    (243, 214, 190),
+    (226, 184, 150),
+    (198, 150, 112),
+    (160, 112, 78),
+    (112, 74, 50),
+    (72, 46, 32),
+)
+
+
+def foundation(s: Scene, cx: float, base: float, size: float) -> None:
+    """A liquid foundation: a squat, flat-shouldered glass bottle holding skin-coloured liquid, a black pump on top,
+    and a fan of shade swatches (fair to deep strokes) beside it; not a serum's dropper or a sunscreen tube."""
+    d = s.draw
+    bx = cx - size * 0.22
+    bw, bh = size * 0.3, size * 0.62
+    s.odraw.ellipse([cx - size * 0.75, base - size * 1.0, cx + size * 0.75, base + size * 0.1], fill=(*s.light, 60))
+    s.flatten()
+    glass = (236, 232, 226)
+    liquid = SWATCHES[2]
+    d.rounded_rectangle([bx - bw, base - bh, bx + bw, base], radius=bw * 0.18, fill=glass)
+    d.rounded_rectangle(
+        [bx - bw * 0.86, base - bh * 0.86, bx + bw * 0.86, base - bh * 0.06], radius=bw * 0.12, fill=liquid
+    )
+    d.rectangle([bx - bw * 0.7, base - bh * 0.62, bx + bw * 0.7, base - bh * 0.34], fill=WHITE)
+    d.line([(bx - bw * 0.45, base - bh * 0.5), (bx + bw * 0.45, base - bh * 0.5)], fill=s.ink, width=3)
+    d.line([(bx - bw * 0.5, base - bh * 0.42), (bx + bw * 0.3, base - bh * 0.42)], fill=shade(liquid, 0.8), width=2)
+    d.rounded_rectangle([bx - bw * 0.8, base - bh * 0.8, bx - bw * 0.72, base - bh * 0.12], radius=2, fill=WHITE)
+    collar_top = base - bh - size * 0.08
+    d.rectangle([bx - bw * 0.42, collar_top, bx + bw * 0.42, base - bh + 2], fill=(24, 22, 26))
+    stem_top = collar_top - size * 0.12
+    d.rectangle([bx - bw * 0.08, stem_top, bx + bw * 0.08, collar_top], fill=(40, 38, 44))
+    d.rounded_rectangle(
+        [bx - bw * 0.34, stem_top - size * 0.06, bx + bw * 0.5, stem_top + 2], radius=3, fill=(24, 22, 26)
+    )
+    d.rectangle([bx + bw * 0.5, stem_top - size * 0.045, bx + bw * 0.72, stem_top - size * 0.015], fill=(24, 22, 26))
+    # the swatches: short strokes fanned on a card, lightest on top
+    sx0, sx1 = cx + size * 0.14, cx + size * 0.56
+    step = size * 0.1
+    for i, colour in enumerate(SWATCHES):
+        y = base - size * 0.62 + i * step
+        d.rounded_rectangle([sx0, y, sx1 - i * size * 0.03, y + step * 0.62], radius=step * 0.3, fill=colour)
+
+
 #: Width of each drawing relative to its `size` (height), so callers can fit wide products (a car) to the frame.
 WIDTH: dict[str, float] = {
     "car": 1.55,
@@ -898,6 +943,7 @@ WIDTH: dict[str, float] = {
     "jacket": 1.15,
     "vacuum": 0.6,
     "charger": 0.75,
+    "foundation": 1.15,
 }
 
 DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
@@ -928,6 +974,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "game": game,
     "puzzle-game": puzzle_game,
     "box": box,
+    "foundation": foundation,
 }
 
 

@@ -295,7 +295,15 @@ def default_voice_for(language: str, *, neural: bool = False, folders: Iterable[
     Japanese) a ready Piper or Kokoro voice for the language is preferred when one is installed.
     """
     if neural or normalize(language).split("-")[0] in NEURAL_FIRST:
-        for info in [*piper_voices(folders), *kokoro_voices()]:
-            if info.ready and _speaks(info, language):
-                return info.id
+        found = pick_voice([*piper_voices(folders), *kokoro_voices()], language)
+        if found is not None:
+            return found.id
     return f"espeak:{espeak_voice_for(language)}"
+
+
+def pick_voice(voices: Iterable[VoiceInfo], language: str) -> VoiceInfo | None:
+    """The first ready voice for the language's own region (a Piper en_GB voice for en-GB, en_US for en-US), else the
+    first ready voice of the language (en-NG, with only an en_US voice installed, gets it)."""
+    ready = [v for v in voices if v.ready and _speaks(v, language)]
+    tag = normalize(language)
+    return next((v for v in ready if tag in v.languages), ready[0] if ready else None)

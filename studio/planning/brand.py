@@ -330,7 +330,7 @@ def attach_brand_kit(
 PRODUCT_FRAMINGS = frozenset({"product"})
 HELD_FRAMINGS = frozenset({"close-up", "extreme-close-up"})
 SCENE_FRAMINGS = frozenset({"wide", "medium"})
-BEAUTY_CATEGORIES = frozenset({"skincare", "haircare"})
+BEAUTY_CATEGORIES = frozenset({"skincare", "haircare", "makeup"})
 #: Beats from which the story has introduced the product: a scene shot then shows it standing in the scene.
 PRODUCT_BEATS = frozenset({"solution", "demo", "proof", "testimonial", "benefit", "cta", "offer", "tagline"})
 

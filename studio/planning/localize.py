@@ -21,7 +21,7 @@ from studio.planning.phrases import load_banks
 from studio.planning.scene import compose_scene, variant_line
 from studio.planning.speech import LEAD_S, fit_needs, line_rate, speech_limits, speech_units, spoken_seconds, unit_name
 from studio.planning.storyboard import line_language, short_caption, shot_copy_key
-from studio.planning.wording import NoWording, Wording, bank_wording, derive_line_source
+from studio.planning.wording import BRIEF_MATERIAL, NoWording, Wording, bank_wording, derive_line_source
 
 BASE_NEGATIVE = ["blurry", "low quality", "watermark", "garbled text", "deformed hands", "extra limbs"]
 CTA_BEATS = {"cta"}
@@ -53,6 +53,37 @@ def variant_copy(ctx: VariantContext) -> SuppliedCopy | None:
 
 def is_master_language(ctx: VariantContext) -> bool:
     return ctx.language_code.split("-")[0].lower() == line_language(ctx.brief).split("-")[0].lower()
+
+
+def has_regional_bank(ctx: VariantContext) -> bool:
+    """The variant speaks a regional variety of the master language (en-GB for a brief written in en) and a phrase
+    bank is written for exactly that variety (en-GB.toml): the planner's own words (hooks, pains) are said from it,
+    in the region's spelling and idiom. Varieties without their own bank (en-US, en-NG, en-SG...) keep the master
+    lines."""
+    code = ctx.language_code
+    if not is_master_language(ctx) or code.lower() == line_language(ctx.brief).lower():
+        return False
+    bank = load_banks().bank(code)
+    return bank is not None and code.lower() in {c.lower() for c in bank.codes()}
+
+
+def _regional_line(kind: str, shot: Shot, key: str, ctx: VariantContext, own: LineSource | None) -> Line | None:
+    """A master-language variant's line from its regional bank (see has_regional_bank), or None to keep the master
+    line: the brief's own words (selling points, claims, copy, call to action) are kept as the brief writes them."""
+    if shot.beat in CTA_BEATS or not has_regional_bank(ctx):
+        return None
+    if shot.line_source and any(t.startswith(("selling-point:", "claim:")) for t in shot.line_source.tags):
+        return None  # a selling point or claim is shown beside this line: the brief's words, kept as written
+    source = own if own is not None and own.kind != "copy" else derive_line_source(shot, key, ctx.brief, ctx.category)
+    if source.kind in BRIEF_MATERIAL or source.kind == "call-to-action":
+        return None
+    words = bank_line(shot, key, ctx, own)
+    if not isinstance(words, Wording):
+        return None
+    status = LineStatus(origin="phrase-bank", note=words.note)
+    if kind == "caption":
+        return Line(words.caption, status=status)
+    return Line(words.text, status=status, alternatives=words.alternatives)
 
 
 def supplied_origin(kind: str, key: str, beat: str, ctx: VariantContext) -> tuple[str, LineOrigin] | None:
@@ -183,6 +214,9 @@ def _line(
             found = supplied_origin(kind, key, beat, ctx)
             if found:
                 return Line(found[0], status=LineStatus(origin=found[1]))
+        regional = _regional_line(kind, shot, key, ctx, own)
+        if regional is not None:
+            return regional
         segment_line = variant_line(shot, ctx)  # this segment's own hook or pain, in the planner's words
         if segment_line is not None:
             shown = segment_line if kind == "voice-over" else short_caption(segment_line)

@@ -273,7 +273,7 @@ class BriefPage(Page):
         self.product = line("product", "&Product:")
         self.category = Picker()
         self.category.setObjectName("brief_category")
-        self.category.setToolTip("A category pack, e.g. skincare; aliases like 'beauty' complete to it")
+        self.category.setToolTip("A category pack, e.g. skincare; aliases like 'sunscreen' complete to it")
         self.category.editingFinished.connect(self.commit)
         form.addRow("Ca&tegory:", self.category)
         self.fields["category"] = self.category
