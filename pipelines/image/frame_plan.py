@@ -62,6 +62,7 @@ PRODUCT_KINDS = (
     "cat-food",
     "game",
     "puzzle-game",
+    "suitcase",
     "box",
 )
 
@@ -83,6 +84,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "games-drama": "game",
     "oral-care": "toothpaste",
     "coffee-machines": "coffee-machine",
+    "travel": "app",
     "general": "box",
 }
 
@@ -119,6 +121,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "games-drama": ((r"puzzles?|match-3|match 3|tile-matching|three-in-a-row", "puzzle-game"),),
     "oral-care": (),
     "coffee-machines": (),
+    "travel": (),  # a booking app: the suitcase, the gate and the beach are the scene, never the product
     "general": (),
 }
 
@@ -135,6 +138,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("kid|child|children|toddler|preschool", "kids-education"),
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
     ("learning|course|tutor|school|education|edtech", "education"),
+    (r"travel|flights?\b|hotels?\b|holidays?\b|vacation|airline|tourism|trips?\b", "travel"),
     ("bank|wallet|pay|loan|finance|invest|insurance|fintech", "finance-apps"),
     (r"cars?\b|vehicle|motor|automotive|automobile|\bev\b", "automotive"),
     (r"pets?\b|dogs?\b|cats?\b|puppy|kitten", "pets"),
@@ -165,6 +169,7 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"toothbrush|toothpaste", "toothpaste"),
     (r"vacuum|hoover", "vacuum"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
+    (r"suitcase|luggage|carry-on|trolley bag", "suitcase"),
     (r"gift|(?<!roof )box|shopping bag|parcel", "box"),
 )
 
@@ -185,6 +190,12 @@ OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         r"\b(school run|school gate|drop-off|school day|back to school|to school)\b",
         ("school-gate", "backpack"),
     ),
+    (
+        "getaway",
+        r"\b(airport|gate|boarding|departures?|getaway|long[ -]weekend|city break|flights?)\b",
+        ("departure-board", "plane"),
+    ),
+    ("seaside", r"\b(seafront|seaside|summer holidays?|summer vacation)\b", ("sea", "plane")),
     (
         "commute",
         r"\b(commute|commuting|commuter|bus|train|metro|subway|mrt|lrt|bts|transit)\b",
