@@ -42,6 +42,7 @@ NEW: dict[str, tuple[str, dict[str, str] | list[tuple[str, str]], str, str]] = {
     "electric-car": ("automotive", {"ES": "es-ES", "NL": "nl"}, "compact-car", "car"),
     "vitamin-d": ("supplements", [("CA", "en"), ("CA", "fr-CA"), ("MX", "es-MX")], "supplement", "supplement bottle"),
     "foundation": ("makeup", {"GB": "en-GB", "TW": "zh-Hant"}, "foundation", "foundation"),
+    "travel-app": ("travel", {"AR": "es-AR", "RO": "ro"}, "app", "app"),
 }
 
 
@@ -195,6 +196,7 @@ def test_each_new_variant_is_voiced_by_its_own_language_and_speaks_its_first_lin
     own |= {"he": "he", "el": "el", "bn": "bn", "ur": "ur", "ru": "ru", "kk": "kk", "es-ES": "es", "nl": "nl"}
     own |= {"en": "en-us", "fr-CA": "fr-fr", "es-MX": "es-419"}
     own |= {"en-GB": "en-gb", "zh-Hant": "cmn"}
+    own |= {"es-AR": "es-419", "ro": "ro"}
     project = planned(name)
     for variant in one_per_market_language(project):
         voice = settings_for(variant.language)

@@ -63,6 +63,7 @@ PRODUCT_KINDS = (
     "game",
     "puzzle-game",
     "supplement",
+    "suitcase",
     "box",
     "foundation",
 )
@@ -86,6 +87,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "oral-care": "toothpaste",
     "coffee-machines": "coffee-machine",
     "supplements": "supplement",
+    "travel": "app",
     "general": "box",
     "makeup": "foundation",
 }
@@ -124,6 +126,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "oral-care": (),
     "coffee-machines": (),
     "supplements": (),
+    "travel": (),  # a booking app: the suitcase, the gate and the beach are the scene, never the product
     "general": (),
     "makeup": (),
 }
@@ -143,6 +146,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("kid|child|children|toddler|preschool", "kids-education"),
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
     ("learning|course|tutor|school|education|edtech", "education"),
+    (r"travel|flights?\b|hotels?\b|holidays?\b|vacation|airline|tourism|trips?\b", "travel"),
     ("bank|wallet|pay|loan|finance|invest|insurance|fintech", "finance-apps"),
     (r"cars?\b|vehicle|motor|automotive|automobile|\bev\b", "automotive"),
     (r"pets?\b|dogs?\b|cats?\b|puppy|kitten", "pets"),
@@ -175,6 +179,7 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"vacuum|hoover", "vacuum"),
     (r"foundation|concealer", "foundation"),
     (r"sunscreen|sunblock|lotion|cream|tube", "tube"),
+    (r"suitcase|luggage|carry-on|trolley bag", "suitcase"),
     (r"gift|(?<!roof )box|shopping bag|parcel", "box"),
 )
 
@@ -195,6 +200,12 @@ OCCASIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         r"\b(school run|school gate|drop-off|school day|back to school|to school)\b",
         ("school-gate", "backpack"),
     ),
+    (
+        "getaway",
+        r"\b(airport|gate|boarding|departures?|getaway|long[ -]weekend|city break|flights?)\b",
+        ("departure-board", "plane"),
+    ),
+    ("seaside", r"\b(seafront|seaside|summer holidays?|summer vacation)\b", ("sea", "plane")),
     (
         "commute",
         r"\b(commute|commuting|commuter|bus|train|metro|subway|mrt|lrt|bts|transit)\b",

@@ -12,7 +12,7 @@ from pipelines.fonts import load_font
 from pipelines.image.canvas import Scene, mix, shade
 
 #: Elements that hang in the sky, so they still show behind a close-up face.
-SKY = frozenset({"crescent", "lanterns", "bunting"})
+SKY = frozenset({"crescent", "lanterns", "bunting", "plane"})
 
 
 def crescent(s: Scene, ground: float) -> None:
@@ -93,6 +93,83 @@ def school_gate(s: Scene, ground: float) -> None:
     font = load_font("en", max(9, int(s.u * 3.5)), True)
     box = s.draw.textbbox((0, 0), "SCHOOL", font=font)
     s.draw.text((s.w / 2 - (box[2] - box[0]) / 2, top - s.u * 2.4), "SCHOOL", font=font, fill=(40, 40, 50))
+
+
+def plane(s: Scene, ground: float) -> None:
+    """An airliner climbing across the sky with a contrail: the trip has started."""
+    x, y, L = s.w * 0.7, s.horizon * 0.2, s.u * 14
+    white, grey = (248, 248, 250), (170, 176, 188)
+    s.odraw.line(
+        [(x - L * 3.2, y + L * 0.9), (x - L * 0.6, y + L * 0.18)], fill=(255, 255, 255, 120), width=int(s.u * 1.2)
+    )
+    s.draw.polygon(
+        [
+            (x - L * 0.6, y + L * 0.2),
+            (x + L * 0.5, y - L * 0.12),
+            (x + L * 0.6, y - L * 0.05),
+            (x - L * 0.5, y + L * 0.3),
+        ],
+        fill=white,
+    )
+    s.draw.polygon(
+        [
+            (x - L * 0.1, y + L * 0.1),
+            (x + L * 0.05, y + L * 0.55),
+            (x + L * 0.18, y + L * 0.5),
+            (x + L * 0.12, y + L * 0.02),
+        ],
+        fill=grey,
+    )
+    s.draw.polygon(
+        [
+            (x - L * 0.05, y + L * 0.08),
+            (x - L * 0.1, y - L * 0.3),
+            (x + L * 0.02, y - L * 0.28),
+            (x + L * 0.12, y - L * 0.01),
+        ],
+        fill=grey,
+    )
+    s.draw.polygon(
+        [
+            (x - L * 0.6, y + L * 0.2),
+            (x - L * 0.72, y - L * 0.12),
+            (x - L * 0.6, y - L * 0.12),
+            (x - L * 0.45, y + L * 0.14),
+        ],
+        fill=grey,
+    )
+
+
+def departure_board(s: Scene, ground: float) -> None:
+    """The departures board of an airport gate: a dark panel with rows of amber destinations and times."""
+    x0, y0, x1 = s.w * 0.08, s.horizon * 0.3, s.w * 0.92
+    rows = 5
+    rh = s.u * 3.2
+    s.draw.rectangle(
+        [x0, y0, x1, y0 + rh * (rows + 1.4)], fill=(24, 28, 36), outline=(90, 96, 110), width=int(s.u * 0.6)
+    )
+    font = load_font("en", max(8, int(rh * 0.7)), True)
+    s.draw.text((x0 + rh * 0.5, y0 + rh * 0.15), "DEPARTURES", font=font, fill=(250, 250, 250))
+    amber = (250, 190, 60)
+    for r in range(rows):
+        y = y0 + rh * (1.3 + r)
+        s.draw.rectangle([x0 + rh * 0.5, y + rh * 0.2, x0 + (x1 - x0) * 0.18, y + rh * 0.75], fill=amber)
+        s.draw.rectangle(
+            [x0 + (x1 - x0) * 0.24, y + rh * 0.2, x0 + (x1 - x0) * (0.55 + 0.07 * (r % 3)), y + rh * 0.75], fill=amber
+        )
+        s.draw.rectangle([x1 - (x1 - x0) * 0.2, y + rh * 0.2, x1 - rh * 0.5, y + rh * 0.75], fill=(120, 220, 140))
+
+
+def sea(s: Scene, ground: float) -> None:
+    """The sea on the horizon of a seafront, a low sun over it and a strip of sand."""
+    top = s.horizon - s.u * 6
+    s.draw.rectangle([0, top, s.w, s.horizon + s.u * 2], fill=(40, 140, 200))
+    for k in range(3):
+        y = top + s.u * (2 + 2.5 * k)
+        s.draw.line([(s.w * (0.1 + 0.2 * k), y), (s.w * (0.3 + 0.2 * k), y)], fill=(210, 236, 250), width=2)
+    r = s.u * 5
+    s.draw.ellipse([s.w * 0.2 - r, top - r * 2.4, s.w * 0.2 + r, top - r * 0.4], fill=(255, 214, 90))
+    s.draw.rectangle([0, s.horizon + s.u * 2, s.w, s.horizon + s.u * 4], fill=(236, 210, 160))
 
 
 def pine_trees(s: Scene, ground: float) -> None:
@@ -243,6 +320,9 @@ def draw_back(s: Scene, elements: tuple[str, ...], ground: float) -> None:
         "banner": banner,
         "school-gate": school_gate,
         "pine-trees": pine_trees,
+        "plane": plane,
+        "sea": sea,
+        "departure-board": departure_board,
         "trail": trail,
         "window": window,
         "sofa": sofa,

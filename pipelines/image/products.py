@@ -737,6 +737,29 @@ def puzzle_game(s: Scene, cx: float, base: float, size: float) -> None:
     d.polygon([(cx - r * 0.3, by - r * 0.45), (cx - r * 0.3, by + r * 0.45), (cx + r * 0.5, by)], fill=WHITE)
 
 
+def suitcase(s: Scene, cx: float, base: float, size: float) -> None:
+    """A rolling suitcase: a tall hard shell with ribs, a raised telescopic handle and two wheels."""
+    d = s.draw
+    w, h = size * 0.5, size * 0.72
+    x0, y0 = cx - w / 2, base - h - size * 0.05
+    shell = mix(s.accent, (40, 110, 170), 0.45)
+    rod = (150, 152, 160)
+    t = max(2, int(size * 0.025))
+    for x in (cx - w * 0.22, cx + w * 0.22):
+        d.line([(x, y0), (x, base - h - size * 0.28)], fill=rod, width=t)
+    d.rounded_rectangle(
+        [cx - w * 0.28, base - h - size * 0.31, cx + w * 0.28, base - h - size * 0.25],
+        radius=size * 0.02,
+        fill=(40, 40, 46),
+    )
+    d.rounded_rectangle([x0, y0, x0 + w, y0 + h], radius=size * 0.06, fill=shell, outline=shade(shell, 0.7), width=t)
+    for k in (0.3, 0.5, 0.7):
+        d.line([(x0 + w * k, y0 + h * 0.06), (x0 + w * k, y0 + h * 0.94)], fill=shade(shell, 0.8), width=t)
+    r = size * 0.045
+    for x in (x0 + w * 0.16, x0 + w * 0.84):
+        d.ellipse([x - r, base - r * 2, x + r, base], fill=(30, 30, 34))
+
+
 def box(s: Scene, cx: float, base: float, size: float) -> None:
     """A product box with a ribbon (the general fallback)."""
     d = s.draw
@@ -973,6 +996,7 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "pet-bowl": pet_bowl,
     "game": game,
     "puzzle-game": puzzle_game,
+    "suitcase": suitcase,
     "box": box,
     "foundation": foundation,
 }

@@ -77,6 +77,10 @@ NOT_ARABIC = frozenset("پچژگیک")
 #: writes nine letters Russian never does (ә ғ қ ң ө ұ ү һ і); they decide first, then lingua choosing between the two.
 SHARED_CYRILLIC = ("kk", "ru")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+#: Romanian's own letters: s and t with the comma below (ș ț), which no other language the markets use writes (Turkish
+#: writes ş with a cedilla). lingua reads short Romanian lines poorly (it was trained mostly on the cedilla forms), so
+#: a Romanian line that carries them is Romanian unless lingua is sure it is another language.
+ROMANIAN_LETTERS = frozenset("șțȘȚ")
 SCRIPT_LANGUAGE = {"thai": "th", "arabic": "ar", "hebrew": "he", "devanagari": "hi", "tamil": "ta", "bengali": "bn"}
 SCRIPT_LANGUAGE |= {"hangul": "ko", "kana": "ja", "han": "zh", "cyrillic": "ru", "greek": "el"}
 #: Characters written differently in Simplified and Traditional Chinese (common in ads): simplified, traditional.
@@ -240,6 +244,9 @@ def identify(
     if _same(top, lang):
         return Verdict(True, top, f"identified ({top_value:.2f})")
     own_value = max((v for c, v in ranked if _same(c, lang)), default=0.0)
+    romanian = sorted({ch for ch in rest if ch in ROMANIAN_LETTERS})
+    if lang == "ro" and romanian and top_value < SURE:
+        return Verdict(True, lang, f"Romanian letters ({''.join(romanian)}); lingua unsure ({top} {top_value:.2f})")
     if (own_value >= UNSURE_OWN or own_value >= UNSURE_SHARE * top_value) and top_value < SURE:
         return Verdict(None, top, f"{lang} {own_value:.2f} against {top} {top_value:.2f}")
     return Verdict(False, top, f"identified as {top} ({top_value:.2f})")
