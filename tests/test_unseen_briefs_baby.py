@@ -29,10 +29,10 @@ from studio.takes import image_request_for
 NAME = "diapers"
 LANGUAGES = {"PT": "pt-PT", "SE": "sv"}
 #: Brazilian wording a Portuguese marketer would strike out of an ad for Portugal: Brazil's spellings (bebê, econômico),
-#: words (celular, tela, ônibus, trem, banheiro, geladeira, fraldinha de pano...), você/a gente, and the gerund after
-#: estar ('está dormindo') where Portugal says 'está a dormir'.
+#: words (celular, tela, ônibus, trem, banheiro, geladeira...), você and a gente (vocês, plural, is Portugal's too), and
+#: the gerund after estar ('está dormindo') where Portugal says 'está a dormir'.
 BRAZILIAN = re.compile(
-    r"\b(bebês?|celular\w*|tela|telas|ônibus|trem|banheiro|geladeira|você|vocês|a gente|pra|time|econômic\w*|"
+    r"\b(bebês?|celular\w*|tela|telas|ônibus|trem|banheiro|geladeira|você|a gente|pra|time|econômic\w*|"
     r"vazamento|vazou|bora|legal demais)\b|\best(?:ou|á|amos|ão|ava)\s+\w+ndo\b",
     re.IGNORECASE,
 )
