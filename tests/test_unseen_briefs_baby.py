@@ -338,3 +338,16 @@ def test_a_swedish_quick_preview_captions_in_swedish_and_speaks(tmp_path: Path) 
     saved = ProjectStore(project_dir).load()
     backends = {line.backend for line in saved.voice_lines if line.variant_id == "se-daycare-parents"}
     assert backends and all("espeak" in b and "sv" in b for b in backends), backends
+
+
+def test_portuguese_and_swedish_letters_are_drawn_by_the_caption_font() -> None:
+    """ã, é, ç, ó (Portuguese) and å, ä, ö (Swedish) reach the captions and the caption font has a glyph for each."""
+    from pipelines.fonts import missing_glyphs
+
+    p = project()
+    for language, letters in (("pt-PT", set("ãéçóâ")), ("sv", set("åäö"))):
+        captions = [s.caption for v in p.variants if v.language == language for s in v.shots if s.caption]
+        captions += [s.voiceover for v in p.variants if v.language == language for s in v.shots]
+        said = " ".join(captions)
+        assert set(said.lower()) & letters, (language, said)
+        assert not missing_glyphs(said, language), (language, missing_glyphs(said, language))
