@@ -38,7 +38,7 @@ BRIEFS = Path(__file__).parent / "briefs"
 CATEGORIES = [
     "skincare", "haircare", "apparel", "outdoor-apparel", "sportswear", "food-drink", "electronics",
     "kids-education", "education", "home", "finance-apps", "automotive", "pets", "games-drama", "general",
-    "supplements", "makeup", "travel",
+    "supplements", "makeup", "travel", "baby-care",
 ]  # fmt: skip
 LOCALIZED = {"brief-copy", "creator-edit", "translator-file", "market-pack", "phrase-bank", "llm"}
 

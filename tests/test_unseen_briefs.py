@@ -43,6 +43,7 @@ NEW: dict[str, tuple[str, dict[str, str] | list[tuple[str, str]], str, str]] = {
     "vitamin-d": ("supplements", [("CA", "en"), ("CA", "fr-CA"), ("MX", "es-MX")], "supplement", "supplement bottle"),
     "foundation": ("makeup", {"GB": "en-GB", "TW": "zh-Hant"}, "foundation", "foundation"),
     "travel-app": ("travel", {"AR": "es-AR", "RO": "ro"}, "app", "app"),
+    "diapers": ("baby-care", {"PT": "pt-PT", "SE": "sv"}, "nappies", "nappies"),
 }
 
 
@@ -197,6 +198,7 @@ def test_each_new_variant_is_voiced_by_its_own_language_and_speaks_its_first_lin
     own |= {"en": "en-us", "fr-CA": "fr-fr", "es-MX": "es-419"}
     own |= {"en-GB": "en-gb", "zh-Hant": "cmn"}
     own |= {"es-AR": "es-419", "ro": "ro"}
+    own |= {"pt-PT": "pt", "sv": "sv"}
     project = planned(name)
     for variant in one_per_market_language(project):
         voice = settings_for(variant.language)
@@ -292,7 +294,7 @@ def test_turkish_and_egyptian_rule_packs_name_authority_source_and_date() -> Non
         assert all(r.authority and r.source and r.checked.year >= 2026 for r in own), market
 
 
-FIGURED = [("coffee-machine", "25"), ("toothpaste", "1450")]
+FIGURED = [("coffee-machine", "25"), ("toothpaste", "1450"), ("diapers", "12")]
 
 
 @pytest.mark.parametrize(("name", "figure"), FIGURED)

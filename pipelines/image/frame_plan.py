@@ -32,7 +32,14 @@ HIJAB_FABRICS: tuple[RGB, ...] = ((196, 96, 124), (52, 140, 150), (128, 96, 176)
 OUTFITS: tuple[RGB, ...] = ((28, 28, 36), (200, 40, 70), (40, 120, 200), (240, 240, 240), (236, 150, 40))
 
 #: Height relative to an adult, by age.
-AGE_HEIGHT: dict[str, float] = {"child": 0.6, "teen": 0.88, "young-adult": 1.0, "adult": 1.0, "senior": 0.93}
+AGE_HEIGHT: dict[str, float] = {
+    "baby": 0.38,
+    "child": 0.6,
+    "teen": 0.88,
+    "young-adult": 1.0,
+    "adult": 1.0,
+    "senior": 0.93,
+}
 #: Shoulder width relative to a neutral adult, by gender.
 GENDER_BUILD: dict[str, float] = {"woman": 0.9, "man": 1.12, "person": 1.0}
 
@@ -64,6 +71,7 @@ PRODUCT_KINDS = (
     "puzzle-game",
     "supplement",
     "suitcase",
+    "nappies",
     "box",
     "foundation",
 )
@@ -88,6 +96,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "coffee-machines": "coffee-machine",
     "supplements": "supplement",
     "travel": "app",
+    "baby-care": "nappies",
     "general": "box",
     "makeup": "foundation",
 }
@@ -127,6 +136,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "coffee-machines": (),
     "supplements": (),
     "travel": (),  # a booking app: the suitcase, the gate and the beach are the scene, never the product
+    "baby-care": (),
     "general": (),
     "makeup": (),
 }
@@ -142,6 +152,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     ("jacket|raincoat|parka|outdoor|hiking|trekking|windbreaker", "outdoor-apparel"),
     ("running|sneaker|shoe|sportswear|fitness|athlet|gym", "sportswear"),
     (r"pet food|petfood|cat food|dog food|kitten food|puppy food|pet treats?", "pets"),
+    (r"nappy|nappies|diapers?|baby care|baby-care|babycare|baby wipes|infant care|newborn", "baby-care"),
     ("noodle|food|drink|snack|beverage|coffee|tea|halal|meal|restaurant", "food-drink"),
     ("kid|child|children|toddler|preschool", "kids-education"),
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
@@ -160,6 +171,8 @@ PROP_WORDS: tuple[tuple[str, str], ...] = (
     (r"phone|smartphone|mobile", "phone"),
     (r"tablet|ipad", "tablet"),
     (r"laptop|computer", "laptop"),
+    (r"pack of nappies|nappy pack|nappies|diapers|pack of diapers", "nappies"),
+    (r"nappy|diaper", "nappy"),
     (r"cat food|kitten food|cat treats?", "cat-food"),
     (r"pet food|dog food|puppy food|petfood", "pet"),
     (r"pet bowl|cat bowl|dog bowl|food bowl|feeding bowl", "pet-bowl"),
@@ -413,6 +426,8 @@ def _implied_member(text: str) -> CastMember:
     gender = "woman" if _has(_WOMAN, text) else "man" if _has(_MAN, text) else "person"
     if _has(r"grand(mother|father|ma|pa|parent)|elderly|senior|\bold (wo)?man\b", text):
         age = "senior"
+    elif _has(r"\b(baby|babies|newborn|infant)\b", text):
+        age = "baby"
     elif _has(r"\b(child|children|kid|kids|toddler|boy|little girl|schoolgirl|schoolboy)\b", text):
         age = "child"
     else:
@@ -467,7 +482,7 @@ def _figure(member: CastMember, rng: random.Random, hanfu: bool, legacy_skin: bo
         trim=(232, 196, 96) if hanfu else _lighter(outfit),
         hanfu=hanfu,
         height=AGE_HEIGHT[member.age],
-        build=GENDER_BUILD[member.gender] * (0.7 if member.age == "child" else 1.0),
+        build=GENDER_BUILD[member.gender] * (0.7 if member.age in ("baby", "child") else 1.0),
     )
 
 

@@ -606,7 +606,7 @@ def compose_medium(s: Scene, motifs: list[str], plan: FramePlan) -> None:
     scale = 1.0 / (1.0 + 0.5 * (n - 1))
     for i, f in enumerate(plan.figures):
         cx = s.w * s.rng.uniform(0.45, 0.55) if n == 1 else s.w * _spread(n, i, 0.45)
-        head_rw = s.figure_w * 0.13 * scale * (0.82 if f.age == "child" else 1.0)
+        head_rw = s.figure_w * 0.13 * scale * (0.82 if f.age in ("baby", "child") else 1.0)
         head_cy = s.h * 0.42 + (1.0 - f.height) * s.h * 0.5
         shoulder = s.figure_w * 0.27 * scale * f.build
         _torso(s, cx, head_cy + head_rw * 1.6, shoulder, s.h, f)
@@ -632,7 +632,7 @@ def compose_close_up(s: Scene, motifs: list[str], plan: FramePlan) -> None:
         _face(s, cx, cy, rw, rh, lead, detail=True)
     else:  # two faces cheek to cheek: the lead a little larger, the second one in front of their shoulder
         for f, cx, scale in ((lead, 0.64, 1.0), (plan.figures[1], 0.24, 0.78)):
-            rw = s.figure_w * 0.27 * scale * (0.85 if f.age == "child" else 1.0)
+            rw = s.figure_w * 0.27 * scale * (0.85 if f.age in ("baby", "child") else 1.0)
             cy = s.h * 0.45 + (1.0 - f.height) * s.h * 0.35
             _torso(s, s.w * cx, cy + rw * 1.25, s.figure_w * 0.4 * scale * f.build, s.h, f)
             _face(s, s.w * cx, cy, rw, rw * 1.3, f, detail=True)

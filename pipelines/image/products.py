@@ -3,7 +3,7 @@
 Every drawer fits a box about `size` tall standing on `base`, centred on `cx`: simple shapes a reviewer recognises at
 a glance (a hooded jacket on a hanger, a steaming bowl beside its pack, a tablet with a lit screen, a running shoe
 with motion lines, a sunscreen tube, a toothpaste tube with its brush, a capsule coffee machine, wet cat food beside
-a cat, a stick vacuum, a foundation bottle beside its shade swatches...).
+a cat, a stick vacuum, a foundation bottle beside its shade swatches, a soft pack of nappies...).
 """
 
 from __future__ import annotations
@@ -950,6 +950,74 @@ def foundation(s: Scene, cx: float, base: float, size: float) -> None:
         d.rounded_rectangle([sx0, y, sx1 - i * size * 0.03, y + step * 0.62], radius=step * 0.3, fill=colour)
 
 
+def nappy(s: Scene, cx: float, base: float, size: float) -> None:
+    """One open nappy seen from the front: a white hourglass with a coloured waistband, two side tabs and a soft
+    padded core; drawn beside the pack and alone as a prop."""
+    d = s.draw
+    band = mix(s.accent, (90, 160, 230), 0.55)
+    w, top = size * 0.5, base - size
+    d.polygon(
+        [
+            (cx - w, top),
+            (cx + w, top),
+            (cx + w * 0.55, base - size * 0.45),
+            (cx + w * 0.8, base),
+            (cx - w * 0.8, base),
+            (cx - w * 0.55, base - size * 0.45),
+        ],
+        fill=WHITE,
+    )
+    d.rectangle([cx - w, top, cx + w, top + size * 0.12], fill=band)
+    for side in (-1, 1):  # the fastening tabs
+        x = cx + side * w
+        d.rounded_rectangle(
+            [min(x, x + side * size * 0.16), top + size * 0.14, max(x, x + side * size * 0.16), top + size * 0.3],
+            radius=size * 0.04,
+            fill=mix(band, WHITE, 0.35),
+        )
+    d.rounded_rectangle(
+        [cx - w * 0.38, top + size * 0.22, cx + w * 0.38, base - size * 0.08],
+        radius=size * 0.12,
+        fill=(236, 240, 246),
+    )
+    for i in range(3):  # quilted lines of the soft core
+        y = top + size * (0.36 + 0.16 * i)
+        d.line([(cx - w * 0.28, y), (cx + w * 0.28, y)], fill=(214, 222, 234), width=max(1, int(size * 0.012)))
+
+
+def nappies(s: Scene, cx: float, base: float, size: float) -> None:
+    """A soft pack of nappies: a pillowy bag with rounded shoulders and a carry-handle cut-out, a clear window on the
+    stacked folded nappies (white with coloured waistbands), a round label with a sleeping moon, and one open nappy
+    standing beside the pack."""
+    d = s.draw
+    s.odraw.ellipse([cx - size * 0.65, base - size * 1.05, cx + size * 0.7, base + size * 0.08], fill=(*s.light, 55))
+    s.flatten()
+    body = mix(s.accent, (80, 150, 220), 0.6)
+    band = mix(s.accent, (250, 200, 80), 0.5)
+    px, pw, top = cx + size * 0.14, size * 0.36, base - size * 0.95
+    d.rounded_rectangle([px - pw, top, px + pw, base], radius=size * 0.14, fill=body)
+    d.rounded_rectangle(
+        [px - pw * 0.35, top + size * 0.05, px + pw * 0.35, top + size * 0.12], radius=size * 0.03, fill=s.light
+    )  # the carry handle
+    # the clear window on the stack of folded nappies
+    wx0, wx1, wy0, wy1 = px - pw * 0.78, px + pw * 0.78, base - size * 0.42, base - size * 0.1
+    d.rounded_rectangle([wx0, wy0, wx1, wy1], radius=size * 0.04, fill=(226, 236, 246))
+    rows = 4
+    for i in range(rows):
+        y0 = wy0 + (wy1 - wy0) * (0.08 + i * 0.23)
+        d.rounded_rectangle([wx0 + size * 0.03, y0, wx1 - size * 0.03, y0 + (wy1 - wy0) * 0.18], radius=3, fill=WHITE)
+        d.rectangle([wx0 + size * 0.03, y0, wx0 + size * 0.08, y0 + (wy1 - wy0) * 0.18], fill=band)
+    # the round label with a sleeping crescent moon and stars
+    lx, ly, lr = px, top + size * 0.33, size * 0.15
+    d.ellipse([lx - lr, ly - lr, lx + lr, ly + lr], fill=WHITE)
+    d.ellipse([lx - lr * 0.55, ly - lr * 0.6, lx + lr * 0.45, ly + lr * 0.6], fill=band)
+    d.ellipse([lx - lr * 0.25, ly - lr * 0.75, lx + lr * 0.7, ly + lr * 0.5], fill=WHITE)
+    for sx, sy in ((0.45, -0.35), (0.6, 0.15)):
+        r = lr * 0.09
+        d.ellipse([lx + lr * sx - r, ly + lr * sy - r, lx + lr * sx + r, ly + lr * sy + r], fill=band)
+    nappy(s, cx - size * 0.4, base, size * 0.45)
+
+
 #: Width of each drawing relative to its `size` (height), so callers can fit wide products (a car) to the frame.
 WIDTH: dict[str, float] = {
     "car": 1.55,
@@ -967,6 +1035,8 @@ WIDTH: dict[str, float] = {
     "vacuum": 0.6,
     "charger": 0.75,
     "foundation": 1.15,
+    "nappies": 1.25,
+    "nappy": 0.8,
 }
 
 DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
@@ -997,6 +1067,8 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "game": game,
     "puzzle-game": puzzle_game,
     "suitcase": suitcase,
+    "nappies": nappies,
+    "nappy": nappy,
     "box": box,
     "foundation": foundation,
 }

@@ -26,7 +26,7 @@ class CastMember(Request):
     """One person in a shot, as parameters: prompts name them and the default frames draw them."""
 
     role: str = Field(default="lead", description="What they are in the scene: lead, grandmother, child, friend...")
-    age: Literal["child", "teen", "young-adult", "adult", "senior"] = "young-adult"
+    age: Literal["baby", "child", "teen", "young-adult", "adult", "senior"] = "young-adult"
     gender: Literal["woman", "man", "person"] = "person"
     skin_tone: Literal["light", "medium", "olive", "brown", "dark"] = "medium"
     hijab: bool = Field(default=False, description="Head covering (hijab, tudung, headscarf).")

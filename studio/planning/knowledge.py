@@ -249,7 +249,7 @@ class Style(Pack):
         return v
 
 
-AgeGroup = Literal["child", "teen", "young-adult", "adult", "senior"]
+AgeGroup = Literal["baby", "child", "teen", "young-adult", "adult", "senior"]
 
 
 class Occasion(Pack):

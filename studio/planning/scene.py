@@ -47,6 +47,7 @@ SKIN_WORDS = {
     "dark": "deep dark skin",
 }
 AGE_WORDS = {
+    "baby": "of about one",
     "child": "of about eight",
     "teen": "of about fifteen",
     "young-adult": "in {pos} twenties",
@@ -61,6 +62,9 @@ ROLE_NOUNS = {
 }
 ROLE_NOUN_ROLES = frozenset(role for role, _gender in ROLE_NOUNS)
 AGE_NOUNS = {
+    ("baby", "woman"): "baby girl",
+    ("baby", "man"): "baby boy",
+    ("baby", "person"): "baby",
     ("child", "woman"): "girl",
     ("child", "man"): "boy",
     ("child", "person"): "child",
@@ -216,7 +220,7 @@ def variant_cast(ctx: VariantContext) -> list[CastMember]:
             age = _segment_lead_age(profile) or talent_age(talent) or part.age
         else:
             gender, age = part.gender, part.age
-        grown = age not in ("child",)
+        grown = age not in ("baby", "child")
         cast.append(
             CastMember(
                 role=part.role,

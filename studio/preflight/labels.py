@@ -31,6 +31,7 @@ DEFAULT_LABELS: dict[str, str] = {
     "fr": "Généré par IA",
     "el": "Δημιουργήθηκε με ΤΝ",
     "he": "נוצר באמצעות בינה מלאכותית",
+    "sv": "AI-genererat",
 }
 
 
