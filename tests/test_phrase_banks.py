@@ -4,6 +4,7 @@ line says where it came from; what the banks cannot say stays the master line, f
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -364,3 +365,24 @@ def test_a_banked_claim_keeps_the_category_caution_in_any_script() -> None:
     assert proof.line_status["voice-over"].origin == "phrase-bank" and "حلال" in proof.voiceover
     claims = [f.message for f in proof.flags if f.kind == "claim"]
     assert len(claims) == 1 and "halal" in claims[0], "the Arabic line says the halal claim: same caution, once"
+
+
+#: Spellings and words that mark a line as British or American English.
+BRITISH = re.compile(r"(?i)\b(colour|favourite|flavour|napp(y|ies)|mum|make-up|centre|queu(e|es|ing)|holidays?|organis\w*)\b")
+AMERICAN = re.compile(r"(?i)\b(color|favorite|flavor|diapers?|mom|makeup|center|vacation|organiz\w*)\b")
+
+
+def test_the_english_bank_is_american_and_the_uk_has_its_own_british_bank() -> None:
+    """US variants say their hooks and pains from `en` (a diaper, your favorite, makeup); the UK's from `en-GB`."""
+    banks = load_banks()
+
+    def lines(bank: PhraseBank) -> list[str]:
+        out = [line for c in bank.categories.values() for lines in c.model_dump().values() if lines for line in lines]
+        for section in ("benefits", "pains", "hooks", "proofs"):
+            out += [line for lines in getattr(bank, section).values() for line in lines]
+        return out
+
+    american, british = lines(banks.banks["en"]), lines(banks.banks["en-GB"])
+    assert [line for line in american if BRITISH.search(line)] == []
+    assert [line for line in british if AMERICAN.search(line)] == []
+    assert any("diaper" in line for line in american) and any("nappy" in line for line in british)
