@@ -317,8 +317,8 @@ def test_each_market_is_voiced_in_its_own_language_and_readiness_says_so() -> No
         assert spoken is not None and len(spoken.samples) > spoken.sample_rate * 0.5
         assert float(np.sqrt(np.mean(spoken.samples.astype(np.float64) ** 2))) > 300, v.id
     ready = {r.market: r for r in check_readiness(readiness_request(p, {}, "procedural"))}
-    assert ready["PT"].voice.what == "espeak (Portuguese (Portugal))"
-    assert ready["SE"].voice.what == "espeak (Swedish)"
+    assert ready["PT"].voice.what == "espeak (Portuguese (Portugal)) · guide voice"
+    assert ready["SE"].voice.what == "espeak (Swedish) · guide voice"
     assert all(r.voice.ready and r.font.ready for r in ready.values())
     (se,) = [
         r
