@@ -62,6 +62,7 @@ PRODUCT_KINDS = (
     "cat-food",
     "game",
     "puzzle-game",
+    "mobile-plan",
     "box",
 )
 
@@ -83,6 +84,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "games-drama": "game",
     "oral-care": "toothpaste",
     "coffee-machines": "coffee-machine",
+    "telecom": "mobile-plan",
     "general": "box",
 }
 
@@ -119,6 +121,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "games-drama": ((r"puzzles?|match-3|match 3|tile-matching|three-in-a-row", "puzzle-game"),),
     "oral-care": (),
     "coffee-machines": (),
+    "telecom": (),
     "general": (),
 }
 
@@ -133,6 +136,10 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     (r"pet food|petfood|cat food|dog food|kitten food|puppy food|pet treats?", "pets"),
     ("noodle|food|drink|snack|beverage|coffee|tea|halal|meal|restaurant", "food-drink"),
     ("kid|child|children|toddler|preschool", "kids-education"),
+    (
+        r"telecom|telco|mobile plan|data plan|phone plan|sim card|e-?sim\b|sim\b|mobile operator|carrier|5g|broadband",
+        "telecom",
+    ),
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
     ("learning|course|tutor|school|education|edtech", "education"),
     ("bank|wallet|pay|loan|finance|invest|insurance|fintech", "finance-apps"),
@@ -145,6 +152,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
 
 #: Prop words → the drawer that shows the prop (a small product silhouette), first match wins.
 PROP_WORDS: tuple[tuple[str, str], ...] = (
+    (r"sim card|sim tray|\besim\b", "sim-card"),
     (r"phone|smartphone|mobile", "phone"),
     (r"tablet|ipad", "tablet"),
     (r"laptop|computer", "laptop"),
