@@ -37,7 +37,7 @@ BRIEFS = Path(__file__).parent / "briefs"
 #: Every category the shipped and planned packs use; each bank covers them all.
 CATEGORIES = [
     "skincare", "haircare", "apparel", "outdoor-apparel", "sportswear", "food-drink", "electronics",
-    "kids-education", "education", "home", "finance-apps", "automotive", "pets", "games-drama", "general",
+    "kids-education", "education", "home", "finance-apps", "automotive", "pets", "games-drama", "telecom", "general",
 ]  # fmt: skip
 LOCALIZED = {"brief-copy", "creator-edit", "translator-file", "market-pack", "phrase-bank", "llm"}
 
