@@ -39,6 +39,7 @@ NEW = {
     "english-app": ("education", {"BD": "bn", "PK": "ur"}, "app", "app"),
     "puzzle-game": ("games-drama", {"RU": "ru", "KZ": "kk"}, "puzzle-game", "game"),
     "electric-car": ("automotive", {"ES": "es-ES", "NL": "nl"}, "compact-car", "car"),
+    "mobile-plan": ("telecom", {"UA": "uk", "CZ": "cs"}, "mobile-plan", "phone"),
 }
 
 
@@ -171,6 +172,7 @@ def test_each_new_variant_is_voiced_by_its_own_language_and_speaks_its_first_lin
 
     own = {"tr": "tr", "ar-EG": "ar", "de": "de", "pl": "pl", "sw": "sw", "en-NG": "en-gb", "fr": "fr-fr", "it": "it"}
     own |= {"he": "he", "el": "el", "bn": "bn", "ur": "ur", "ru": "ru", "kk": "kk", "es-ES": "es", "nl": "nl"}
+    own |= {"uk": "uk", "cs": "cs"}
     project = planned(name)
     for variant in project.variants[:: len(project.variants) // 2]:  # one variant per market
         voice = settings_for(variant.language)
