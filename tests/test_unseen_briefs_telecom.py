@@ -170,6 +170,21 @@ def test_the_98_percent_coverage_is_said_in_each_language_with_its_source_asked_
         assert any(f.rule_id == rule and f.where == variant.shots[3].shot_id for f in findings), variant.id
 
 
+def test_a_decimal_coverage_figure_is_written_with_a_decimal_comma_and_still_counts_as_the_figure() -> None:
+    """'99.5%' is '99,5 %' in Ukrainian and Czech (a dot would read as a thousands mark), and the line keeps it."""
+    from studio.model import load_brief
+    from studio.planning import plan_project
+
+    brief = load_brief(Path(__file__).parent / "briefs" / f"{BRIEF}.toml")
+    points = [brief.selling_points[0], "coverage for 99.5% of the population", brief.selling_points[2]]
+    project = plan_project(brief.model_copy(update={"selling_points": points}), llm=None)
+    for variant in project.variants:
+        proof = variant.shots[3]
+        assert proof.line_status["voice-over"].origin == "phrase-bank", (variant.id, proof.voiceover)
+        assert "99,5\u00a0%" in proof.voiceover and "99,5\u00a0%" in proof.caption, (variant.id, proof.caption)
+        assert "99.5" not in proof.voiceover + proof.caption
+
+
 def test_unlimited_is_cautioned_and_the_fair_use_proof_is_said_and_asked_for_where_it_is_missing() -> None:
     project = planned(BRIEF)
     report = build_report(project, scorecards=False)
