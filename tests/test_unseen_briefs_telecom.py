@@ -246,6 +246,7 @@ def test_segments_hear_their_own_hook_and_pain() -> None:
             family = {"uk": "рідними", "cs": "Rodina"}[variant.language]
             assert family in hook.voiceover, (variant.id, hook.voiceover)
             assert "child of about" not in hook.talent and "girl of about" not in hook.talent, hook.talent
+            assert "an Ukrainian" not in hook.prompt and "an European" not in hook.prompt, hook.prompt
 
 
 def test_the_frames_draw_the_plan_on_a_phone_with_signal_bars_and_a_sim_card_not_an_app() -> None:
