@@ -153,7 +153,7 @@ def test_the_98_percent_coverage_is_said_in_each_language_with_its_source_asked_
     report = build_report(project, scorecards=False)
     for variant in project.variants:
         proof = variant.shots[3]
-        assert proof.line_source is not None and proof.line_source.tags[0] == "coverage"
+        assert proof.line_source is not None and proof.line_source.tags[0] == "network-coverage"
         assert COVERAGE[variant.language] in proof.voiceover and COVERAGE[variant.language] in proof.caption
         assert all("98" in alt for alt in proof.alternatives), proof.alternatives
         assert "98%" not in proof.caption, "written as the language writes it, with a space before %"
