@@ -39,7 +39,7 @@ BRIEFS = Path(__file__).parent / "briefs"
 CATEGORIES = [
     "skincare", "haircare", "apparel", "outdoor-apparel", "sportswear", "food-drink", "electronics",
     "kids-education", "education", "home", "finance-apps", "automotive", "pets", "games-drama", "general",
-    "supplements", "makeup", "travel", "baby-care",
+    "supplements", "makeup", "travel", "baby-care", "telecom",
 ]  # fmt: skip
 LOCALIZED = {"brief-copy", "creator-edit", "translator-file", "market-pack", "phrase-bank", "llm"}
 

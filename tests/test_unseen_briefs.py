@@ -44,6 +44,7 @@ NEW: dict[str, tuple[str, dict[str, str] | list[tuple[str, str]], str, str]] = {
     "foundation": ("makeup", {"GB": "en-GB", "TW": "zh-Hant"}, "foundation", "foundation"),
     "travel-app": ("travel", {"AR": "es-AR", "RO": "ro"}, "app", "app"),
     "diapers": ("baby-care", {"PT": "pt-PT", "SE": "sv"}, "nappies", "nappies"),
+    "mobile-plan": ("telecom", {"UA": "uk", "CZ": "cs"}, "mobile-plan", "phone"),
 }
 
 
@@ -199,6 +200,7 @@ def test_each_new_variant_is_voiced_by_its_own_language_and_speaks_its_first_lin
     own |= {"en-GB": "en-gb", "zh-Hant": "cmn"}
     own |= {"es-AR": "es-419", "ro": "ro"}
     own |= {"pt-PT": "pt", "sv": "sv"}
+    own |= {"uk": "uk", "cs": "cs"}
     project = planned(name)
     for variant in one_per_market_language(project):
         voice = settings_for(variant.language)

@@ -72,6 +72,7 @@ PRODUCT_KINDS = (
     "supplement",
     "suitcase",
     "nappies",
+    "mobile-plan",
     "box",
     "foundation",
 )
@@ -97,6 +98,7 @@ CATEGORY_PRODUCT: dict[str, str] = {
     "supplements": "supplement",
     "travel": "app",
     "baby-care": "nappies",
+    "telecom": "mobile-plan",
     "general": "box",
     "makeup": "foundation",
 }
@@ -137,6 +139,7 @@ PRODUCT_WORDS: dict[str, tuple[tuple[str, str], ...]] = {
     "supplements": (),
     "travel": (),  # a booking app: the suitcase, the gate and the beach are the scene, never the product
     "baby-care": (),
+    "telecom": (),
     "general": (),
     "makeup": (),
 }
@@ -155,6 +158,10 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
     (r"nappy|nappies|diapers?|baby care|baby-care|babycare|baby wipes|infant care|newborn", "baby-care"),
     ("noodle|food|drink|snack|beverage|coffee|tea|halal|meal|restaurant", "food-drink"),
     ("kid|child|children|toddler|preschool", "kids-education"),
+    (
+        r"telecom|telco|mobile plan|data plan|phone plan|sim card|e-?sim\b|sim\b|mobile operator|carrier|5g|broadband",
+        "telecom",
+    ),
     ("tablet|phone|laptop|electronic|gadget|earbud|headphone|tech", "electronics"),
     ("learning|course|tutor|school|education|edtech", "education"),
     (r"travel|flights?\b|hotels?\b|holidays?\b|vacation|airline|tourism|trips?\b", "travel"),
@@ -168,6 +175,7 @@ CATEGORY_WORDS: tuple[tuple[str, str], ...] = (
 
 #: Prop words → the drawer that shows the prop (a small product silhouette), first match wins.
 PROP_WORDS: tuple[tuple[str, str], ...] = (
+    (r"sim card|sim tray|\besim\b", "sim-card"),
     (r"phone|smartphone|mobile", "phone"),
     (r"tablet|ipad", "tablet"),
     (r"laptop|computer", "laptop"),

@@ -760,6 +760,62 @@ def suitcase(s: Scene, cx: float, base: float, size: float) -> None:
         d.ellipse([x - r, base - r * 2, x + r, base], fill=(30, 30, 34))
 
 
+#: The mobile-plan screen: the signal bars' green, the 5G badge's blue and the SIM card's gold contacts.
+SIGNAL_GREEN: RGB = (60, 200, 120)
+BADGE_BLUE: RGB = (40, 110, 230)
+SIM_GOLD: RGB = (222, 178, 70)
+
+
+def sim_card(s: Scene, cx: float, base: float, size: float) -> None:
+    """A SIM card standing on its edge: a white card with a cut corner and gold contacts (the prop, and the card
+    beside a mobile plan's phone)."""
+    d = s.draw
+    w, h = size * 0.62, size * 0.9
+    x0, y0, x1 = cx - w / 2, base - h, cx + w / 2
+    cut = w * 0.28
+    d.polygon([(x0, y0), (x1 - cut, y0), (x1, y0 + cut), (x1, base), (x0, base)], fill=(246, 246, 250))
+    d.polygon([(x0, y0), (x1 - cut, y0), (x1, y0 + cut), (x1, base), (x0, base), (x0, y0)], outline=(150, 152, 160))
+    gw, gh = w * 0.46, h * 0.34
+    gx, gy = cx - gw / 2, base - h * 0.62
+    d.rounded_rectangle([gx, gy, gx + gw, gy + gh], radius=gw * 0.12, fill=SIM_GOLD)
+    for k in (1, 2):
+        d.line([(gx, gy + gh * k / 3), (gx + gw, gy + gh * k / 3)], fill=shade(SIM_GOLD, 0.7), width=2)
+    d.line([(cx, gy), (cx, gy + gh)], fill=shade(SIM_GOLD, 0.7), width=2)
+
+
+def mobile_plan(s: Scene, cx: float, base: float, size: float) -> None:
+    """A mobile plan: a phone held upright whose screen shows four rising signal bars, a 5G badge and the data left
+    as a full ring, with a SIM card standing beside it: the plan, not an app's chart or a game."""
+    d = s.draw
+    w = size * 0.52
+    x0, y0 = cx - w / 2 - size * 0.12, base - size
+    m = w * 0.07
+    s.odraw.rounded_rectangle([x0 - m * 3, y0 - m * 3, x0 + w + m * 3, base + m * 3], radius=m * 4, fill=(*s.light, 50))
+    s.flatten()
+    d.rounded_rectangle([x0, y0, x0 + w, base], radius=size * 0.07, fill=(28, 28, 34))
+    sx0, sy0, sx1, sy1 = x0 + m, y0 + m * 2, x0 + w - m, base - m * 2
+    d.rectangle([sx0, sy0, sx1, sy1], fill=(18, 34, 64))
+    cw, ch = sx1 - sx0, sy1 - sy0
+    bw = cw * 0.1  # four signal bars, rising, all lit
+    for k in range(4):
+        bx = sx0 + cw * 0.12 + k * bw * 1.5
+        top = sy0 + ch * (0.3 - 0.06 * k)
+        d.rectangle([bx, top, bx + bw, sy0 + ch * 0.34], fill=SIGNAL_GREEN)
+    bx0, by0 = sx0 + cw * 0.66, sy0 + ch * 0.12
+    d.rounded_rectangle([bx0, by0, sx1 - cw * 0.06, by0 + ch * 0.14], radius=cw * 0.04, fill=BADGE_BLUE)
+    _label(s, "5G", (bx0 + sx1 - cw * 0.06) / 2, by0 + ch * 0.07, ch * 0.09, WHITE)
+    r = cw * 0.3  # the data left: a full ring around an infinity sign
+    ry = sy0 + ch * 0.62
+    d.ellipse(
+        [cx - size * 0.12 - r, ry - r, cx - size * 0.12 + r, ry + r], outline=SIGNAL_GREEN, width=max(3, int(r * 0.22))
+    )
+    q = r * 0.28
+    for sign in (-1, 1):
+        ex = cx - size * 0.12 + sign * q
+        d.ellipse([ex - q, ry - q * 0.7, ex + q, ry + q * 0.7], outline=WHITE, width=max(2, int(q * 0.3)))
+    sim_card(s, x0 + w + size * 0.2, base, size * 0.34)
+
+
 def box(s: Scene, cx: float, base: float, size: float) -> None:
     """A product box with a ribbon (the general fallback)."""
     d = s.draw
@@ -1037,6 +1093,8 @@ WIDTH: dict[str, float] = {
     "foundation": 1.15,
     "nappies": 1.25,
     "nappy": 0.8,
+    "mobile-plan": 1.0,
+    "sim-card": 0.62,
 }
 
 DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
@@ -1069,6 +1127,8 @@ DRAWERS: dict[str, Callable[[Scene, float, float, float], None]] = {
     "suitcase": suitcase,
     "nappies": nappies,
     "nappy": nappy,
+    "mobile-plan": mobile_plan,
+    "sim-card": sim_card,
     "box": box,
     "foundation": foundation,
 }

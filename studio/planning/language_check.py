@@ -8,8 +8,9 @@ The rule, line by line (`identify`):
   at least half of the remaining letters must be in the language's script (kana or Han for Japanese; Han without kana
   for Chinese; Hangul for Korean). zh-Hans and zh-Hant are told apart by characters that exist in only one form.
   Arabic, Persian and Urdu share the Arabic script: letters only one of them writes (Urdu's ے ں ٹ ہ ھ, Arabic's
-  ة ى ي ك) decide first, then, from three words, lingua choosing among the three. Kazakh and Russian share the
-  Cyrillic script: Kazakh's own letters (ә ғ қ ң ө ұ ү һ і) decide first, then, from two words, lingua between the two.
+  ة ى ي ك) decide first, then, from three words, lingua choosing among the three. Kazakh, Russian and Ukrainian
+  share the Cyrillic script: Kazakh's own letters (ә ғ қ ң ө ұ ү һ і), Ukrainian's (ґ є і ї) and the ones Russian
+  writes and Ukrainian never does (ё ъ ы э) decide first, then, from two words, lingua between the two.
 - Latin-script languages are decided by lingua, built once per process from the markets' languages plus English.
   A line with fewer than 3 words or 12 letters (after names are removed) is *unsure* (`language_ok=None`): lingua
   cannot tell "Mua ngay" from Tagalog. Indonesian and Malay are near-identical, so either passes for either;
@@ -46,6 +47,9 @@ SURE = 0.6
 #: ... or the variant's language close behind the winner: lingua's values are shares over every language the studio
 #: knows (27 markets), so on a three-word line they spread thin ("Pagi-pagi kulit kusam?": tl 0.25, ms 0.24, id 0.21).
 UNSURE_SHARE = 0.6
+#: Ukrainian and Russian, chosen between by lingua on a line with none of the letters that tell them apart: many short
+#: lines are spelt the same in both ("Для дороги в метро": ru 0.62), so Russian needs this much to be named.
+SURE_NEIGHBOUR = 0.7
 #: Languages lingua (or anyone) cannot reliably tell apart on an ad line: either passes for either.
 CLOSE = {"id": "ms", "ms": "id", "fil": "tl", "tl": "fil"}
 #: Scripts that decide a language on their own.
@@ -75,12 +79,30 @@ OWN_LETTERS = {"ur": frozenset("ٹڈڑںےۓہۂھ"), "ar": frozenset("ةىيك"
 NOT_ARABIC = frozenset("پچژگیک")
 #: Languages written in the Cyrillic script that markets use side by side (Kazakhstan: Kazakh and Russian). Kazakh
 #: writes nine letters Russian never does (ә ғ қ ң ө ұ ү һ і); they decide first, then lingua choosing between the two.
-SHARED_CYRILLIC = ("kk", "ru")
+SHARED_CYRILLIC = ("kk", "ru", "uk")
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 #: Romanian's own letters: s and t with the comma below (ș ț), which no other language the markets use writes (Turkish
 #: writes ş with a cedilla). lingua reads short Romanian lines poorly (it was trained mostly on the cedilla forms), so
 #: a Romanian line that carries them is Romanian unless lingua is sure it is another language.
 ROMANIAN_LETTERS = frozenset("șțȘȚ")
+#: Ukraine: Ukrainian writes four letters Russian never does (ґ є і ї; і is Kazakh's too), and never writes four that
+#: Russian (and Kazakh) do (ё ъ ы э). A line with the latter is not Ukrainian; a line with the former is not Russian.
+UKRAINIAN_LETTERS = frozenset("ґєіїҐЄІЇ")
+NOT_UKRAINIAN = frozenset("ёъыэЁЪЫЭ")
+#: Kazakh's letters without the і it shares with Ukrainian: a line with one of them is Kazakh, not Ukrainian.
+KAZAKH_ONLY = KAZAKH_LETTERS - UKRAINIAN_LETTERS
+#: lingua gives Ukrainian no chance on a line without ґ є і ї (Russian 1.00 for "Знову дощ?"), so a line with none of
+#: the letters is named Russian only by lingua's statistics (below 1.00) or by a common word Russian spells this way
+#: and Ukrainian never does (Ukrainian: що, ні, знову, зараз, сьогодні, тільки, де, як, або, теж, дуже...).
+RUSSIAN_WORDS = frozenset({
+    "что", "нет", "опять", "сейчас", "сегодня", "только", "где", "когда", "как", "если", "или", "тоже", "очень",
+    "теперь", "всегда", "здесь", "хочешь", "можно", "нужно", "надо", "скачай", "бесплатно", "лучше", "лучший",
+    "самый", "связь", "связи", "спасибо", "пожалуйста", "покупай", "да", "она", "они", "меня",
+    "тебя", "себя", "ничего", "всего",
+})  # fmt: skip
+#: Letters only Czech writes among the studio's Latin-script languages (č ď ě ň ř š ť ů ž): lingua, choosing among
+#: every market's language, gives a short Czech line to Malay or Swahili ("Začni zdarma s …": ms 0.46).
+CZECH_LETTERS = frozenset("čďěňřšťůžČĎĚŇŘŠŤŮŽ")
 SCRIPT_LANGUAGE = {"thai": "th", "arabic": "ar", "hebrew": "he", "devanagari": "hi", "tamil": "ta", "bengali": "bn"}
 SCRIPT_LANGUAGE |= {"hangul": "ko", "kana": "ja", "han": "zh", "cyrillic": "ru", "greek": "el"}
 #: Characters written differently in Simplified and Traditional Chinese (common in ads): simplified, traditional.
@@ -235,6 +257,8 @@ def identify(
     if dominant != "latin":
         return Verdict(False, SCRIPT_LANGUAGE.get(dominant, dominant), f"written in the {dominant} script")
     words = [w for w in re.split(r"\s+", rest) if any(ch.isalpha() for ch in w)]
+    if lang == "cs" and set(rest) & CZECH_LETTERS:
+        return Verdict(True, language, f"Czech letters ({''.join(sorted(set(rest) & CZECH_LETTERS))})")
     if len(words) < MIN_WORDS or len(letters) < MIN_LETTERS:
         return Verdict(None, "", f"too short to identify ({len(words)} words after names)")
     ranked = detect_latin(rest, (lang,))
@@ -285,28 +309,84 @@ def _which_arabic_script_language(text: str, language: str) -> Verdict:
 
 
 def _which_cyrillic_language(text: str, language: str) -> Verdict:
-    """A Cyrillic line in a Kazakh or Russian variant. Kazakh's own letters (ә ғ қ ң ө ұ ү һ і) make a line Kazakh:
-    in a Russian variant it is Kazakh, in a Kazakh variant it is Kazakh whatever else it holds. A line with none of
-    them is Russian-looking: from two words, lingua choosing between the two decides (a Russian line in a Kazakh
-    variant is caught: "Скачай бесплатно"); a one-word line with none of them is unsure in a Kazakh variant."""
+    """A Cyrillic line in a Kazakh, Russian or Ukrainian variant, decided by letters first:
+    - Kazakh's own letters (ә ғ қ ң ө ұ ү һ) make a line Kazakh; і alone is Kazakh's and Ukrainian's.
+    - Ukrainian's ґ є ї (and і where no Kazakh letter is) make it Ukrainian; ё ъ ы э make it not Ukrainian.
+    - A line with none of them: from two words, lingua choosing between the variant's language and the language the
+      line looks like (Russian) decides; a one-word line is unsure ("Скачай бесплатно" in a Kazakh or Ukrainian
+      variant is caught; "Тегін ойна" is Kazakh)."""
     lang = base(language)
-    kazakh = {ch for ch in text if ch in KAZAKH_LETTERS}
-    if lang == "ru":
-        if kazakh:
-            return Verdict(False, "kk", f"written with Kazakh letters ({''.join(sorted(kazakh))})")
-        return Verdict(True, language, "cyrillic script, no Kazakh letters")
-    if kazakh:
-        return Verdict(True, language, f"cyrillic script, Kazakh letters ({''.join(sorted(kazakh))})")
+    letters = set(text)
+    kazakh_only = letters & KAZAKH_ONLY
+    ukrainian = letters & UKRAINIAN_LETTERS
+    ukrainian_only = ukrainian - KAZAKH_LETTERS
+    not_ukrainian = letters & NOT_UKRAINIAN
     words = [w for w in re.split(r"\s+", text) if any(ch.isalpha() for ch in w)]
+    if lang == "ru":
+        if kazakh_only:
+            return Verdict(False, "kk", f"written with Kazakh letters ({''.join(sorted(kazakh_only))})")
+        if ukrainian_only:
+            return Verdict(False, "uk", f"written with Ukrainian letters ({''.join(sorted(ukrainian))})")
+        if ukrainian:  # і alone: Kazakh or Ukrainian, lingua says which
+            who = _lingua_pick(text, ("kk", "uk"))
+            return Verdict(False, who, f"written with the letter і, which Russian does not use ({who})")
+        return Verdict(True, language, "cyrillic script, no Kazakh or Ukrainian letters")
+    if lang == "uk":
+        if kazakh_only:
+            return Verdict(False, "kk", f"written with Kazakh letters ({''.join(sorted(kazakh_only))})")
+        if not_ukrainian:
+            found = "".join(sorted(not_ukrainian))
+            return Verdict(False, "ru", f"written with letters Ukrainian never uses ({found})")
+        if ukrainian:
+            return Verdict(True, language, f"cyrillic script, Ukrainian letters ({''.join(sorted(ukrainian))})")
+        if len(words) < 2:
+            return Verdict(None, "", "one Cyrillic word with no Ukrainian letters (ґ є і ї): too short to tell")
+        said = {w.strip(".,!?:;«»\"'()—–-").casefold() for w in words}
+        if said & RUSSIAN_WORDS:
+            found = ", ".join(sorted(said & RUSSIAN_WORDS))
+            return Verdict(False, "ru", f"Russian words ({found}), no Ukrainian letters")
+        values = _lingua_values(text, ("ru", "uk"))
+        if values.get("ru", 0.0) >= 0.999:  # lingua's letter rule, not its statistics: it cannot tell
+            return Verdict(None, "", "no Ukrainian letters (ґ є і ї) and no Russian ones or words: cannot tell")
+        # Ukrainian and Russian share many whole lines ("Для дороги в метро"): a Russian verdict needs more than SURE
+        return _lingua_between(text, language, "ru", "no Ukrainian letters", sure=SURE_NEIGHBOUR)
+    # Kazakh
+    if kazakh_only:
+        return Verdict(True, language, f"cyrillic script, Kazakh letters ({''.join(sorted(kazakh_only))})")
+    if ukrainian_only:
+        return Verdict(
+            False, "uk", f"written with Ukrainian letters ({''.join(sorted(ukrainian))}), none of Kazakh's own"
+        )
+    if ukrainian:  # і alone: Kazakh unless lingua is sure it is Ukrainian
+        values = _lingua_values(text, ("kk", "uk"))
+        if len(words) >= 2 and values.get("uk", 0.0) >= SURE and values.get("kk", 0.0) < UNSURE_OWN:
+            return Verdict(False, "uk", f"identified as uk ({values['uk']:.2f}), with no Kazakh letters but і")
+        return Verdict(True, language, "cyrillic script, Kazakh letters (і)")
     if len(words) < 2:
         return Verdict(None, "", "one Cyrillic word with no Kazakh letters (ә ғ қ ң ө ұ ү һ і): too short to tell")
-    ranked = _detector(SHARED_CYRILLIC).compute_language_confidence_values(text)
-    values = {v.language.iso_code_639_1.name.lower(): v.value for v in ranked}
-    if values.get("ru", 0.0) >= SURE:
-        return Verdict(False, "ru", f"identified as ru ({values['ru']:.2f}), with no Kazakh letters")
-    if values.get("kk", 0.0) >= SURE:
-        return Verdict(True, language, f"identified ({values['kk']:.2f}), no Kazakh letters")
-    return Verdict(None, "ru", f"kk {values.get('kk', 0.0):.2f} against ru {values.get('ru', 0.0):.2f}")
+    return _lingua_between(text, language, "ru", "no Kazakh letters")
+
+
+def _lingua_values(text: str, codes: tuple[str, ...]) -> dict[str, float]:
+    ranked = _detector(tuple(sorted(codes))).compute_language_confidence_values(text)
+    return {v.language.iso_code_639_1.name.lower(): v.value for v in ranked}
+
+
+def _lingua_pick(text: str, codes: tuple[str, ...]) -> str:
+    values = _lingua_values(text, codes)
+    return max(values, key=lambda c: values[c]) if values else codes[0]
+
+
+def _lingua_between(text: str, language: str, other: str, why: str, sure: float = SURE) -> Verdict:
+    """lingua choosing between the variant's language and `other` for a line its letters do not decide: `other` at
+    `sure` or more is that language, the variant's language at SURE or more is it, anything between is unsure."""
+    lang = base(language)
+    values = _lingua_values(text, (lang, other))
+    if values.get(other, 0.0) >= sure:
+        return Verdict(False, other, f"identified as {other} ({values[other]:.2f}), with {why}")
+    if values.get(lang, 0.0) >= SURE:
+        return Verdict(True, language, f"identified ({values[lang]:.2f}), {why}")
+    return Verdict(None, other, f"{lang} {values.get(lang, 0.0):.2f} against {other} {values.get(other, 0.0):.2f}")
 
 
 def _latin_language(text: str) -> str:

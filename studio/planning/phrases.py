@@ -200,6 +200,11 @@ class PhraseBank(Strict):
         description="The thousands separator a figure is written with ('\u00a0' for Russian: 2 000, where "
         "'2,000' would read as two); '' keeps the brief's.",
     )
+    decimal: str = Field(
+        default="",
+        description="The decimal mark a figure is written with (',' for Ukrainian and Czech: 99,5 %, where '99.5' is "
+        "the English way); '' keeps the brief's.",
+    )
     categories: dict[str, CategoryLines]
     benefits: dict[str, list[str]]
     pains: dict[str, list[str]]
@@ -232,10 +237,12 @@ class PhraseBank(Strict):
         return v
 
     def local_digits(self, figure: str) -> str:
-        """A figure in the bank's digits ('15' → '১৫' for Bengali) and thousands separator ('2,000' → '2 000' for
-        Russian); any other character is kept."""
+        """A figure in the bank's digits ('15' → '১৫' for Bengali), thousands separator ('2,000' → '2 000' for
+        Russian) and decimal mark ('99.5' → '99,5' for Czech); any other character is kept."""
         if self.thousands:
             figure = re.sub(r"(?<=\d)[,.\s\u00a0](?=\d{3}(?!\d))", self.thousands, figure)
+        if self.decimal:
+            figure = re.sub(r"(?<=\d)[.,](?=\d)", self.decimal, figure)
         if not self.digits:
             return figure
         zero = ord(self.digits)
@@ -476,10 +483,11 @@ def for_slot(lines: list[str], slot: str) -> list[str]:
 
 
 def figures(text: str) -> list[str]:
-    """The numbers a line states, as plain digits ('1,450 ppm' → '1450'; Arabic-Indic digits read as digits)."""
+    """The numbers a line states, as plain digits ('1,450 ppm' → '1450'; '2,5' → '2.5'; Arabic-Indic digits read as
+    digits)."""
     text = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)
     text = re.sub(r"(?<=\d)[.,\s\u00a0](?=\d{3}\b)", "", text)
-    return re.findall(r"\d+(?:[.,]\d+)?", text)
+    return [f.replace(",", ".") for f in re.findall(r"\d+(?:[.,]\d+)?", text)]  # 99,5 and 99.5 are one figure
 
 
 def _plural(text: str, n: str, language: str, category: str = "") -> str:

@@ -125,7 +125,9 @@ def _interleave(a: list[str], b: list[str]) -> list[str]:
 
 
 def _article(noun: str) -> str:
-    return f"an {noun}" if noun[:1].lower() in "aeiou" else f"a {noun}"
+    """'an Indonesian woman', 'a Ukrainian man', 'a European', 'a uniform' (a 'yoo' sound takes 'a')."""
+    vowel = noun[:1].lower() in "aeiou" and not re.match(r"(?i)(uk|uni|use|usu|eu|one\b)", noun)
+    return f"an {noun}" if vowel else f"a {noun}"
 
 
 def _knowledge(ctx: VariantContext) -> Knowledge:

@@ -39,7 +39,7 @@ class Rule(Pack):
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,80}$")
     markets: list[str] = Field(min_length=1, description="Market codes ('CN'), '*' for every market.")
-    kind: Literal["claim", "disclosure", "ai-label", "language-version"] = "claim"
+    kind: Literal["claim", "disclosure", "ai-label", "language-version", "language"] = "claim"
     severity: Severity
     authority: str = Field(min_length=3, description="Who enforces it and the article, e.g. 'SAMR — ... art. 9'.")
     source: str = Field(min_length=3, description="The text it comes from (law, guideline, section).")
@@ -63,6 +63,9 @@ class Rule(Pack):
     requires_language: str = Field(
         default="", description="Language version: a language the same market and segment must also be planned in."
     )
+    languages: list[str] = Field(
+        default_factory=list, description="Language rule: the languages (BCP-47 primary tags) the ad must be in."
+    )
 
     @field_validator("markets")
     @classmethod
@@ -82,6 +85,8 @@ class Rule(Pack):
             raise ValueError("an ai-label rule needs [rules.labels] with at least en = '...'")
         if self.kind == "language-version" and not self.requires_language:
             raise ValueError("a language-version rule needs requires_language = '<BCP-47 code>' (e.g. 'fr')")
+        if self.kind == "language" and not self.languages:
+            raise ValueError("a language rule needs languages = ['uk', ...] (the languages the ad must be in)")
         empty = [lang for lang, words in self.terms.items() if not [w for w in words if w.strip()]]
         if empty:
             raise ValueError(f"terms for {empty} are empty")
@@ -449,6 +454,9 @@ def check_variant(project: Project, variant: Variant, book: RuleBook | None = No
             made = generated_media(project, variant)
             if made and project.settings.ai_label == "off":
                 add(rule, None, [m["id"] for m in made], "whole video", "label")
+        elif rule.kind == "language":
+            for where, fld, words, said in _language_findings(project, variant, rule, lines):
+                add(rule, said, words, where, fld)
     _attach_overrides(project, findings)
     return _merged(findings)
 
@@ -459,6 +467,26 @@ def _speaks(language: str, languages: list[str]) -> bool:
         return True
     tag = language.casefold()
     return any(tag == w.casefold() or tag.split("-")[0] == w.casefold().split("-")[0] for w in languages)
+
+
+def _language_findings(
+    project: Project, variant: Variant, rule: Rule, lines: list[Line]
+) -> list[tuple[str, str, list[str], Line | None]]:
+    """A language rule (an ad must be in the state language): the whole video when the variant speaks another
+    language, else each line the language check identifies as another language (a Russian line in a Ukrainian
+    variant), with the language it was seen as. Brand and product names are left out, as the language check does."""
+    from studio.planning.language_check import base, brand_names, identify
+
+    allowed = {base(code) for code in rule.languages}
+    if base(variant.language) not in allowed:
+        return [("whole video", "language", [variant.language], None)]
+    names = brand_names(project)
+    out: list[tuple[str, str, list[str], Line | None]] = []
+    for line in lines:
+        verdict = identify(line.text, variant.language, names=names)
+        if verdict.ok is False and verdict.detected and base(verdict.detected) not in allowed:
+            out.append((line.where, line.field, [verdict.detected], line))
+    return out
 
 
 def _merged(findings: list[Finding]) -> list[Finding]:
