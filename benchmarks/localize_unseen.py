@@ -14,6 +14,8 @@ translator-file, market-pack, phrase-bank or llm; `untranslated` lines (the mast
 are not. The share is localized / all such lines. Selling points and claims are counted apart too (the material the
 universal tags are for), with the ones still untranslated listed so a reader sees what is left.
 
+Figures before and after the universal tags: benchmarks/results/localize_unseen.txt (0.65 → 0.72).
+
 Run: PYTHONPATH=. .venv/bin/python benchmarks/localize_unseen.py     Last line: localized_share=0.xx (a/b) ...
 """
 
