@@ -436,3 +436,20 @@ def _resolved(path: Path) -> Path:
 def clear_cache() -> None:
     _load.cache_clear()
     _resolved.cache_clear()
+
+
+#: "the product" as a pack's pictures say it (a whole phrase: not "the products", not "the production line").
+THE_PRODUCT = re.compile(r"\bthe product\b", re.IGNORECASE)
+
+
+def names_no_product(category: Category) -> bool:
+    """The pack draws 'the product' without saying what it is (home, general): its product shot starts so."""
+    return bool(re.match(r"the product\b", category.product_shot.strip(), re.IGNORECASE))
+
+
+def name_product(text: str, category: Category, product: str) -> str:
+    """A picture of 'the product' in a pack that draws no product of its own (general, home) names the brief's
+    product instead ('the Soffi Dry overnight diapers in use'); other packs' pictures are kept as written."""
+    if not product.strip() or not names_no_product(category):
+        return text
+    return THE_PRODUCT.sub(lambda _: f"the {product.strip()}", text)

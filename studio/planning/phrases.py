@@ -298,7 +298,9 @@ def _spaced(word: str) -> bool:
     return all(script_of_char(c) not in UNSPACED for c in word)
 
 
-@lru_cache(maxsize=2048)
+#: Room for every keyword of the lexicon and the category packs (4,000+ with the universal tags, each tried for
+#: every line): a cache smaller than the words one plan tries is emptied in turn and recompiles every keyword.
+@lru_cache(maxsize=32768)
 def _keyword_re(word: str) -> re.Pattern[str]:
     """Spaced-script keywords match at a word start ('hydrat' finds 'hydrating'); three letters or fewer match
     whole words only ('uv', 'fit' but not 'fitness'); Thai, Chinese, Japanese and Korean match anywhere."""

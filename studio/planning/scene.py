@@ -17,7 +17,7 @@ from studio.model.brief import Segment
 from studio.model.project import LineSource, Shot
 from studio.model.requests import CastMember
 from studio.planning.context import VariantContext
-from studio.planning.knowledge import CastPart, Knowledge, Occasion, load_knowledge
+from studio.planning.knowledge import CastPart, Knowledge, Occasion, load_knowledge, name_product
 from studio.planning.segments import (
     Memo,
     SegmentMaterial,
@@ -377,7 +377,7 @@ def compose_scene(shot: Shot, index: int, ctx: VariantContext, overrides: dict[s
         talent_words = presenter_talent(ctx) or (
             f"{lead_words}, {style.talent}" if style and style.talent else lead_words
         )
-    own = [_pick(cat.props, index + k) for k in range(2)]
+    own = [name_product(_pick(cat.props, index + k), cat, ctx.brief.product) for k in range(2)]
     props = _dedup((occ.props[:2] if occ and shot.framing != "product" else []) + own)
 
     talent_words = str(overrides.get("talent", talent_words))
@@ -386,7 +386,7 @@ def compose_scene(shot: Shot, index: int, ctx: VariantContext, overrides: dict[s
     if isinstance(overrides.get("motifs"), list):
         motifs = list(overrides["motifs"])
     source = _line_source(shot, ctx, _problem_index(shot, ctx), material)
-    visual = _problem_visual(shot, ctx, source)
+    visual = name_product(_problem_visual(shot, ctx, source), cat, ctx.brief.product)
     lead_name = talent_words.split(",")[0].split(" with ")[0]
     who = f"the hands of {_article(lead_name)}" if shot.framing == "product" else talent_words
     if shot.presenter:

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 from studio.model.brief import Brief, SuppliedCopy
 from studio.model.project import Insight, LineSource, Shot, Storyboard
-from studio.planning.knowledge import Beat, Benefit, Category, Knowledge, Pain, Structure, load_knowledge
+from studio.planning.knowledge import (
+    Beat,
+    Benefit,
+    Category,
+    Knowledge,
+    Pain,
+    Structure,
+    load_knowledge,
+    name_product,
+)
 from studio.planning.segments import SegmentMaterial, segment_material
 
 HOOK_MAX_S = 2.0
@@ -197,8 +206,14 @@ def plan_lines(brief: Brief, category: Category, structure: Structure, material:
 
 def _visual(beat: Beat, category: Category, plan: LinePlan, benefits: list[Benefit], n: int, product: str = "") -> str:
     """The category's own visual grammar for the beat, with the benefit (or the pain) this shot is about. A pack
-    whose product shot says only 'the product' (home, general) has the brief's product named there: a cordless
-    stick vacuum, not any appliance."""
+    whose product shot says only 'the product' (home, general) has the brief's product named in every picture:
+    a cordless stick vacuum, not any appliance."""
+    return name_product(_pack_visual(beat, category, plan, benefits, n, product), category, product)
+
+
+def _pack_visual(
+    beat: Beat, category: Category, plan: LinePlan, benefits: list[Benefit], n: int, product: str = ""
+) -> str:
     family = BEAT_FAMILY.get(beat.beat, beat.beat)
     if beat.beat in category.beat_visuals:
         base = category.beat_visuals[beat.beat]
