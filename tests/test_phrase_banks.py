@@ -368,7 +368,9 @@ def test_a_banked_claim_keeps_the_category_caution_in_any_script() -> None:
 
 
 #: Spellings and words that mark a line as British or American English.
-BRITISH = re.compile(r"(?i)\b(colour|favourite|flavour|napp(y|ies)|mum|make-up|centre|queu(e|es|ing)|holidays?|organis\w*)\b")
+BRITISH = re.compile(
+    r"(?i)\b(colour|favourite|flavour|napp(y|ies)|mum|make-up|centre|queu(e|es|ing)|holidays?|organis\w*)\b"
+)
 AMERICAN = re.compile(r"(?i)\b(color|favorite|flavor|diapers?|mom|makeup|center|vacation|organiz\w*)\b")
 
 

@@ -273,7 +273,10 @@ def test_each_variant_is_voiced_in_russian_or_kazakh_and_readiness_says_so() -> 
         assert rms > 300, (variant.id, rms)  # int16: not silence
     ready = {r.market: r for r in check_readiness(readiness_request(project, {}, "procedural"))}
     assert set(ready) == set(LANGUAGES)
-    assert (ready["RU"].voice.what, ready["KZ"].voice.what) == ("espeak (Russian) · guide voice", "espeak (Kazakh) · guide voice")
+    assert (ready["RU"].voice.what, ready["KZ"].voice.what) == (
+        "espeak (Russian) · guide voice",
+        "espeak (Kazakh) · guide voice",
+    )
     for market, r in ready.items():
         assert r.voice.ready and r.font.ready, (market, r.voice, r.font)
     # a neural Kazakh voice that is not installed is named plainly, with where to put it

@@ -300,7 +300,10 @@ def test_ukrainian_and_czech_letters_are_drawn_and_each_variant_is_voiced_in_its
         assert spoken is not None and len(spoken.samples) > spoken.sample_rate * 0.5
         assert float(np.sqrt(np.mean(spoken.samples.astype(np.float64) ** 2))) > 300
     ready = {r.market: r for r in check_readiness(readiness_request(project, {}, "procedural"))}
-    assert (ready["UA"].voice.what, ready["CZ"].voice.what) == ("espeak (Ukrainian)", "espeak (Czech)")
+    assert (ready["UA"].voice.what, ready["CZ"].voice.what) == (
+        "espeak (Ukrainian) · guide voice",
+        "espeak (Czech) · guide voice",
+    )
     assert all(r.voice.ready and r.font.ready for r in ready.values())
     (ua,) = [
         r

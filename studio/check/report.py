@@ -20,6 +20,7 @@ from studio.check.scorecard import score_variant
 from studio.model import Project, Variant
 from studio.planning.knowledge import load_knowledge
 from studio.planning.language_check import check_variant as check_lines
+from studio.planning.localize import OFFER_NOT_SAID
 from studio.planning.platform_specs import check_project_platforms
 from studio.preflight.compliance import Finding, check_project, variant_lines
 
@@ -161,7 +162,9 @@ def build_report(
     report = CheckReport(project.name, ids, findings)
     report.translator = [p for v in project.variants if v.id in ids for p in check_lines(project, v)]
     report.review = {
-        v.id: notes for v in project.variants if v.id in ids and (notes := regional_notes(v) + voice_notes(project, v))
+        v.id: notes
+        for v in project.variants
+        if v.id in ids and (notes := regional_notes(v) + offer_notes(v) + voice_notes(project, v))
     }
     found = check_project_platforms(project, root=project_dir)
     report.platform = [f for f in found if not f.variant_id or f.variant_id in ids]
@@ -235,6 +238,15 @@ def regional_notes(variant: Variant) -> list[str]:
             "have a local writer adapt their wording before publishing."
         )
     return notes
+
+
+def offer_notes(variant: Variant) -> list[str]:
+    """The call to action the variant says when the brief's asks for something no phrase in its language asks for
+    (a free sample, a test drive): the category's own CTA stands in, and the marketer is told the offer is not said."""
+    status = variant.line_status.get("call-to-action")
+    if status is None or (at := status.note.find(OFFER_NOT_SAID)) < 0:
+        return []
+    return [f"call to action \u201c{variant.call_to_action}\u201d: {status.note[at:]}."]
 
 
 #: The bank a line was borrowed from, as wording.bank_wording notes it ("from the es-MX bank, not written for ...").

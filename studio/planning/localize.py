@@ -17,7 +17,7 @@ from studio.model.ids import stable_hash
 from studio.model.project import Flag, LineOrigin, LineSource, LineStatus, LocalizedShot, Shot, Storyboard, Variant
 from studio.planning.context import VariantContext
 from studio.planning.knowledge import SpeechRate
-from studio.planning.phrases import load_banks
+from studio.planning.phrases import load_banks, match
 from studio.planning.scene import compose_scene, variant_line
 from studio.planning.speech import LEAD_S, fit_needs, line_rate, speech_limits, speech_units, spoken_seconds, unit_name
 from studio.planning.storyboard import line_language, short_caption, shot_copy_key
@@ -25,6 +25,11 @@ from studio.planning.wording import BRIEF_MATERIAL, NoWording, Wording, bank_wor
 
 BASE_NEGATIVE = ["blurry", "low quality", "watermark", "garbled text", "deformed hands", "extra limbs"]
 CTA_BEATS = {"cta"}
+#: How a call to action's note starts when the brief's offer is not said (check lists it for review).
+OFFER_NOT_SAID = "the brief's call to action"
+#: What each call-to-action intent of the lexicon's [ctas] asks, as the review note says it.
+ASKS = {"sample": "get a free sample", "try": "try it", "download": "download the app", "sign-up": "sign up"}
+ASKS |= {"learn": "learn more", "link": "tap the link"}
 
 
 def source_hash(shot: Shot) -> str:
@@ -95,9 +100,11 @@ def supplied_origin(kind: str, key: str, beat: str, ctx: VariantContext) -> tupl
     if beat in CTA_BEATS:
         if copy and copy.call_to_action:
             return copy.call_to_action, "brief-copy"
-        phrases = ctx.market.call_to_action.get(ctx.language.code, [])
-        if phrases:
-            return phrases[0], "market-pack"
+        _, phrase = pack_call_to_action(
+            ctx.brief.call_to_action, ctx.market.call_to_action.get(ctx.language.code, []), ctx.category
+        )
+        if phrase:  # else the category's own call to action, from the phrase bank
+            return phrase, "market-pack"
     return None
 
 
@@ -529,6 +536,23 @@ def localize_variant(storyboard: Storyboard, ctx: VariantContext) -> Variant:
     )
 
 
+def pack_call_to_action(brief_cta: str, phrases: list[str], category: str) -> tuple[str, str]:
+    """What the brief's call to action asks (`try`, `order`, `book`... from the lexicon's [ctas]; '' when no intent
+    is recognised) and the market pack's first phrase asking the same, or '' (then the category's own CTA speaks:
+    a free sample is not an 'Order now', a test drive not a 'Download the app'). A CTA with no recognised intent
+    takes the pack's first phrase, as a pack is written with its most general phrase first."""
+    asked = match(load_banks().lexicon, "ctas", brief_cta, category) if brief_cta else None
+    if asked is None:
+        return "", _pick(phrases, 0)
+    return asked.tag, next((p for p in phrases if asks(p, asked.tag, category)), "")
+
+
+def asks(text: str, intent: str, category: str) -> bool:
+    """Whether a call to action asks `intent` (the lexicon's [ctas]: the earliest intent word in it wins)."""
+    said = match(load_banks().lexicon, "ctas", text, category)
+    return said is not None and said.tag == intent
+
+
 def variant_lines(
     storyboard: Storyboard, ctx: VariantContext, shots: list[LocalizedShot]
 ) -> tuple[str, str, dict[str, LineStatus]]:
@@ -542,30 +566,39 @@ def variant_lines(
     master = is_master_language(ctx)
     status: dict[str, LineStatus] = {}
     flags = shots[-1].flags if shots else []
-    pack_cta = _pick(m.call_to_action.get(ctx.language.code, []), 0)
+    phrases = m.call_to_action.get(ctx.language.code, [])
+    asked, pack_cta = pack_call_to_action(ctx.brief.call_to_action, phrases, ctx.category)
+    cta_shot = next((s for s in storyboard.shots if s.beat in CTA_BEATS), None)
+    words = bank_line(cta_shot, "cta", ctx) if cta_shot else NoWording("the storyboard has no call-to-action shot")
     if copy and copy.call_to_action:
         cta, status["call-to-action"] = copy.call_to_action, LineStatus(origin="brief-copy")
     elif master:
         cta, status["call-to-action"] = ctx.brief.call_to_action, LineStatus(origin="master")
     elif pack_cta:
         cta, status["call-to-action"] = pack_cta, LineStatus(origin="market-pack")
-    else:
-        cta_shot = next((s for s in storyboard.shots if s.beat in CTA_BEATS), None)
-        words = bank_line(cta_shot, "cta", ctx) if cta_shot else NoWording("the storyboard has no call-to-action shot")
-        if isinstance(words, Wording):
-            cta, status["call-to-action"] = words.caption, LineStatus(origin="phrase-bank", note=words.note)
-        else:
-            cta, status["call-to-action"] = ctx.brief.call_to_action, LineStatus(origin="untranslated")
-            flags.append(
-                Flag(
-                    kind="untranslated",
-                    message=(
-                        f"The call to action has no {ctx.language.name} version: showing \u201c{cta}\u201d. Add "
-                        f"[copy.{ctx.language_code}] call_to_action to the brief or a `{ctx.language.code}` phrase to "
-                        f"[call_to_action] in markets/{m.code.lower()}.toml."
-                    ),
-                )
+    elif isinstance(words, Wording):  # the category's own call to action: on topic, if not the brief's offer
+        note = ""
+        if asked and not asks(words.text, asked, ctx.category) and not asks(words.caption, asked, ctx.category):
+            note = (
+                f"; {OFFER_NOT_SAID} \u201c{ctx.brief.call_to_action}\u201d asks to {ASKS.get(asked, asked)}, "
+                f"which no {ctx.language.name} phrase here does: add [copy.{ctx.language_code}] call_to_action to "
+                "the brief to keep its offer"
             )
+        cta, status["call-to-action"] = words.caption, LineStatus(origin="phrase-bank", note=words.note + note)
+    elif phrases:
+        cta, status["call-to-action"] = phrases[0], LineStatus(origin="market-pack")
+    else:
+        cta, status["call-to-action"] = ctx.brief.call_to_action, LineStatus(origin="untranslated")
+        flags.append(
+            Flag(
+                kind="untranslated",
+                message=(
+                    f"The call to action has no {ctx.language.name} version: showing \u201c{cta}\u201d. Add "
+                    f"[copy.{ctx.language_code}] call_to_action to the brief or a `{ctx.language.code}` phrase to "
+                    f"[call_to_action] in markets/{m.code.lower()}.toml."
+                ),
+            )
+        )
     legal = (copy.legal if copy else None) or ""
     if legal:
         status["legal"] = LineStatus(origin="brief-copy")

@@ -282,6 +282,9 @@ class Lexicon(Strict):
     pains: dict[str, LexiconEntry]
     needs: dict[str, LexiconEntry]
     claims: dict[str, LexiconEntry]
+    ctas: dict[str, LexiconEntry] = Field(
+        default_factory=dict, description="What a call to action asks (try, order, book...); no bank lines of its own."
+    )
 
     def section(self, name: str) -> dict[str, LexiconEntry]:
         return getattr(self, name)
