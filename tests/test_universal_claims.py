@@ -10,6 +10,7 @@ from functools import cache
 import pytest
 
 from studio.model import Brief, Project
+from studio.model.brief import MarketTarget
 from studio.model.project import LineSource, Shot
 from studio.planning import plan_project
 from studio.planning.knowledge import load_knowledge
@@ -207,3 +208,14 @@ def test_a_general_products_pictures_name_it_and_its_pain_comes_from_the_segment
     )
     first = next(s for s in _shots(aunts) if s.beat == "problem")
     assert _source(first).tags[0].startswith("pain-"), "a segment naming no pain word hears the plain pains"
+
+
+def test_the_new_markets_claims_are_cautioned_in_their_own_languages() -> None:
+    """The award, expert and dermatological proofs the Swedish, Romanian, Ukrainian and Czech banks say are read by
+    the common rules in those languages too (a rule without the language's words would let them pass silently)."""
+    brief = _brief(["award-winning design"], ["tested by experts", "dermatologically tested"])
+    brief = brief.model_copy(update={"markets": [MarketTarget(code=c) for c in ("SE", "RO", "UA", "CZ")]})
+    findings = check_project(plan_project(brief, llm=None))
+    for market in ("SE", "RO", "UA", "CZ"):
+        rules = {f.rule_id for f in findings if f.market == market}
+        assert {"common-award-claims", "common-expert-endorsement", "common-clinical-proof"} <= rules, (market, rules)
