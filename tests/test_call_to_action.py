@@ -84,7 +84,8 @@ def test_a_test_drive_is_said_by_the_category_not_as_discover_it_now() -> None:
         end = v.shots[-1]
         assert v.call_to_action not in load_knowledge().markets[v.market.lower()].call_to_action[v.language]
         assert v.line_status["call-to-action"].origin == "phrase-bank"
-        assert match(load_banks().lexicon, "ctas", end.voiceover, "automotive").tag == "book", end.voiceover
+        asked = match(load_banks().lexicon, "ctas", end.voiceover, "automotive")
+        assert asked is not None and asked.tag == "book", end.voiceover
 
 
 def test_a_free_sample_no_phrase_offers_is_named_for_review_and_a_kept_offer_is_not() -> None:

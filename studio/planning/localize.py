@@ -101,7 +101,7 @@ def supplied_origin(kind: str, key: str, beat: str, ctx: VariantContext) -> tupl
         if copy and copy.call_to_action:
             return copy.call_to_action, "brief-copy"
         _, phrase = pack_call_to_action(
-            ctx.brief.call_to_action, ctx.market.call_to_action.get(ctx.language.code, []), ctx.category
+            ctx.brief.call_to_action, ctx.market.call_to_action.get(ctx.language.code, []), ctx.category.id
         )
         if phrase:  # else the category's own call to action, from the phrase bank
             return phrase, "market-pack"
@@ -567,7 +567,7 @@ def variant_lines(
     status: dict[str, LineStatus] = {}
     flags = shots[-1].flags if shots else []
     phrases = m.call_to_action.get(ctx.language.code, [])
-    asked, pack_cta = pack_call_to_action(ctx.brief.call_to_action, phrases, ctx.category)
+    asked, pack_cta = pack_call_to_action(ctx.brief.call_to_action, phrases, ctx.category.id)
     cta_shot = next((s for s in storyboard.shots if s.beat in CTA_BEATS), None)
     words = bank_line(cta_shot, "cta", ctx) if cta_shot else NoWording("the storyboard has no call-to-action shot")
     if copy and copy.call_to_action:
@@ -578,7 +578,7 @@ def variant_lines(
         cta, status["call-to-action"] = pack_cta, LineStatus(origin="market-pack")
     elif isinstance(words, Wording):  # the category's own call to action: on topic, if not the brief's offer
         note = ""
-        if asked and not asks(words.text, asked, ctx.category) and not asks(words.caption, asked, ctx.category):
+        if asked and not asks(words.text, asked, ctx.category.id) and not asks(words.caption, asked, ctx.category.id):
             note = (
                 f"; {OFFER_NOT_SAID} \u201c{ctx.brief.call_to_action}\u201d asks to {ASKS.get(asked, asked)}, "
                 f"which no {ctx.language.name} phrase here does: add [copy.{ctx.language_code}] call_to_action to "

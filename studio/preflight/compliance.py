@@ -58,13 +58,12 @@ class Rule(Pack):
     requires: list[str] = Field(default_factory=list, description="Disclosure: words a line must show.")
     labels: dict[str, str] = Field(default_factory=dict, description="AI label: the label text per language.")
     languages: list[str] = Field(
-        default_factory=list, description="Language version: the variant languages it checks (BCP-47; empty: all)."
+        default_factory=list,
+        description="Language version: the variant languages it checks (BCP-47; empty: all). Language rule: the "
+        "languages (BCP-47 primary tags) the ad must be in.",
     )
     requires_language: str = Field(
         default="", description="Language version: a language the same market and segment must also be planned in."
-    )
-    languages: list[str] = Field(
-        default_factory=list, description="Language rule: the languages (BCP-47 primary tags) the ad must be in."
     )
 
     @field_validator("markets")
