@@ -547,10 +547,14 @@ def pack_call_to_action(brief_cta: str, phrases: list[str], category: str) -> tu
     return asked.tag, next((p for p in phrases if asks(p, asked.tag, category)), "")
 
 
+#: Intents one phrase may answer for another: 'Shop now' and 'Order now' are the same ask in a pack's own words.
+SAME_ASK = {"buy": {"buy", "order"}, "order": {"order", "buy"}}
+
+
 def asks(text: str, intent: str, category: str) -> bool:
     """Whether a call to action asks `intent` (the lexicon's [ctas]: the earliest intent word in it wins)."""
     said = match(load_banks().lexicon, "ctas", text, category)
-    return said is not None and said.tag == intent
+    return said is not None and said.tag in SAME_ASK.get(intent, {intent})
 
 
 def variant_lines(

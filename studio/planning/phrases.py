@@ -265,6 +265,11 @@ class LexiconEntry(Strict):
         default_factory=list, description="Words in any language (Latin ones match at a word start, others anywhere)."
     )
     patterns: list[str] = Field(default_factory=list, description="Regular expressions; (?P<n>…) fills {n}.")
+    fallback: bool = Field(
+        default=False,
+        description="A claim any product makes ('lasts 12 hours', 'soft'): tried only when no other tag matches, so "
+        "'24-hour hydration' stays hydration for skincare.",
+    )
 
     @field_validator("patterns")
     @classmethod
@@ -370,7 +375,7 @@ def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
 
 def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[str] | None = None) -> Match | None:
     """The tag the text talks about first: the earliest keyword or pattern in the text wins (a selling point leads
-    with what it sells); on a tie, this category's tags before generic ones. Tags kept for other categories are not
+    with what it sells); on a tie, this category's tags before generic ones; fallback tags only when none matches. Tags kept for other categories are not
     tried ('minutes' means a lesson for education, not for noodles).
 
     `hints` (tags the planner already matched, e.g. a category benefit id) are used only when no keyword matches
@@ -379,13 +384,16 @@ def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[
     entries = lexicon.section(section)
     order = [t for t, e in entries.items() if category in e.categories]
     order += [t for t, e in entries.items() if not e.categories]
-    best: tuple[int, int, str, str] | None = None
-    for rank, tag in enumerate(order):
-        hit = _first(entries[tag], text)
-        if hit and (best is None or (hit[0], rank) < best[:2]):
-            best = (hit[0], rank, tag, hit[1])
-    if best:
-        return Match(best[2], best[3])
+    for tier in (False, True):  # the fallback tags (claims any product makes) only when nothing else matches
+        best: tuple[int, int, str, str] | None = None
+        for rank, tag in enumerate(order):
+            if entries[tag].fallback != tier:
+                continue
+            hit = _first(entries[tag], text)
+            if hit and (best is None or (hit[0], rank) < best[:2]):
+                best = (hit[0], rank, tag, hit[1])
+        if best:
+            return Match(best[2], best[3])
     for tag in hints or []:
         if tag in order and (entries[tag].keywords or not entries[tag].patterns):
             return Match(tag)
