@@ -375,8 +375,8 @@ def _first(entry: LexiconEntry, text: str) -> tuple[int, str] | None:
 
 def match(lexicon: Lexicon, section: str, text: str, category: str, hints: list[str] | None = None) -> Match | None:
     """The tag the text talks about first: the earliest keyword or pattern in the text wins (a selling point leads
-    with what it sells); on a tie, this category's tags before generic ones; fallback tags only when none matches. Tags kept for other categories are not
-    tried ('minutes' means a lesson for education, not for noodles).
+    with what it sells); on a tie, this category's tags before generic ones; fallback tags only when none matches.
+    Tags kept for other categories are not tried ('minutes' means a lesson for education, not for noodles).
 
     `hints` (tags the planner already matched, e.g. a category benefit id) are used only when no keyword matches
     and the tag exists for this category; text nothing matches returns None and stays untranslated.
