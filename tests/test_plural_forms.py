@@ -44,7 +44,7 @@ def said(language: str, section: str, tag: str, figure: str) -> list[str]:
         ("12", "12 minut ", ""),
         ("22", "22 minuty", "22 minut "),
         ("25", "25 minut ", ""),
-        ("2.5", "2.5 minuty", ""),
+        ("2.5", "2,5 minuty", "2.5"),  # Polish writes the decimal comma (CLDR)
     ],
 )
 def test_polish_minutes_agree_with_the_figure(figure: str, noun: str, wrong: str) -> None:
@@ -321,3 +321,30 @@ def test_russian_levels_take_the_genitive_after_bolee() -> None:
     line = load_banks().banks["ru"].proofs["levels-count"][0]
     assert fill(line, "B", "P", "2000", "ru") == "Более 2000 уровней."
     assert fill(line, "B", "P", "21", "ru") == "Более 21 уровня."
+
+
+@pytest.mark.parametrize(
+    ("market", "thousand", "decimal"),
+    [
+        ("DE", "Hält bis zu 1.000 Stunden", "2,5 Tage"),
+        ("FR", "1\u00a0000 heures", "2,5 jours"),
+        ("RU", "1\u00a0000 часов", "2,5 дня"),
+        ("PL", "1\u00a0000 godzin", "2,5 dnia"),
+        ("US", "1,000 hours", "2.5 days"),
+    ],
+)
+def test_figures_are_written_with_the_language_s_separators(market: str, thousand: str, decimal: str) -> None:
+    """The brief writes 1,000 and 2.5 the English way; each language writes them its own way (CLDR), and the noun
+    after a decimal takes the form the language gives fractions (Russian and Polish: genitive singular)."""
+    brief = Brief.model_validate(
+        {
+            "brand": "Lumo",
+            "product": "Lumo candle",
+            "category": "general",
+            "selling_points": ["burns for up to 1,000 hours", "lasts 2.5 days"],
+            "markets": [{"code": market}],
+            "segments": [{"id": "home", "name": "Home lovers", "description": "30-45, evenings at home"}],
+        }
+    )
+    said = " ".join(s.voiceover for s in plan_project(brief, llm=None).variants[0].shots)
+    assert thousand in said and decimal in said, said

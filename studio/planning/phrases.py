@@ -44,6 +44,21 @@ PREMIUM_STYLES = {"luxury", "minimalist"}
 PLAYFUL_STYLES = {"streetwear", "family", "sporty"}
 
 
+@lru_cache(maxsize=64)
+def number_symbols(language: str) -> tuple[str, str]:
+    """The thousands separator and decimal mark a language writes figures with in Latin digits (CLDR via Babel; a
+    narrow no-break space becomes a no-break space, which every caption font draws); English's for an unknown tag."""
+    from babel import Locale, UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return ",", "."
+    group = get_group_symbol(locale, numbering_system="latn").replace("\u202f", "\u00a0")
+    return group, get_decimal_symbol(locale, numbering_system="latn")
+
+
 def plural_forms(text: str) -> list[dict[str, str]]:
     """The plural placeholders of a line, each as category → form (in the order written)."""
     return [{c: f for c, f in BRANCH.findall(m.group(1))} for m in PLURAL.finditer(text)]
@@ -198,12 +213,12 @@ class PhraseBank(Strict):
     thousands: str = Field(
         default="",
         description="The thousands separator a figure is written with ('\u00a0' for Russian: 2 000, where "
-        "'2,000' would read as two); '' keeps the brief's.",
+        "'2,000' would read as two); '': the language's own (CLDR).",
     )
     decimal: str = Field(
         default="",
         description="The decimal mark a figure is written with (',' for Ukrainian and Czech: 99,5 %, where '99.5' is "
-        "the English way); '' keeps the brief's.",
+        "the English way); '': the language's own (CLDR).",
     )
     categories: dict[str, CategoryLines]
     benefits: dict[str, list[str]]
@@ -237,12 +252,14 @@ class PhraseBank(Strict):
         return v
 
     def local_digits(self, figure: str) -> str:
-        """A figure in the bank's digits ('15' → '১৫' for Bengali), thousands separator ('2,000' → '2 000' for
-        Russian) and decimal mark ('99.5' → '99,5' for Czech); any other character is kept."""
-        if self.thousands:
-            figure = re.sub(r"(?<=\d)[,.\s\u00a0](?=\d{3}(?!\d))", self.thousands, figure)
-        if self.decimal:
-            figure = re.sub(r"(?<=\d)[.,](?=\d)", self.decimal, figure)
+        """A figure in the bank's digits ('15' → '১৫' for Bengali), thousands separator and decimal mark: the
+        bank's own if it sets them, else the language's (CLDR, through Babel): '2,000' → '2 000' in Russian and
+        '2.000' in German, '2.5' → '2,5' in German and Czech. A separator before exactly three digits groups
+        thousands; any other between digits is the decimal mark."""
+        group, mark = number_symbols(self.language)
+        figure = re.sub(r"(?<=\d)[,.\s\u00a0\u202f](?=\d{3}(?!\d))", "\x00", figure)
+        figure = re.sub(r"(?<=\d)[.,](?=\d)", "\x01", figure)
+        figure = figure.replace("\x00", self.thousands or group).replace("\x01", self.decimal or mark)
         if not self.digits:
             return figure
         zero = ord(self.digits)
