@@ -78,6 +78,31 @@ def _letters_script(text: str, names: list[str]) -> set[str]:
 WRITTEN_FOR_IT = {"phrase-bank", "market-pack", "brief-copy"}
 
 
+#: One line a marketer sees: (variant, shot, kind, text, its status); shot is '' for the call to action and legal.
+MarketerLine = tuple[str, str, str, str, LineStatus | None]
+
+
+def marketer_lines(project: Project) -> list[MarketerLine]:
+    """Every line a marketer sees, with its status: voice-over and its shorter forms, caption, call to action,
+    legal (empty ones left out). The per-brief test files read their variants through this."""
+    out: list[MarketerLine] = []
+    for v in project.variants:
+        for s in v.shots:
+            out += [(v.id, s.shot_id, k, getattr(s, f), s.line_status.get(k)) for f, k in LINE_KINDS.items()]
+            out += [(v.id, s.shot_id, "alternative", a, s.line_status.get("voice-over")) for a in s.alternatives]
+        out.append((v.id, "", "call-to-action", v.call_to_action, v.line_status.get("call-to-action")))
+        out.append((v.id, "", "legal", v.legal, v.line_status.get("legal")))
+    return [line for line in out if line[3].strip()]
+
+
+def marketer_origins(project: Project) -> list[tuple[str, str, str, str, str]]:
+    """marketer_lines with each status's origin ('phrase-bank', 'untranslated'...; '' when none is recorded)."""
+    return [
+        (v, shot, kind, text, status.origin if status else "")
+        for v, shot, kind, text, status in marketer_lines(project)
+    ]
+
+
 def _in_language(project: Project, language: str, text: str, origin: str = "") -> bool:
     """The identifier says `language` (or, for a line too short to tell, says no other language and the line was
     written for this language), and every letter outside the brand's names is in the language's script."""

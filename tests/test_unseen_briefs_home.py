@@ -12,15 +12,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from test_unseen_briefs import _in_language, planned, quick_preview
+from test_unseen_briefs import marketer_origins as variant_lines
 
 from pipelines.fonts import font_for_script, font_path, missing_glyphs, script_of_char
 from pipelines.image.frame_plan import frame_plan
 from studio.check.report import build_report
 from studio.model import Project
-from studio.model.project import LineStatus
 from studio.planning.knowledge import load_knowledge
 from studio.planning.language_check import brand_names, script_of, strip_names
-from studio.stages.quality import LINE_KINDS
 from studio.takes import image_request_for
 
 NAME = "cordless-vacuum"
@@ -31,22 +30,6 @@ SCRIPT = {"he": "hebrew", "el": "greek"}
 
 def project() -> Project:
     return planned(NAME)
-
-
-def variant_lines(project: Project) -> list[tuple[str, str, str, str, str]]:
-    """(variant, shot, kind, text, origin) of every line a marketer sees: voice-over, caption, call to action, legal."""
-
-    def origin(statuses: dict[str, LineStatus], kind: str) -> str:
-        return statuses[kind].origin if kind in statuses else ""
-
-    out = []
-    for v in project.variants:
-        for s in v.shots:
-            for f, k in LINE_KINDS.items():
-                out.append((v.id, s.shot_id, k, getattr(s, f), origin(s.line_status, k)))
-        out.append((v.id, "", "call-to-action", v.call_to_action, origin(v.line_status, "call-to-action")))
-        out.append((v.id, "", "legal", v.legal, origin(v.line_status, "legal")))
-    return [line for line in out if line[3].strip()]
 
 
 def own_letters(project: Project, text: str) -> set[str | None]:

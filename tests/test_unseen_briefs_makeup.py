@@ -16,15 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from test_unseen_briefs import _in_language, planned, quick_preview
+from test_unseen_briefs import marketer_lines as variant_lines
 
 from pipelines.image.frame_plan import frame_plan
 from studio.check.report import build_report
 from studio.model import Project, load_brief
 from studio.model.brief import MarketTarget
-from studio.model.project import LineStatus
 from studio.planning import plan_project
 from studio.planning.knowledge import load_knowledge
-from studio.stages.quality import LINE_KINDS
 from studio.takes import image_request_for
 
 NAME = "foundation"
@@ -42,20 +41,6 @@ MAINLAND = re.compile(r"[妆时号长调过贴肤适选购买质视频网络优�
 
 def project() -> Project:
     return planned(NAME)
-
-
-def variant_lines(p: Project) -> list[tuple[str, str, str, str, LineStatus | None]]:
-    """(variant, shot, kind, text, status) of every line a marketer sees: voice-over, its shorter forms, caption,
-    call to action, legal."""
-    out: list[tuple[str, str, str, str, LineStatus | None]] = []
-    for v in p.variants:
-        for s in v.shots:
-            for f, k in LINE_KINDS.items():
-                out.append((v.id, s.shot_id, k, getattr(s, f), s.line_status.get(k)))
-            out += [(v.id, s.shot_id, "alternative", a, s.line_status.get("voice-over")) for a in s.alternatives]
-        out.append((v.id, "", "call-to-action", v.call_to_action, v.line_status.get("call-to-action")))
-        out.append((v.id, "", "legal", v.legal, v.line_status.get("legal")))
-    return [line for line in out if line[3].strip()]
 
 
 def test_the_foundation_is_makeup_and_a_skincare_brief_is_still_skincare() -> None:

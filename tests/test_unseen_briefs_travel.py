@@ -16,16 +16,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from test_unseen_briefs import _in_language, planned, quick_preview
+from test_unseen_briefs import marketer_origins as variant_lines
 
 from pipelines.fonts import missing_glyphs
 from pipelines.image.frame_plan import frame_plan
 from studio.check.report import build_report
 from studio.model import Project, load_brief
-from studio.model.project import LineStatus
 from studio.planning import plan_project
 from studio.planning.knowledge import load_knowledge
 from studio.planning.phrases import load_banks, match
-from studio.stages.quality import LINE_KINDS
 from studio.takes import image_request_for
 
 NAME = "travel-app"
@@ -46,24 +45,6 @@ COMMA_BELOW = re.compile("[\u0218\u0219\u021a\u021b]")
 
 def project() -> Project:
     return planned(NAME)
-
-
-def variant_lines(p: Project) -> list[tuple[str, str, str, str, str]]:
-    """(variant, shot, kind, text, origin) of every line a marketer sees: voice-over and its shorter forms, caption,
-    call to action, legal."""
-
-    def origin(statuses: dict[str, LineStatus], kind: str) -> str:
-        return statuses[kind].origin if kind in statuses else ""
-
-    out = []
-    for v in p.variants:
-        for s in v.shots:
-            for f, k in LINE_KINDS.items():
-                out.append((v.id, s.shot_id, k, getattr(s, f), origin(s.line_status, k)))
-            out += [(v.id, s.shot_id, "alternative", a, origin(s.line_status, "voice-over")) for a in s.alternatives]
-        out.append((v.id, "", "call-to-action", v.call_to_action, origin(v.line_status, "call-to-action")))
-        out.append((v.id, "", "legal", v.legal, origin(v.line_status, "legal")))
-    return [line for line in out if line[3].strip()]
 
 
 def _bank_lines(language: str) -> list[str]:
