@@ -14,17 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_unseen_briefs import _in_language, planned, quick_preview
+from test_unseen_briefs import _in_language, marketer_origins, planned, quick_preview
 
 from pipelines.fonts import font_for_script, missing_glyphs, script_of_char
 from pipelines.image.frame_plan import frame_plan
 from studio.check.report import build_report
 from studio.model import Project
-from studio.model.project import LineStatus
 from studio.planning.knowledge import load_knowledge
 from studio.planning.language_check import KAZAKH_LETTERS, brand_names, identify, script_of, strip_names
 from studio.planning.phrases import figures
-from studio.stages.quality import LINE_KINDS
 from studio.takes import image_request_for
 
 BRIEF = "puzzle-game"
@@ -35,20 +33,9 @@ LANGUAGES = {"RU": "ru", "KZ": "kk"}
 CLAIM = {"ru": "2\u00a0000+ уровней", "kk": "2\u00a0000+ деңгей"}
 
 
-def _lines(variant: object) -> list[tuple[str, str, str, str]]:
-    """(shot, kind, text, origin) of every line of a variant: voice-over and caption of each shot, CTA, legal."""
-
-    def origin(statuses: dict[str, LineStatus], kind: str) -> str:
-        return statuses[kind].origin if kind in statuses else ""
-
-    out = [
-        (s.shot_id, k, getattr(s, f), origin(s.line_status, k))
-        for s in variant.shots  # type: ignore[attr-defined]
-        for f, k in LINE_KINDS.items()
-    ]
-    out += [("", "call-to-action", variant.call_to_action, origin(variant.line_status, "call-to-action"))]  # type: ignore[attr-defined]
-    out += [("", "legal", variant.legal, origin(variant.line_status, "legal"))]  # type: ignore[attr-defined]
-    return [line for line in out if line[2].strip()]
+def _lines(project: Project, variant_id: str) -> list[tuple[str, str, str, str]]:
+    """(shot, kind, text, origin) of every line of a variant but the voice-over's shorter forms."""
+    return [line[1:] for line in marketer_origins(project) if line[0] == variant_id and line[2] != "alternative"]
 
 
 def _letters(project: Project, text: str) -> set[str]:
@@ -74,7 +61,7 @@ def test_every_line_is_russian_or_kazakh_in_cyrillic_or_listed_for_a_translator_
     listed = {(p.variant_id, p.shot_id, p.kind) for p in report.translator}
     text = report.text()
     for variant in project.variants:
-        lines = _lines(variant)
+        lines = _lines(project, variant.id)
         said = [ln for ln in lines if _in_language(project, variant.language, ln[2], ln[3])]
         said = [ln for ln in said if _letters(project, ln[2]) <= {"cyrillic"}]
         for shot_id, kind, line, _ in (ln for ln in lines if ln not in said):
