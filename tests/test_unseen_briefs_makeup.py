@@ -210,6 +210,9 @@ def test_check_names_the_asa_filter_rule_and_the_claim_cautions() -> None:
         assert "wear-time claim" in cautions and "comedogenicity test" in cautions, (v.id, cautions)
         if v.market == "GB":
             assert {"gb-asa-beauty-filters", "gb-non-comedogenic-evidence"} <= mine, mine
+            # the filter rule is about the pictures: said once for the video, with every line's words
+            (filters,) = [f for f in report.findings if f.variant_id == v.id and f.rule_id == "gb-asa-beauty-filters"]
+            assert filters.where == "whole video" and "foundation" in [w.lower() for w in filters.words], filters
         else:
             assert "tw-non-comedogenic-evidence" in mine, mine
     assert "[WARN] gb-asa-beauty-filters" in text and "ASA rulings, February 2021" in text

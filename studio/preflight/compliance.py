@@ -62,6 +62,11 @@ class Rule(Pack):
         description="Language version: the variant languages it checks (BCP-47; empty: all). Language rule: the "
         "languages (BCP-47 primary tags) the ad must be in.",
     )
+    per_video: bool = Field(
+        default=False,
+        description="Claim rule about the whole video (its pictures, e.g. beauty filters), not a line: named once per "
+        "variant with every line's words.",
+    )
     requires_language: str = Field(
         default="", description="Language version: a language the same market and segment must also be planned in."
     )
@@ -430,10 +435,12 @@ def check_variant(project: Project, variant: Variant, book: RuleBook | None = No
             if rule.unless_said and says_any(proof, rule.unless_said):
                 continue
             terms = rule.all_terms()
-            for line in lines:
-                words = find_terms(line.text, terms, rule.exceptions)
-                if words:
-                    add(rule, line, words)
+            hits = [(line, words) for line in lines if (words := find_terms(line.text, terms, rule.exceptions))]
+            if rule.per_video and hits:
+                add(rule, None, list(dict.fromkeys(w for _, words in hits for w in words)), "whole video", "pictures")
+                continue
+            for line, words in hits:
+                add(rule, line, words)
         elif rule.kind == "disclosure":
             if "*" in rule.triggers:  # every ad of the rule's markets and categories (a licence number, a legend)
                 triggers = [f"every {project.brief.category} ad"]
